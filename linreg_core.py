@@ -89,14 +89,14 @@ def _first_non_number(values):
     return values
 
 
-def _as_xy(x, y):
+def _as_xy(x, y, names=("x", "y")):
     """Validate a pair of data vectors of equal length."""
-    x = _as_vector(x, "x")
-    y = _as_vector(y, "y")
+    x = _as_vector(x, names[0])
+    y = _as_vector(y, names[1])
     if x.shape != y.shape:
         raise ValueError(
-            f"x and y must have the same length, but x has {x.size} values "
-            f"and y has {y.size}. Each point needs both an x and a y."
+            f"{names[0]} and {names[1]} must have the same length, but {names[0]} has "
+            f"{x.size} values and {names[1]} has {y.size}. Each point needs both."
         )
     return x, y
 
@@ -168,7 +168,7 @@ def mse(y_true, y_pred):
     -------
     float
     """
-    y_true, y_pred = _as_xy(y_true, y_pred)
+    y_true, y_pred = _as_xy(y_true, y_pred, ("y_true", "y_pred"))
     residuals = y_true - y_pred
     return float(np.mean(residuals**2))
 
@@ -188,7 +188,7 @@ def r_squared(y_true, y_pred):
     -------
     float
     """
-    y_true, y_pred = _as_xy(y_true, y_pred)
+    y_true, y_pred = _as_xy(y_true, y_pred, ("y_true", "y_pred"))
     ss_tot = np.sum((y_true - y_true.mean()) ** 2)
     if ss_tot == 0:
         raise ValueError(
@@ -373,6 +373,16 @@ def hessian(x):
     ``H = 2 * [[mean(x**2), mean(x)], [mean(x), 1]]``. It does not depend on
     ``y``, ``m`` or ``b``: the loss is a quadratic bowl whose shape is set
     by ``x`` alone.
+
+    Parameters
+    ----------
+    x : array_like
+        The inputs, 1-D.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(2, 2)``, symmetric: rows and columns are ``(m, b)``.
     """
     x = _as_vector(x, "x")
     return 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
@@ -507,7 +517,22 @@ class LinearRegression:
         return self
 
     def predict(self, x):
-        """Predict ``y`` for ``x`` with the fitted line."""
+        """Predict ``y`` for ``x`` with the fitted line.
+
+        Parameters
+        ----------
+        x : float or array_like
+            One input value or a 1-D sequence of them.
+
+        Returns
+        -------
+        float or numpy.ndarray
+
+        Raises
+        ------
+        NotFittedError
+            If :meth:`fit` has not been called yet.
+        """
         if self.history is None:
             raise NotFittedError(
                 "This LinearRegression has not been trained yet: call .fit(x, y) first."

@@ -1,0 +1,258 @@
+"""Speed of the core against plain reference versions, measured side by side.
+
+Run from anywhere::
+
+    python benchmarks/bench.py           # full run
+    python benchmarks/bench.py --quick   # fewer repeats
+
+Each row of the table times our function and a reference written the
+straightforward way, in the same process, and checks the speed-up ratio
+against the required one. The script exits with status 1 if a required ratio
+or time limit is missed, or if a result check fails. To add a row, append a
+:class:`Case` to the list returned by :func:`build_cases`.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable, NamedTuple, Optional
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import linreg_core  # noqa: E402
+
+#: Learning rate and epochs of the classic lesson.
+LR, EPOCHS = 1e-4, 1000
+
+
+class Case(NamedTuple):
+    """One row of the table.
+
+    Attributes
+    ----------
+    name : str
+        What is measured.
+    ours : callable
+        Our version, called with no arguments.
+    reference : callable or None
+        The plain version to compare with; ``None`` for an absolute timing.
+    required_ratio : float or None
+        Minimum ``reference time / our time``.
+    max_seconds : float or None
+        Upper limit on our time, for rows without a reference.
+    """
+
+    name: str
+    ours: Callable[[], object]
+    reference: Optional[Callable[[], object]] = None
+    required_ratio: Optional[float] = None
+    max_seconds: Optional[float] = None
+
+
+# --------------------------------------------------------------------------
+# Reference implementations, written the way the classic lesson does it
+# --------------------------------------------------------------------------
+
+def classic_gradient_descent(x, y, lr, epochs, m=0.0, b=0.0):
+    """Gradient descent with Python's builtin ``sum`` over numpy arrays.
+
+    Same maths and same work per epoch as ``linreg_core.gradient_descent``:
+    the loss, both gradients and the update, with the loss kept in a list.
+    """
+    n = len(x)
+    losses = []
+    for _ in range(epochs):
+        y_pred = m * x + b
+        losses.append(sum((y - y_pred) ** 2) / n)
+        dm = -2 / n * sum(x * (y - y_pred))
+        db = -2 / n * sum(y - y_pred)
+        m = m - lr * dm
+        b = b - lr * db
+    losses.append(sum((y - (m * x + b)) ** 2) / n)  # loss at the final (m, b)
+    return m, b, losses
+
+
+def loop_loss_surface(x, y, m_values, b_values):
+    """The MSE grid by a Python double loop, one pass over the data per cell."""
+    grid = np.empty((len(b_values), len(m_values)))
+    for i, b in enumerate(b_values):
+        for j, m in enumerate(m_values):
+            grid[i, j] = np.mean((y - (m * x + b)) ** 2)
+    return grid
+
+
+# --------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------
+
+def measure(fn, repeats, min_seconds):
+    """Median time of one call of ``fn``, in seconds.
+
+    Fast functions are called several times per repeat, so that a repeat
+    lasts at least ``min_seconds`` and the clock resolution does not matter.
+
+    Parameters
+    ----------
+    fn : callable
+        Called with no arguments.
+    repeats : int
+        Number of repeats; the median is returned.
+    min_seconds : float
+        Shortest duration of one repeat.
+
+    Returns
+    -------
+    float
+    """
+    start = time.perf_counter()
+    fn()  # warm-up, and a first estimate of the cost
+    once = time.perf_counter() - start
+    number = max(1, int(min_seconds / max(once, 1e-9)))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times)
+
+
+def format_seconds(seconds):
+    """Readable duration, e.g. ``'4.21 ms'``."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+# --------------------------------------------------------------------------
+# The cases and their result checks
+# --------------------------------------------------------------------------
+
+def build_cases():
+    """Set up the data, check that ours and the references agree.
+
+    Returns
+    -------
+    (list of Case, list of (str, bool))
+        The rows to time, and the result checks as ``(message, passed)``.
+    """
+    cases, checks = [], []
+    x, y = linreg_core.load_xy(linreg_core.DATA_DIR / "classic.csv")
+
+    # 1. Gradient descent, 200 points, 1000 epochs.
+    result = linreg_core.gradient_descent(x, y, LR, EPOCHS)
+    m_ref, b_ref, losses_ref = classic_gradient_descent(x, y, LR, EPOCHS)
+    rel = max(abs(result.m - m_ref) / abs(m_ref), abs(result.b - b_ref) / abs(b_ref),
+              np.max(np.abs(result.losses - losses_ref) / np.array(losses_ref)))
+    checks.append((
+        f"gradient descent: ours m={result.m:.12g}, b={result.b:.12g}; classic "
+        f"m={m_ref:.12g}, b={b_ref:.12g}; max relative difference {rel:.1e} (limit 1e-9)",
+        rel <= 1e-9,
+    ))
+    cases.append(Case(
+        f"gradient_descent, n={x.size}, {EPOCHS} epochs vs classic loop (builtin sum)",
+        lambda: linreg_core.gradient_descent(x, y, LR, EPOCHS),
+        lambda: classic_gradient_descent(x, y, LR, EPOCHS),
+        required_ratio=5,
+    ))
+
+    # 2. Loss surface on a 200 x 200 grid.
+    m_values, b_values = np.linspace(-1, 3, 200), np.linspace(-30, 40, 200)
+    ours = linreg_core.loss_surface(x, y, m_values, b_values)
+    ref = loop_loss_surface(x, y, m_values, b_values)
+    rel = np.max(np.abs(ours - ref) / ref)
+    checks.append((
+        f"loss surface: max relative difference {rel:.1e} (limit 1e-12)", rel <= 1e-12
+    ))
+    cases.append(Case(
+        "loss_surface, 200x200 grid vs Python double loop of np.mean",
+        lambda: linreg_core.loss_surface(x, y, m_values, b_values),
+        lambda: loop_loss_surface(x, y, m_values, b_values),
+        required_ratio=100,
+    ))
+
+    # 3. Gradient descent on a million points: absolute time, O(epochs) memory.
+    rng = np.random.default_rng(0)
+    x_big = rng.uniform(0, 100, 10**6)
+    y_big = x_big + 5 + rng.normal(0, 8, x_big.size)
+    big = linreg_core.gradient_descent(x_big, y_big, LR, 100)
+    checks.append((
+        f"gradient descent, 10^6 points, 100 epochs: history ms holds "
+        f"{big.ms.nbytes} bytes ({big.ms.size} values, O(epochs), not O(n))",
+        big.ms.nbytes == 101 * 8 and not big.diverged,
+    ))
+    cases.append(Case(
+        "gradient_descent, n=10^6, 100 epochs (absolute time)",
+        lambda: linreg_core.gradient_descent(x_big, y_big, LR, 100),
+        max_seconds=5.0,
+    ))
+    return cases, checks
+
+
+def run_case(case, repeats, min_seconds):
+    """Time one case; return its table row and whether it passed."""
+    ours = measure(case.ours, repeats, min_seconds)
+    if case.reference is None:
+        passed = case.max_seconds is None or ours <= case.max_seconds
+        required = "" if case.max_seconds is None else f"≤ {case.max_seconds:g} s"
+        cells = [case.name, format_seconds(ours), "—", "—", required]
+    else:
+        reference = measure(case.reference, repeats, min_seconds)
+        ratio = reference / ours
+        passed = case.required_ratio is None or ratio >= case.required_ratio
+        required = "" if case.required_ratio is None else f"≥ {case.required_ratio:g}×"
+        cells = [case.name, format_seconds(ours), format_seconds(reference),
+                 f"{ratio:.{1 if ratio < 100 else 0}f}×", required]
+    if cells[4]:
+        cells[4] += " ok" if passed else " FAIL"
+    return "| " + " | ".join(cells) + " |", passed
+
+
+def machine_description():
+    """One line naming the platform, the CPU and the versions that matter."""
+    cpu = platform.processor() or platform.machine()
+    try:  # Linux names the CPU model here; elsewhere keep the short name
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info
+                       if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{platform.platform()}, {cpu}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, numpy {np.__version__}"
+    )
+
+
+def main(argv=None):
+    """Run every case, print the table and return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
+    args = parser.parse_args(argv)
+    repeats, min_seconds = (3, 0.02) if args.quick else (7, 0.2)
+
+    print(f"Machine: {machine_description()}")
+    print(f"Timing: median of {repeats} repeats, each at least {min_seconds:g} s\n")
+    cases, checks = build_cases()
+    all_passed = True
+    for message, passed in checks:
+        print(("ok   " if passed else "FAIL ") + message)
+        all_passed &= passed
+
+    print("\n| what | ours | reference | ratio | required |")
+    print("|---|---|---|---|---|")
+    for case in cases:
+        row, passed = run_case(case, repeats, min_seconds)
+        print(row, flush=True)
+        all_passed &= passed
+    print("\nAll requirements met." if all_passed else "\nSome requirements were NOT met.")
+    return 0 if all_passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
