@@ -25,8 +25,11 @@ import numpy as np
 #: Folder holding the CSV files shipped with the collection.
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-#: Loss above this multiple of the starting loss counts as "blowing up".
+#: Training counts as diverging once the loss exceeds this multiple of its
+#: starting value, or has risen above the starting value for RISING_EPOCHS
+#: epochs in a row (below the stable learning rate the loss never rises).
 DIVERGENCE_FACTOR = 1e6
+RISING_EPOCHS = 10
 
 
 class DivergenceWarning(RuntimeWarning):
@@ -189,12 +192,12 @@ def r_squared(y_true, y_pred):
     float
     """
     y_true, y_pred = _as_xy(y_true, y_pred, ("y_true", "y_pred"))
-    ss_tot = np.sum((y_true - y_true.mean()) ** 2)
-    if ss_tot == 0:
+    if np.ptp(y_true) == 0:
         raise ValueError(
             "R² is undefined when all y values are equal (there is no "
             "variation to explain). Use data with at least two different y values."
         )
+    ss_tot = np.sum((y_true - y_true.mean()) ** 2)
     return float(1 - np.sum((y_true - y_pred) ** 2) / ss_tot)
 
 
@@ -305,14 +308,21 @@ def _descend(x, y, lr, epochs, m, b):
     """The training loop on validated input; no warning, no error."""
     n = x.size
     ms, bs, losses = (np.empty(epochs + 1) for _ in range(3))
+    rising = 0  # epochs in a row with a loss above the previous one and the start
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(epochs + 1):
             residuals = y - (m * x + b)
             loss = residuals @ residuals / n
-            if k > 0 and not (loss <= DIVERGENCE_FACTOR * losses[0]):
-                # Blowing up (or already inf/NaN): keep only the history so far.
-                return TrainingResult(float(ms[k - 1]), float(bs[k - 1]), ms[:k], bs[:k], losses[:k], True)
+            if k > 0:
+                rising = rising + 1 if loss > max(losses[k - 1], losses[0]) else 0
+                if not loss <= DIVERGENCE_FACTOR * losses[0]:
+                    # Blown up (or already inf/NaN): keep only the history before it.
+                    return TrainingResult(float(ms[k - 1]), float(bs[k - 1]),
+                                          ms[:k], bs[:k], losses[:k], True)
             ms[k], bs[k], losses[k] = m, b, loss
+            if rising >= RISING_EPOCHS:
+                return TrainingResult(float(m), float(b), ms[:k + 1], bs[:k + 1],
+                                      losses[:k + 1], True)
             if k < epochs:
                 dm = -2 * (x @ residuals) / n
                 db = -2 * residuals.sum() / n
@@ -359,7 +369,7 @@ def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0):
     result = _descend(x, y, lr, epochs, _as_number(m0, "m0"), _as_number(b0, "b0"))
     if result.diverged:
         warnings.warn(
-            f"Gradient descent diverged after {len(result.losses) - 1} epochs: "
+            f"Gradient descent diverged (stopped at epoch {len(result.losses)} of {epochs}): "
             + _divergence_advice(x, lr),
             DivergenceWarning,
             stacklevel=2,
@@ -444,7 +454,7 @@ def loss_surface(x, y, m_values, b_values):
     """The MSE at every point of a grid of slopes and intercepts.
 
     Gives the same numbers as ``mse(y, predict(x, m, b))`` for every
-    ``(m, b)``, but from five averages instead of a pass over the data per
+    ``(m, b)`` (up to rounding, about 1e-16 times ``var(y)``), but from five averages instead of a pass over the data per
     grid point, using ``MSE = variance of the residuals + (their mean)**2``::
 
         L(m, b) = var(y - m x) + (mean(y) - m mean(x) - b)**2
@@ -580,19 +590,29 @@ def load_columns(path, columns):
             f"Check the path; the collection ships {shipped} in "
             f"linreg_core.DATA_DIR, e.g. load_xy(DATA_DIR / 'classic.csv')."
         )
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    try:
+        # Blank lines are kept (and dropped below) so row i is line i + 2 of the file.
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
+                            skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path.name} is empty: it needs a header row and data rows.") from None
+    except pd.errors.ParserError as error:
+        raise DataError(f"{path.name} is not a well-formed CSV file: {error}") from None
     missing = [c for c in columns if c not in table.columns]
     if missing:
         present = ", ".join(repr(c) for c in table.columns)
         raise DataError(
             f"{path.name} has no column {missing[0]!r}. Columns present: {present}."
         )
+    blank = (table.fillna("").apply(lambda column: column.str.strip()) == "").all(axis=1).to_numpy()
+    lines = np.flatnonzero(~blank) + 2  # the header is line 1
+    table = table[~blank]
     values = np.empty((len(table), len(columns)))
     for j, column in enumerate(columns):
         text = table[column].str.strip()
         numbers = pd.to_numeric(text, errors="coerce")
         for row in np.flatnonzero(numbers.isna().to_numpy() | ~np.isfinite(numbers.to_numpy())):
-            line = row + 2  # the header is line 1
+            line = lines[row]
             if text.iloc[row] in ("", "NA", "NaN", "nan", "N/A", "null"):
                 problem = f"a missing value ({text.iloc[row]!r})"
                 fix = "Remove that row or fill in the value."
@@ -600,8 +620,8 @@ def load_columns(path, columns):
                 problem = f"a value that is not a finite number: {text.iloc[row]!r}"
                 fix = "Correct the value or remove that row."
             raise DataError(
-                f"Column {column!r} of {path.name} has {problem} in data row "
-                f"{row + 1} (line {line} of the file). {fix}"
+                f"Column {column!r} of {path.name} has {problem} on line {line} "
+                f"of the file. {fix}"
             )
         values[:, j] = numbers.to_numpy(dtype=float)
     if len(table) == 0:

@@ -1,0 +1,65 @@
+# Two commands do everything (see README.md):
+#   make lab    install what a student needs and open the collection in JupyterLab
+#   make test   install the test tools and run every test
+# Each environment is a virtualenv in the repo, rebuilt when its requirements change.
+
+PYTHON ?= python3
+# Other interpreters for the Colab-like (3.13) and Binder-like (3.10) stacks.
+find_python = $(shell command -v python$(1) 2>/dev/null || ls -d $$HOME/.pyenv/versions/$(1).*/bin/python$(1) 2>/dev/null | tail -n 1)
+PYTHON_COLAB ?= $(call find_python,3.13)
+PYTHON_BINDER ?= $(call find_python,3.10)
+
+NBVAL := --nbval --nbval-current-env -p no:cacheprovider
+
+.PHONY: lab test test-main test-colab test-binder notebooks bench clean
+
+lab: .venv/.stamp-lab
+	.venv/bin/jupyter lab notebooks/00_index.ipynb
+
+test: test-main test-colab test-binder
+
+# Unit, widget and exercise tests, every notebook under strict nbval, the real browser.
+test-main: .venv/.stamp-dev
+	.venv/bin/python -m pytest tests notebooks $(NBVAL)
+
+# Colab's preinstalled stack (constraints-colab.txt): notebooks and widget tests.
+test-colab: .venv-colab/.stamp
+	.venv-colab/bin/python -m pytest tests/test_widgets.py tests/test_exercises.py notebooks $(NBVAL)
+
+# Binder: a fresh environment from requirements.txt alone runs every notebook.
+test-binder: .venv-binder/.stamp
+	.venv-binder/bin/python -m pytest notebooks $(NBVAL)
+
+# Re-execute every notebook top to bottom and save its outputs (after editing one).
+notebooks: .venv/.stamp-dev
+	.venv/bin/python tools/notebooks.py
+
+bench: .venv/.stamp-dev
+	.venv/bin/python benchmarks/bench.py
+
+.venv/.stamp-lab: requirements.txt
+	test -d .venv || $(PYTHON) -m venv .venv
+	.venv/bin/python -m pip install -q --upgrade pip
+	.venv/bin/python -m pip install -q -r requirements.txt
+	touch $@
+
+.venv/.stamp-dev: requirements.txt requirements-dev.txt
+	test -d .venv || $(PYTHON) -m venv .venv
+	.venv/bin/python -m pip install -q --upgrade pip
+	.venv/bin/python -m pip install -q -r requirements-dev.txt
+	touch $@ .venv/.stamp-lab
+
+.venv-colab/.stamp: requirements.txt constraints-colab.txt
+	@test -n "$(PYTHON_COLAB)" || { echo "make test-colab needs Python 3.13 (set PYTHON_COLAB=/path/to/python3.13)"; exit 1; }
+	rm -rf .venv-colab && $(PYTHON_COLAB) -m venv .venv-colab
+	.venv-colab/bin/python -m pip install -q -r requirements.txt -c constraints-colab.txt pytest nbval
+	touch $@
+
+.venv-binder/.stamp: requirements.txt
+	@test -n "$(PYTHON_BINDER)" || { echo "make test-binder needs Python 3.10 (set PYTHON_BINDER=/path/to/python3.10)"; exit 1; }
+	rm -rf .venv-binder && $(PYTHON_BINDER) -m venv .venv-binder
+	.venv-binder/bin/python -m pip install -q -r requirements.txt pytest nbval
+	touch $@
+
+clean:
+	rm -rf .venv .venv-colab .venv-binder test-artifacts

@@ -1,0 +1,533 @@
+"""Real-browser test: the widget notebooks work in JupyterLab 4, in Debian's Chromium.
+
+For every notebook in ``notebooks/`` that uses ipywidgets, the test starts JupyterLab
+(one server per test module, throwaway config/settings/workspaces), opens the notebook,
+clears its stored outputs, runs all cells through the Run menu and then checks what a
+student would see:
+
+* every code cell ran, no error or stderr output, no "Error displaying widget";
+* moving the first slider (keyboard on the noUi handle) changes the plot image;
+* pressing Play on the first ``Play`` widget (if any) changes the plot image.
+
+Screenshots (PNG), the browser console and the server log go to
+``test-artifacts/browser/`` (gitignored).
+
+Needs ``/usr/bin/chromium`` (Debian package ``chromium``; ``.ci/install-browser``) and the
+Python package ``playwright`` -- never ``playwright install``. Without them the test is
+skipped locally and FAILS when the environment variable ``CI`` is set.
+
+``BROWSER_TEST_NOTEBOOKS=/some/dir`` points the test at another notebook directory; the
+JupyterLab root is that directory's parent.
+
+The notebooks on disk are never modified: autosave is switched off in the throwaway
+settings and the test asserts the file is byte-identical afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = Path(os.environ.get("BROWSER_TEST_NOTEBOOKS") or REPO / "notebooks").resolve()
+SERVER_ROOT = NOTEBOOK_DIR.parent
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+# Bounded but generous: the machine has 2 cores and nbval may run beside this test.
+SERVER_START_TIMEOUT = 90
+PAGE_TIMEOUT = 90  # notebook panel visible
+KERNEL_TIMEOUT = 120  # kernel idle and connected
+RUN_ALL_TIMEOUT = 300  # Run All finished
+CHANGE_TIMEOUT = 45  # plot image changed after slider / Play
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+_IMPORTS_WIDGETS = re.compile(r"^\s*(?:import|from)\s+(?:ipywidgets|linreg_widgets)\b", re.M)
+
+# Selectors (JupyterLab 4.x, ipywidgets 8.1).
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+SLIDER_HANDLE = ".widget-slider .noUi-handle"
+PLOT_IMAGES = ".widget-image, .widget-output img"
+PLAY = ".widget-play"
+BAD_OUTPUT = (
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+    '.jp-OutputArea-output[data-mime-type*="error"], '
+    '.jp-RenderedText[data-mime-type*="error"]'
+)
+
+
+# --------------------------------------------------------------------------- collection
+
+
+def _uses_widgets(path: Path) -> bool:
+    """True if a committed output is a widget view or a code cell imports the widgets."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True  # let the test report the broken notebook
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if WIDGET_MIME in out.get("data", {}):
+                return True
+        source = cell.get("source", "")
+        if _IMPORTS_WIDGETS.search("".join(source) if isinstance(source, list) else source):
+            return True
+    return False
+
+
+def _widget_notebooks() -> list[Path]:
+    if not NOTEBOOK_DIR.is_dir():
+        return []
+    return [p for p in sorted(NOTEBOOK_DIR.glob("*.ipynb")) if _uses_widgets(p)]
+
+
+WIDGET_NOTEBOOKS = _widget_notebooks()
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _unavailable(reason: str):
+    """Skip locally; fail in CI, where this test must always run."""
+    if _in_ci():
+        pytest.fail(f"{reason} -- CI is set, so this is a failure, not a skip", pytrace=False)
+    pytest.skip(reason)
+
+
+# --------------------------------------------------------------------------- server
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _api(base: str, token: str, path: str, method: str = "GET", timeout: float = 5):
+    req = urllib.request.Request(f"{base}{path}", method=method)
+    req.add_header("Authorization", f"token {token}")
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        body = resp.read()
+    return json.loads(body) if body else None
+
+
+def _write_settings(settings_dir: Path) -> None:
+    """Throwaway user settings: never autosave the notebooks, no news prompt."""
+    files = {
+        "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
+    }
+    for rel, value in files.items():
+        path = settings_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value), encoding="utf-8")
+
+
+def _kill_strays(marker: str) -> None:
+    """SIGKILL leftover processes (kernels) whose command line names our temp dir.
+
+    Kernels run in their own session, so killing the server's process group misses them
+    if the server dies before shutting them down.
+    """
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if marker in cmdline:
+            with contextlib.suppress(OSError):
+                os.kill(int(proc.name), signal.SIGKILL)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)  # the server shuts its kernels down
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def lab_server():
+    """JupyterLab on 127.0.0.1:<free port>; always stopped, even when a test fails."""
+    if not WIDGET_NOTEBOOKS:
+        _unavailable(f"no notebook using ipywidgets in {NOTEBOOK_DIR}")
+    if importlib.util.find_spec("jupyterlab") is None:
+        _unavailable(f"jupyterlab is not installed for {sys.executable}")
+
+    tmp = Path(tempfile.mkdtemp(prefix="linreg-browser-"))
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_DATA_DIR=str(tmp / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        IPYTHONDIR=str(tmp / "ipython"),
+    )
+    env.pop("MPLBACKEND", None)  # a student's kernel has the inline backend
+    env.pop("JUPYTER_PATH", None)
+    _write_settings(tmp / "settings")
+    log_path = tmp / "jupyter-server.log"
+    token = secrets.token_hex(16)
+
+    proc = None
+    try:
+        for _attempt in range(3):  # the free port may be taken between bind and listen
+            port = _free_port()
+            base = f"http://127.0.0.1:{port}"
+            cmd = [
+                sys.executable, "-m", "jupyter", "lab",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={token}",
+                "--allow-root",
+                f"--ServerApp.root_dir={SERVER_ROOT}",
+                "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: kernel status
+                "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+            ]
+            with open(log_path, "ab") as log:
+                proc = subprocess.Popen(
+                    cmd, cwd=SERVER_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL, start_new_session=True,
+                )
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    _api(base, token, f"/api/status?token={token}", timeout=2)
+                    break
+                except (urllib.error.URLError, OSError, ValueError):
+                    time.sleep(0.5)
+            if proc.poll() is None:
+                break
+        log_tail = log_path.read_text(errors="replace")[-3000:]
+        if proc.poll() is not None:
+            pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log_tail}", pytrace=False)
+        try:
+            _api(base, token, f"/api/status?token={token}", timeout=5)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            pytest.fail(f"JupyterLab not up after {SERVER_START_TIMEOUT}s ({exc}):\n{log_tail}",
+                        pytrace=False)
+        yield {"base": base, "token": token, "pid": proc.pid}
+    finally:
+        if proc is not None:
+            _stop(proc)
+        _kill_strays(str(tmp))
+        if log_path.exists():
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(log_path, ARTIFACTS / "jupyter-server.log")
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not WIDGET_NOTEBOOKS:
+        _unavailable(f"no notebook using ipywidgets in {NOTEBOOK_DIR}")
+    if importlib.util.find_spec("playwright") is None:
+        _unavailable(f"Python package 'playwright' is not installed for {sys.executable}")
+    if not os.access(CHROMIUM, os.X_OK):
+        _unavailable(f"{CHROMIUM} not found: install Debian's chromium (.ci/install-browser)")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+    finally:
+        pw.stop()
+
+
+# --------------------------------------------------------------------------- page helpers
+
+_KERNEL_JS = """() => {
+  const app = window.jupyterapp;
+  const w = app && app.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return k ? [k.status, k.connectionStatus] : null;
+}"""
+
+_PROMPTS_JS = """(panel) => [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+  .map(e => e.textContent.trim())"""
+
+# src of each plot image in `root`, or null while an image is still loading
+_IMAGES_JS = """(root) => [...root.querySelectorAll('%s')]
+  .map(img => (img.complete && img.naturalWidth > 0) ? img.src : null)""" % PLOT_IMAGES
+
+
+def _poll(check, timeout: float, what: str, page=None, interval: float = 0.25):
+    """Call check() until it returns something truthy; fail with `what` on timeout."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        if page is not None:
+            dialog = page.locator(".jp-Dialog")
+            if dialog.count():
+                pytest.fail(f"{what}: JupyterLab shows a dialog: {dialog.first.inner_text()!r}",
+                            pytrace=False)
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})",
+                pytrace=False)
+
+
+def _menu(page, menu: str, command: str) -> None:
+    page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^\s*{menu}\s*$")).first.click()
+    item = page.locator(f'.lm-Menu-item[data-command="{command}"]')
+    item.wait_for(state="visible", timeout=10_000)
+    item.click()
+
+
+def _kernel_ready(page):
+    return page.evaluate(_KERNEL_JS) == ["idle", "connected"]
+
+
+def _images(locator) -> list:
+    return locator.evaluate(_IMAGES_JS)
+
+
+def _loaded_images(locator):
+    """The srcs of the plot images in `locator` once all are loaded, else None."""
+    srcs = _images(locator)
+    return srcs if srcs and all(srcs) else None
+
+
+def _wait_image_change(page, cell, before: list, what: str) -> list:
+    def changed():
+        now = _loaded_images(cell)
+        return now if now and now != before else None
+
+    return _poll(changed, CHANGE_TIMEOUT, what, page)
+
+
+def _shot(locator, name: str) -> bytes:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return locator.screenshot(path=str(ARTIFACTS / name), timeout=30_000)
+
+
+def _image_pixels(page, cell) -> list[bytes]:
+    """Screenshots (PNG bytes) of the plot images of `cell`, once all are loaded."""
+    for _ in range(3):  # an Output widget replaces its <img> on every redraw: retry
+        _poll(lambda: _loaded_images(cell), CHANGE_TIMEOUT, "the plot images to load", page)
+        try:
+            return [img.screenshot(timeout=5_000) for img in cell.locator(PLOT_IMAGES).all()]
+        except Exception:  # noqa: BLE001 - detached while redrawing
+            time.sleep(0.5)
+    pytest.fail("the plot images keep changing; could not take a screenshot", pytrace=False)
+
+
+def _assert_clean(panel, when: str) -> None:
+    bad = panel.locator(BAD_OUTPUT)
+    if bad.count():
+        texts = "\n---\n".join(t[:1500] for t in bad.all_text_contents())
+        pytest.fail(f"{when}: error/stderr output in the notebook:\n{texts}", pytrace=False)
+    text = panel.evaluate("p => p.textContent")  # not innerText: cells may be skipped
+    if "Error displaying widget" in text:
+        line = next(ln for ln in text.splitlines() if "Error displaying widget" in ln)
+        pytest.fail(f"{when}: {line.strip()}", pytrace=False)
+
+
+def _nonempty_code_cells(path: Path) -> list[bool]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "code":
+            src = cell.get("source", "")
+            out.append(bool(("".join(src) if isinstance(src, list) else src).strip()))
+    return out
+
+
+def _cell_of(panel, selector: str):
+    """The output area of the first code cell that contains `selector`."""
+    cell = panel.locator(".jp-CodeCell", has=panel.page.locator(selector)).first
+    return cell.locator(".jp-Cell-outputArea").first
+
+
+# --------------------------------------------------------------------------- the test
+
+
+@pytest.fixture
+def lab_page(browser, lab_server, request):
+    """A fresh page; on failure a screenshot; afterwards the kernels are shut down."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    log: list[str] = []
+    page.on("console", lambda m: log.append(f"console.{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: log.append(f"pageerror: {e}"))
+    page.browser_log = log
+    failed_before = request.session.testsfailed
+    try:
+        yield page
+    finally:
+        name = request.node.callspec.id if hasattr(request.node, "callspec") else "page"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(Exception):
+            if request.session.testsfailed > failed_before:
+                page.screenshot(path=str(ARTIFACTS / f"{name}-zz-final.png"), full_page=True)
+        (ARTIFACTS / f"{name}-console.log").write_text("\n".join(log) + "\n", encoding="utf-8")
+        with contextlib.suppress(Exception):
+            context.close()
+        with contextlib.suppress(Exception):  # free the CPU for the next notebook
+            for s in _api(lab_server["base"], lab_server["token"], "/api/sessions"):
+                _api(lab_server["base"], lab_server["token"], f"/api/sessions/{s['id']}",
+                     method="DELETE", timeout=20)
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    WIDGET_NOTEBOOKS or [None],
+    ids=[p.stem for p in WIDGET_NOTEBOOKS] or ["no-widget-notebooks"],
+)
+def test_widgets_in_jupyterlab(notebook, lab_server, lab_page):
+    page, name = lab_page, notebook.stem
+    digest = hashlib.sha256(notebook.read_bytes()).hexdigest()
+    times = {}
+    t0 = time.monotonic()
+
+    rel = notebook.relative_to(SERVER_ROOT).as_posix()
+    page.goto(f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}"
+              f"?reset&token={lab_server['token']}", timeout=PAGE_TIMEOUT * 1000)
+    panel = page.locator(PANEL)
+    panel.wait_for(state="visible", timeout=PAGE_TIMEOUT * 1000)
+    page.wait_for_function("() => !!window.jupyterapp", timeout=PAGE_TIMEOUT * 1000)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
+    times["open"] = time.monotonic() - t0
+
+    # Clear stored outputs so that everything checked below comes from this kernel.
+    _menu(page, "Edit", "editmenu:clear-all")
+    _poll(lambda: panel.locator(".jp-OutputArea-output").count() == 0, 30, "outputs cleared", page)
+    t1 = time.monotonic()
+    _menu(page, "Run", "runmenu:run-all")  # marks every code cell [*] synchronously
+
+    def finished():
+        prompts = panel.evaluate(_PROMPTS_JS)
+        return "[*]:" not in prompts and _kernel_ready(page) and prompts
+
+    _poll(finished, RUN_ALL_TIMEOUT, "Run All to finish (no [*] prompt, kernel idle)", page, 0.5)
+    time.sleep(1.0)  # let the widget views render from the last comm messages
+    prompts = _poll(finished, 30, "the kernel to stay idle after Run All", page)
+    times["run_all"] = time.monotonic() - t1
+    _shot(page, f"{name}-01-after-run-all.png")
+
+    _assert_clean(panel, "after Run All")
+    expected = _nonempty_code_cells(notebook)
+    not_run = [i for i, (p, full) in enumerate(zip(prompts, expected)) if full and
+               not re.fullmatch(r"\[\d+\]:", p)]
+    assert len(prompts) == len(expected), f"{len(prompts)} code cells on screen, {len(expected)} in file"
+    assert not not_run, f"code cells {not_run} did not run (prompts {prompts})"
+
+    # Slider -> plot.
+    handle = panel.locator(SLIDER_HANDLE).first
+    assert handle.count(), f"{name}: no ipywidgets slider ({SLIDER_HANDLE}) after Run All"
+    cell = _cell_of(panel, SLIDER_HANDLE)
+    cell.scroll_into_view_if_needed()
+    before = _poll(lambda: _loaded_images(cell), CHANGE_TIMEOUT,
+                   f"a plot image ({PLOT_IMAGES}) in the cell of the first slider", page)
+    before_pixels = _image_pixels(page, cell)
+    _shot(cell, f"{name}-02-slider-before.png")
+    value0 = handle.get_attribute("aria-valuenow")
+    t2 = time.monotonic()
+    for key in ("ArrowRight", "ArrowLeft"):  # ArrowLeft in case the slider starts at its max
+        handle.focus()
+        for _ in range(3):
+            handle.press(key)
+        with contextlib.suppress(Exception):
+            page.wait_for_function(
+                "([h, v]) => h.getAttribute('aria-valuenow') !== v",
+                arg=[handle.element_handle(), value0], timeout=3000)
+        if handle.get_attribute("aria-valuenow") != value0:
+            break
+    value1 = handle.get_attribute("aria-valuenow")
+    assert value1 != value0, f"slider did not move with the keyboard (value {value0})"
+    _wait_image_change(page, cell, before, f"the plot to change after slider {value0} -> {value1}")
+    times["slider"] = time.monotonic() - t2
+    after_pixels = _image_pixels(page, cell)
+    _shot(cell, f"{name}-03-slider-after.png")
+    assert after_pixels != before_pixels, "the plot's src changed but its pixels did not"
+
+    # Play -> plot (only where the notebook has a Play widget).
+    if panel.locator(PLAY).count():
+        play_cell = _cell_of(panel, PLAY)
+        play_cell.scroll_into_view_if_needed()
+        before = _poll(lambda: _loaded_images(play_cell), CHANGE_TIMEOUT,
+                       f"a plot image ({PLOT_IMAGES}) in the cell of the Play widget", page)
+        before_pixels = _image_pixels(page, play_cell)
+        _shot(play_cell, f"{name}-04-play-before.png")
+        play = play_cell.locator(f"{PLAY} button").filter(has=page.locator(".fa-play"))
+        (play if play.count() else play_cell.locator(f"{PLAY} button")).first.click()
+        t3 = time.monotonic()
+        frames = {tuple(before)}
+        frames.add(tuple(_wait_image_change(page, play_cell, before,
+                                            "the plot to change after pressing Play")))
+        assert _image_pixels(page, play_cell) != before_pixels, \
+            "after Play the plot's src changed but its pixels did not"
+        while time.monotonic() - t3 < 2.0:  # watch it animate for a couple of seconds
+            now = _loaded_images(play_cell)
+            if now:
+                frames.add(tuple(now))
+            time.sleep(0.2)
+        times["play"] = time.monotonic() - t3
+        times["play_frames_seen"] = len(frames) - 1
+        _image_pixels(page, play_cell)  # wait until loaded, for the screenshot
+        _shot(play_cell, f"{name}-05-play-after.png")
+        stop = play_cell.locator(f"{PLAY} button").filter(has=page.locator(".fa-stop"))
+        if stop.count():  # ipywidgets 8: Stop also rewinds the value to `min`
+            stop.first.click()
+
+    _assert_clean(panel, "after moving the widgets")
+    _shot(page, f"{name}-06-final.png")
+    errors = [line for line in page.browser_log if line.startswith("pageerror")]
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+    assert hashlib.sha256(notebook.read_bytes()).hexdigest() == digest, \
+        f"{notebook} was modified on disk by the browser session"
+    times["total"] = time.monotonic() - t0
+    (ARTIFACTS / f"{name}-timings.json").write_text(
+        json.dumps({k: round(v, 2) for k, v in times.items()}, indent=1) + "\n", encoding="utf-8")
+    print(f"{name}: " + ", ".join(f"{k} {v:.1f}" for k, v in times.items()))

@@ -1,0 +1,94 @@
+"""The notebooks as files: executed, clean, consistent, and renderable on GitHub.
+
+(Running them is nbval's job: `pytest --nbval notebooks`.)
+"""
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("notebook_tool", ROOT / "tools" / "notebooks.py")
+tool = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tool)
+
+PATHS = tool.notebook_paths()
+REPO = tool.repository()
+EXPECTED = ["00_index", "01_loss_function", "02_derivatives", "03_update_rule",
+            "04_full_training", "05_classic_code_bugs", "06_learning_rate_and_scaling",
+            "07_closed_form_and_multiple_features", "08_sgd_and_minibatch"]
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def cells_tagged(nb, tag):
+    return [c for c in nb["cells"] if tag in c.get("metadata", {}).get("tags", [])]
+
+
+def source(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def test_collection_is_complete():
+    assert [p.stem for p in PATHS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_executed_top_to_bottom_without_errors(path):
+    nb = load(path)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), \
+        "run `make notebooks` to execute it on a fresh kernel"
+    for i, cell in enumerate(code, 1):
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", f"cell {i} saved an error"
+            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), \
+                f"cell {i} saved stderr: {''.join(out['text'])[:200]}"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_renders_on_github(path):
+    """nbformat-valid, and widget metadata (if any) has the 'state' key GitHub requires."""
+    nbformat = pytest.importorskip("nbformat")
+    nbformat.validate(nbformat.read(path, as_version=4))
+    widgets = load(path)["metadata"].get("widgets")
+    if widgets is not None:
+        assert "state" in widgets["application/vnd.jupyter.widget-state+json"]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_setup_badges_and_links_derive_from_one_repository(path):
+    nb = load(path)
+    setup = cells_tagged(nb, "setup")
+    assert len(setup) == 1 and setup == [c for c in nb["cells"] if c["cell_type"] == "code"][:1]
+    assert source(setup[0]) == tool.SETUP.format(repository=REPO)
+    badges = cells_tagged(nb, "badges")
+    assert [source(c) for c in badges] == [tool.badges(REPO, path.name)]
+    assert tool.colab_url(REPO, path.name) in source(badges[0])
+    assert tool.binder_url(REPO, path.name) in source(badges[0])
+    navs = cells_tagged(nb, "nav")
+    assert navs and all(source(c) == tool.nav(PATHS, PATHS.index(path)) for c in navs)
+    # No other repository is named anywhere in the notebook.
+    for cell in nb["cells"]:
+        for owner_name in re.findall(r"github(?:\.com)?/([\w-]+/[\w.-]+)", source(cell)):
+            owner_name = owner_name.removesuffix(".git")
+            assert owner_name == REPO, f"{path.name} names {owner_name}, not {REPO}"
+
+
+def test_readme_badges_use_the_repository():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert tool.binder_url(REPO, "00_index.ipynb") in readme
+    assert tool.colab_url(REPO, "00_index.ipynb") in readme
+
+
+def test_local_links_point_to_existing_files():
+    for path in PATHS:
+        for cell in load(path)["cells"]:
+            if cell["cell_type"] == "markdown":
+                for target in re.findall(r"\]\(([^)#:]+?)(?:#[^)]*)?\)", source(cell)):
+                    assert (path.parent / target).exists(), f"{path.name}: broken link {target}"

@@ -1,0 +1,716 @@
+"""Headless tests of linreg_widgets: set the controls, check the numbers on the artists.
+
+With the Agg backend and no kernel, ipywidgets uses a dummy comm: setting
+``slider.value`` fires the observers synchronously and ``button.click()`` runs
+the ``on_click`` handlers, so every explorer can be driven like a student would
+and its artists (line, residuals, markers, path, arrow) and readout checked.
+
+Expected values are computed here independently of the code under test: the
+MSE with ``np.mean``, the gradient from the raw sums (a different formula from
+the core's residual form) or by central finite differences, and gradient
+descent with a loop written in this file. Timing is measured in
+``benchmarks/bench.py``, not here.
+
+A test marked ``xfail(strict=True)`` documents a defect found while writing
+these tests; it turns into an error (XPASS) once the defect is fixed.
+"""
+
+import io
+import re
+import sys
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.quiver import Quiver  # noqa: E402
+from PIL import Image as PILImage  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # make the modules importable without installing them
+    sys.path.insert(0, str(ROOT))
+
+import linreg_core as lc  # noqa: E402
+import linreg_widgets as lw  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+# --------------------------------------------------------------------------
+# Independent references (none calls the function the widget uses)
+# --------------------------------------------------------------------------
+
+def ref_mse(x, y, m, b):
+    return float(np.mean((y - m * x - b) ** 2))
+
+
+def ref_gradients(x, y, m, b):
+    """The gradient from the raw sums: dL/dm = 2(m Σx² + b Σx − Σxy)/n, dL/db = 2(m Σx + b n − Σy)/n."""
+    n = len(x)
+    sx, sy, sxx, sxy = x.sum(), y.sum(), x @ x, x @ y
+    return 2 * (m * sxx + b * sx - sxy) / n, 2 * (m * sx + b * n - sy) / n
+
+
+def fd_gradients(x, y, m, b, h_m, h_b):
+    """Central finite differences of ``ref_mse`` (exact for a quadratic up to rounding)."""
+    dm = (ref_mse(x, y, m + h_m, b) - ref_mse(x, y, m - h_m, b)) / (2 * h_m)
+    db = (ref_mse(x, y, m, b + h_b) - ref_mse(x, y, m, b - h_b)) / (2 * h_b)
+    return dm, db
+
+
+def ref_descent(x, y, lr, epochs, m=0.0, b=0.0):
+    """Plain gradient-descent loop, no divergence guard: histories of length epochs + 1."""
+    ms, bs = [m], [b]
+    for _ in range(epochs):
+        dm, db = ref_gradients(x, y, m, b)
+        m, b = m - lr * dm, b - lr * db
+        ms.append(m)
+        bs.append(b)
+    ms, bs = np.array(ms), np.array(bs)
+    return ms, bs, np.array([ref_mse(x, y, mk, bk) for mk, bk in zip(ms, bs)])
+
+
+def readout_number(explorer, label):
+    """The number shown after ``label = `` in the readout HTML."""
+    match = re.search(re.escape(label) + r" = ([-+0-9.einf]+)", explorer.readout.value)
+    assert match, f"{label!r} not in readout {explorer.readout.value!r}"
+    return float(match.group(1))
+
+
+def png_size(data):
+    assert data[:8] == PNG_SIGNATURE
+    return PILImage.open(io.BytesIO(data)).size
+
+
+def at_fraction(slider, frac):
+    """A value inside a FloatSlider's range."""
+    return slider.min + frac * (slider.max - slider.min)
+
+
+def set_value(widget, value):
+    """Set a control (observers fire synchronously) and return the value it holds."""
+    widget.value = value
+    return widget.value
+
+
+def contour_axes(explorer):
+    """The axes showing the loss contour (x label "slope m", y label "intercept b")."""
+    (ax,) = [a for a in explorer.fig.axes if a.get_ylabel() == "intercept b"]
+    return ax
+
+
+def fit_axes(explorer):
+    return explorer.fig.axes[0]
+
+
+def inside(value, lo, hi):
+    return min(lo, hi) < value < max(lo, hi)
+
+
+# --------------------------------------------------------------------------
+# Data and fixtures
+# --------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def no_pyplot_figures_left():
+    """Explorers build ``Figure()`` directly: no test may leave a pyplot figure open."""
+    before = plt.get_fignums()
+    yield
+    assert plt.get_fignums() == before
+
+
+@pytest.fixture(scope="module")
+def classic():
+    return lc.load_xy(lc.DATA_DIR / "classic.csv")
+
+
+@pytest.fixture(scope="module")
+def penguins():
+    return lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+
+
+def _rescaled(xy):
+    x, y = xy
+    return x * 100, y * 1000 + 5000
+
+
+@pytest.fixture(scope="module")
+def datasets(classic):
+    return {"classic": classic, "rescaled": _rescaled(classic)}
+
+
+def build(kind, x, y):
+    """One explorer of each kind, with a learning rate derived from the data."""
+    lr = 0.3 * lc.stable_learning_rate(x)
+    if kind == "loss":
+        return lw.LossExplorer(x, y)
+    if kind == "slope":
+        return lw.SlopeExplorer(x, y)
+    if kind == "tangent":
+        return lw.SlopeExplorer(x, y, tangent=True)
+    if kind == "step":
+        return lw.StepExplorer(x, y, lr=lr)
+    if kind == "training":
+        return lw.TrainingExplorer(x, y, lr=lr, epochs=200)
+    raise ValueError(kind)
+
+
+KINDS = ["loss", "slope", "tangent", "step", "training"]
+
+
+@pytest.fixture(scope="module")
+def fresh(datasets):
+    """Explorers as constructed (never touched by a test), built once per (kind, dataset)."""
+    cache = {}
+
+    def get(kind, dataset):
+        if (kind, dataset) not in cache:
+            cache[kind, dataset] = build(kind, *datasets[dataset])
+        return cache[kind, dataset]
+
+    return get
+
+
+# --------------------------------------------------------------------------
+# Static helpers
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dataset", ["classic", "rescaled"])
+def test_parameter_grid_is_centred_on_the_data(datasets, dataset):
+    x, y = datasets[dataset]
+    m_hat, b_hat = np.polyfit(x, y, 1)
+    m_values, b_values = lw.parameter_grid(x, y, n=37)
+    assert len(m_values) == len(b_values) == 37
+    assert np.all(np.diff(m_values) > 0) and np.all(np.diff(b_values) > 0)
+    assert inside(m_hat, m_values[0], m_values[-1]) and inside(b_hat, b_values[0], b_values[-1])
+    # Spans scale with the data: at least std(y)/std(x) for m, std(y) for b.
+    assert np.ptp(m_values) >= np.std(y) / np.std(x)
+    assert np.ptp(b_values) >= np.std(y)
+    # A far-away point passed in `include` is inside the grid, with a margin.
+    far = (m_hat + 10 * np.ptp(m_values), b_hat - 10 * np.ptp(b_values))
+    m_inc, b_inc = lw.parameter_grid(x, y, include=[far])
+    assert inside(far[0], m_inc[0], m_inc[-1]) and inside(far[1], b_inc[0], b_inc[-1])
+    assert far[0] < m_inc[-1] and far[1] > b_inc[0]
+
+
+def test_plot_fit_draws_line_and_residuals(classic):
+    x, y = classic
+    m, b = 0.7, 12.5
+    ax = Figure().subplots()
+    assert lw.plot_fit(x, y, m, b, ax=ax) is ax
+    (line,) = ax.get_lines()
+    xs = np.asarray(line.get_xdata())
+    np.testing.assert_allclose(xs, ax.get_xlim())
+    np.testing.assert_allclose(line.get_ydata(), m * xs + b, rtol=1e-12)
+    (residuals,) = ax.collections[1:]  # collections[0] is the scatter of the data
+    expected = [[[xi, yi], [xi, m * xi + b]] for xi, yi in zip(x, y)]
+    np.testing.assert_allclose(np.array(residuals.get_segments()), expected, rtol=1e-12)
+    np.testing.assert_allclose(ax.collections[0].get_offsets(), np.column_stack([x, y]))
+    # Every point fits inside the axes.
+    assert ax.get_xlim()[0] < x.min() and x.max() < ax.get_xlim()[1]
+    assert ax.get_ylim()[0] < y.min() and y.max() < ax.get_ylim()[1]
+
+
+def test_plot_fit_without_residuals_and_without_ax(classic):
+    x, y = classic
+    ax = lw.plot_fit(list(x), list(y), 1.0, 0.0, residuals=False)  # lists are fine too
+    try:
+        assert len(ax.collections) == 1  # only the scatter
+        assert len(ax.get_lines()) == 1
+    finally:
+        plt.close(ax.figure)
+
+
+def test_plot_loss_surface_with_path(classic):
+    x, y = classic
+    ms, bs, _ = ref_descent(x, y, 1e-4, 50, m=-3.0, b=150.0)
+    ax = Figure().subplots()
+    assert lw.plot_loss_surface(x, y, path=(ms, bs), ax=ax) is ax
+    path_lines = [ln for ln in ax.get_lines() if ln.get_label() == "gradient descent"]
+    assert len(path_lines) == 1
+    np.testing.assert_allclose(path_lines[0].get_xdata(), ms)
+    np.testing.assert_allclose(path_lines[0].get_ydata(), bs)
+    # The starting point (outside the default box) and the minimum are both visible.
+    m_hat, b_hat = np.polyfit(x, y, 1)
+    for m, b in [(ms[0], bs[0]), (m_hat, b_hat)]:
+        assert inside(m, *ax.get_xlim()) and inside(b, *ax.get_ylim())
+    assert len(ax.figure.axes) == 2  # the plot and its colorbar
+
+
+def test_plot_loss_surface_without_ax(classic):
+    ax = lw.plot_loss_surface(*classic)
+    try:
+        assert ax.get_xlabel() == "slope m" and ax.get_ylabel() == "intercept b"
+    finally:
+        plt.close(ax.figure)
+
+
+def test_png_bytes_is_a_lossless_png_of_the_canvas():
+    fig = Figure(figsize=(2, 1), dpi=50)
+    ax = fig.subplots()
+    ax.plot([0, 1], [1, 0], color="red")
+    canvas = lw.FigureCanvasAgg(fig)
+    canvas.draw()
+    data = lw.png_bytes(canvas)
+    assert data[:8] == PNG_SIGNATURE
+    decoded = np.asarray(PILImage.open(io.BytesIO(data)).convert("RGBA"))
+    assert decoded.shape == (50, 100, 4)
+    np.testing.assert_array_equal(decoded, np.asarray(canvas.buffer_rgba()))
+
+
+# --------------------------------------------------------------------------
+# Every explorer: construction, ranges from the data, repr
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dataset", ["classic", "rescaled"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_explorer_renders_and_ranges_come_from_the_data(fresh, datasets, kind, dataset):
+    explorer = fresh(kind, dataset)
+    x, y = datasets[dataset]
+    m_hat, b_hat = np.polyfit(x, y, 1)
+
+    # Rendered once on construction, at the figure's size.
+    assert png_size(explorer.image.value) == explorer.fig.canvas.get_width_height()
+    assert explorer.readout.value
+
+    # The (m, b) sliders and the contour axes contain the least-squares solution.
+    if hasattr(explorer, "m_slider"):
+        assert inside(m_hat, explorer.m_slider.min, explorer.m_slider.max)
+    if hasattr(explorer, "b_slider"):
+        assert inside(b_hat, explorer.b_slider.min, explorer.b_slider.max)
+    ax = contour_axes(explorer)
+    assert inside(m_hat, *ax.get_xlim()) and inside(b_hat, *ax.get_ylim())
+    if hasattr(explorer, "start"):
+        assert inside(explorer.start[0], *ax.get_xlim())
+        assert inside(explorer.start[1], *ax.get_ylim())
+
+    # The data panel (loss, step, training) shows every point.
+    if kind in ("loss", "step", "training"):
+        ax_fit = fit_axes(explorer)
+        assert inside(x.min(), *ax_fit.get_xlim()) and inside(x.max(), *ax_fit.get_xlim())
+        assert inside(y.min(), *ax_fit.get_ylim()) and inside(y.max(), *ax_fit.get_ylim())
+
+    # Learning-rate sliders (log scale: min/max are exponents) span the stable bound.
+    if hasattr(explorer, "lr_slider"):
+        s = explorer.lr_slider
+        assert s.base**s.min < lc.stable_learning_rate(x) < s.base**s.max
+        assert s.value == pytest.approx(0.3 * lc.stable_learning_rate(x))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_explorer_repr_is_stable_one_line_text(fresh, kind):
+    explorer = fresh(kind, "classic")
+    text = repr(explorer)
+    assert text == f"{type(explorer).__name__}: {explorer.description} (run the notebook to use it)"
+    assert "\n" not in text and "0x" not in text and explorer.model_id not in text
+    assert repr(fresh(kind, "rescaled")) == text  # same for any instance of that kind
+
+
+def test_slope_descriptions_differ_with_tangent(fresh):
+    assert "tangent" in fresh("tangent", "classic").description
+    assert "tangent" not in fresh("slope", "classic").description
+
+
+# --------------------------------------------------------------------------
+# LossExplorer
+# --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def loss_explorer(classic):
+    return lw.LossExplorer(*classic)
+
+
+@pytest.mark.parametrize("fm, fb", [(0.5, 0.5), (0.1, 0.9), (0.93, 0.07)])
+def test_loss_explorer_sliders_move_line_residuals_marker_and_mse(loss_explorer, classic, fm, fb):
+    e, (x, y) = loss_explorer, classic
+    m = set_value(e.m_slider, at_fraction(e.m_slider, fm))
+    b = set_value(e.b_slider, at_fraction(e.b_slider, fb))
+
+    xs = np.asarray(e.line.get_xdata())
+    np.testing.assert_allclose(xs, fit_axes(e).get_xlim())
+    np.testing.assert_allclose(e.line.get_ydata(), m * xs + b, rtol=1e-12, atol=1e-12)
+
+    segments = np.array(e.residuals.get_segments())
+    assert segments.shape == (len(x), 2, 2)
+    np.testing.assert_allclose(segments[:, 0], np.column_stack([x, y]))
+    np.testing.assert_allclose(segments[:, 1], np.column_stack([x, m * x + b]), rtol=1e-12, atol=1e-12)
+
+    np.testing.assert_allclose(np.ravel(e.marker.get_data()), [m, b])
+
+    expected = ref_mse(x, y, m, b)
+    assert e.loss == pytest.approx(expected, rel=1e-12)
+    assert f"<b>MSE = {e.loss:.6g}</b>" in e.readout.value
+    assert readout_number(e, "MSE") == pytest.approx(expected, rel=1e-5)
+    assert f"y = {m:.4g}·x + {b:.4g}" in e.readout.value
+
+
+def test_loss_explorer_minimum_has_the_smallest_mse(loss_explorer, classic):
+    e, (x, y) = loss_explorer, classic
+    m_hat, b_hat = np.polyfit(x, y, 1)
+    e.m_slider.value, e.b_slider.value = m_hat, b_hat
+    best = e.loss
+    assert best == pytest.approx(ref_mse(x, y, m_hat, b_hat), rel=1e-12)
+    e.m_slider.value = m_hat + 0.05
+    assert e.loss > best
+
+
+def test_loss_explorer_image_follows_the_sliders(loss_explorer):
+    e = loss_explorer
+    m_a, m_c = at_fraction(e.m_slider, 0.3), at_fraction(e.m_slider, 0.7)
+    e.m_slider.value = m_a
+    first = e.image.value
+    assert first[:8] == PNG_SIGNATURE
+    e.m_slider.value = m_c
+    assert e.image.value != first
+    # Back to the same value: the same picture, so no trace of the previous frame is left.
+    e.m_slider.value = m_a
+    assert e.image.value == first
+    e.b_slider.value = at_fraction(e.b_slider, 0.2)
+    assert e.image.value != first
+
+
+# --------------------------------------------------------------------------
+# SlopeExplorer
+# --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def slope_explorers(classic):
+    return {False: lw.SlopeExplorer(*classic), True: lw.SlopeExplorer(*classic, tangent=True)}
+
+
+@pytest.mark.parametrize("tangent", [False, True])
+@pytest.mark.parametrize("frac", [0.1, 0.5, 0.85])
+def test_slope_explorer_point_on_the_loss_curve(slope_explorers, classic, tangent, frac):
+    e, (x, y) = slope_explorers[tangent], classic
+    b_hat = np.polyfit(x, y, 1)[1]
+    assert e.b == pytest.approx(b_hat, rel=1e-9)
+    m = set_value(e.m_slider, at_fraction(e.m_slider, frac))
+    loss = ref_mse(x, y, m, e.b)
+    np.testing.assert_allclose(np.ravel(e.point.get_data()), [m, loss], rtol=1e-12)
+    np.testing.assert_allclose(np.ravel(e.marker.get_data()), [m, e.b], rtol=1e-12)
+    assert readout_number(e, "L") == pytest.approx(loss, rel=1e-5)
+    # The point stays inside the curve's axes.
+    ax_curve = e.point.axes
+    assert inside(m, *ax_curve.get_xlim()) and inside(loss, *ax_curve.get_ylim())
+    assert ("∂L/∂m" in e.readout.value) == tangent
+    assert hasattr(e, "tangent_line") == tangent and hasattr(e, "arrow") == tangent
+
+
+def test_slope_explorer_point_stays_visible_at_the_slider_ends(slope_explorers, classic):
+    e, (x, y) = slope_explorers[False], classic
+    for value in (e.m_slider.min, e.m_slider.max):
+        m = set_value(e.m_slider, value)
+        assert inside(ref_mse(x, y, m, e.b), *e.point.axes.get_ylim())
+
+
+@pytest.mark.parametrize("frac", [0.1, 0.45, 0.9])
+def test_slope_explorer_tangent_and_gradient_arrow(slope_explorers, classic, frac):
+    e, (x, y) = slope_explorers[True], classic
+    m_values, b_values = lw.parameter_grid(x, y)
+    span_m, span_b = np.ptp(m_values), np.ptp(b_values)
+    m = set_value(e.m_slider, at_fraction(e.m_slider, frac))
+    b = e.b
+    loss = ref_mse(x, y, m, b)
+    dm, db = fd_gradients(x, y, m, b, 1e-3 * span_m, 1e-3 * span_b)
+
+    # Tangent: passes through (m, L) with slope dL/dm.
+    tx, ty = np.asarray(e.tangent_line.get_xdata()), np.asarray(e.tangent_line.get_ydata())
+    assert len(tx) == 2 and tx[0] < m < tx[1]
+    slope = (ty[1] - ty[0]) / (tx[1] - tx[0])
+    assert slope == pytest.approx(dm, rel=1e-6)
+    assert np.interp(m, tx, ty) == pytest.approx(loss, rel=1e-9, abs=1e-9 * abs(dm) * span_m)
+
+    # Readout: dL/dm (the tangent's slope) and dL/db.
+    assert readout_number(e, "∂L/∂m") == pytest.approx(dm, rel=1e-5)
+    assert readout_number(e, "∂L/∂b") == pytest.approx(db, rel=1e-5)
+
+    # Arrow at (m, b), pointing along −∇L measured in axis fractions, 0.12 of the box long.
+    np.testing.assert_allclose(e.arrow.get_offsets(), [[m, b]], rtol=1e-12)
+    u, v = float(e.arrow.U[0]) / span_m, float(e.arrow.V[0]) / span_b
+    want = np.array([-dm / span_m, -db / span_b])
+    assert np.sign(u) == np.sign(want[0]) and np.sign(v) == np.sign(want[1])
+    np.testing.assert_allclose([u, v], 0.12 * want / np.hypot(*want), rtol=1e-6, atol=1e-12)
+
+
+def test_slope_explorer_gradient_field_points_downhill(slope_explorers, classic):
+    e, (x, y) = slope_explorers[True], classic
+    m_values, b_values = lw.parameter_grid(x, y)
+    span_m, span_b = np.ptp(m_values), np.ptp(b_values)
+    (field,) = [c for c in contour_axes(e).collections if isinstance(c, Quiver) and c is not e.arrow]
+    X, Y = np.ravel(field.X), np.ravel(field.Y)
+    assert len(X) > 50
+    for xm, yb, u, v in zip(X, Y, np.ravel(field.U), np.ravel(field.V)):
+        dm, db = fd_gradients(x, y, xm, yb, 1e-3 * span_m, 1e-3 * span_b)
+        want = np.array([-dm / span_m, -db / span_b])
+        np.testing.assert_allclose([u / span_m, v / span_b], 0.05 * want / np.hypot(*want),
+                                   rtol=1e-6, atol=1e-9)
+
+
+def test_slope_explorer_with_given_b(classic):
+    x, y = classic
+    e = lw.SlopeExplorer(x, y, b=10.0, tangent=True, m=0.25)
+    assert e.m_slider.value == 0.25
+    np.testing.assert_allclose(np.ravel(e.point.get_data()), [0.25, ref_mse(x, y, 0.25, 10.0)])
+    np.testing.assert_allclose(e.arrow.get_offsets(), [[0.25, 10.0]])
+    before = e.image.value
+    e.m_slider.value = 1.5
+    assert e.image.value != before
+    assert readout_number(e, "∂L/∂m") == pytest.approx(ref_gradients(x, y, 1.5, 10.0)[0], rel=1e-5)
+
+
+# --------------------------------------------------------------------------
+# StepExplorer
+# --------------------------------------------------------------------------
+
+LR = 1e-4  # below the stable bound of classic.csv (about 3e-4)
+
+
+@pytest.fixture(scope="module")
+def step_explorer(classic):
+    return lw.StepExplorer(*classic, lr=LR, m0=0.5, b0=-20.0)
+
+
+@pytest.fixture()
+def stepper(step_explorer):
+    """The module's StepExplorer, back at its start with the default lr."""
+    step_explorer.lr_slider.value = LR
+    step_explorer.reset_button.click()
+    return step_explorer
+
+
+def path_of(e):
+    return np.asarray(e.path.get_xdata(), float), np.asarray(e.path.get_ydata(), float)
+
+
+def test_step_explorer_one_step(stepper, classic):
+    e, (x, y) = stepper, classic
+    lr = e.lr_slider.value
+    assert lr == pytest.approx(LR)
+    m0, b0 = 0.5, -20.0
+    dm, db = ref_gradients(x, y, m0, b0)
+    e.step_button.click()
+    assert (e.ms[-1], e.bs[-1]) == (pytest.approx(m0 - lr * dm, rel=1e-12),
+                                    pytest.approx(b0 - lr * db, rel=1e-12))
+    ms, bs = path_of(e)
+    np.testing.assert_allclose(ms, [m0, m0 - lr * dm], rtol=1e-12)
+    np.testing.assert_allclose(bs, [b0, b0 - lr * db], rtol=1e-12)
+    np.testing.assert_allclose(np.ravel(e.marker.get_data()), [ms[-1], bs[-1]])
+    xs = np.asarray(e.line.get_xdata())
+    np.testing.assert_allclose(e.line.get_ydata(), ms[-1] * xs + bs[-1], rtol=1e-12)
+    assert e.readout.value.startswith("step 1:")
+    assert readout_number(e, "MSE") == pytest.approx(ref_mse(x, y, ms[-1], bs[-1]), rel=1e-5)
+
+
+def test_step_explorer_ten_steps_are_ten_updates(stepper, classic):
+    e, (x, y) = stepper, classic
+    ref_ms, ref_bs, ref_losses = ref_descent(x, y, LR, 13, m=0.5, b=-20.0)
+    e.step10_button.click()
+    ms, bs = path_of(e)
+    assert len(ms) == len(bs) == 11
+    np.testing.assert_allclose(ms, ref_ms[:11], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(bs, ref_bs[:11], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(e.losses, ref_losses[:11], rtol=1e-10)
+    assert e.readout.value.startswith("step 10:")
+    for _ in range(3):
+        e.step_button.click()
+    ms, bs = path_of(e)
+    assert len(ms) == 14
+    np.testing.assert_allclose(ms, ref_ms, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(bs, ref_bs, rtol=1e-10, atol=1e-12)
+    assert not e.diverged and "Diverged" not in e.readout.value
+    assert np.all(np.diff(e.losses) < 0)  # a stable lr lowers the loss at every step
+
+
+def test_step_explorer_reset(stepper):
+    e = stepper
+    e.step10_button.click()
+    before = e.image.value
+    e.reset_button.click()
+    ms, bs = path_of(e)
+    np.testing.assert_array_equal(ms, [0.5])  # only the starting point is left
+    np.testing.assert_array_equal(bs, [-20.0])
+    assert e.readout.value.startswith("step 0:")
+    assert e.image.value != before
+
+
+def test_step_explorer_lr_slider_changes_the_next_steps(stepper, classic):
+    e, (x, y) = stepper, classic
+    lr = set_value(e.lr_slider, 2e-4)
+    assert "2.00e-04" in e.readout.value and "overshoots" not in e.readout.value
+    e.step10_button.click()
+    ref_ms, ref_bs, _ = ref_descent(x, y, lr, 10, m=0.5, b=-20.0)
+    np.testing.assert_allclose(path_of(e)[0], ref_ms, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(path_of(e)[1], ref_bs, rtol=1e-10, atol=1e-12)
+
+
+def test_step_explorer_diverges_cleanly(stepper, classic):
+    e, (x, y) = stepper, classic
+    bound = lc.stable_learning_rate(x)
+    lr = set_value(e.lr_slider, 2.5 * bound)
+    assert "above the stable bound" in e.readout.value
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        for _ in range(20):
+            e.step10_button.click()
+            if e.diverged:
+                break
+        n_before = len(e.ms)
+        e.step_button.click()  # once diverged, further clicks do nothing
+        e.step10_button.click()
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], \
+        [str(w.message) for w in caught]
+    assert e.diverged
+    assert "Diverged" in e.readout.value
+    ms, bs = path_of(e)
+    assert len(ms) == n_before == len(e.losses)
+    assert np.all(np.isfinite(ms)) and np.all(np.isfinite(bs)) and np.all(np.isfinite(e.losses))
+    # The path is exactly the update rule, stopped when the next loss would exceed 1e6 × L0.
+    k = len(ms) - 1
+    ref_ms, ref_bs, ref_losses = ref_descent(x, y, lr, k + 1, m=0.5, b=-20.0)
+    np.testing.assert_allclose(ms, ref_ms[:-1], rtol=1e-9)
+    np.testing.assert_allclose(bs, ref_bs[:-1], rtol=1e-9)
+    assert ref_losses[k] <= lc.DIVERGENCE_FACTOR * ref_losses[0] < ref_losses[k + 1]
+    # Reset recovers.
+    e.lr_slider.value = LR
+    e.reset_button.click()
+    assert not e.diverged and "Diverged" not in e.readout.value
+    e.step_button.click()
+    assert len(path_of(e)[0]) == 2
+
+
+@pytest.mark.parametrize("scale", ["classic", "x*1000", "penguins"])
+def test_lr_slider_spans_the_stable_bound_of_the_data(classic, penguins, scale):
+    x, y = {"classic": classic, "x*1000": (classic[0] * 1000, classic[1]), "penguins": penguins}[scale]
+    bound = lc.stable_learning_rate(x)
+    for explorer in (lw.StepExplorer(x, y, lr=bound / 2), lw.TrainingExplorer(x, y, lr=bound / 2, epochs=20)):
+        s = explorer.lr_slider
+        assert s.base**s.min < bound < s.base**s.max
+        assert s.base**s.max < 100 * bound  # the range is about the bound, not fixed
+        assert s.value == pytest.approx(bound / 2)
+
+
+# --------------------------------------------------------------------------
+# TrainingExplorer
+# --------------------------------------------------------------------------
+
+EPOCHS = 300
+
+
+@pytest.fixture(scope="module")
+def training_explorer(classic):
+    return lw.TrainingExplorer(*classic, lr=LR, epochs=EPOCHS)
+
+
+@pytest.fixture()
+def trainer(training_explorer):
+    """The module's TrainingExplorer with the default lr and epochs."""
+    training_explorer.lr_slider.value = LR
+    training_explorer.epochs_slider.value = EPOCHS
+    return training_explorer
+
+
+def test_training_explorer_history_is_gradient_descent(trainer, classic):
+    e, (x, y) = trainer, classic
+    ref_ms, ref_bs, ref_losses = ref_descent(x, y, LR, EPOCHS)
+    np.testing.assert_allclose(e.result.ms, ref_ms, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(e.result.bs, ref_bs, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(e.result.losses, ref_losses, rtol=1e-9)
+    assert e.epoch_slider.max == e.play.max == EPOCHS
+    assert not e.result.diverged
+
+
+@pytest.mark.parametrize("k", [0, 1, 37, EPOCHS])
+def test_training_explorer_epoch_slider_moves_everything(trainer, classic, k):
+    e, (x, y) = trainer, classic
+    ref_ms, ref_bs, ref_losses = ref_descent(x, y, LR, EPOCHS)
+    e.epoch_slider.value = (k + 1) % (EPOCHS + 1)  # make sure the next line fires an event
+    e.epoch_slider.value = k
+    m, b = ref_ms[k], ref_bs[k]
+    xs = np.asarray(e.line.get_xdata())
+    np.testing.assert_allclose(xs, fit_axes(e).get_xlim())
+    np.testing.assert_allclose(e.line.get_ydata(), m * xs + b, rtol=1e-9)
+    px, py = np.asarray(e.path.get_xdata()), np.asarray(e.path.get_ydata())
+    assert len(px) == len(py) == k + 1
+    np.testing.assert_allclose(px, ref_ms[: k + 1], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(py, ref_bs[: k + 1], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(np.ravel(e.marker.get_data()), [m, b], rtol=1e-9)
+    np.testing.assert_allclose(np.ravel(e.curve_point.get_data()), [k, ref_losses[k]], rtol=1e-9)
+    np.testing.assert_array_equal(e.curve.get_xdata(), np.arange(k + 1))
+    np.testing.assert_allclose(e.curve.get_ydata(), ref_losses[: k + 1], rtol=1e-9)
+    assert e.readout.value.startswith(f"epoch {k}:")
+    assert readout_number(e, "MSE") == pytest.approx(ref_losses[k], rel=1e-5)
+    # The loss curve's axes show the whole run.
+    assert inside(ref_losses.min(), *e.ax_curve.get_ylim()) and inside(ref_losses.max(), *e.ax_curve.get_ylim())
+    assert e.ax_curve.get_xlim() == (0, EPOCHS)
+
+
+def test_training_explorer_image_follows_the_epoch(trainer):
+    e = trainer
+    e.epoch_slider.value = 5
+    first = e.image.value
+    assert first[:8] == PNG_SIGNATURE
+    e.epoch_slider.value = 120
+    assert e.image.value != first
+    e.epoch_slider.value = 5
+    assert e.image.value == first
+
+
+def test_training_explorer_lr_slider_retrains(trainer, classic):
+    e, (x, y) = trainer, classic
+    e.epoch_slider.value = 50
+    old_ms = e.result.ms.copy()
+    old_image = e.image.value
+    lr = set_value(e.lr_slider, 2e-4)
+    assert e.epoch_slider.value == 0  # back to the start of the new run
+    assert e.epoch_slider.max == e.play.max == EPOCHS
+    assert not np.allclose(e.result.ms, old_ms)
+    ref_ms, ref_bs, _ = ref_descent(x, y, lr, EPOCHS)
+    np.testing.assert_allclose(e.result.ms, ref_ms, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(e.result.bs, ref_bs, rtol=1e-9, atol=1e-12)
+    assert e.image.value != old_image
+    e.epoch_slider.value = 10
+    np.testing.assert_allclose(np.ravel(e.marker.get_data()), [ref_ms[10], ref_bs[10]], rtol=1e-9)
+
+
+def test_training_explorer_epochs_slider_retrains(trainer, classic):
+    e, (x, y) = trainer, classic
+    e.epochs_slider.value = 500
+    assert len(e.result.losses) == 501
+    assert e.epoch_slider.max == e.play.max == 500
+    assert e.ax_curve.get_xlim() == (0, 500)
+    e.epoch_slider.value = 500
+    ref_ms, ref_bs, _ = ref_descent(x, y, LR, 500)
+    np.testing.assert_allclose(np.ravel(e.marker.get_data()), [ref_ms[-1], ref_bs[-1]], rtol=1e-9)
+    assert len(e.path.get_xdata()) == 501
+
+
+def test_training_explorer_diverges_cleanly(trainer, classic):
+    e, (x, y) = trainer, classic
+    bound = lc.stable_learning_rate(x)
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        lr = set_value(e.lr_slider, 2.5 * bound)
+        e.epoch_slider.value = e.epoch_slider.max
+    assert not [w for w in caught if issubclass(w.category, (RuntimeWarning, UserWarning))], \
+        [str(w.message) for w in caught]
+    assert e.result.diverged
+    assert "Diverged" in e.readout.value and "above the stable bound" in e.readout.value
+    last = e.epoch_slider.max
+    assert 0 < last < EPOCHS
+    assert e.play.max == last
+    assert np.all(np.isfinite(e.result.ms)) and np.all(np.isfinite(e.result.losses))
+    ref_ms, _, ref_losses = ref_descent(x, y, lr, last + 1)
+    np.testing.assert_allclose(e.result.ms, ref_ms[:-1], rtol=1e-9)
+    assert ref_losses[last] <= lc.DIVERGENCE_FACTOR * ref_losses[0] < ref_losses[last + 1]
+    np.testing.assert_allclose(np.ravel(e.curve_point.get_data()), [last, ref_losses[last]], rtol=1e-9)
+    assert inside(ref_losses[last], *e.ax_curve.get_ylim())
+    # Back to a stable lr: the full run again.
+    e.lr_slider.value = LR
+    assert not e.result.diverged and e.epoch_slider.max == e.play.max == EPOCHS
+    assert "Diverged" not in e.readout.value
