@@ -47,8 +47,9 @@ def parameter_grid(x, y, include=(), n=150):
         ``m_values`` and ``b_values``, ``n`` points each.
     """
     m_hat, b_hat = lc.closed_form(x, y)
-    m_span = 2.0 * max(abs(m_hat), np.std(y) / np.std(x))
-    b_span = 2.0 * max(abs(b_hat), np.std(y))
+    # Constant y gives zero spread: fall back to one unit so the box never collapses.
+    m_span = 2.0 * (max(abs(m_hat), np.std(y) / np.std(x)) or 1.0)
+    b_span = 2.0 * (max(abs(b_hat), np.std(y)) or 1.0)
     m_lo, m_hi, b_lo, b_hi = m_hat - m_span, m_hat + m_span, b_hat - b_span, b_hat + b_span
     for m, b in include:
         m_lo, m_hi = min(m_lo, m - 0.1 * m_span), max(m_hi, m + 0.1 * m_span)
@@ -59,7 +60,7 @@ def parameter_grid(x, y, include=(), n=150):
 def draw_data(ax, x, y, xlabel="x", ylabel="y"):
     """Scatter the data on ``ax`` with fixed limits that leave room for lines."""
     ax.scatter(x, y, s=14, color=DATA_COLOR, alpha=0.7, label="data")
-    pad_x, pad_y = 0.05 * np.ptp(x), 0.15 * np.ptp(y)
+    pad_x, pad_y = 0.05 * (np.ptp(x) or 1.0), 0.15 * (np.ptp(y) or 1.0)
     ax.set_xlim(x.min() - pad_x, x.max() + pad_x)
     ax.set_ylim(y.min() - pad_y, y.max() + pad_y)
     ax.set_xlabel(xlabel)
@@ -197,18 +198,31 @@ def png_bytes(canvas):
     return buffer.getvalue()
 
 
+def line_label(m, b):
+    """'y = 1.5·x − 2' rather than 'y = 1.5·x + -2'."""
+    sign = "−" if b < 0 else "+"
+    return f"y = {m:.4g}·x {sign} {abs(b):.4g}"
+
+
 def _slider(description, lo, hi, value, n_steps=200, fmt=".3g"):
+    lo, hi = min(lo, value), max(hi, value)  # a start outside the box widens it
     step = 10 ** math.floor(math.log10((hi - lo) / n_steps))
     return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
                                readout_format=fmt, continuous_update=True,
                                layout=widgets.Layout(width="360px"))
 
 
-def _log_lr_slider(x, value):
-    """Learning-rate slider on a log scale, spanning the data's stable bound."""
+def _log_lr_slider(x, value=None):
+    """Learning-rate slider on a log scale, spanning the data's stable bound.
+
+    The range covers four decades up to three times the bound (and ``value``,
+    if given outside it); the default value is half the bound.
+    """
     bound = lc.stable_learning_rate(x)
-    top = math.ceil(math.log10(bound * 3) * 4) / 4
-    return widgets.FloatLogSlider(value=value, base=10, min=top - 4, max=top, step=0.05,
+    value = 0.5 * bound if value is None else lc._as_learning_rate(value)
+    top = math.ceil(math.log10(max(bound * 3, value)) * 4) / 4
+    bottom = min(top - 4, math.floor(math.log10(value) * 4) / 4)
+    return widgets.FloatLogSlider(value=value, base=10, min=bottom, max=top, step=0.05,
                                   description="lr η", readout_format=".2e",
                                   layout=widgets.Layout(width="360px"))
 
@@ -263,7 +277,7 @@ class LossExplorer(Explorer):
         self.residuals.set_segments(_residual_segments(self.x, self.y, m, b))
         self.marker.set_data([m], [b])
         self.loss = lc.mse(self.y, lc.predict(self.x, m, b))
-        self.readout.value = (f"line: y = {m:.4g}·x + {b:.4g} &nbsp;→&nbsp; "
+        self.readout.value = (f"line: {line_label(m, b)} &nbsp;→&nbsp; "
                               f"<b>MSE = {self.loss:.6g}</b>")
 
 
@@ -380,7 +394,7 @@ class StepExplorer(Explorer):
 
     description = "press Step to apply the update rule once; the path grows on the contour"
 
-    def __init__(self, x, y, lr=1e-4, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
+    def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = _as_data(x, y)
         self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
         self.lr_slider = _log_lr_slider(self.x, lr)
@@ -458,11 +472,13 @@ class TrainingExplorer(Explorer):
 
     description = "press Play to watch training: line, path on the contour and loss curve in step"
 
-    def __init__(self, x, y, lr=1e-4, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
+    def __init__(self, x, y, lr=None, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = _as_data(x, y)
         self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
         self.lr_slider = _log_lr_slider(self.x, lr)
-        self.epochs_slider = widgets.IntSlider(value=epochs, min=10, max=max(2000, epochs), step=10,
+        epochs = lc._as_epochs(epochs)
+        self.epochs_slider = widgets.IntSlider(value=epochs, min=min(10, epochs),
+                                               max=max(2000, epochs), step=10,
                                                description="epochs", continuous_update=False)
         self.epoch_slider = widgets.IntSlider(value=0, min=0, max=epochs, description="epoch",
                                               layout=widgets.Layout(width="360px"))
@@ -510,8 +526,9 @@ class TrainingExplorer(Explorer):
         self.epoch_slider.max = self.play.max = last
         self.play.step = max(1, last // 100)
         self.ax_curve.set_xlim(0, max(last, 1))
-        losses = self.result.losses
-        self.ax_curve.set_ylim(losses.min() / 1.5, losses.max() * 1.5)
+        positive = self.result.losses[self.result.losses > 0]  # log axis: an exact fit has loss 0
+        low = positive.min() / 1.5 if positive.size else 1e-12
+        self.ax_curve.set_ylim(low, max(self.result.losses.max() * 1.5, 10 * low))
         self.invalidate_background()
         self.refresh()
 
@@ -528,4 +545,280 @@ class TrainingExplorer(Explorer):
         if self.result.diverged:
             text += (f"<br>✖ <b>Diverged</b> after {len(losses) - 1} epochs: training stopped "
                      f"when the loss blew up. Choose a smaller lr.")
+        self.readout.value = text
+
+
+# --------------------------------------------------------------------------
+# Notebooks 05 and 06: feature scaling, a long valley against a round bowl
+# --------------------------------------------------------------------------
+
+def square_parameter_grid(x, y, include=(), n=150):
+    """Slopes and intercepts on a square box (the same span for ``m`` and ``b``).
+
+    Meant for standardised ``x``, where the loss is a round bowl: drawn with
+    ``ax.set_aspect("equal")`` its contours are circles. The box is centred
+    on the least-squares ``(m, b)`` and grows to contain every ``(m, b)`` in
+    ``include`` (e.g. a starting point) with a margin.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``m_values`` and ``b_values``, ``n`` points each.
+    """
+    m_hat, b_hat = lc.closed_form(x, y)
+    half = 1.3 * max(abs(m_hat), abs(b_hat), float(np.std(y)))
+    for m, b in include:
+        half = max(half, 1.1 * max(abs(m - m_hat), abs(b - b_hat)))
+    return np.linspace(m_hat - half, m_hat + half, n), np.linspace(b_hat - half, b_hat + half, n)
+
+
+def draw_scaling_contours(ax_raw, ax_scaled, x, y, start=(0.0, 0.0), paths=None):
+    """The loss surface for raw ``x`` and for standardised ``x``, side by side.
+
+    ``start`` is a line ``(m, b)`` in the units of the raw ``x``; both grids
+    include it (in the scaled problem the same line has slope ``m * std``
+    and intercept ``b + m * mean``). The scaled panel has equal axes, so its
+    round bowl looks round. Adds a colorbar to each panel. ``paths``, two
+    ``(ms, bs)`` pairs (raw, then scaled), draws a training path on each
+    panel and a legend; without it, no legend is drawn (add paths first).
+
+    Returns
+    -------
+    (numpy.ndarray, float, float)
+        What :func:`linreg_core.standardize` returned: ``(x_scaled, mean, std)``.
+    """
+    x, y = _as_data(x, y)
+    x_scaled, mean, std = lc.standardize(x)
+    m0, b0 = start
+    for ax, data, grid, first in (
+        (ax_raw, x, parameter_grid, (m0, b0)),
+        (ax_scaled, x_scaled, square_parameter_grid, (m0 * std, b0 + m0 * mean)),
+    ):
+        m_values, b_values = grid(data, y, include=[first])
+        filled = draw_loss_contour(ax, data, y, m_values, b_values)
+        ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%.3g")
+    ax_scaled.set_aspect("equal")
+    ax_scaled.set_xlabel("slope m_s (scaled problem)")
+    ax_scaled.set_ylabel("intercept b_s (scaled problem)")
+    if paths is not None:
+        for ax, (ms, bs) in zip((ax_raw, ax_scaled), paths):
+            ax.plot(ms, bs, ".-", color=PATH_COLOR, lw=1, ms=3, label="gradient descent")
+            ax.plot(ms[-1:], bs[-1:], "o", ms=8, color=LINE_COLOR, mec="w",
+                    label="after the last epoch")
+            _contour_legend(ax)
+    return x_scaled, mean, std
+
+
+class ScalingExplorer(Explorer):
+    """Gradient descent on raw or standardised ``x``: a learning-rate slider
+    (log scale, spanning both stable bounds) and a "standardise x" checkbox.
+
+    Both loss surfaces are drawn once, side by side: the long valley of the
+    raw problem (left) and the round bowl of the standardised one (right).
+    The active panel is highlighted and shows the path of ``epochs`` epochs
+    of :func:`linreg_core.gradient_descent`; the readout converts the result
+    back to the units of ``x`` and says after how many epochs ``m`` and ``b``
+    are within ``rtol`` (relative) of the least-squares line, or that
+    training did not converge or diverged.
+
+    The starting line ``(m0, b0)`` is given in the units of ``x``; the scaled
+    problem starts from the same line.
+    """
+
+    description = ("learning-rate slider and a 'standardise x' switch: gradient descent in the "
+                   "long valley of raw x or the round bowl of standardised x")
+
+    def __init__(self, x, y, lr=1e-4, epochs=1000, standardize=False, m0=0.0, b0=0.0, rtol=1e-3):
+        self.x, self.y = _as_data(x, y)
+        self.epochs = lc._as_epochs(epochs)
+        self.rtol = lc._as_number(rtol, "rtol")
+        self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
+        self.target = lc.closed_form(self.x, self.y)
+        x_scaled = lc.standardize(self.x)[0]
+        self.bounds = {False: lc.stable_learning_rate(self.x), True: lc.stable_learning_rate(x_scaled)}
+        lo = math.floor(math.log10(min(self.bounds.values()) / 10) * 4) / 4
+        hi = math.ceil(math.log10(max(self.bounds.values()) * 3) * 4) / 4
+        self.lr_slider = widgets.FloatLogSlider(value=lr, base=10, min=lo, max=hi, step=0.05,
+                                                description="lr η", readout_format=".2e",
+                                                layout=widgets.Layout(width="420px"))
+        self.scale_box = widgets.Checkbox(value=bool(standardize), description="standardise x",
+                                          indent=False)
+        super().__init__([self.lr_slider, self.scale_box])
+
+        ax_raw, ax_scaled = self.fig.subplots(1, 2)
+        self.x_scaled, self.x_mean, self.x_std = draw_scaling_contours(ax_raw, ax_scaled, self.x,
+                                                                       self.y, self.start)
+        m0, b0 = self.start
+        self.starts = {False: self.start, True: (m0 * self.x_std, b0 + m0 * self.x_mean)}
+        self.axes = {False: ax_raw, True: ax_scaled}
+        self.paths, self.markers = {}, {}
+        for scaled, ax in self.axes.items():
+            self.paths[scaled] = self.moving(ax.plot([], [], ".-", color=PATH_COLOR, lw=1, ms=3,
+                                                     label="gradient descent")[0])
+            self.markers[scaled] = self.moving(ax.plot([], [], "o", ms=8, color=LINE_COLOR,
+                                                       mec="w", label="after the last epoch")[0])
+            _contour_legend(ax)
+
+        self.lr_slider.observe(self.refresh, names="value")
+        self.scale_box.observe(self._switch, names="value")
+        self._switch()
+
+    def _switch(self, *_):
+        """Highlight the panel of the active problem, then train and redraw."""
+        names = {False: "raw x: a long, narrow valley", True: "standardised x: a round bowl"}
+        for scaled, ax in self.axes.items():
+            active = scaled == self.scale_box.value
+            ax.set_title(("▶ " if active else "") + names[scaled], color="k" if active else "0.55",
+                         fontweight="bold" if active else "normal")
+            for spine in ax.spines.values():
+                spine.set_linewidth(2.5 if active else 0.8)
+                spine.set_edgecolor(LINE_COLOR if active else "0.55")
+        self.invalidate_background()
+        self.refresh()
+
+    def update(self):
+        import warnings
+
+        scaled, lr = self.scale_box.value, self.lr_slider.value
+        data = self.x_scaled if scaled else self.x
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", lc.DivergenceWarning)  # reported in the readout
+            self.result = lc.gradient_descent(data, self.y, lr, self.epochs, *self.starts[scaled])
+        ms, bs = self.result.ms, self.result.bs
+        self.paths[scaled].set_data(ms, bs)
+        self.markers[scaled].set_data(ms[-1:], bs[-1:])
+        self.paths[not scaled].set_data([], [])
+        self.markers[not scaled].set_data([], [])
+
+        if scaled:
+            ms, bs = lc.unstandardize(ms, bs, self.x_mean, self.x_std)
+        self.m, self.b = float(ms[-1]), float(bs[-1])
+        ran = len(ms) - 1
+        if self.result.diverged:
+            self.status, self.converged_at = "diverged", None
+        else:
+            self.converged_at = lc.epochs_to_converge(ms, bs, *self.target, rtol=self.rtol)
+            self.status = "not converged" if self.converged_at is None else "converged"
+
+        bound = self.bounds[scaled]
+        m_ls, b_ls = self.target
+        text = (f"<b>{'standardised' if scaled else 'raw'} x</b>: lr = {lr:.2e} = "
+                f"{lr / bound:.3g} × the stable bound {bound:.3g}"
+                f"<br>after {ran} epochs, in the units of x: m = {self.m:.5g}, b = {self.b:.5g} "
+                f"(least squares: m = {m_ls:.5g}, b = {b_ls:.5g})<br>")
+        close = f"m and b within {self.rtol:.1%} of least squares"
+        if self.status == "converged":
+            text += f"✔ <b>Converged</b>: {close} from epoch {self.converged_at} on."
+        elif self.status == "diverged":
+            text += (f"✖ <b>Diverged</b> after {ran} epochs: lr is above the stable bound "
+                     f"{bound:.3g}, so every step overshoots further.")
+        else:
+            text += f"⏳ <b>Did not converge</b> in {ran} epochs ({close} is the target)."
+        self.readout.value = text
+
+
+# --------------------------------------------------------------------------
+# Notebook 08: stochastic and mini-batch gradient descent
+# --------------------------------------------------------------------------
+
+class MinibatchExplorer(Explorer):
+    """Mini-batch gradient descent, live: pick the batch size, the learning
+    rate (log scale) and the shuffling seed. Left: the path of ``(m, b)``
+    after every update on the loss contour. Right: the loss on all the data
+    after every epoch, next to full-batch gradient descent with the same lr.
+    The same settings always give the same path (the seed fixes the shuffles).
+    """
+
+    description = ("batch size, learning rate and seed: the path of every update on the "
+                   "contour and the loss per epoch")
+
+    #: Batch sizes offered (those below n), plus n itself (full batch).
+    BATCH_SIZES = (1, 2, 5, 10, 20, 50)
+
+    def __init__(self, x, y, lr=0.05, epochs=20, batch_size=10, seed=0, m0=0.0, b0=0.0, tau=None):
+        self.x, self.y = _as_data(x, y)
+        n = self.x.size
+        self.epochs = lc._as_epochs(epochs)
+        self.tau = lc._as_tau(tau)
+        self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
+        batch_size = lc._as_batch_size(batch_size, n)
+        sizes = sorted({s for s in self.BATCH_SIZES if s < n} | {n, batch_size})
+        self.batch_buttons = widgets.ToggleButtons(
+            options=[(f"n = {s}" if s == n else str(s), s) for s in sizes], value=batch_size,
+            description="batch size", style={"button_width": "56px"})
+        self.lr_slider = _log_lr_slider(self.x, lr)
+        self.seed_slider = widgets.IntSlider(value=lc._as_seed(seed), min=0, max=max(20, seed),
+                                             description="seed", continuous_update=False)
+        super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider],
+                         figsize=(11, 4))
+
+        ax_loss, self.ax_curve = self.fig.subplots(1, 2)
+        m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
+        filled = draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
+        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%.3g")
+        ax_loss.set_xlim(m_values[0], m_values[-1])
+        ax_loss.set_ylim(b_values[0], b_values[-1])
+        ax_loss.set_title("the path of (m, b), one vertex per update")
+        ax_loss.plot(*self.start, "s", ms=7, color="w", mec="k", label="start")
+        self.path = self.moving(ax_loss.plot([], [], "-", color=PATH_COLOR, lw=0.8,
+                                             label="path")[0])
+        self.marker = self.moving(ax_loss.plot([], [], "o", ms=8, color=LINE_COLOR, mec="w",
+                                               label="end")[0])
+        _contour_legend(ax_loss)
+
+        m_hat, b_hat = lc.closed_form(self.x, self.y)
+        self.best_loss = lc.mse(self.y, lc.predict(self.x, m_hat, b_hat))
+        self.ax_curve.axhline(self.best_loss, color="goldenrod", ls="--", lw=1.2,
+                              label="minimum (least squares)")
+        self.full_curve = self.moving(self.ax_curve.plot([], [], "-", color="0.55", lw=1.5,
+                                                         label="full batch, same lr")[0])
+        self.curve = self.moving(self.ax_curve.plot([], [], ".-", color="k", lw=1.5, ms=5,
+                                                    label="this batch size")[0])
+        self.ax_curve.set_yscale("log")
+        self.ax_curve.set_xlim(0, self.epochs)
+        self.ax_curve.set_xlabel("epoch (one pass over all the data)")
+        self.ax_curve.set_ylabel("MSE on all the data (log scale)")
+        self.ax_curve.set_title("the loss after each epoch")
+        self.ax_curve.legend(loc="upper right", fontsize=8)
+
+        for control in (self.batch_buttons, self.lr_slider, self.seed_slider):
+            control.observe(self.train, names="value")
+        self.train()
+
+    def train(self, *_):
+        """Run mini-batch and full-batch gradient descent with the current controls."""
+        import warnings
+
+        settings = (self.lr_slider.value, self.epochs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", lc.DivergenceWarning)  # reported in the readout
+            self.result = lc.minibatch_gradient_descent(
+                self.x, self.y, *settings, self.batch_buttons.value, self.seed_slider.value,
+                *self.start, tau=self.tau)
+            self.full = lc.gradient_descent(self.x, self.y, *settings, *self.start)
+        curves = np.concatenate([self.result.losses, self.full.losses, [self.best_loss]])
+        self.ax_curve.set_ylim(curves.min() / 1.5, curves.max() * 1.5)
+        self.invalidate_background()
+        self.refresh()
+
+    def update(self):
+        r, n = self.result, self.x.size
+        self.path.set_data(r.ms, r.bs)
+        self.marker.set_data([r.m], [r.b])
+        self.curve.set_data(np.arange(len(r.losses)), r.losses)
+        self.full_curve.set_data(np.arange(len(self.full.losses)), self.full.losses)
+        size = self.batch_buttons.value
+        kind = ("full-batch gradient descent" if size == n else
+                "SGD (stochastic gradient descent)" if size == 1 else "mini-batch gradient descent")
+        text = (f"batch size {size} = {kind}: {r.updates_per_epoch} update(s) per epoch, "
+                f"each from {size} point(s); every epoch uses all {n} points once.<br>")
+        if r.diverged:
+            text += (f"✖ <b>Diverged</b>: training stopped after {len(r.ms) - 1} updates "
+                     f"({len(r.losses) - 1} full epochs) when the loss blew up. Choose a smaller lr "
+                     f"(small batches need smaller steps).")
+        else:
+            text += (f"after {len(r.losses) - 1} epochs ({len(r.ms) - 1} updates): "
+                     f"m = {r.m:.5g}, b = {r.b:.5g}, <b>MSE = {r.losses[-1]:.6g}</b> "
+                     f"(full batch, same lr: {self.full.losses[-1]:.6g}; "
+                     f"minimum: {self.best_loss:.6g})")
         self.readout.value = text

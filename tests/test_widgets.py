@@ -11,8 +11,8 @@ the core's residual form) or by central finite differences, and gradient
 descent with a loop written in this file. Timing is measured in
 ``benchmarks/bench.py``, not here.
 
-A test marked ``xfail(strict=True)`` documents a defect found while writing
-these tests; it turns into an error (XPASS) once the defect is fixed.
+Two defects found while writing these tests (constant y, an exact fit on a
+log axis) are pinned by tests and fixed.
 """
 
 import io
@@ -199,6 +199,36 @@ def test_parameter_grid_is_centred_on_the_data(datasets, dataset):
     assert far[0] < m_inc[-1] and far[1] > b_inc[0]
 
 
+@pytest.mark.parametrize("scale", ["classic", "x*1000", "penguins"])
+def test_parameter_grid_is_sized_by_the_data(classic, penguins, scale):
+    x, y = {"classic": classic, "x*1000": (classic[0] * 1000, classic[1]), "penguins": penguins}[scale]
+    m_hat, b_hat = np.polyfit(x, y, 1)
+    m_values, b_values = lw.parameter_grid(x, y)
+    m_unit, b_unit = max(abs(m_hat), np.std(y) / np.std(x)), max(abs(b_hat), np.std(y))
+    assert m_unit <= np.ptp(m_values) <= 20 * m_unit  # neither a sliver nor a fixed huge box
+    assert b_unit <= np.ptp(b_values) <= 20 * b_unit
+
+
+def test_parameter_grid_scales_with_the_units(classic):
+    """Measuring x in other units (×100) and y in others (×1000) rescales the box exactly."""
+    x, y = classic
+    m_values, b_values = lw.parameter_grid(x, y)
+    m_scaled, b_scaled = lw.parameter_grid(x * 100, y * 1000)
+    np.testing.assert_allclose(m_scaled, m_values * 10, rtol=1e-9, atol=1e-9 * np.ptp(m_scaled))
+    np.testing.assert_allclose(b_scaled, b_values * 1000, rtol=1e-9, atol=1e-9 * np.ptp(b_scaled))
+
+
+@pytest.mark.parametrize("cls", [lw.LossExplorer, lw.SlopeExplorer])
+def test_constant_y_builds_or_explains(cls):
+    x, y = np.arange(10.0), np.full(10, 3.0)  # "what if every y is the same?"
+    try:
+        explorer = cls(x, y)
+    except ValueError as err:
+        assert "math domain" not in str(err), "an unexplained error for a student"
+    else:
+        assert explorer.m_slider.min < explorer.m_slider.max
+
+
 def test_plot_fit_draws_line_and_residuals(classic):
     x, y = classic
     m, b = 0.7, 12.5
@@ -347,7 +377,8 @@ def test_loss_explorer_sliders_move_line_residuals_marker_and_mse(loss_explorer,
     assert e.loss == pytest.approx(expected, rel=1e-12)
     assert f"<b>MSE = {e.loss:.6g}</b>" in e.readout.value
     assert readout_number(e, "MSE") == pytest.approx(expected, rel=1e-5)
-    assert f"y = {m:.4g}·x + {b:.4g}" in e.readout.value
+    sign = "−" if b < 0 else "+"  # a proper minus, not "+ -"
+    assert f"y = {m:.4g}·x {sign} {abs(b):.4g}" in e.readout.value
 
 
 def test_loss_explorer_minimum_has_the_smallest_mse(loss_explorer, classic):
@@ -714,3 +745,19 @@ def test_training_explorer_diverges_cleanly(trainer, classic):
     e.lr_slider.value = LR
     assert not e.result.diverged and e.epoch_slider.max == e.play.max == EPOCHS
     assert "Diverged" not in e.readout.value
+
+
+@pytest.mark.parametrize("case", ["starts at the optimum", "reaches the optimum"])
+def test_training_explorer_exact_fit_keeps_a_valid_log_axis(case):
+    x, y = np.array([0.0, 1.0]), np.array([1.0, 3.0])  # y = 2x + 1 exactly
+    bound = lc.stable_learning_rate(x)
+    kwargs = ({"lr": 0.5 * bound, "epochs": 50, "m0": 2.0, "b0": 1.0} if case == "starts at the optimum"
+              else {"lr": 0.9 * bound, "epochs": 2000})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        e = lw.TrainingExplorer(x, y, **kwargs)
+    assert e.result.losses.min() == 0.0  # the situation under test
+    assert not caught, [str(w.message) for w in caught]
+    lo, hi = e.ax_curve.get_ylim()
+    positive = e.result.losses[e.result.losses > 0]
+    assert 0 < lo and (positive.size == 0 or lo <= positive.min() and positive.max() <= hi)
