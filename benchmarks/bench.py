@@ -16,6 +16,7 @@ import argparse
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -192,7 +193,63 @@ def build_cases():
         lambda: linreg_core.gradient_descent(x_big, y_big, LR, 100),
         max_seconds=5.0,
     ))
+    cases.append(slider_case(x, y))
     return cases, checks
+
+
+def replot_two_panels(x, y, m, b):
+    """The main explorer's figure drawn from scratch, as a naive callback would.
+
+    Same content as :class:`linreg_widgets.LossExplorer`: data, line and
+    residuals on the left; loss contour, colour bar and marker on the right;
+    then the PNG.
+    """
+    import linreg_widgets as lw
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=lw.FIGSIZE, dpi=lw.DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax_fit, ax_loss = fig.subplots(1, 2)
+    lw.plot_fit(x, y, m, b, ax=ax_fit)
+    filled = lw.draw_loss_contour(ax_loss, x, y, *lw.parameter_grid(x, y))
+    fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%.3g")
+    ax_loss.plot([m], [b], "o", ms=10)
+    fig.canvas.draw()
+    return lw.png_bytes(fig.canvas)
+
+
+def slider_case(x, y):
+    """4. A slider change → finished PNG, against a full re-plot of the figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import linreg_widgets as lw
+
+    explorer = lw.LossExplorer(x, y)
+    values = iter(np.resize(np.linspace(explorer.m_slider.min, explorer.m_slider.max, 50), 10**6))
+
+    def move_slider():
+        explorer.m_slider.value = next(values)  # the observer redraws and encodes the PNG
+
+    return Case(
+        "slider update → PNG (LossExplorer) vs full re-plot of the same figure",
+        move_slider,
+        lambda: replot_two_panels(x, y, explorer.m_slider.value, explorer.b_slider.value),
+        required_ratio=2,
+    )
+
+
+def nbval_suite_seconds():
+    """Wall time of every notebook under strict nbval (one run)."""
+    root = Path(__file__).resolve().parent.parent
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "--nbval", "--nbval-current-env", str(root / "notebooks")],
+                          cwd=root, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
+    return seconds, summary, done.returncode == 0
 
 
 def run_case(case, repeats, min_seconds):
@@ -233,6 +290,8 @@ def main(argv=None):
     """Run every case, print the table and return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
+    parser.add_argument("--no-nbval", action="store_true",
+                        help="skip timing the notebook suite under nbval")
     args = parser.parse_args(argv)
     repeats, min_seconds = (3, 0.02) if args.quick else (7, 0.2)
 
@@ -249,6 +308,11 @@ def main(argv=None):
     for case in cases:
         row, passed = run_case(case, repeats, min_seconds)
         print(row, flush=True)
+        all_passed &= passed
+    if not args.no_nbval:
+        seconds, summary, passed = nbval_suite_seconds()
+        print(f"| notebook suite under strict nbval (one run: {summary}) | {seconds:.1f} s "
+              f"| — | — | {'passes' if passed else 'FAIL'} |")
         all_passed &= passed
     print("\nAll requirements met." if all_passed else "\nSome requirements were NOT met.")
     return 0 if all_passed else 1

@@ -92,3 +92,11 @@ def test_local_links_point_to_existing_files():
             if cell["cell_type"] == "markdown":
                 for target in re.findall(r"\]\(([^)#:]+?)(?:#[^)]*)?\)", source(cell)):
                     assert (path.parent / target).exists(), f"{path.name}: broken link {target}"
+
+
+def test_ci_and_github_run_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test " in readme or "make test\n" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    workflow = (ROOT / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8")
+    assert "run: make test" in workflow
