@@ -223,7 +223,7 @@ def gradients(x, y, m, b):
     residuals = y - (_as_number(m, "m") * x + _as_number(b, "b"))
     dm = -2 * np.mean(x * residuals)
     db = -2 * np.mean(residuals)
-    return float(dm), float(db)
+    return float(dm) + 0.0, float(db) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def numerical_gradients(x, y, m, b, h=1e-5):
@@ -649,3 +649,681 @@ def load_xy(path, x="x", y="y"):
     """
     values = load_columns(path, [x, y])
     return values[:, 0], values[:, 1]
+
+
+# --------------------------------------------------------------------------
+# Feature scaling
+# --------------------------------------------------------------------------
+
+def standardize(x):
+    """Shift and rescale ``x`` to mean 0 and standard deviation 1.
+
+    ``x_scaled = (x - mean) / std`` with the population standard deviation
+    (``np.std``, ``ddof=0``), so ``mean(x_scaled) = 0`` and
+    ``mean(x_scaled**2) = 1``: the :func:`hessian` of the MSE in the scaled
+    problem is ``2 * I`` and gradient descent is stable for every
+    ``lr < 1``, whatever the units of ``x``.
+
+    Parameters
+    ----------
+    x : array_like
+        The inputs, 1-D, with at least two different values.
+
+    Returns
+    -------
+    (numpy.ndarray, float, float)
+        ``(x_scaled, mean, std)``; keep ``mean`` and ``std`` to convert the
+        fitted parameters back with :func:`unstandardize` (and to scale new
+        inputs the same way).
+
+    Raises
+    ------
+    ValueError
+        If all values of ``x`` are equal (the standard deviation is 0).
+
+    Examples
+    --------
+    >>> x_scaled, mean, std = standardize([1.0, 3.0])
+    >>> x_scaled.tolist(), mean, std
+    ([-1.0, 1.0], 2.0, 1.0)
+    """
+    x = _as_vector(x, "x")
+    if np.ptp(x) == 0:
+        raise ValueError(
+            f"Cannot standardise x: all its values are equal (x = {x[0]:g}), so its "
+            f"standard deviation is 0 and (x - mean) / std would divide by zero. "
+            f"A constant input carries no information about the slope: use data "
+            f"with at least two different x values."
+        )
+    mean, std = float(x.mean()), float(x.std())
+    return (x - mean) / std, mean, std
+
+
+def unstandardize(m_scaled, b_scaled, mean, std):
+    """Convert a line fitted on standardised ``x`` back to the original units.
+
+    The line ``y = m_scaled * (x - mean) / std + b_scaled`` is the same line
+    as ``y = m * x + b`` with::
+
+        m = m_scaled / std
+        b = b_scaled - m_scaled * mean / std
+
+    Parameters
+    ----------
+    m_scaled, b_scaled : float or array_like
+        Slope and intercept in the scaled problem; 1-D arrays of equal length
+        (e.g. a whole training history) are converted element by element.
+    mean, std : float
+        What :func:`standardize` returned (``std > 0``).
+
+    Returns
+    -------
+    (float, float) or (numpy.ndarray, numpy.ndarray)
+        ``(m, b)`` in the units of the original ``x``.
+
+    Examples
+    --------
+    >>> unstandardize(2.0, 1.0, mean=3.0, std=2.0)
+    (1.0, -2.0)
+    """
+    m_scaled = _as_vector(m_scaled, "m_scaled", allow_scalar=True)
+    b_scaled = _as_vector(b_scaled, "b_scaled", allow_scalar=True)
+    if m_scaled.shape != b_scaled.shape:
+        raise ValueError(
+            f"m_scaled and b_scaled must have the same shape, but they have "
+            f"{m_scaled.shape} and {b_scaled.shape}: pass one slope per intercept."
+        )
+    mean, std = _as_number(mean, "mean"), _as_number(std, "std")
+    if std <= 0:
+        raise ValueError(
+            f"std must be positive, got {std}. Pass the mean and std that "
+            f"standardize(x) returned: x_scaled, mean, std = standardize(x)."
+        )
+    m = m_scaled / std
+    b = b_scaled - m_scaled * mean / std
+    if m.ndim == 0:
+        return float(m), float(b)
+    return m, b
+
+
+def epochs_to_converge(ms, bs, m_ref, b_ref, rtol=1e-3):
+    """The first epoch from which ``(m, b)`` stays close to ``(m_ref, b_ref)``.
+
+    "Close" means ``|m - m_ref| <= rtol * |m_ref|`` and
+    ``|b - b_ref| <= rtol * |b_ref|``, both at once, at that epoch and at
+    every later one in the history.
+
+    Parameters
+    ----------
+    ms, bs : array_like
+        Training histories, e.g. ``result.ms`` and ``result.bs`` of
+        :func:`gradient_descent` (converted back with :func:`unstandardize`
+        if ``x`` was scaled): ``ms[k]`` is the slope after ``k`` epochs.
+    m_ref, b_ref : float
+        The target, usually :func:`closed_form` of the same data.
+    rtol : float, optional
+        Relative tolerance (> 0); the default is 0.1 %.
+
+    Returns
+    -------
+    int or None
+        The epoch ``k``, or ``None`` if the last entry of the history is
+        not close yet (training did not converge in the epochs it ran).
+
+    Examples
+    --------
+    >>> epochs_to_converge([0.0, 0.9, 0.9995, 1.0], [0.0, 1.9, 2.0, 2.0], 1.0, 2.0)
+    2
+    """
+    ms, bs = _as_xy(ms, bs, ("ms", "bs"))
+    m_ref, b_ref = _as_number(m_ref, "m_ref"), _as_number(b_ref, "b_ref")
+    rtol = _as_number(rtol, "rtol")
+    if rtol <= 0:
+        raise ValueError(f"rtol must be positive, got {rtol}, e.g. 1e-3 for 0.1 %.")
+    close = (np.abs(ms - m_ref) <= rtol * abs(m_ref)) & (np.abs(bs - b_ref) <= rtol * abs(b_ref))
+    if not close[-1]:
+        return None
+    far = np.flatnonzero(~close)
+    return 0 if far.size == 0 else int(far[-1] + 1)
+
+
+# --------------------------------------------------------------------------
+# Several features
+# --------------------------------------------------------------------------
+#
+# With p features the model is y_pred = b + w_1 x_1 + ... + w_p x_p. The
+# functions below take the features as a matrix X with one row per data
+# point and one column per feature (no column of ones: they add it), and
+# return the weights with the intercept first, w = (b, w_1, ..., w_p).
+
+class MultiTrainingResult(NamedTuple):
+    """What :func:`gradient_descent_multi` returns.
+
+    ``weights_history[k]`` holds the weights after ``k`` updates (row 0 is
+    the start) and ``losses[k]`` the MSE there; both have ``epochs + 1``
+    rows, or fewer when training diverged and stopped early. Every weight
+    vector has the intercept first: ``(b, w_1, ..., w_p)``.
+    """
+
+    weights: np.ndarray
+    weights_history: np.ndarray
+    losses: np.ndarray
+    diverged: bool
+
+
+def _as_matrix(values, name="X"):
+    """Return ``values`` as a finite 2-D float array with rows and columns, or raise."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        rows = values if isinstance(values, (list, tuple)) else []
+        if any(isinstance(row, (list, tuple, np.ndarray)) for row in rows) and \
+                len({np.size(row) for row in rows}) > 1:
+            raise ValueError(
+                f"{name} must be a rectangular table: every row needs the same number of "
+                f"features, but the rows have {sorted({np.size(row) for row in rows})} values."
+            ) from None
+        bad = _first_non_number(values)
+        raise TypeError(
+            f"{name} must contain only numbers, but it holds {bad!r}. Convert it "
+            f"first, e.g. df[columns].to_numpy(dtype=float), or use load_columns."
+        ) from None
+    if arr.ndim != 2:
+        hint = (" For a single feature use x.reshape(-1, 1);" if arr.ndim == 1 else "")
+        raise ValueError(
+            f"{name} must be two-dimensional, one row per data point and one column per "
+            f"feature, but it has shape {arr.shape}.{hint} several features: "
+            f"np.column_stack([x1, x2])."
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} has no rows: give at least one data point.")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} has no columns: give at least one feature.")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        row, column = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} NaN or infinite value(s) (first in row "
+            f"{row}, column {column}). Drop or fill the missing values first, e.g. df.dropna()."
+        )
+    return arr
+
+
+def _as_features_target(X, y):
+    """Validate a feature matrix and a target vector with one value per row."""
+    X = _as_matrix(X, "X")
+    y = _as_vector(y, "y")
+    if X.shape[0] != y.size:
+        raise ValueError(
+            f"X and y must describe the same data points, but X has {X.shape[0]} rows and "
+            f"y has {y.size} values. Each point needs one row of X and one y."
+        )
+    return X, y
+
+
+#: Smallest ratio of singular values of the centred, scaled features that we
+#: accept. Below it the normal equation (which squares the ratio) keeps no
+#: correct digit in double precision: the weights are not determined by the data.
+COLLINEARITY_TOLERANCE = 1e-8
+
+
+def _scaled_features(X):
+    """Centre each feature and scale it to unit length, refusing unusable features.
+
+    Returns ``(Z, mean, scale)`` with ``X = mean + Z * scale``. Raises a clear
+    error if a column is constant (it duplicates the intercept), if there are
+    too few rows, or if the columns are (nearly) linearly dependent, since then
+    no unique set of weights fits best.
+    """
+    n, p = X.shape
+    constant = np.flatnonzero(np.ptp(X, axis=0) == 0)
+    if constant.size:
+        j = int(constant[0])
+        raise ValueError(
+            f"Feature column {j} of X is constant (every value is {X[0, j]:g}). It carries no "
+            f"information beyond the intercept, and next to the column of ones it makes the "
+            f"weights undetermined. Drop that column."
+        )
+    if n < p + 1:
+        raise ValueError(
+            f"X has {n} rows but {p} features: fitting {p + 1} weights (the intercept and one "
+            f"per feature) needs at least {p + 1} data points."
+        )
+    mean = X.mean(axis=0)
+    centred = X - mean
+    scale = np.sqrt(np.sum(centred * centred, axis=0))
+    Z = centred / scale
+    _, singular, vt = np.linalg.svd(Z, full_matrices=False)
+    if singular[-1] < COLLINEARITY_TOLERANCE * singular[0]:
+        involved = np.flatnonzero(np.abs(vt[-1]) > 1e-3)
+        columns = ", ".join(str(j) for j in involved)
+        raise ValueError(
+            f"The features of X are (nearly) linearly dependent: columns {columns} are tied "
+            f"together (one is, up to rounding, a combination of the others, e.g. the same "
+            f"length in mm and in cm). Then many different weights fit equally well and the "
+            f"normal equation has no unique solution. Drop one of those columns."
+        )
+    return Z, mean, scale
+
+
+def design_matrix(X):
+    """Put a column of ones in front of the features.
+
+    With the design matrix ``[1 X]`` the predictions of all points are one
+    matrix product, ``y_pred = design_matrix(X) @ w`` with ``w = (b, w_1, ...)``:
+    the ones multiply the intercept ``b``.
+
+    Parameters
+    ----------
+    X : array_like
+        Features, shape ``(n, p)``: one row per data point, one column per
+        feature. For one feature pass ``x.reshape(-1, 1)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n, p + 1)``; column 0 is all ones.
+
+    Examples
+    --------
+    >>> design_matrix([[2.0, 5.0], [3.0, 7.0]])
+    array([[1., 2., 5.],
+           [1., 3., 7.]])
+    """
+    X = _as_matrix(X, "X")
+    return np.column_stack([np.ones(X.shape[0]), X])
+
+
+def _as_weights(weights, p, name="weights"):
+    w = _as_vector(weights, name)
+    if w.size != p + 1:
+        raise ValueError(
+            f"{name} must hold {p + 1} numbers, the intercept first and then one per feature "
+            f"(X has {p} columns), but it has {w.size}."
+        )
+    return w
+
+
+def predict_multi(X, weights):
+    """Predictions ``b + w_1 x_1 + ... + w_p x_p`` for every row of ``X``.
+
+    Parameters
+    ----------
+    X : array_like
+        Features, shape ``(n, p)``.
+    weights : array_like
+        ``(b, w_1, ..., w_p)``, intercept first, as returned by
+        :func:`normal_equation` or :func:`gradient_descent_multi`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``.
+    """
+    A = design_matrix(X)
+    return A @ _as_weights(weights, A.shape[1] - 1)
+
+
+def gradients_multi(X, y, weights):
+    """The gradient of the MSE with respect to every weight, in vector form.
+
+    ``grad = -(2/n) * A.T @ (y - A @ w)`` with the design matrix
+    ``A = design_matrix(X)``. Entry 0 is ``dL/db``; entry ``j`` is
+    ``dL/dw_j``. For one feature it equals ``(db, dm)`` of :func:`gradients`.
+
+    Parameters
+    ----------
+    X : array_like
+        Features, shape ``(n, p)``.
+    y : array_like
+        Targets, shape ``(n,)``.
+    weights : array_like
+        ``(b, w_1, ..., w_p)``, the point where the gradient is taken.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(p + 1,)``.
+    """
+    X, y = _as_features_target(X, y)
+    A = np.column_stack([np.ones(X.shape[0]), X])
+    w = _as_weights(weights, X.shape[1])
+    return -2 * (A.T @ (y - A @ w)) / y.size
+
+
+def normal_equation(X, y):
+    """Exact least-squares weights for several features.
+
+    Setting the gradient to zero gives the normal equation
+    ``A.T @ A @ w = A.T @ y`` with ``A = design_matrix(X)``. We solve it
+    with :func:`numpy.linalg.solve` and never invert a matrix: an inverse
+    costs more and loses more digits, and we only need its product with one
+    vector. Like :func:`closed_form`, we first centre each feature, which
+    splits off the intercept (``b = mean(y) - mean(X) @ w``), and scale it
+    to unit length. That is the same equation, but the matrix we solve with
+    is far better conditioned, so the result keeps many more correct digits
+    when features are large (years, grams) or far from zero.
+
+    Parameters
+    ----------
+    X : array_like
+        Features, shape ``(n, p)``, one row per data point. No column of
+        ones (it is added here) and no constant or linearly dependent columns.
+    y : array_like
+        Targets, shape ``(n,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(b, w_1, ..., w_p)``, intercept first, shape ``(p + 1,)``.
+
+    Raises
+    ------
+    ValueError
+        If a column is constant, the columns are (nearly) linearly
+        dependent, or there are fewer than ``p + 1`` rows: then no unique
+        best weights exist.
+
+    Examples
+    --------
+    >>> normal_equation([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 3, 4, 6])
+    array([1., 2., 3.])
+    """
+    X, y = _as_features_target(X, y)
+    Z, mean, scale = _scaled_features(X)
+    y_mean = y.mean()
+    w = np.linalg.solve(Z.T @ Z, Z.T @ (y - y_mean)) / scale
+    return np.concatenate([[y_mean - mean @ w], w])
+
+
+def stable_learning_rate_multi(X):
+    """The largest learning rate for which :func:`gradient_descent_multi` converges.
+
+    ``2 / lambda_max`` of the loss's Hessian ``(2/n) A.T @ A`` with
+    ``A = design_matrix(X)``, as :func:`stable_learning_rate` for one feature.
+    Standardised features (mean 0, standard deviation 1) allow ``lr`` of at
+    least ``1 / p`` for ``p`` features.
+
+    Parameters
+    ----------
+    X : array_like
+        Features, shape ``(n, p)``.
+
+    Returns
+    -------
+    float
+    """
+    A = design_matrix(X)
+    return float(2 / np.linalg.eigvalsh(2 * (A.T @ A) / A.shape[0])[-1])
+
+
+def _divergence_advice_multi(X, lr):
+    bound = stable_learning_rate_multi(X)
+    return (
+        f"the learning rate lr={lr:g} is too large for these features: gradient descent "
+        f"only converges for lr < {bound:.3g} (2 / the largest eigenvalue of the loss's "
+        f"Hessian). Use a smaller lr, or standardise every feature column, e.g. "
+        f"Z = (X - X.mean(axis=0)) / X.std(axis=0), which allows lr of at least "
+        f"1 / (number of features)."
+    )
+
+
+def gradient_descent_multi(X, y, lr, epochs, w0=None):
+    """Fit ``y ≈ b + w_1 x_1 + ... + w_p x_p`` by full-batch gradient descent.
+
+    Each epoch applies ``w <- w - lr * grad`` with the vector gradient
+    ``grad = -(2/n) * A.T @ (y - A @ w)`` (:func:`gradients_multi`). As in
+    :func:`gradient_descent`, if the loss blows up (more than
+    ``DIVERGENCE_FACTOR`` times the starting loss, or not finite) training
+    stops at once and returns the history so far with ``diverged=True``
+    (likewise if it keeps rising for ``RISING_EPOCHS`` epochs in a row),
+    after one :class:`DivergenceWarning` that names the stable bound.
+    Gradient descent on raw features of very different sizes converges
+    very slowly: standardise them first and convert the weights back.
+
+    Parameters
+    ----------
+    X : array_like
+        Features, shape ``(n, p)`` (no column of ones).
+    y : array_like
+        Targets, shape ``(n,)``.
+    lr : float
+        Learning rate (> 0).
+    epochs : int
+        Number of updates (>= 1).
+    w0 : array_like, optional
+        Starting weights ``(b, w_1, ..., w_p)``; zeros by default.
+
+    Returns
+    -------
+    MultiTrainingResult
+        Final ``weights``, ``weights_history`` of shape ``(epochs + 1, p + 1)``,
+        ``losses`` and the ``diverged`` flag. Memory grows as epochs × features.
+    """
+    X, y = _as_features_target(X, y)
+    _scaled_features(X)  # refuse constant or dependent columns, with a clear message
+    lr, epochs = _as_learning_rate(lr), _as_epochs(epochs)
+    n, p = X.shape
+    w = np.zeros(p + 1) if w0 is None else _as_weights(w0, p, "w0").copy()
+    A = np.column_stack([np.ones(n), X])
+    history, losses = np.empty((epochs + 1, p + 1)), np.empty(epochs + 1)
+    result, rising = None, 0  # rising: as in gradient_descent
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(epochs + 1):
+            residuals = y - A @ w
+            loss = residuals @ residuals / n
+            if k > 0:
+                rising = rising + 1 if loss > max(losses[k - 1], losses[0]) else 0
+                if not loss <= DIVERGENCE_FACTOR * losses[0]:
+                    # Blown up (or already inf/NaN): keep only the history before it.
+                    result = MultiTrainingResult(history[k - 1].copy(), history[:k], losses[:k], True)
+                    break
+            history[k], losses[k] = w, loss
+            if rising >= RISING_EPOCHS:
+                result = MultiTrainingResult(w.copy(), history[:k + 1], losses[:k + 1], True)
+                break
+            if k < epochs:
+                gradient = -2 * (A.T @ residuals) / n
+                w = w - lr * gradient
+    if result is None:
+        return MultiTrainingResult(history[-1].copy(), history, losses, False)
+    warnings.warn(
+        f"Gradient descent diverged (stopped at epoch {len(result.losses)} of {epochs}): "
+        + _divergence_advice_multi(X, lr),
+        DivergenceWarning,
+        stacklevel=2,
+    )
+    return result
+
+
+# --------------------------------------------------------------------------
+# Stochastic and mini-batch gradient descent
+# --------------------------------------------------------------------------
+
+class MinibatchResult(NamedTuple):
+    """What :func:`minibatch_gradient_descent` returns.
+
+    ``ms`` and ``bs`` hold one entry per *update*, the start included:
+    ``ms[t]`` is the slope after ``t`` updates. ``losses`` holds one entry
+    per *epoch*, the start included: ``losses[e]`` is the MSE on the full
+    data after ``e`` epochs, that is at update ``e * updates_per_epoch``.
+    When training diverged, the histories stop at the last update before
+    the loss blew up (``losses`` at the last complete epoch).
+    """
+
+    m: float
+    b: float
+    ms: np.ndarray
+    bs: np.ndarray
+    losses: np.ndarray
+    diverged: bool
+    updates_per_epoch: int
+
+
+def _as_batch_size(batch_size, n):
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)):
+        raise TypeError(f"batch_size must be a whole number of data points, got {batch_size!r}.")
+    if not 1 <= batch_size <= n:
+        raise ValueError(
+            f"batch_size must be between 1 and n = {n} (the number of data points), got "
+            f"{batch_size}. Use batch_size=1 for stochastic gradient descent and "
+            f"batch_size={n} for full-batch gradient descent."
+        )
+    return int(batch_size)
+
+
+def _as_seed(seed):
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(
+            f"seed must be a whole number >= 0 (the same seed gives the same shuffles), "
+            f"got {seed!r}."
+        )
+    return int(seed)
+
+
+def _as_tau(tau):
+    if tau is None:
+        return None
+    tau = _as_number(tau, "tau (the decay time of the learning rate)")
+    if tau <= 0:
+        raise ValueError(
+            f"tau must be positive (the learning rate halves after tau updates), got {tau}. "
+            f"Use tau=None for a constant learning rate."
+        )
+    return tau
+
+
+def _minibatch_advice(x, lr, batch_size):
+    if batch_size == x.size:
+        return _divergence_advice(x, lr)
+    bound = stable_learning_rate(x)
+    return (
+        f"the learning rate lr={lr:g} is too large for batches of {batch_size} point(s). "
+        f"The loss of a small batch can be much steeper than the loss of all the data, so "
+        f"small batches need an lr well below full-batch gradient descent's bound "
+        f"{bound:.3g}. Use a smaller lr or a larger batch, or scale x, e.g. "
+        f"x_scaled = (x - x.mean()) / x.std()."
+    )
+
+
+def _descend_minibatch(x, y, lr, epochs, batch_size, seed, m, b, tau):
+    """The mini-batch loop on validated input; no warning, no error."""
+    n = x.size
+    per_epoch = -(-n // batch_size)  # ceil(n / batch_size)
+    ms, bs = np.empty(epochs * per_epoch + 1), np.empty(epochs * per_epoch + 1)
+    losses = np.empty(epochs + 1)
+    rng = np.random.default_rng(seed)
+    # Between epoch ends the full loss comes from five averages (as in
+    # loss_surface): O(1) per update. It only guards against blowing up; a
+    # suspicious value is confirmed with the exact loss before stopping.
+    x_mean, y_mean = x.mean(), y.mean()
+    dx, dy = x - x_mean, y - y_mean
+    var_x, var_y, cov_xy = np.mean(dx * dx), np.mean(dy * dy), np.mean(dx * dy)
+
+    def stopped(t, epoch):
+        return MinibatchResult(float(ms[t]), float(bs[t]), ms[: t + 1], bs[: t + 1],
+                               losses[:epoch], True, per_epoch)
+
+    ms[0], bs[0] = m, b
+    residuals = y - (m * x + b)
+    losses[0] = residuals @ residuals / n
+    limit = DIVERGENCE_FACTOR * losses[0]
+    t, rising = 0, 0  # updates made so far; epochs in a row with a rising loss
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(1, epochs + 1):
+            # One batch of everything needs no shuffle: then it is exactly gradient_descent.
+            order = None if batch_size == n else rng.permutation(n)
+            for start in range(0, n, batch_size):
+                if order is None:
+                    xb, yb = x, y
+                else:
+                    batch = order[start:start + batch_size]
+                    xb, yb = x[batch], y[batch]
+                rb = yb - (m * xb + b)
+                dm = -2 * (xb @ rb) / xb.size
+                db = -2 * rb.sum() / xb.size
+                eta = lr if tau is None else lr / (1 + t / tau)
+                m_new, b_new = m - eta * dm, b - eta * db
+                end_of_epoch = start + batch_size >= n
+                if end_of_epoch:  # the epoch's exact loss decides, as in gradient_descent
+                    residuals = y - (m_new * x + b_new)
+                    loss = residuals @ residuals / n
+                    rising = rising + 1 if loss > max(losses[epoch - 1], losses[0]) else 0
+                    if not (loss <= limit):
+                        return stopped(t, epoch)
+                    losses[epoch] = loss
+                else:
+                    guess = (var_y - 2 * m_new * cov_xy + m_new * m_new * var_x
+                             + (y_mean - m_new * x_mean - b_new) ** 2)
+                    if not (guess <= limit):
+                        residuals = y - (m_new * x + b_new)
+                        if not (residuals @ residuals / n <= limit):
+                            return stopped(t, epoch)
+                m, b = m_new, b_new
+                t += 1
+                ms[t], bs[t] = m, b
+                if end_of_epoch and rising >= RISING_EPOCHS:
+                    return stopped(t, epoch + 1)
+    return MinibatchResult(float(m), float(b), ms, bs, losses, False, per_epoch)
+
+
+def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=0.0, tau=None):
+    """Fit ``y ≈ m * x + b`` by mini-batch (or stochastic) gradient descent.
+
+    Every epoch shuffles the points (with ``numpy.random.default_rng(seed)``,
+    so the same seed gives the same run), splits them into batches of
+    ``batch_size`` (the last one smaller if ``batch_size`` does not divide
+    ``n``) and makes one update per batch, with the gradient of the MSE on
+    that batch only. So each epoch visits every point exactly once.
+    ``batch_size=1`` is stochastic gradient descent; ``batch_size=n`` is
+    full-batch gradient descent and gives exactly :func:`gradient_descent`.
+
+    The learning rate of update ``t`` (counting from 0) is
+    ``lr / (1 + t / tau)``: constant when ``tau`` is None, otherwise it
+    halves after ``tau`` updates and keeps shrinking, which lets the noisy
+    steps settle at the minimum.
+
+    Divergence is handled as in :func:`gradient_descent`: if the loss on the
+    full data blows up (more than ``DIVERGENCE_FACTOR`` times the starting
+    loss, or not finite; checked after every update) or rises above the
+    previous epoch's and the starting loss for ``RISING_EPOCHS`` epochs in a
+    row, training stops at once, keeps the history so far, sets
+    ``diverged=True`` and emits one :class:`DivergenceWarning` with advice.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The data, 1-D and of equal length.
+    lr : float
+        Learning rate (> 0); the starting one if ``tau`` is given.
+    epochs : int
+        Number of passes over the data (>= 1).
+    batch_size : int
+        Points per update, from 1 to ``n``.
+    seed : int, optional
+        Seed of the shuffles (>= 0).
+    m0, b0 : float, optional
+        Starting slope and intercept.
+    tau : float or None, optional
+        Decay time of the learning rate, in updates; None keeps it constant.
+
+    Returns
+    -------
+    MinibatchResult
+        Final ``m`` and ``b``; per-update histories ``ms``, ``bs``; per-epoch
+        ``losses`` on the full data; ``diverged``; ``updates_per_epoch``.
+    """
+    x, y = _as_xy(x, y)
+    lr, epochs = _as_learning_rate(lr), _as_epochs(epochs)
+    batch_size, seed, tau = _as_batch_size(batch_size, x.size), _as_seed(seed), _as_tau(tau)
+    result = _descend_minibatch(x, y, lr, epochs, batch_size, seed,
+                                _as_number(m0, "m0"), _as_number(b0, "b0"), tau)
+    if result.diverged:
+        warnings.warn(
+            f"Mini-batch gradient descent diverged (stopped after {len(result.ms) - 1} "
+            f"update(s), {len(result.losses) - 1} full epoch(s) of {epochs}): "
+            + _minibatch_advice(x, lr, batch_size),
+            DivergenceWarning,
+            stacklevel=2,
+        )
+    return result

@@ -19,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from PIL import Image as PILImage
 
 import linreg_core as lc
@@ -95,7 +96,7 @@ def plot_fit(x, y, m, b, ax=None, xlabel="x", ylabel="y", residuals=True):
     x, y = np.asarray(x, float), np.asarray(y, float)
     draw_data(ax, x, y, xlabel, ylabel)
     xs = np.array(ax.get_xlim())
-    ax.plot(xs, lc.predict(xs, m, b), color=LINE_COLOR, lw=2, label=f"y = {m:.3g}·x + {b:.3g}")
+    ax.plot(xs, lc.predict(xs, m, b), color=LINE_COLOR, lw=2, label=line_label(m, b))
     if residuals:
         ax.add_collection(LineCollection(_residual_segments(x, y, m, b), colors="0.4",
                                          linewidths=0.8, label="residuals"))
@@ -162,6 +163,9 @@ class Explorer(widgets.VBox):
         """Register artists that change on every update; returns the first."""
         for artist in artists:
             artist.set_animated(True)
+            artist.set_in_layout(False)  # the layout is fixed once, whatever moves
+            if isinstance(artist, Line2D) and artist.get_linestyle() == "None":
+                artist.set_clip_on(False)  # a lone marker at the edge stays whole
         self._moving.extend(artists)
         return artists[0]
 
@@ -178,10 +182,14 @@ class Explorer(widgets.VBox):
         """Draw the moving artists over the cached background into the Image."""
         canvas = self.fig.canvas
         if self._background is None:
+            # Legends go on top of the moving artists, so they are drawn last, too.
+            self._legends = [ax.get_legend() for ax in self.fig.axes if ax.get_legend()]
+            for legend in self._legends:
+                legend.set_animated(True)
             canvas.draw()  # animated artists are skipped by a full draw
             self._background = canvas.copy_from_bbox(self.fig.bbox)
         canvas.restore_region(self._background)
-        for artist in self._moving:
+        for artist in self._moving + self._legends:
             self.fig.draw_artist(artist)
         self.image.value = png_bytes(canvas)
 
@@ -207,6 +215,9 @@ def line_label(m, b):
 def _slider(description, lo, hi, value, n_steps=200, fmt=".3g"):
     lo, hi = min(lo, value), max(hi, value)  # a start outside the box widens it
     step = 10 ** math.floor(math.log10((hi - lo) / n_steps))
+    # Round ends and start to the step, so the slider lands on round numbers.
+    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    value = round(value / step) * step
     return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
                                readout_format=fmt, continuous_update=True,
                                layout=widgets.Layout(width="360px"))
@@ -245,8 +256,9 @@ class LossExplorer(Explorer):
         self.x, self.y = _as_data(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         m_hat, b_hat = lc.closed_form(self.x, self.y)
+        # Default start: a too-flat line through the middle of the data.
         m = m_values[len(m_values) // 4] if m is None else m
-        b = b_values[len(b_values) // 3] if b is None else b
+        b = self.y.mean() - m * self.x.mean() if b is None else b
         self.m_slider = _slider("slope m", m_values[0], m_values[-1], m)
         self.b_slider = _slider("intercept b", b_values[0], b_values[-1], b)
         super().__init__([self.m_slider, self.b_slider])
@@ -351,8 +363,10 @@ class SlopeExplorer(Explorer):
         u, v = -dm / np.ptp(m_values), -db / np.ptp(b_values)  # in axis fractions
         norm = np.hypot(u, v) + 1e-300
         ax.quiver(ms, bs, u / norm * np.ptp(m_values) * 0.05, v / norm * np.ptp(b_values) * 0.05,
-                  angles="xy", scale_units="xy", scale=1, color="w", alpha=0.6, width=0.004)
+                  angles="xy", scale_units="xy", scale=1, color="w", alpha=0.9, width=0.004,
+                  edgecolor="0.2", linewidth=0.3)
         self._axis_spans = np.ptp(m_values), np.ptp(b_values)
+        self._typical_gradient = np.median(norm)  # arrows shorter than this shrink
 
     def update(self):
         m, b = self.m_slider.value, self.b
@@ -369,8 +383,10 @@ class SlopeExplorer(Explorer):
             m_span, b_span = self._axis_spans
             u, v = -self.dm / m_span, -self.db / b_span
             norm = math.hypot(u, v) or 1.0
+            # Full length where the slope is typical; shrinks to nothing at the minimum.
+            length = 0.12 * min(1.0, norm / self._typical_gradient)
             self.arrow.set_offsets([[m, b]])
-            self.arrow.set_UVC([u / norm * m_span * 0.12], [v / norm * b_span * 0.12])
+            self.arrow.set_UVC([u / norm * m_span * length], [v / norm * b_span * length])
             text += f", &nbsp;<b>∂L/∂m = {self.dm:.6g}</b> (slope of the tangent), ∂L/∂b = {self.db:.6g}"
         self.readout.value = text
 
@@ -598,8 +614,8 @@ def draw_scaling_contours(ax_raw, ax_scaled, x, y, start=(0.0, 0.0), paths=None)
         filled = draw_loss_contour(ax, data, y, m_values, b_values)
         ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%.3g")
     ax_scaled.set_aspect("equal")
-    ax_scaled.set_xlabel("slope m_s (scaled problem)")
-    ax_scaled.set_ylabel("intercept b_s (scaled problem)")
+    ax_scaled.set_xlabel("slope m_s")
+    ax_scaled.set_ylabel("intercept b_s")
     if paths is not None:
         for ax, (ms, bs) in zip((ax_raw, ax_scaled), paths):
             ax.plot(ms, bs, ".-", color=PATH_COLOR, lw=1, ms=3, label="gradient descent")
@@ -658,6 +674,10 @@ class ScalingExplorer(Explorer):
             self.markers[scaled] = self.moving(ax.plot([], [], "o", ms=8, color=LINE_COLOR,
                                                        mec="w", label="after the last epoch")[0])
             _contour_legend(ax)
+        for artist in self._moving:
+            # An empty marker line reports a bounding box at the figure's corner, which would
+            # collapse the constrained layout; moving artists never need room anyway.
+            artist.set_in_layout(False)
 
         self.lr_slider.observe(self.refresh, names="value")
         self.scale_box.observe(self._switch, names="value")
@@ -665,7 +685,7 @@ class ScalingExplorer(Explorer):
 
     def _switch(self, *_):
         """Highlight the panel of the active problem, then train and redraw."""
-        names = {False: "raw x: a long, narrow valley", True: "standardised x: a round bowl"}
+        names = {False: "raw x: a long valley", True: "standardised x: a round bowl"}
         for scaled, ax in self.axes.items():
             active = scaled == self.scale_box.value
             ax.set_title(("▶ " if active else "") + names[scaled], color="k" if active else "0.55",

@@ -466,7 +466,9 @@ def test_slope_explorer_tangent_and_gradient_arrow(slope_explorers, classic, fra
     u, v = float(e.arrow.U[0]) / span_m, float(e.arrow.V[0]) / span_b
     want = np.array([-dm / span_m, -db / span_b])
     assert np.sign(u) == np.sign(want[0]) and np.sign(v) == np.sign(want[1])
-    np.testing.assert_allclose([u, v], 0.12 * want / np.hypot(*want), rtol=1e-6, atol=1e-12)
+    # Full length (0.12) where the gradient is typical or steeper, shorter near the minimum.
+    length = 0.12 * min(1.0, np.hypot(*want) / e._typical_gradient)
+    np.testing.assert_allclose([u, v], length * want / np.hypot(*want), rtol=1e-6, atol=1e-12)
 
 
 def test_slope_explorer_gradient_field_points_downhill(slope_explorers, classic):
@@ -761,3 +763,13 @@ def test_training_explorer_exact_fit_keeps_a_valid_log_axis(case):
     lo, hi = e.ax_curve.get_ylim()
     positive = e.result.losses[e.result.losses > 0]
     assert 0 < lo and (positive.size == 0 or lo <= positive.min() and positive.max() <= hi)
+
+
+def test_slope_explorer_arrow_shrinks_to_nothing_at_the_minimum(classic):
+    """At the least-squares point the gradient is ~0, so the arrow must not keep full length."""
+    x, y = classic
+    m_hat, b_hat = np.polyfit(x, y, 1)
+    e = lw.SlopeExplorer(x, y, b=b_hat, tangent=True, m=m_hat)
+    span_m, span_b = np.ptp(e.fig.axes[1].get_xlim()), np.ptp(e.fig.axes[1].get_ylim())
+    length = np.hypot(float(e.arrow.U[0]) / span_m, float(e.arrow.V[0]) / span_b)
+    assert length < 0.01
