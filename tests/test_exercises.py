@@ -5,3 +5,848 @@ import pytest
 
 import linreg_core as lc
 import linreg_exercises as ex
+
+
+# --------------------------------------------------------------------------
+# Notebook 03 · The update rule: check_step, check_learning_rate
+# --------------------------------------------------------------------------
+
+def _grad(x, y, m, b):
+    """The MSE gradient in plain numpy, written here independently of the core."""
+    r = np.asarray(y, float) - (m * np.asarray(x, float) + b)
+    return -2 * np.mean(x * r), -2 * np.mean(r)
+
+
+def step_right(x, y, m, b, lr):
+    dm, db = _grad(x, y, m, b)
+    return m - lr * dm, b - lr * db
+
+
+def step_uphill(x, y, m, b, lr):
+    dm, db = _grad(x, y, m, b)
+    return m + lr * dm, b + lr * db
+
+
+def step_no_lr(x, y, m, b, lr):
+    dm, db = _grad(x, y, m, b)
+    return m - dm, b - db
+
+
+def step_half(x, y, m, b, lr):  # gradient without its factor 2
+    dm, db = _grad(x, y, m, b)
+    return m - lr * dm / 2, b - lr * db / 2
+
+
+def step_sum(x, y, m, b, lr):  # sum instead of mean
+    dm, db = _grad(x, y, m, b)
+    return m - lr * len(x) * dm, b - lr * len(x) * db
+
+
+def step_only_m(x, y, m, b, lr):
+    dm, _ = _grad(x, y, m, b)
+    return m - lr * dm, b
+
+
+def step_swapped(x, y, m, b, lr):
+    new_m, new_b = step_right(x, y, m, b, lr)
+    return new_b, new_m
+
+
+def step_dm_for_b(x, y, m, b, lr):
+    dm, _ = _grad(x, y, m, b)
+    return m - lr * dm, b - lr * dm
+
+
+def step_starter(x, y, m, b, lr):  # as shipped in notebook 03
+    return m, b
+
+
+@pytest.mark.parametrize("fn, hint", [
+    (step_starter, "unchanged"),
+    (step_uphill, "uphill"),
+    (step_no_lr, "multiply it by the learning rate"),
+    (step_half, "factor 2"),
+    (step_sum, "divides by n"),
+    (step_only_m, "b is unchanged"),
+    (step_swapped, "swapped"),
+    (step_dm_for_b, "db = -(2/n)"),
+])
+def test_check_step_recognises_typical_mistakes(fn, hint):
+    feedback = ex.check_step(fn)
+    assert not feedback.ok
+    assert hint in feedback.message
+
+
+def test_check_step_accepts_the_update_rule():
+    feedback = ex.check_step(step_right)
+    assert feedback.ok, feedback.message
+    assert repr(feedback).startswith("✅")
+
+
+def test_check_step_accepts_numpy_pairs_and_lists():
+    assert ex.check_step(lambda *args: np.array(step_right(*args))).ok
+    assert ex.check_step(lambda *args: list(step_right(*args))).ok
+
+
+@pytest.mark.parametrize("fn, hint", [
+    (lambda x, y, m, b, lr: 1 / 0, "ZeroDivisionError"),
+    (lambda x, y, m, b, lr: None, "Return two numbers"),
+    (lambda x, y, m, b, lr: (m, b, 0), "Return two numbers"),
+    (lambda x, y, m, b, lr: ("a", b), "Return two numbers"),
+    (lambda x, y, m, b, lr: (m + 1, b), "should be m=0.344, b=0.084"),
+])
+def test_check_step_never_raises(fn, hint):
+    feedback = ex.check_step(fn)
+    assert not feedback.ok
+    assert hint in feedback.message
+
+
+@pytest.fixture(scope="module")
+def classic():
+    return lc.load_xy(lc.DATA_DIR / "classic.csv")
+
+
+def test_learning_rate_target_is_just_above_the_best_50_epoch_loss(classic):
+    x, y = classic
+    target = ex.learning_rate_target(x, y, epochs=50)
+    bound = 2 / np.linalg.eigvalsh(2 * np.array([[np.mean(x * x), x.mean()], [x.mean(), 1]]))[-1]
+    # an independent plain loop at 0.9 x bound, a good learning rate
+    m = b = 0.0
+    for _ in range(50):
+        dm, db = _grad(x, y, m, b)
+        m, b = m - 0.9 * bound * dm, b - 0.9 * bound * db
+    good = np.mean((y - (m * x + b)) ** 2)
+    assert good <= target <= 1.011 * good
+
+
+@pytest.mark.parametrize("lr", [2e-5, 1e-4, 2e-4])
+def test_check_learning_rate_accepts_good_rates(classic, lr):
+    feedback = ex.check_learning_rate(*classic, lr)
+    assert feedback.ok, feedback.message
+
+
+@pytest.mark.parametrize("lr, hint", [
+    (1e-6, "too small"),            # starter value of the exercise
+    (5e-6, "too small"),
+    (2.9e-4, "overshoots the valley and the swings die out slowly"),
+    (3.0e-4, "this diverges"),      # just above the bound 2.975e-4
+    (1e-2, "this diverges"),
+    (0, "positive number"),
+    (-1e-4, "positive number"),
+    ("fast", "positive number"),
+    (float("nan"), "positive number"),
+])
+def test_check_learning_rate_explains_failures(classic, lr, hint):
+    feedback = ex.check_learning_rate(*classic, lr)
+    assert not feedback.ok
+    assert hint in feedback.message
+
+
+def test_check_learning_rate_names_the_bound_and_emits_no_warning(classic):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        feedback = ex.check_learning_rate(*classic, 1e-2)
+    assert "0.0002975" in feedback.message
+
+
+# --------------------------------------------------------------------------
+# Notebook 04 · Full training: check_trained_model
+# --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bill():
+    return lc.load_xy(lc.DATA_DIR / "penguins.csv", x="bill_length_mm", y="body_mass_g")
+
+
+def test_check_trained_model_accepts_a_converged_model_on_standardised_x(bill):
+    x, y = bill
+    x_s = (x - x.mean()) / x.std()
+    model = lc.LinearRegression(lr=0.1, epochs=300).fit(x_s, y)
+    feedback = ex.check_trained_model(model, x_s, y)
+    assert feedback.ok, feedback.message
+    # the least-squares line from np.polyfit, independently of the core
+    slope, intercept = np.polyfit(x_s, y, 1)
+    assert model.m == pytest.approx(slope) and model.b == pytest.approx(intercept)
+
+
+def test_check_trained_model_accepts_raw_x_when_converged():
+    x, y = np.array([0.0, 1, 2, 3]), np.array([1.0, 3, 4, 7])
+    model = lc.LinearRegression(lr=0.1, epochs=2000).fit(x, y)
+    assert ex.check_trained_model(model, x, y).ok
+
+
+def test_check_trained_model_starter_is_not_converged_and_suggests_scaling(bill):
+    x, y = bill
+    model = lc.LinearRegression(lr=1e-5, epochs=100).fit(x, y)  # the exercise's starter
+    feedback = ex.check_trained_model(model, x, y)
+    assert not feedback.ok
+    assert "not converged" in feedback.message and "Standardise x" in feedback.message
+
+
+def test_check_trained_model_on_centred_x_suggests_more_epochs(bill):
+    x, y = bill
+    x_s = (x - x.mean()) / x.std()
+    model = lc.LinearRegression(lr=0.01, epochs=100).fit(x_s, y)
+    feedback = ex.check_trained_model(model, x_s, y)
+    assert not feedback.ok
+    assert "more epochs" in feedback.message and "Standardise" not in feedback.message
+
+
+def test_check_trained_model_unfitted(bill):
+    x, y = bill
+    feedback = ex.check_trained_model(lc.LinearRegression(lr=1e-5), x, y)
+    assert not feedback.ok and "call model.fit(x, y)" in feedback.message
+    feedback = ex.check_trained_model(lc.LinearRegression(lr=1e-2), x, y)
+    assert not feedback.ok and "fit diverges" in feedback.message and "0.0005102" in feedback.message
+
+
+def test_check_trained_model_other_data(bill):
+    x, y = bill
+    x_s = (x - x.mean()) / x.std()
+    model = lc.LinearRegression(lr=0.1, epochs=300).fit(x_s, y)
+    feedback = ex.check_trained_model(model, x, y)  # raw x, but trained on x_s
+    assert not feedback.ok and "trained on other data" in feedback.message
+
+
+class _Broken:
+    lr, history, m, b = 0.1, object(), 1.0, 0.0
+
+    def predict(self, x):
+        raise RuntimeError("no prediction today")
+
+
+@pytest.mark.parametrize("model, hint", [
+    (None, "Expected a LinearRegression"),
+    ("model", "Expected a LinearRegression"),
+    (_Broken(), "RuntimeError: no prediction today"),
+])
+def test_check_trained_model_never_raises(bill, model, hint):
+    feedback = ex.check_trained_model(model, *bill)
+    assert not feedback.ok
+    assert hint in feedback.message
+
+
+# --------------------------------------------------------------------------
+# Notebooks 01_loss_function and 02_derivatives: check_mse, check_low_loss,
+# check_gradients
+# --------------------------------------------------------------------------
+
+def _mse_right(y, y_pred):
+    return np.mean((y - y_pred) ** 2)
+
+
+def _mse_loop(y, y_pred):
+    total = 0.0
+    for yi, pi in zip(y, y_pred):
+        total += (pi - yi) ** 2  # the order inside the square does not matter
+    return total / len(y)
+
+
+@pytest.mark.parametrize("function", [_mse_right, _mse_loop, lc.mse])
+def test_check_mse_accepts_right_answers(function):
+    feedback = ex.check_mse(function)
+    assert feedback.ok, feedback.message
+    assert "gives 2.0 on the tiny data" in feedback.message
+    assert repr(feedback).startswith("✅")
+
+
+@pytest.mark.parametrize("function, hint", [
+    (lambda y, p: np.mean(y - p), "mean residual"),
+    (lambda y, p: np.mean(p - y), "mean residual"),
+    (lambda y, p: np.sum(y - p), "sum of the residuals"),
+    (lambda y, p: np.sum((y - p) ** 2), "n times too large"),
+    (lambda y, p: np.sum((y - p) ** 2) / (len(y) - 1), "n − 1"),
+    (lambda y, p: np.mean(np.abs(y - p)), "MAE"),
+    (lambda y, p: np.sqrt(np.mean((y - p) ** 2)), "you took the square root"),
+    (lambda y, p: np.mean(y - p) ** 2, "squared the mean residual"),
+    (lambda y, p: np.mean((y - p) ** 2) / 2, "half the MSE"),
+    (lambda y, p: 0.0, "placeholder"),  # the starter code as shipped
+    (lambda y, p: (y - p) ** 2, "one per point"),
+    (lambda y, p: None, "`return`"),
+    (lambda y, p: "2.0 or so", "one number"),
+    (lambda y, p: np.mean((y - p) ** 2) + 1,
+     "On the tiny data with the line y = x + 1 the MSE is 2,"),
+])
+def test_check_mse_hints_for_typical_mistakes(function, hint):
+    feedback = ex.check_mse(function)
+    assert not feedback.ok
+    assert hint in feedback.message
+    assert repr(feedback).startswith("❌ Not yet.")
+
+
+def test_check_mse_crashing_function_gets_feedback():
+    def broken(y, y_pred):
+        return undefined_name  # noqa: F821
+
+    feedback = ex.check_mse(broken)
+    assert not feedback.ok
+    assert "NameError" in feedback.message
+
+
+def test_check_mse_does_not_let_the_student_modify_its_data():
+    def in_place(y, y_pred):
+        y -= y_pred
+        y **= 2
+        return y.mean()
+
+    assert ex.check_mse(in_place).ok
+    assert ex.check_mse(_mse_right).ok
+
+
+@pytest.fixture(scope="module")
+def classic_for_low_loss():
+    return lc.load_xy(lc.DATA_DIR / "classic.csv")
+
+
+def test_check_low_loss_accepts_a_good_line(classic_for_low_loss):
+    x, y = classic_for_low_loss
+    m_hat, b_hat = lc.closed_form(x, y)
+    feedback = ex.check_low_loss(x, y, round(m_hat, 2), round(b_hat, 1), 60)
+    assert feedback.ok, feedback.message
+    assert "below the target 60" in feedback.message
+
+
+@pytest.mark.parametrize("m, b, hint", [
+    (0.0, 0.0, "increase m"),    # the starter values: far too flat
+    (1.5, 4.85, "decrease m"),
+    (0.989, 40.0, "decrease b"),
+    (0.989, -30.0, "increase b"),
+])
+def test_check_low_loss_names_the_slider_to_move(classic_for_low_loss, m, b, hint):
+    feedback = ex.check_low_loss(*classic_for_low_loss, m, b, 60)
+    assert not feedback.ok
+    assert hint in feedback.message
+    assert "above the target 60" in feedback.message
+
+
+@pytest.mark.parametrize("m, b", [("about 1", 5.0), (None, 5.0), (1.0, float("nan")), (True, 5.0)])
+def test_check_low_loss_rejects_non_numbers(classic_for_low_loss, m, b):
+    feedback = ex.check_low_loss(*classic_for_low_loss, m, b, 60)
+    assert not feedback.ok
+    assert "must be numbers" in feedback.message
+
+
+def test_check_low_loss_flags_an_impossible_target(classic_for_low_loss):
+    feedback = ex.check_low_loss(*classic_for_low_loss, 1.0, 5.0, 10)
+    assert not feedback.ok
+    assert "lowest possible is 51.66" in feedback.message
+
+
+def _gradients_right(x, y, m, b):
+    residuals = y - (m * x + b)
+    return -2 * np.mean(x * residuals), -2 * np.mean(residuals)
+
+
+def _gradients_loop(x, y, m, b):
+    n, dm, db = len(x), 0.0, 0.0
+    for xi, yi in zip(x, y):
+        dm += -2 / n * xi * (yi - (m * xi + b))
+        db += -2 / n * (yi - (m * xi + b))
+    return [dm, db]  # a list is fine too
+
+
+@pytest.mark.parametrize("function", [_gradients_right, _gradients_loop, lc.gradients,
+                                      lambda x, y, m, b: np.array(lc.gradients(x, y, m, b))])
+def test_check_gradients_accepts_right_answers(function):
+    feedback = ex.check_gradients(function)
+    assert feedback.ok, feedback.message
+    assert "∂L/∂m = 1.6 and ∂L/∂b = 0." in feedback.message  # no "-0"
+
+
+def _gradient_rule(dm_rule, db_rule):
+    """A student-style gradient function built from rules in x and the residuals r."""
+    def function(x, y, m, b):
+        r = y - (m * x + b)
+        return dm_rule(x, r), db_rule(x, r)
+    return function
+
+
+def _dm_right(x, r):
+    return -2 * np.mean(x * r)
+
+
+def _db_right(x, r):
+    return -2 * np.mean(r)
+
+
+@pytest.mark.parametrize("function, hints", [
+    # the factor-2 slip in db: -1/n instead of -2/n
+    (_gradient_rule(_dm_right, lambda x, r: -np.mean(r)),
+     ["∂L/∂m is right", "∂L/∂b is half the expected value", "factor 2"]),
+    (_gradient_rule(lambda x, r: -np.mean(x * r), lambda x, r: -np.mean(r)),
+     ["Both ∂L/∂m and ∂L/∂b are half the expected value"]),
+    (_gradient_rule(lambda x, r: -_dm_right(x, r), lambda x, r: -_db_right(x, r)),
+     ["Both ∂L/∂m and ∂L/∂b have the wrong sign"]),
+    (_gradient_rule(_dm_right, lambda x, r: -_db_right(x, r)),
+     ["∂L/∂m is right", "∂L/∂b has the wrong sign"]),
+    (_gradient_rule(_db_right, _db_right),
+     ["∂L/∂b is right", "∂L/∂m equals ∂L/∂b", "forgot the factor x_i"]),
+    (_gradient_rule(_dm_right, _dm_right),
+     ["∂L/∂m is right", "∂L/∂b equals ∂L/∂m", "no x_i"]),
+    (_gradient_rule(lambda x, r: -2 * np.sum(x * r), lambda x, r: -2 * np.sum(r)),
+     ["Both ∂L/∂m and ∂L/∂b are n times too large", "divide by n"]),
+    (_gradient_rule(_dm_right, lambda x, r: -2 * np.sum(r)),
+     ["∂L/∂m is right", "∂L/∂b is n times too large"]),
+    (_gradient_rule(lambda x, r: -np.sum(x * r), lambda x, r: -np.sum(r)),
+     ["n/2 times too large", "−2/n"]),
+    (_gradient_rule(_db_right, _dm_right), ["swapped"]),
+    (_gradient_rule(_dm_right, lambda x, r: 0.0), ["∂L/∂b is always 0"]),
+    (_gradient_rule(lambda x, r: _dm_right(x, r) + 1, _db_right),
+     ["∂L/∂b is right", "at m = 1, b = 1 your ∂L/∂m is 2.6, but it should be 1.6"]),
+    (lambda x, y, m, b: (0.0, 0.0), ["placeholder"]),  # the starter code as shipped
+    (lambda x, y, m, b: None, ["returned None"]),
+    (lambda x, y, m, b: 1.6, ["two numbers"]),
+    (lambda x, y, m, b: (1.0, 2.0, 3.0), ["two numbers"]),
+    (lambda x, y, m, b: "dm, db", ["two numbers"]),
+])
+def test_check_gradients_hints_for_typical_mistakes(function, hints):
+    feedback = ex.check_gradients(function)
+    assert not feedback.ok
+    for hint in hints:
+        assert hint in feedback.message
+    assert repr(feedback).startswith("❌ Not yet.")
+
+
+def test_check_gradients_crashing_function_gets_feedback():
+    def broken(x, y, m, b):
+        return 1 / 0
+
+    feedback = ex.check_gradients(broken)
+    assert not feedback.ok
+    assert "ZeroDivisionError" in feedback.message
+
+
+def test_check_gradients_test_points_separate_the_mistakes():
+    """dm and db differ in size at every test point, and only one db is 0,
+    so the factor, swap and missing-x checks cannot be confused."""
+    cases = ex._derivative_cases()
+    grads = [lc.gradients(x, y, m, b) for _, x, y, m, b in cases]
+    assert sum(db == 0 for _, db in grads) == 1
+    for dm, db in grads:
+        assert abs(abs(dm) - abs(db)) > 0.1
+
+
+# --------------------------------------------------------------------------
+# Notebook 05 · What went wrong in the classic code: check_bug_match,
+# check_fixed_gradients
+# --------------------------------------------------------------------------
+
+BUG_KEY = {"S1": "c", "S2": "b", "S3": "e", "S4": "d", "S5": "a"}  # from the notebook's table
+
+
+def test_check_bug_match_accepts_the_right_answers():
+    assert ex.check_bug_match(dict(BUG_KEY)).ok
+    loose = {" s1": "C ", "S2": "b", "S3": "E", "s4": "d", "S5": " a"}  # case and spaces
+    assert ex.check_bug_match(loose).ok
+
+
+def test_check_bug_match_starter_gets_a_not_yet():
+    feedback = ex.check_bug_match({key: "?" for key in BUG_KEY})  # as shipped
+    assert not feedback.ok and "still open: S1, S2, S3, S4, S5" in feedback.message
+    feedback = ex.check_bug_match({"S1": "c"})  # missing keys count as open
+    assert not feedback.ok and "still open: S2, S3, S4, S5" in feedback.message
+
+
+@pytest.mark.parametrize("symptom, wrong, hint", [
+    ("S1", "a", "writes the intercept update to a different attribute"),
+    ("S2", "d", "drops x from the prediction"),
+    ("S3", "c", "missing import"),
+    ("S4", "b", "factor of exactly 2"),
+    ("S5", "e", "forgets to store something in the constructor"),
+])
+def test_check_bug_match_gives_the_hint_of_each_wrong_symptom(symptom, wrong, hint):
+    answers = dict(BUG_KEY, **{symptom: wrong})
+    feedback = ex.check_bug_match(answers)
+    assert not feedback.ok
+    assert "4 of 5 right" in feedback.message and hint in feedback.message
+    assert all(f"{key}:" not in feedback.message for key in BUG_KEY if key != symptom)
+
+
+def test_check_bug_match_gives_every_hint_when_all_are_wrong():
+    shifted = {"S1": "a", "S2": "c", "S3": "d", "S4": "e", "S5": "b"}
+    feedback = ex.check_bug_match(shifted)
+    assert not feedback.ok and "0 of 5 right" in feedback.message
+    assert all(f"{key}:" in feedback.message for key in BUG_KEY)
+
+
+@pytest.mark.parametrize("answers, text", [
+    (["c", "b", "e", "d", "a"], "Give a dict"),
+    ("cbeda", "Give a dict"),
+    (dict(BUG_KEY, S2="f"), "S2 = 'f'"),
+    (dict(BUG_KEY, S3="e or c"), "one letter from a to e"),
+])
+def test_check_bug_match_rejects_malformed_answers(answers, text):
+    feedback = ex.check_bug_match(answers)
+    assert not feedback.ok and text in feedback.message
+
+
+def _nb05_grads(x, y, m, b, y_pred=None, factor_m=2.0, factor_b=2.0):
+    """Gradient from the raw sums of this file (not the core): Σ x r and Σ r over n."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    r = y - (m * x + b if y_pred is None else y_pred)
+    return -factor_m * float(x @ r) / len(x), -factor_b * float(r.sum()) / len(x)
+
+
+def _nb05_starter(x, y, m, b):  # as shipped in notebook 05 (bug b)
+    n = len(x)
+    y_pred = m * + b
+    dm = -2 / n * np.sum(x * (y - y_pred))
+    db = -2 / n * np.sum(y - y_pred)
+    return dm, db
+
+
+def _nb05_loop(x, y, m, b):  # right, written as a plain loop
+    dm = db = 0.0
+    for xi, yi in zip(x, y):
+        dm += -2 * xi * (yi - (m * xi + b)) / len(x)
+        db += -2 * (yi - (m * xi + b)) / len(x)
+    return dm, db
+
+
+@pytest.mark.parametrize("function", [_nb05_grads, _nb05_loop, lc.gradients, lc.numerical_gradients])
+def test_check_fixed_gradients_accepts_right_answers(function):
+    feedback = ex.check_fixed_gradients(function)
+    assert feedback.ok, feedback.message
+    assert "agree with the finite-difference check" in feedback.message
+
+
+@pytest.mark.parametrize("function, hint", [
+    (_nb05_starter, "m * + b means m * (+b)"),
+    (lambda x, y, m, b: _nb05_grads(x, y, m, b, y_pred=m + b + 0 * x), "Your prediction is m + b"),
+    (lambda x, y, m, b: _nb05_grads(x, y, m, b, y_pred=m * x), "leaves out the intercept"),
+    (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_b=1), "∂L/∂b is half the expected value"),
+    (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=1), "∂L/∂m is half the expected value"),
+    (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=1, factor_b=1), "Both derivatives are half"),
+    (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=-2, factor_b=-2), "wrong sign"),
+    (lambda x, y, m, b: tuple(len(x) * g for g in _nb05_grads(x, y, m, b)), "n times too large"),
+    (lambda x, y, m, b: _nb05_grads(x, y, m, b)[::-1], "swapped"),
+])
+def test_check_fixed_gradients_hints_for_typical_mistakes(function, hint):
+    feedback = ex.check_fixed_gradients(function)
+    assert not feedback.ok and hint in feedback.message, feedback.message
+
+
+def test_check_fixed_gradients_other_mistakes_get_numbers_to_compare():
+    feedback = ex.check_fixed_gradients(lambda x, y, m, b: (_nb05_grads(x, y, m, b)[0], 0.0))
+    assert not feedback.ok and "finite-difference check gives" in feedback.message
+
+
+@pytest.mark.parametrize("function, text", [
+    (lambda x, y, m, b: 1 / 0, "ZeroDivisionError"),
+    (lambda x, y, m, b: None, "Return two numbers"),
+    (lambda x, y, m, b: (1.0, "two"), "Return two numbers"),
+    (lambda x: x, "TypeError"),
+])
+def test_check_fixed_gradients_broken_functions_get_feedback(function, text):
+    feedback = ex.check_fixed_gradients(function)  # must not raise
+    assert not feedback.ok and text in feedback.message
+
+
+# --------------------------------------------------------------------------
+# Notebook 06 · Learning rate and feature scaling: check_unstandardize
+# --------------------------------------------------------------------------
+
+def _nb06_right(m_scaled, b_scaled, mean, std):
+    return m_scaled / std, b_scaled - m_scaled * mean / std
+
+
+def _nb06_by_points(m_scaled, b_scaled, mean, std):
+    """Right, another way: the scaled line through two points, read in raw units."""
+    x0, x1 = mean, mean + std  # x_scaled = 0 and 1
+    y0, y1 = b_scaled, m_scaled + b_scaled
+    m = (y1 - y0) / (x1 - x0)
+    return m, y0 - m * x0
+
+
+def _nb06_starter(m_scaled, b_scaled, mean, std):  # as shipped in notebook 06
+    return m_scaled, b_scaled
+
+
+@pytest.mark.parametrize("function", [_nb06_right, _nb06_by_points, lc.unstandardize])
+def test_check_unstandardize_accepts_right_answers(function):
+    feedback = ex.check_unstandardize(function)
+    assert feedback.ok, feedback.message
+
+
+@pytest.mark.parametrize("function, hint", [
+    (_nb06_starter, "returned the scaled parameters unchanged"),
+    (lambda m, b, mean, std: (m, b - m * mean), "forgot to divide by std"),
+    (lambda m, b, mean, std: (m * std, b - m * std * mean), "multiplied by std"),
+    (lambda m, b, mean, std: (m / std, b), "forgot the mean shift"),
+    (lambda m, b, mean, std: (m / std, b + m * mean / std), "wrong sign"),
+    (lambda m, b, mean, std: (m / std, b - m * mean), "missing the division by std"),
+    (lambda m, b, mean, std: _nb06_right(m, b, mean, std)[::-1], "swapped"),
+])
+def test_check_unstandardize_hints_for_typical_mistakes(function, hint):
+    feedback = ex.check_unstandardize(function)
+    assert not feedback.ok and hint in feedback.message, feedback.message
+
+
+def test_check_unstandardize_other_mistakes_get_numbers_to_compare():
+    feedback = ex.check_unstandardize(lambda m, b, mean, std: (m / std, b - m * mean / std + 1))
+    assert not feedback.ok and "check b" in feedback.message
+
+
+@pytest.mark.parametrize("function, text", [
+    (lambda m, b, mean, std: 1 / 0, "ZeroDivisionError"),
+    (lambda m, b, mean, std: m / std, "Return two numbers"),
+    (lambda m, b: (m, b), "TypeError"),
+])
+def test_check_unstandardize_broken_functions_get_feedback(function, text):
+    feedback = ex.check_unstandardize(function)  # must not raise
+    assert not feedback.ok and text in feedback.message
+
+
+def test_check_unstandardize_cases_separate_the_mistakes():
+    """Each typical mistake differs from the right answer (and from the others) in some case."""
+    cases = ex._unstandardize_cases()
+    for m_s, b_s, mean, std, m, b in cases:
+        assert mean != 0 and std != 1 and m_s != 0
+        assert np.allclose(_nb06_right(m_s, b_s, mean, std), (m, b))  # the references agree
+    answers = {name: [ex._unstandardize_mistakes(*case[:4])[name] for case in cases]
+               for name in ex._UNSTANDARDIZE_HINTS}
+    right = [case[4:] for case in cases]
+    names = list(answers)
+    for i, name in enumerate(names):
+        assert not np.allclose(answers[name], right)
+        for other in names[i + 1:]:
+            assert not np.allclose(answers[name], answers[other]), (name, other)
+
+
+# --------------------------------------------------------------------------
+# Notebook 07 · Closed form and multiple features: check_normal_equation
+# --------------------------------------------------------------------------
+
+def _ones(X):
+    return np.column_stack([np.ones(len(X)), X])
+
+
+def normal_solve(X, y):
+    A = _ones(X)
+    return np.linalg.solve(A.T @ A, A.T @ y)
+
+
+def normal_inv(X, y):
+    A = _ones(X)
+    return np.linalg.inv(A.T @ A) @ A.T @ y
+
+
+def normal_lstsq(X, y):
+    return np.linalg.lstsq(_ones(X), y, rcond=None)[0]
+
+
+def normal_list(X, y):  # a plain list is fine too
+    return normal_solve(X, y).tolist()
+
+
+def normal_no_ones(X, y):
+    return np.linalg.solve(X.T @ X, X.T @ y)
+
+
+def normal_zero_intercept(X, y):  # a 0 put in front of the fit through the origin
+    return np.r_[0.0, normal_no_ones(X, y)]
+
+
+def normal_ones_last(X, y):
+    A = np.column_stack([X, np.ones(len(X))])
+    return np.linalg.solve(A.T @ A, A.T @ y)
+
+
+def normal_wrong_transpose(X, y):
+    A = _ones(X)
+    return np.linalg.solve(A @ A.T, A @ y)
+
+
+def normal_no_transpose_on_y(X, y):
+    A = _ones(X)
+    return np.linalg.solve(A.T @ A, y)
+
+
+def normal_predictions(X, y):  # returned A @ w instead of w
+    A = _ones(X)
+    return A @ np.linalg.solve(A.T @ A, A.T @ y)
+
+
+def normal_starter(X, y):  # as shipped in notebook 07
+    return np.zeros(X.shape[1] + 1)
+
+
+def normal_crash(X, y):
+    raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("function", [normal_solve, normal_lstsq, normal_list])
+def test_check_normal_equation_accepts_right_answers(function):
+    feedback = ex.check_normal_equation(function)
+    assert feedback.ok, feedback.message
+    assert "inv" not in feedback.message
+
+
+def test_check_normal_equation_accepts_inv_with_a_note():
+    feedback = ex.check_normal_equation(normal_inv)
+    assert feedback.ok
+    assert "np.linalg.inv" in feedback.message and "np.linalg.solve" in feedback.message
+
+
+@pytest.mark.parametrize("function, hint", [
+    (normal_no_ones, "forget the column of ones"),
+    (normal_zero_intercept, "column of ones is missing"),
+    (normal_ones_last, "intercept is last"),
+    (normal_wrong_transpose, "Check the transposes"),
+    (normal_no_transpose_on_y, "Check the transposes"),
+    (normal_predictions, "one per data point"),
+    (normal_starter, "give MSE"),
+    (normal_crash, "RuntimeError: boom"),
+    (lambda X, y: "weights", "one array of numbers"),
+    (lambda X, y: [1.0, 2.0, 3.0, 4.0, 5.0], "Expected 3 weights"),
+    (lambda X, y: np.full(X.shape[1] + 1, np.nan), "NaN"),
+])
+def test_check_normal_equation_hints_for_typical_mistakes(function, hint):
+    feedback = ex.check_normal_equation(function)
+    assert not feedback.ok
+    assert hint in feedback.message, feedback.message
+
+
+def test_check_normal_equation_starter_says_not_yet():
+    assert repr(ex.check_normal_equation(normal_starter)).startswith("❌ Not yet.")
+
+
+def test_check_normal_equation_does_not_let_the_student_modify_its_data():
+    def vandal(X, y):
+        X[:] = 0.0
+        y[:] = 0.0
+        return np.zeros(X.shape[1] + 1)
+
+    ex.check_normal_equation(vandal)
+    assert ex.check_normal_equation(normal_solve).ok
+
+
+# --------------------------------------------------------------------------
+# Notebook 08 · Stochastic and mini-batch gradient descent: check_minibatch_epoch
+# --------------------------------------------------------------------------
+
+def _batch_grad(xb, yb, m, b):
+    r = yb - (m * xb + b)
+    return -2 * np.mean(xb * r), -2 * np.mean(r)
+
+
+def epoch_right(x, y, m, b, lr, batch_size, order):
+    for start in range(0, len(x), batch_size):
+        batch = order[start:start + batch_size]
+        dm, db = _batch_grad(x[batch], y[batch], m, b)
+        m, b = m - lr * dm, b - lr * db
+    return m, b
+
+
+def epoch_ignores_order(x, y, m, b, lr, batch_size, order):
+    return epoch_right(x, y, m, b, lr, batch_size, np.arange(len(x)))
+
+
+def epoch_full_data(x, y, m, b, lr, batch_size, order):
+    for _ in range(0, len(x), batch_size):
+        dm, db = _batch_grad(x, y, m, b)
+        m, b = m - lr * dm, b - lr * db
+    return m, b
+
+
+def epoch_one_batch(x, y, m, b, lr, batch_size, order):
+    return epoch_right(x[order[:batch_size]], y[order[:batch_size]], m, b, lr, batch_size,
+                       np.arange(batch_size))
+
+
+def epoch_drops_last(x, y, m, b, lr, batch_size, order):
+    for start in range(0, len(x) - batch_size + 1, batch_size):
+        batch = order[start:start + batch_size]
+        dm, db = _batch_grad(x[batch], y[batch], m, b)
+        m, b = m - lr * dm, b - lr * db
+    return m, b
+
+
+def epoch_divides_by_n(x, y, m, b, lr, batch_size, order):
+    for start in range(0, len(x), batch_size):
+        batch = order[start:start + batch_size]
+        r = y[batch] - (m * x[batch] + b)
+        m, b = m + lr * 2 * np.sum(x[batch] * r) / len(x), b + lr * 2 * np.sum(r) / len(x)
+    return m, b
+
+
+def epoch_sum(x, y, m, b, lr, batch_size, order):
+    for start in range(0, len(x), batch_size):
+        batch = order[start:start + batch_size]
+        r = y[batch] - (m * x[batch] + b)
+        m, b = m + lr * 2 * np.sum(x[batch] * r), b + lr * 2 * np.sum(r)
+    return m, b
+
+
+def epoch_uphill(x, y, m, b, lr, batch_size, order):
+    for start in range(0, len(x), batch_size):
+        batch = order[start:start + batch_size]
+        dm, db = _batch_grad(x[batch], y[batch], m, b)
+        m, b = m + lr * dm, b + lr * db
+    return m, b
+
+
+def epoch_stale(x, y, m, b, lr, batch_size, order):
+    new_m, new_b = m, b
+    for start in range(0, len(x), batch_size):
+        batch = order[start:start + batch_size]
+        dm, db = _batch_grad(x[batch], y[batch], m, b)  # always at the start point
+        new_m, new_b = new_m - lr * dm, new_b - lr * db
+    return new_m, new_b
+
+
+def epoch_starter(x, y, m, b, lr, batch_size, order):  # as shipped in notebook 08
+    return m, b
+
+
+def test_check_minibatch_epoch_accepts_the_loop():
+    feedback = ex.check_minibatch_epoch(epoch_right)
+    assert feedback.ok, feedback.message
+
+
+def test_check_minibatch_epoch_accepts_core_step_per_batch():
+    def with_core(x, y, m, b, lr, batch_size, order):
+        for start in range(0, len(x), batch_size):
+            batch = order[start:start + batch_size]
+            m, b = lc.step(x[batch], y[batch], m, b, lr)
+        return np.float64(m), np.float64(b)
+
+    assert ex.check_minibatch_epoch(with_core).ok
+
+
+@pytest.mark.parametrize("function, hint", [
+    (epoch_starter, "unchanged"),
+    (epoch_ignores_order, "shuffled order given by `order`"),
+    (epoch_full_data, "on the batch only"),
+    (epoch_one_batch, "only one update"),
+    (epoch_drops_last, "last, smaller batch was skipped"),
+    (epoch_divides_by_n, "not by n"),
+    (epoch_sum, "too large"),
+    (epoch_uphill, "uphill"),
+    (epoch_stale, "at the starting (m, b)"),
+    (lambda x, y, m, b, lr, batch_size, order: (m + 1, b), "the epoch should end at"),
+    (lambda x, y, m, b, lr, batch_size, order: 1 / 0, "ZeroDivisionError"),
+    (lambda x, y, m, b, lr, batch_size, order: m, "Return two numbers"),
+])
+def test_check_minibatch_epoch_hints_for_typical_mistakes(function, hint):
+    feedback = ex.check_minibatch_epoch(function)
+    assert not feedback.ok
+    assert hint in feedback.message, feedback.message
+
+
+def test_check_minibatch_epoch_cases_separate_the_mistakes():
+    import itertools
+
+    for case in ex._minibatch_cases():
+        results = ex._minibatch_mistakes(*case)
+        for (name_a, a), (name_b, b) in itertools.combinations(results.items(), 2):
+            assert not np.allclose(a, b, rtol=1e-6), (name_a, name_b)
+
+
+def test_check_minibatch_epoch_reference_is_independent_of_the_checker():
+    for x, y, m, b, lr, batch_size, order in ex._minibatch_cases():
+        expected = epoch_right(x, y, m, b, lr, batch_size, order)
+        got = ex._minibatch_mistakes(x, y, m, b, lr, batch_size, order)["right"]
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
