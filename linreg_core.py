@@ -369,7 +369,7 @@ def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0):
     result = _descend(x, y, lr, epochs, _as_number(m0, "m0"), _as_number(b0, "b0"))
     if result.diverged:
         warnings.warn(
-            f"Gradient descent diverged (stopped at epoch {len(result.losses)} of {epochs}): "
+            f"Gradient descent diverged (stopped after epoch {len(result.losses) - 1} of {epochs}): "
             + _divergence_advice(x, lr),
             DivergenceWarning,
             stacklevel=2,
@@ -1128,7 +1128,7 @@ def gradient_descent_multi(X, y, lr, epochs, w0=None):
     if result is None:
         return MultiTrainingResult(history[-1].copy(), history, losses, False)
     warnings.warn(
-        f"Gradient descent diverged (stopped at epoch {len(result.losses)} of {epochs}): "
+        f"Gradient descent diverged (stopped after epoch {len(result.losses) - 1} of {epochs}): "
         + _divergence_advice_multi(X, lr),
         DivergenceWarning,
         stacklevel=2,

@@ -19,7 +19,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from PIL import Image as PILImage
 
 import linreg_core as lc
@@ -164,8 +163,6 @@ class Explorer(widgets.VBox):
         for artist in artists:
             artist.set_animated(True)
             artist.set_in_layout(False)  # the layout is fixed once, whatever moves
-            if isinstance(artist, Line2D) and artist.get_linestyle() == "None":
-                artist.set_clip_on(False)  # a lone marker at the edge stays whole
         self._moving.extend(artists)
         return artists[0]
 
@@ -223,6 +220,12 @@ def _slider(description, lo, hi, value, n_steps=200, fmt=".3g"):
                                layout=widgets.Layout(width="360px"))
 
 
+def _inner(values, margin=0.03):
+    """The range of ``values`` less a margin: slider ends stay inside the plot."""
+    pad = margin * (values[-1] - values[0])
+    return values[0] + pad, values[-1] - pad
+
+
 def _log_lr_slider(x, value=None):
     """Learning-rate slider on a log scale, spanning the data's stable bound.
 
@@ -250,7 +253,7 @@ class LossExplorer(Explorer):
     """Sliders for ``m`` and ``b``: the fit line with its residuals (left) and
     the current ``(m, b)`` on the loss contour (right), with a live MSE."""
 
-    description = "sliders for m and b move the line and the point on the loss surface"
+    description = "drag m and b: the line and its point on the loss surface move"
 
     def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None):
         self.x, self.y = _as_data(x, y)
@@ -259,8 +262,8 @@ class LossExplorer(Explorer):
         # Default start: a too-flat line through the middle of the data.
         m = m_values[len(m_values) // 4] if m is None else m
         b = self.y.mean() - m * self.x.mean() if b is None else b
-        self.m_slider = _slider("slope m", m_values[0], m_values[-1], m)
-        self.b_slider = _slider("intercept b", b_values[0], b_values[-1], b)
+        self.m_slider = _slider("slope m", *_inner(m_values), m)
+        self.b_slider = _slider("intercept b", *_inner(b_values), b)
         super().__init__([self.m_slider, self.b_slider])
 
         ax_fit, ax_loss = self.fig.subplots(1, 2)
@@ -312,10 +315,10 @@ class SlopeExplorer(Explorer):
         m_hat, b_hat = lc.closed_form(self.x, self.y)
         self.b = b_hat if b is None else lc._as_number(b, "b")
         self.tangent = tangent
-        self.description = ("slider for m draws the tangent to the loss curve and the gradient"
-                            if tangent else "slider for m moves along the loss curve L(m)")
+        self.description = ("drag m: the tangent to the loss curve and the gradient"
+                            if tangent else "drag m: a point moves along the loss curve L(m)")
         m = m_values[len(m_values) // 5] if m is None else m
-        self.m_slider = _slider("slope m", m_values[0], m_values[-1], m)
+        self.m_slider = _slider("slope m", *_inner(m_values), m)
         super().__init__([self.m_slider])
 
         ax_curve, ax_loss = self.fig.subplots(1, 2)
@@ -408,7 +411,7 @@ class StepExplorer(Explorer):
     scale) and Step / 10 steps / Reset buttons. Each step adds a point to the
     path on the contour (right) and moves the line (left)."""
 
-    description = "press Step to apply the update rule once; the path grows on the contour"
+    description = "press Step: one update, one more dot on the path"
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = _as_data(x, y)
@@ -486,7 +489,7 @@ class TrainingExplorer(Explorer):
     line, the path on the contour and the loss curve together. Changing the
     learning rate or the number of epochs trains again."""
 
-    description = "press Play to watch training: line, path on the contour and loss curve in step"
+    description = "press Play: the line, the path and the loss curve, epoch by epoch"
 
     def __init__(self, x, y, lr=None, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = _as_data(x, y)
@@ -537,7 +540,7 @@ class TrainingExplorer(Explorer):
             self.result = lc.gradient_descent(self.x, self.y, self.lr_slider.value,
                                               self.epochs_slider.value, *self.start)
         last = len(self.result.losses) - 1
-        self.play.playing = False
+        self.play.playing = self.play._playing = False  # ipywidgets 8 and 7 names
         self.epoch_slider.value = 0
         self.epoch_slider.max = self.play.max = last
         self.play.step = max(1, last // 100)
@@ -559,8 +562,8 @@ class TrainingExplorer(Explorer):
         text = (f"epoch {k}: m = {ms[k]:.5g}, b = {bs[k]:.5g}, <b>MSE = {losses[k]:.6g}</b>"
                 f"<br>{_stability_note(self.x, self.lr_slider.value)}")
         if self.result.diverged:
-            text += (f"<br>✖ <b>Diverged</b> after {len(losses) - 1} epochs: training stopped "
-                     f"when the loss blew up. Choose a smaller lr.")
+            text += (f"<br>✖ <b>Diverged</b>: training stopped after epoch {len(losses) - 1} "
+                     f"because the loss kept growing. Choose a smaller lr.")
         self.readout.value = text
 
 

@@ -489,7 +489,7 @@ def _nb05_grads(x, y, m, b, y_pred=None, factor_m=2.0, factor_b=2.0):
     return -factor_m * float(x @ r) / len(x), -factor_b * float(r.sum()) / len(x)
 
 
-def _nb05_starter(x, y, m, b):  # as shipped in notebook 05 (bug b)
+def _nb05_starter(x, y, m, b):  # bug (b) of notebook 05: the prediction lost its x
     n = len(x)
     y_pred = m * + b
     dm = -2 / n * np.sum(x * (y - y_pred))
@@ -850,3 +850,15 @@ def test_check_minibatch_epoch_reference_is_independent_of_the_checker():
         expected = epoch_right(x, y, m, b, lr, batch_size, order)
         got = ex._minibatch_mistakes(x, y, m, b, lr, batch_size, order)["right"]
         np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def _nb05_shipped(x, y, m, b):  # the starter of notebook 05's exercise 2, as shipped (bug d)
+    y_pred = m * x + b
+    dm = -2 * np.mean(x * (y - y_pred))
+    db = -np.mean(y - y_pred)
+    return dm, db
+
+
+def test_check_fixed_gradients_shipped_starter_gets_the_factor_hint():
+    feedback = ex.check_fixed_gradients(_nb05_shipped)
+    assert not feedback.ok and "∂L/∂m is right, but your ∂L/∂b is half" in feedback.message

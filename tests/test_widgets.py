@@ -773,3 +773,16 @@ def test_slope_explorer_arrow_shrinks_to_nothing_at_the_minimum(classic):
     span_m, span_b = np.ptp(e.fig.axes[1].get_xlim()), np.ptp(e.fig.axes[1].get_ylim())
     length = np.hypot(float(e.arrow.U[0]) / span_m, float(e.arrow.V[0]) / span_b)
     assert length < 0.01
+
+
+def test_every_explorer_repr_fits_the_110_characters_ipywidgets_shows(classic):
+    """ipywidgets cuts a widget's text/plain at 110 characters; ours must fit (GitHub shows it)."""
+    x, y = classic
+    explorers = [cls(x, y) for cls in (lw.LossExplorer, lw.SlopeExplorer, lw.StepExplorer,
+                                        lw.TrainingExplorer)]
+    explorers.append(lw.SlopeExplorer(x, y, tangent=True))
+    for name in ("ScalingExplorer", "MinibatchExplorer"):
+        if hasattr(lw, name):
+            explorers.append(getattr(lw, name)(x, y))
+    for explorer in explorers:
+        assert len(repr(explorer)) <= 110, repr(explorer)
