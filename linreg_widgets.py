@@ -489,7 +489,7 @@ class TrainingExplorer(Explorer):
     line, the path on the contour and the loss curve together. Changing the
     learning rate or the number of epochs trains again."""
 
-    description = "press Play: the line, the path and the loss curve, epoch by epoch"
+    description = "press Play: line, path and loss curve, epoch by epoch"
 
     def __init__(self, x, y, lr=None, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = _as_data(x, y)
@@ -644,8 +644,7 @@ class ScalingExplorer(Explorer):
     problem starts from the same line.
     """
 
-    description = ("learning-rate slider and a 'standardise x' switch: gradient descent in the "
-                   "long valley of raw x or the round bowl of standardised x")
+    description = "learning rate and 'standardise x': long valley or round bowl"
 
     def __init__(self, x, y, lr=1e-4, epochs=1000, standardize=False, m0=0.0, b0=0.0, rtol=1e-3):
         self.x, self.y = _as_data(x, y)
@@ -677,10 +676,6 @@ class ScalingExplorer(Explorer):
             self.markers[scaled] = self.moving(ax.plot([], [], "o", ms=8, color=LINE_COLOR,
                                                        mec="w", label="after the last epoch")[0])
             _contour_legend(ax)
-        for artist in self._moving:
-            # An empty marker line reports a bounding box at the figure's corner, which would
-            # collapse the constrained layout; moving artists never need room anyway.
-            artist.set_in_layout(False)
 
         self.lr_slider.observe(self.refresh, names="value")
         self.scale_box.observe(self._switch, names="value")
@@ -752,8 +747,7 @@ class MinibatchExplorer(Explorer):
     The same settings always give the same path (the seed fixes the shuffles).
     """
 
-    description = ("batch size, learning rate and seed: the path of every update on the "
-                   "contour and the loss per epoch")
+    description = "batch size, learning rate, seed: the path and the loss curve"
 
     #: Batch sizes offered (those below n), plus n itself (full batch).
     BATCH_SIZES = (1, 2, 5, 10, 20, 50)
