@@ -862,3 +862,18 @@ def _nb05_shipped(x, y, m, b):  # the starter of notebook 05's exercise 2, as sh
 def test_check_fixed_gradients_shipped_starter_gets_the_factor_hint():
     feedback = ex.check_fixed_gradients(_nb05_shipped)
     assert not feedback.ok and "∂L/∂m is right, but your ∂L/∂b is half" in feedback.message
+
+
+def test_no_top_level_name_is_defined_twice():
+    """Checkers for several notebooks share one module: a later helper with the same
+    name would silently replace an earlier one (this happened once)."""
+    import ast
+    from collections import Counter
+    from pathlib import Path
+
+    tree = ast.parse(Path(ex.__file__).read_text(encoding="utf-8"))
+    names = [node.name for node in tree.body
+             if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    names += [target.id for node in tree.body if isinstance(node, ast.Assign)
+              for target in node.targets if isinstance(target, ast.Name)]
+    assert [name for name, count in Counter(names).items() if count > 1] == []
