@@ -42,6 +42,20 @@ def _number(value):
     return number if math.isfinite(number) else None
 
 
+def _pair(value):
+    """Two floats from a returned pair (e.g. ``(m, b)``), or ``None`` if it is not one."""
+    if isinstance(value, (str, bytes, dict)):
+        return None
+    try:
+        items = list(value)
+    except TypeError:
+        return None
+    if len(items) != 2:
+        return None
+    pair = _number(items[0]), _number(items[1])
+    return None if None in pair else pair
+
+
 def _close(a, b, rtol=1e-6):
     return a is not None and math.isclose(a, b, rel_tol=rtol, abs_tol=1e-9)
 
@@ -108,16 +122,6 @@ _STEP_HINTS = {
     "dm_for_b": "Your m is right, but b was moved with dm: b needs its own derivative, "
                 "db = -(2/n) * sum(y - y_pred).",
 }
-
-
-def _pair(value):
-    """``(float, float)`` from a returned pair, or ``None``."""
-    try:
-        first, second = value
-    except (TypeError, ValueError):
-        return None
-    first, second = _number(first), _number(second)
-    return None if first is None or second is None else (first, second)
 
 
 def check_step(fn):
@@ -429,20 +433,6 @@ def _derivative_cases():
     return cases
 
 
-def _gradient_pair(value):
-    """``(dm, db)`` as two floats, or ``None`` if ``value`` is not a pair of numbers."""
-    if isinstance(value, (str, bytes, dict)):
-        return None
-    try:
-        items = list(value)
-    except TypeError:
-        return None
-    if len(items) != 2:
-        return None
-    pair = _number(items[0]), _number(items[1])
-    return None if None in pair else pair
-
-
 #: (factor as a function of n, key, hint): one component equals factor × the right value.
 #: "{is}" / "{has}" become "are" / "have" when both components share the mistake.
 _GRADIENT_FACTORS = [
@@ -493,7 +483,7 @@ def check_gradients(function):
         value, problem = _call(function, x.copy(), y.copy(), m, b)
         if problem:
             return problem
-        pair = _gradient_pair(value)
+        pair = _pair(value)
         if pair is None:
             if value is None:
                 return Feedback(False, "Your function returned None: end it with "
@@ -642,16 +632,6 @@ _GRADIENT_HINTS = {
 }
 
 
-def _two_numbers(value):
-    """``(float, float)`` from a returned pair, or ``None``."""
-    try:
-        first, second = value
-    except (TypeError, ValueError):
-        return None
-    first, second = _number(first), _number(second)
-    return None if first is None or second is None else (first, second)
-
-
 def check_fixed_gradients(fn):
     """Check ``fn(x, y, m, b) -> (dm, db)``, the gradient of the MSE.
 
@@ -666,7 +646,7 @@ def check_fixed_gradients(fn):
         value, failure = _call(fn, x.copy(), y.copy(), m, b)
         if failure:
             return failure
-        pair = _two_numbers(value)
+        pair = _pair(value)
         if pair is None:
             return Feedback(False, f"Return two numbers, (dm, db); for m={m:g}, b={b:g} your "
                                    f"function returned {value!r}.")
@@ -758,7 +738,7 @@ def check_unstandardize(fn):
         value, failure = _call(fn, m_s, b_s, mean, std)
         if failure:
             return failure
-        pair = _two_numbers(value)
+        pair = _pair(value)
         if pair is None:
             return Feedback(False, f"Return two numbers, (m, b); for m_scaled={m_s:.4g}, "
                                    f"b_scaled={b_s:.4g}, mean={mean:.4g}, std={std:.4g} your "
