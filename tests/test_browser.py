@@ -6,8 +6,9 @@ clears its stored outputs, runs all cells through the Run menu and then checks w
 student would see:
 
 * every code cell ran, no error or stderr output, no "Error displaying widget";
-* moving the first slider (keyboard on the noUi handle) changes the plot image;
-* pressing Play on the first ``Play`` widget (if any) changes the plot image.
+* every displayed widget with a plot reacts: its sliders (keyboard on the noUi handle),
+  then its buttons, are tried in order until the plot image changes;
+* where a widget has a ``Play`` button, pressing it animates the plot.
 
 Screenshots (PNG), the browser console and the server log go to
 ``test-artifacts/browser/`` (gitignored).
@@ -20,7 +21,8 @@ skipped locally and FAILS when the environment variable ``CI`` is set.
 JupyterLab root is that directory's parent.
 
 The notebooks on disk are never modified: autosave is switched off in the throwaway
-settings and the test asserts the file is byte-identical afterwards.
+settings, the checkpoint JupyterLab writes on opening goes to the temp dir, and the
+test asserts the file is byte-identical afterwards.
 """
 
 from __future__ import annotations
@@ -50,7 +52,9 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = Path(os.environ.get("BROWSER_TEST_NOTEBOOKS") or REPO / "notebooks").resolve()
 SERVER_ROOT = NOTEBOOK_DIR.parent
 ARTIFACTS = REPO / "test-artifacts" / "browser"
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium by default; CHROMIUM=/path selects another Chromium-based browser
+# (GitHub's Ubuntu runners have /usr/bin/google-chrome).
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -69,13 +73,16 @@ RUN_ALL_TIMEOUT = 300  # Run All finished
 CHANGE_TIMEOUT = 45  # plot image changed after slider / Play
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-_IMPORTS_WIDGETS = re.compile(r"^\s*(?:import|from)\s+(?:ipywidgets|linreg_widgets)\b", re.M)
 
 # Selectors (JupyterLab 4.x, ipywidgets 8.1).
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-SLIDER_HANDLE = ".widget-slider .noUi-handle"
+# a widget displayed by a cell (not an output nested in an Output widget) that has a plot
+TOP_OUTPUT = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output"
+SLIDER = ".widget-slider"
+SLIDER_HANDLE = ".noUi-handle"  # role=slider, aria-valuetext has the full value
 PLOT_IMAGES = ".widget-image, .widget-output img"
 PLAY = ".widget-play"
+BUTTON = ".widget-button"  # a Button widget (Play's buttons are plain .jupyter-button)
 BAD_OUTPUT = (
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
     '.jp-OutputArea-output[data-mime-type*="error"], '
@@ -87,21 +94,21 @@ BAD_OUTPUT = (
 
 
 def _uses_widgets(path: Path) -> bool:
-    """True if a committed output is a widget view or a code cell imports the widgets."""
+    """True if a committed output is a widget view.
+
+    The notebooks are committed executed. A notebook with no outputs at all counts
+    when its JSON mentions ipywidgets (an importing cell alone is not enough: the
+    setup cell of every notebook imports the widget module).
+    """
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        nb = json.loads(text)
     except (OSError, ValueError):
         return True  # let the test report the broken notebook
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        for out in cell.get("outputs", []):
-            if WIDGET_MIME in out.get("data", {}):
-                return True
-        source = cell.get("source", "")
-        if _IMPORTS_WIDGETS.search("".join(source) if isinstance(source, list) else source):
-            return True
-    return False
+    outputs = [out for cell in nb.get("cells", []) for out in cell.get("outputs", [])]
+    if not outputs:
+        return "ipywidgets" in text
+    return any(WIDGET_MIME in out.get("data", {}) for out in outputs)
 
 
 def _widget_notebooks() -> list[Path]:
@@ -207,6 +214,10 @@ def lab_server():
     env.pop("MPLBACKEND", None)  # a student's kernel has the inline backend
     env.pop("JUPYTER_PATH", None)
     _write_settings(tmp / "settings")
+    if ARTIFACTS.is_dir():  # no stale screenshots from an earlier run
+        for old in ARTIFACTS.iterdir():
+            if old.is_file() and old.suffix in (".png", ".log", ".json"):
+                old.unlink()
     log_path = tmp / "jupyter-server.log"
     token = secrets.token_hex(16)
 
@@ -225,8 +236,11 @@ def lab_server():
                 "--allow-root",
                 f"--ServerApp.root_dir={SERVER_ROOT}",
                 "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: kernel status
+                # Lab writes a checkpoint when it opens a notebook: keep it out of the repo
+                f"--FileCheckpoints.checkpoint_dir={tmp / 'checkpoints'}",
                 "--LabApp.news_url=None",
-                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+                "--LabApp.check_for_updates_class="
+                "jupyterlab.handlers.announcements.NeverCheckForUpdate",
             ]
             with open(log_path, "ab") as log:
                 proc = subprocess.Popen(
@@ -383,10 +397,106 @@ def _nonempty_code_cells(path: Path) -> list[bool]:
     return out
 
 
-def _cell_of(panel, selector: str):
-    """The output area of the first code cell that contains `selector`."""
-    cell = panel.locator(".jp-CodeCell", has=panel.page.locator(selector)).first
-    return cell.locator(".jp-Cell-outputArea").first
+def _slider_value(slider) -> str:
+    handle = slider.locator(SLIDER_HANDLE).first  # a range slider has two handles
+    # aria-valuenow is rounded to one decimal by noUiSlider: -0.035 and -0.04 both read "-0.0"
+    return handle.get_attribute("aria-valuetext") or handle.get_attribute("aria-valuenow") or ""
+
+
+def _move_slider(page, slider) -> tuple[str, str]:
+    """Three keyboard steps right (left if the slider is at its max); (old, new) values."""
+    handle = slider.locator(SLIDER_HANDLE).first
+    old = _slider_value(slider)
+    for key in ("ArrowRight", "ArrowLeft"):
+        handle.focus()
+        for _ in range(3):
+            handle.press(key)
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and _slider_value(slider) == old:
+            time.sleep(0.1)
+        if _slider_value(slider) != old:
+            break
+    return old, _slider_value(slider)
+
+
+def _label(control) -> str:
+    return " ".join(control.text_content().split())[:40] or "(no label)"
+
+
+def _wait_reaction(page, widget, before: list, acted_at: float):
+    """New image srcs once the plot changed; None once the kernel has been idle a while
+    after the action without a change (this control does not redraw the plot)."""
+    def check():
+        now = _loaded_images(widget)
+        if now and now != before:
+            return ("changed", now)
+        if time.monotonic() - acted_at > 3 and _kernel_ready(page):
+            return ("idle", None)
+        return None
+
+    return _poll(check, CHANGE_TIMEOUT, "the kernel to react to a widget", page)[1]
+
+
+def _check_controls(page, widget, tag: str) -> str:
+    """Try the widget's sliders, then its buttons, until the plot changes."""
+    widget.scroll_into_view_if_needed()
+    before = _poll(lambda: _loaded_images(widget), CHANGE_TIMEOUT,
+                   f"{tag}: the plot image ({PLOT_IMAGES}) to load", page)
+    before_pixels = _image_pixels(page, widget)
+    _shot(widget, f"{tag}-1-before.png")
+    tried = []
+    controls = [("slider", c) for c in widget.locator(SLIDER).all()]
+    controls += [("button", c) for c in widget.locator(BUTTON).all()]
+    for kind, control in controls:
+        acted_at = time.monotonic()
+        if kind == "slider":
+            old, new = _move_slider(page, control)
+            what = f"slider {_label(control.locator('.widget-label').first)!r} {old} -> {new}"
+            if old == new:
+                tried.append(f"{what} (did not move)")
+                continue
+        else:
+            if control.is_disabled():
+                continue
+            control.click()
+            what = f"button {_label(control)!r}"
+        if _wait_reaction(page, widget, before, acted_at) is not None:
+            after_pixels = _image_pixels(page, widget)
+            _shot(widget, f"{tag}-2-after.png")
+            assert after_pixels != before_pixels, f"{tag}: {what}: new src, same pixels"
+            return what
+        tried.append(what)
+    _shot(widget, f"{tag}-2-after.png")
+    now = _loaded_images(widget)
+    if now and now != before and _image_pixels(page, widget) != before_pixels:
+        return f"a late redraw after: {tried}"  # a busy machine; still a reaction
+    pytest.fail(f"{tag}: the plot did not change; tried: {tried or 'no slider or button'}",
+                pytrace=False)
+
+
+def _check_play(page, widget, tag: str) -> int:
+    """Press Play: the plot must change; returns the number of frames seen in ~2 s."""
+    widget.scroll_into_view_if_needed()
+    before = _poll(lambda: _loaded_images(widget), CHANGE_TIMEOUT, f"{tag}: plot to load", page)
+    before_pixels = _image_pixels(page, widget)
+    buttons = widget.locator(f"{PLAY} button")
+    play = buttons.filter(has=page.locator(".fa-play"))
+    (play if play.count() else buttons).first.click()
+    started = time.monotonic()
+    frames = {tuple(_wait_image_change(page, widget, before, f"{tag}: the plot to change "
+                                       "after pressing Play"))}
+    assert _image_pixels(page, widget) != before_pixels, f"{tag}: Play: new src, same pixels"
+    while time.monotonic() - started < 2.0:  # watch it animate for a couple of seconds
+        now = _loaded_images(widget)
+        if now:
+            frames.add(tuple(now))
+        time.sleep(0.2)
+    _image_pixels(page, widget)  # loaded, for the screenshot
+    _shot(widget, f"{tag}-3-play.png")
+    stop = buttons.filter(has=page.locator(".fa-stop"))
+    if stop.count():  # ipywidgets 8: Stop also rewinds the value to `min`
+        stop.first.click()
+    return len(frames)
 
 
 # --------------------------------------------------------------------------- the test
@@ -425,7 +535,7 @@ def lab_page(browser, lab_server, request):
     WIDGET_NOTEBOOKS or [None],
     ids=[p.stem for p in WIDGET_NOTEBOOKS] or ["no-widget-notebooks"],
 )
-def test_widgets_in_jupyterlab(notebook, lab_server, lab_page):
+def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
     page, name = lab_page, notebook.stem
     digest = hashlib.sha256(notebook.read_bytes()).hexdigest()
     times = {}
@@ -460,66 +570,22 @@ def test_widgets_in_jupyterlab(notebook, lab_server, lab_page):
     expected = _nonempty_code_cells(notebook)
     not_run = [i for i, (p, full) in enumerate(zip(prompts, expected)) if full and
                not re.fullmatch(r"\[\d+\]:", p)]
-    assert len(prompts) == len(expected), f"{len(prompts)} code cells on screen, {len(expected)} in file"
+    assert len(prompts) == len(expected), \
+        f"{len(prompts)} code cells on screen, {len(expected)} in the file"
     assert not not_run, f"code cells {not_run} did not run (prompts {prompts})"
 
-    # Slider -> plot.
-    handle = panel.locator(SLIDER_HANDLE).first
-    assert handle.count(), f"{name}: no ipywidgets slider ({SLIDER_HANDLE}) after Run All"
-    cell = _cell_of(panel, SLIDER_HANDLE)
-    cell.scroll_into_view_if_needed()
-    before = _poll(lambda: _loaded_images(cell), CHANGE_TIMEOUT,
-                   f"a plot image ({PLOT_IMAGES}) in the cell of the first slider", page)
-    before_pixels = _image_pixels(page, cell)
-    _shot(cell, f"{name}-02-slider-before.png")
-    value0 = handle.get_attribute("aria-valuenow")
+    # Every widget with a plot must react to its controls; Play must animate.
+    widgets = panel.locator(TOP_OUTPUT).filter(has=page.locator(PLOT_IMAGES))
+    count = widgets.count()
+    if not count:
+        pytest.fail(f"{name}: no widget with a plot ({PLOT_IMAGES}) after Run All", pytrace=False)
     t2 = time.monotonic()
-    for key in ("ArrowRight", "ArrowLeft"):  # ArrowLeft in case the slider starts at its max
-        handle.focus()
-        for _ in range(3):
-            handle.press(key)
-        with contextlib.suppress(Exception):
-            page.wait_for_function(
-                "([h, v]) => h.getAttribute('aria-valuenow') !== v",
-                arg=[handle.element_handle(), value0], timeout=3000)
-        if handle.get_attribute("aria-valuenow") != value0:
-            break
-    value1 = handle.get_attribute("aria-valuenow")
-    assert value1 != value0, f"slider did not move with the keyboard (value {value0})"
-    _wait_image_change(page, cell, before, f"the plot to change after slider {value0} -> {value1}")
-    times["slider"] = time.monotonic() - t2
-    after_pixels = _image_pixels(page, cell)
-    _shot(cell, f"{name}-03-slider-after.png")
-    assert after_pixels != before_pixels, "the plot's src changed but its pixels did not"
-
-    # Play -> plot (only where the notebook has a Play widget).
-    if panel.locator(PLAY).count():
-        play_cell = _cell_of(panel, PLAY)
-        play_cell.scroll_into_view_if_needed()
-        before = _poll(lambda: _loaded_images(play_cell), CHANGE_TIMEOUT,
-                       f"a plot image ({PLOT_IMAGES}) in the cell of the Play widget", page)
-        before_pixels = _image_pixels(page, play_cell)
-        _shot(play_cell, f"{name}-04-play-before.png")
-        play = play_cell.locator(f"{PLAY} button").filter(has=page.locator(".fa-play"))
-        (play if play.count() else play_cell.locator(f"{PLAY} button")).first.click()
-        t3 = time.monotonic()
-        frames = {tuple(before)}
-        frames.add(tuple(_wait_image_change(page, play_cell, before,
-                                            "the plot to change after pressing Play")))
-        assert _image_pixels(page, play_cell) != before_pixels, \
-            "after Play the plot's src changed but its pixels did not"
-        while time.monotonic() - t3 < 2.0:  # watch it animate for a couple of seconds
-            now = _loaded_images(play_cell)
-            if now:
-                frames.add(tuple(now))
-            time.sleep(0.2)
-        times["play"] = time.monotonic() - t3
-        times["play_frames_seen"] = len(frames) - 1
-        _image_pixels(page, play_cell)  # wait until loaded, for the screenshot
-        _shot(play_cell, f"{name}-05-play-after.png")
-        stop = play_cell.locator(f"{PLAY} button").filter(has=page.locator(".fa-stop"))
-        if stop.count():  # ipywidgets 8: Stop also rewinds the value to `min`
-            stop.first.click()
+    for k in range(count):
+        widget, tag = widgets.nth(k), f"{name}-w{k + 1}"
+        times[f"w{k + 1} reacted to"] = _check_controls(page, widget, tag)
+        if widget.locator(PLAY).count():
+            times[f"w{k + 1} play frames"] = _check_play(page, widget, tag)
+    times["widgets"] = time.monotonic() - t2
 
     _assert_clean(panel, "after moving the widgets")
     _shot(page, f"{name}-06-final.png")
@@ -528,6 +594,7 @@ def test_widgets_in_jupyterlab(notebook, lab_server, lab_page):
     assert hashlib.sha256(notebook.read_bytes()).hexdigest() == digest, \
         f"{notebook} was modified on disk by the browser session"
     times["total"] = time.monotonic() - t0
-    (ARTIFACTS / f"{name}-timings.json").write_text(
-        json.dumps({k: round(v, 2) for k, v in times.items()}, indent=1) + "\n", encoding="utf-8")
-    print(f"{name}: " + ", ".join(f"{k} {v:.1f}" for k, v in times.items()))
+    times = {k: round(v, 2) if isinstance(v, float) else v for k, v in times.items()}
+    (ARTIFACTS / f"{name}-timings.json").write_text(json.dumps(times, indent=1) + "\n",
+                                                    encoding="utf-8")
+    print(f"{name}: {times}")
