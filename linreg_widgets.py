@@ -67,16 +67,38 @@ def draw_data(ax, x, y, xlabel="x", ylabel="y"):
     ax.set_ylabel(ylabel)
 
 
-def draw_loss_contour(ax, x, y, m_values, b_values, levels=14):
+def nice_log_levels(lo, hi, max_levels=16):
+    """Round contour levels (1, 2, 5 × 10^k) from at or below ``lo`` to at or above ``hi``.
+
+    Falls back to powers of ten (or every few decades) when the range is wide,
+    so there are never more than about ``max_levels`` of them, and to 12
+    evenly spaced (in log) levels when the range is too narrow for round ones.
+    """
+    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    for mantissas in ((1, 2, 5), (1, 3), (1,)):
+        candidates = [mantissa * 10.0**k for k in range(first, last + 1) for mantissa in mantissas]
+        start = max(i for i, v in enumerate(candidates) if v <= lo)
+        stop = min(i for i, v in enumerate(candidates) if v >= hi)
+        levels = candidates[start:stop + 1]
+        if len(levels) < 6:  # a narrow range: round numbers would give too few bands
+            return np.geomspace(lo, hi, 12)
+        if len(levels) <= max_levels:
+            return np.array(levels)
+    every = levels[:: math.ceil(len(levels) / max_levels)]
+    return np.array(every if every[-1] == levels[-1] else every + [levels[-1]])
+
+
+def draw_loss_contour(ax, x, y, m_values, b_values):
     """Filled contour of the MSE over the grid, with the minimum starred.
 
-    Levels are spaced logarithmically so the bottom of the bowl and its
-    steep walls are both visible.
+    Levels are round numbers spaced logarithmically, so the bottom of the
+    bowl and its steep walls are both visible and the colour bar reads easily.
     """
     surface = lc.loss_surface(x, y, m_values, b_values)
     lo, hi = max(surface.min(), 1e-12 * surface.max()), surface.max()
-    filled = ax.contourf(m_values, b_values, surface, levels=np.geomspace(lo, hi, levels),
-                         norm=LogNorm(lo, hi), cmap="viridis")
+    levels = nice_log_levels(lo, hi)
+    filled = ax.contourf(m_values, b_values, surface, levels=levels,
+                         norm=LogNorm(levels[0], levels[-1]), cmap="viridis")
     ax.contour(m_values, b_values, surface, levels=filled.levels, colors="k",
                linewidths=0.3, alpha=0.5)
     m_hat, b_hat = lc.closed_form(x, y)
@@ -113,7 +135,7 @@ def plot_loss_surface(x, y, path=None, ax=None):
     if ax is None:
         fig, ax = plt.subplots(figsize=(5.5, 4))
     filled = draw_loss_contour(ax, x, y, m_values, b_values)
-    ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%.3g")
+    ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%g")
     if path is not None:
         ax.plot(path[0], path[1], ".-", color=PATH_COLOR, ms=4, lw=1, label="gradient descent")
     _contour_legend(ax)
@@ -276,7 +298,7 @@ class LossExplorer(Explorer):
         self._x_ends = np.array(ax_fit.get_xlim())
 
         filled = draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
-        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%.3g")
+        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%g")
         ax_loss.set_title("where (m, b) sits on the loss surface")
         self.marker = self.moving(ax_loss.plot([], [], "o", ms=10, color=LINE_COLOR, mec="w",
                                                label="current (m, b)")[0])
@@ -337,7 +359,7 @@ class SlopeExplorer(Explorer):
         ax_curve.legend(loc="upper center", fontsize=8)
 
         filled = draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
-        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%.3g")
+        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%g")
         ax_loss.axhline(self.b, color="w", lw=1, ls=":", label=f"b = {self.b:.3g} (held)")
         self.marker = self.moving(ax_loss.plot([], [], "o", ms=9, color=LINE_COLOR, mec="w",
                                                label="current (m, b)")[0])
@@ -430,7 +452,7 @@ class StepExplorer(Explorer):
         ax_fit.legend(loc="upper left")
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
         filled = draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
-        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%.3g")
+        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%g")
         ax_loss.set_title("the path of (m, b), one dot per step")
         self.path = self.moving(ax_loss.plot([], [], ".-", color=PATH_COLOR, lw=1, ms=5,
                                              label="path")[0])
@@ -615,7 +637,7 @@ def draw_scaling_contours(ax_raw, ax_scaled, x, y, start=(0.0, 0.0), paths=None)
     ):
         m_values, b_values = grid(data, y, include=[first])
         filled = draw_loss_contour(ax, data, y, m_values, b_values)
-        ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%.3g")
+        ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%g")
     ax_scaled.set_aspect("equal")
     ax_scaled.set_xlabel("slope m_s")
     ax_scaled.set_ylabel("intercept b_s")
@@ -772,7 +794,7 @@ class MinibatchExplorer(Explorer):
         ax_loss, self.ax_curve = self.fig.subplots(1, 2)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
         filled = draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
-        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%.3g")
+        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%g")
         ax_loss.set_xlim(m_values[0], m_values[-1])
         ax_loss.set_ylim(b_values[0], b_values[-1])
         ax_loss.set_title("the path of (m, b), one vertex per update")
