@@ -40,13 +40,11 @@ bench: .venv/.stamp-dev
 
 .venv/.stamp-lab: requirements.txt
 	test -d .venv || $(PYTHON) -m venv .venv
-	.venv/bin/python -m pip install -q --upgrade pip
 	.venv/bin/python -m pip install -q -r requirements.txt
 	touch $@
 
 .venv/.stamp-dev: requirements.txt requirements-dev.txt
 	test -d .venv || $(PYTHON) -m venv .venv
-	.venv/bin/python -m pip install -q --upgrade pip
 	.venv/bin/python -m pip install -q -r requirements-dev.txt
 	touch $@ .venv/.stamp-lab
 

@@ -381,7 +381,9 @@ def _assert_clean(panel, when: str) -> None:
     if bad.count():
         texts = "\n---\n".join(t[:1500] for t in bad.all_text_contents())
         pytest.fail(f"{when}: error/stderr output in the notebook:\n{texts}", pytrace=False)
-    text = panel.evaluate("p => p.textContent")  # not innerText: cells may be skipped
+    # Only the code cells' outputs: a Markdown cell may quote the message (00_index does).
+    # textContent, not innerText: cells scrolled out of view may not be laid out.
+    text = "\n".join(panel.locator(".jp-CodeCell .jp-OutputArea").all_text_contents())
     if "Error displaying widget" in text:
         line = next(ln for ln in text.splitlines() if "Error displaying widget" in ln)
         pytest.fail(f"{when}: {line.strip()}", pytrace=False)

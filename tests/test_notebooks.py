@@ -86,6 +86,13 @@ def test_readme_badges_use_the_repository():
     assert tool.colab_url(REPO, "00_index.ipynb") in readme
 
 
+@pytest.mark.parametrize("name", ["README.md", "docs/classroom.md", ".github/workflows/tests.yml"])
+def test_documents_name_only_the_one_repository(name):
+    text = (ROOT / name).read_text(encoding="utf-8")
+    for owner_name in re.findall(r"github(?:\.com)?/([\w-]+/[\w.-]+)", text):
+        assert owner_name.removesuffix(".git") == REPO, f"{name} names {owner_name}"
+
+
 def test_local_links_point_to_existing_files():
     for path in PATHS:
         for cell in load(path)["cells"]:

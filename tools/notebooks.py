@@ -95,7 +95,8 @@ def nav(paths, i):
     parts = []
     if i > 0:
         parts.append(f"← [{title(paths[i - 1])}]({paths[i - 1].name})")
-    if paths[i].name != "00_index.ipynb" and (NOTEBOOKS / "00_index.ipynb").exists():
+    index = NOTEBOOKS / "00_index.ipynb"
+    if index.exists() and index not in paths[max(i - 1, 0):i + 1]:  # not itself, nor "previous"
         parts.append("[Index](00_index.ipynb)")
     if i + 1 < len(paths):
         parts.append(f"[{title(paths[i + 1])}]({paths[i + 1].name}) →")
