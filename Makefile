@@ -4,8 +4,9 @@
 # Each environment is a virtualenv in the repo, rebuilt when its requirements change.
 
 PYTHON ?= python3
-# Other interpreters for the Colab-like (3.13) and Binder-like (3.10) stacks.
-find_python = $(shell command -v python$(1) 2>/dev/null || ls -d $$HOME/.pyenv/versions/$(1).*/bin/python$(1) 2>/dev/null | tail -n 1)
+# Other interpreters for the Colab-like (3.13) and Binder-like (3.10) stacks: the first
+# that runs, from pyenv or on PATH (a pyenv shim of an inactive version does not run).
+find_python = $(shell for p in $$HOME/.pyenv/versions/$(1).*/bin/python$(1) $$(command -v python$(1)); do "$$p" --version >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 PYTHON_COLAB ?= $(call find_python,3.13)
 PYTHON_BINDER ?= $(call find_python,3.10)
 

@@ -68,14 +68,16 @@ def draw_data(ax, x, y, xlabel="x", ylabel="y"):
 
 
 def nice_log_levels(lo, hi, max_levels=16):
-    """Round contour levels (1, 2, 5 × 10^k) from at or below ``lo`` to at or above ``hi``.
+    """Round contour levels (e.g. 1, 2, 5 × 10^k) from at or below ``lo`` to at or above ``hi``.
+
+    The finest set of round mantissas that gives at most ``max_levels`` is used.
 
     Falls back to powers of ten (or every few decades) when the range is wide,
     so there are never more than about ``max_levels`` of them, and to 12
     evenly spaced (in log) levels when the range is too narrow for round ones.
     """
     first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
-    for mantissas in ((1, 2, 5), (1, 3), (1,)):
+    for mantissas in ((1, 1.5, 2, 3, 5, 7), (1, 2, 5), (1, 3), (1,)):
         candidates = [mantissa * 10.0**k for k in range(first, last + 1) for mantissa in mantissas]
         start = max(i for i, v in enumerate(candidates) if v <= lo)
         stop = min(i for i, v in enumerate(candidates) if v >= hi)

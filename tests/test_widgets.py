@@ -786,3 +786,14 @@ def test_every_explorer_repr_fits_the_110_characters_ipywidgets_shows(classic):
             explorers.append(getattr(lw, name)(x, y))
     for explorer in explorers:
         assert len(repr(explorer)) <= 110, repr(explorer)
+
+
+@pytest.mark.parametrize("lo, hi", [(51.9, 2.5e4), (1.8, 30.0), (1e-12, 1e4), (2e-3, 258.0),
+                                    (1e5, 3e7), (3.0, 3.5)])
+def test_contour_levels_cover_the_range_with_few_round_numbers(lo, hi):
+    levels = lw.nice_log_levels(lo, hi)
+    assert levels[0] <= lo and levels[-1] >= hi
+    assert np.all(np.diff(levels) > 0) and 6 <= len(levels) <= 17
+    if hi / lo > 3:  # wide enough for round numbers: each is m × 10^k with m in 1, 1.5, 2, 3, 5, 7
+        mantissas = levels / 10.0 ** np.floor(np.log10(levels) + 1e-9)
+        assert np.all(np.isin(np.round(mantissas, 6), [1, 1.5, 2, 3, 5, 7]))
