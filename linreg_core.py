@@ -308,24 +308,28 @@ def _descend(x, y, lr, epochs, m, b):
     """The training loop on validated input; no warning, no error."""
     n = x.size
     ms, bs, losses = (np.empty(epochs + 1) for _ in range(3))
+    first = previous = None  # the loss at the start and at the previous epoch
     rising = 0  # epochs in a row with a loss above the previous one and the start
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(epochs + 1):
             residuals = y - (m * x + b)
-            loss = residuals @ residuals / n
-            if k > 0:
-                rising = rising + 1 if loss > max(losses[k - 1], losses[0]) else 0
-                if not loss <= DIVERGENCE_FACTOR * losses[0]:
+            loss = float(residuals @ residuals) / n
+            if k == 0:
+                first = loss
+            else:
+                rising = rising + 1 if loss > max(previous, first) else 0
+                if not loss <= DIVERGENCE_FACTOR * first:
                     # Blown up (or already inf/NaN): keep only the history before it.
                     return TrainingResult(float(ms[k - 1]), float(bs[k - 1]),
                                           ms[:k], bs[:k], losses[:k], True)
             ms[k], bs[k], losses[k] = m, b, loss
+            previous = loss
             if rising >= RISING_EPOCHS:
                 return TrainingResult(float(m), float(b), ms[:k + 1], bs[:k + 1],
                                       losses[:k + 1], True)
             if k < epochs:
-                dm = -2 * (x @ residuals) / n
-                db = -2 * residuals.sum() / n
+                dm = -2 * float(x @ residuals) / n
+                db = -2 * float(residuals.sum()) / n
                 m, b = m - lr * dm, b - lr * db
     return TrainingResult(float(m), float(b), ms, bs, losses, False)
 
