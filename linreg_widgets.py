@@ -544,11 +544,19 @@ class TrainingExplorer(Explorer):
                                                label="epoch shown")[0])
         _contour_legend(ax_loss)
         self.ax_curve.set_title("the loss, epoch by epoch")
-        self.ax_curve.set_xlabel("epoch")
+        # Epochs on a log scale past 10: the first plunge and the long crawl both show.
+        self.ax_curve.set_xscale("symlog", linthresh=10, linscale=0.5)
+        self.ax_curve.set_xlabel("epoch (log scale after 10)")
         self.ax_curve.set_ylabel("MSE (log scale)")
         self.ax_curve.set_yscale("log")
-        self.curve = self.moving(self.ax_curve.plot([], [], color="k", lw=1.5, label="MSE")[0])
+        self.best_loss = lc.mse(self.y, lc.predict(self.x, *lc.closed_form(self.x, self.y)))
+        if self.best_loss > 0:  # an exact fit has no floor to draw on a log axis
+            self.ax_curve.axhline(self.best_loss, color="goldenrod", ls="--", lw=1.2,
+                                  label="least squares (lowest possible)")
+        self.curve = self.moving(self.ax_curve.plot([], [], color="k", lw=1.5,
+                                                    label="gradient descent")[0])
         self.curve_point = self.moving(self.ax_curve.plot([], [], "o", ms=7, color=LINE_COLOR)[0])
+        self.ax_curve.legend(loc="upper right", fontsize=8)
 
         self.epoch_slider.observe(self.refresh, names="value")
         self.lr_slider.observe(self.train, names="value")
@@ -571,6 +579,7 @@ class TrainingExplorer(Explorer):
         self.ax_curve.set_xlim(0, max(last, 1))
         positive = self.result.losses[self.result.losses > 0]  # log axis: an exact fit has loss 0
         low = positive.min() / 1.5 if positive.size else 1e-12
+        low = min(low, self.best_loss / 1.5) if self.best_loss > 0 else low
         self.ax_curve.set_ylim(low, max(self.result.losses.max() * 1.5, 10 * low))
         self.invalidate_background()
         self.refresh()
