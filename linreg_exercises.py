@@ -56,6 +56,11 @@ def _pair(value):
     return None if None in pair else pair
 
 
+def _all(count, noun):
+    """'both test cases' or 'all 5 test cases'."""
+    return f"both {noun}s" if count == 2 else f"all {count} {noun}s"
+
+
 def _close(a, b, rtol=1e-6):
     return a is not None and math.isclose(a, b, rel_tol=rtol, abs_tol=1e-9)
 
@@ -144,8 +149,7 @@ def check_step(fn):
         answers.append(pair)
     expected = [lc.step(x, y, m, b, lr) for x, y, m, b, lr in cases]
     if all(_close(a[0], e[0]) and _close(a[1], e[1]) for a, e in zip(answers, expected)):
-        return Feedback(True, f"Your update matches m - lr·dm, b - lr·db on all {len(cases)} "
-                              f"test cases.")
+        return Feedback(True, f"Your update matches m - lr·dm, b - lr·db on {_all(len(cases), 'test case')}.")
     mistakes = [_step_mistakes(*case) for case in cases]
     for name, hint in _STEP_HINTS.items():
         if all(_close(a[0], wrong[name][0]) and _close(a[1], wrong[name][1])
@@ -496,8 +500,8 @@ def check_gradients(function):
     exp_dm, exp_db = [e[0] for e in expected], [e[1] for e in expected]
     dm_ok, db_ok = _all_close(got_dm, exp_dm), _all_close(got_db, exp_db)
     if dm_ok and db_ok:
-        return Feedback(True, f"Your gradient matches lc.gradients at all {len(cases)} test "
-                              f"points; on the tiny data at m = 1, b = 1 it gives "
+        return Feedback(True, f"Your gradient matches lc.gradients at {_all(len(cases), 'test point')}; "
+                              f"on the tiny data at m = 1, b = 1 it gives "
                               f"∂L/∂m = {got_dm[0] + 0.0:g} and "
                               f"∂L/∂b = {got_db[0] + 0.0:g}.")
     if all(g == (0, 0) for g in got):
@@ -658,7 +662,7 @@ def check_fixed_gradients(fn):
     expected = [lc.numerical_gradients(*case) for case in cases]
     if all(matches(a, e) for a, e in zip(answers, expected)):
         return Feedback(True, f"Your ∂L/∂m and ∂L/∂b agree with the finite-difference check on "
-                              f"all {len(cases)} test cases: the bug is fixed.")
+                              f"{_all(len(cases), 'test case')}: the bug is fixed.")
     mistakes = [_gradient_mistakes(*case) for case in cases]
     for name, hint in _GRADIENT_HINTS.items():
         if all(matches(a, wrong[name]) for a, wrong in zip(answers, mistakes)):
@@ -749,7 +753,7 @@ def check_unstandardize(fn):
         return _close(a[0], e[0], 1e-6) and _close(a[1], e[1], 1e-6)
 
     if all(matches(a, case[4:]) for a, case in zip(answers, cases)):
-        return Feedback(True, f"On all {len(cases)} data sets your (m, b) is the least-squares "
+        return Feedback(True, f"On {_all(len(cases), 'data set')} your (m, b) is the least-squares "
                               f"line fitted to the raw x: m = m_scaled / std, "
                               f"b = b_scaled - m_scaled · mean / std.")
     mistakes = [_unstandardize_mistakes(*case[:4]) for case in cases]
@@ -858,7 +862,7 @@ def check_normal_equation(fn):
                                f"weights {np.round(expected, 4).tolist()} give {best:.4g}. Build "
                                f"X with a column of ones first, then solve (X.T @ X) w = X.T @ y "
                                f"with np.linalg.solve.")
-    message = f"Your weights match the least-squares solution on all {len(cases)} test sets."
+    message = f"Your weights match the least-squares solution on {_all(len(cases), 'test set')}."
     if _uses_inverse(fn):
         message += (" You used np.linalg.inv: that works here, but np.linalg.solve(X.T @ X, "
                     "X.T @ y) does less work and loses fewer digits. Never invert a matrix "
@@ -958,7 +962,7 @@ def check_minibatch_epoch(fn):
     mistakes = [_minibatch_mistakes(*case) for case in cases]
     if all(_close(a[0], w["right"][0]) and _close(a[1], w["right"][1])
            for a, w in zip(answers, mistakes)):
-        return Feedback(True, f"Your epoch matches the reference on {len(cases)} test cases, "
+        return Feedback(True, f"Your epoch matches the reference on {_all(len(cases), 'test case')}, "
                               f"including a last batch smaller than batch_size.")
     for name, hint in _MINIBATCH_HINTS.items():
         if all(_close(a[0], w[name][0]) and _close(a[1], w[name][1])
