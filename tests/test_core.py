@@ -1016,3 +1016,15 @@ def test_slow_divergence_is_flagged_before_the_loss_explodes():
     assert r.losses[-1] < 1e6 * r.losses[0]          # stopped by the rising rule
     assert np.all(np.diff(r.losses[-lc.RISING_EPOCHS:]) > 0)
     assert len(r.losses) < 40
+
+
+def test_divergence_warning_points_at_the_callers_line():
+    """stacklevel: the warning names the student's line, not a line inside linreg_core."""
+    import inspect
+
+    x = np.linspace(0, 100, 50)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1
+        lc.gradient_descent(x, x + 3, 1.0, 50)
+    assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]

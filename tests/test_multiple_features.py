@@ -482,3 +482,16 @@ def test_gradient_descent_multi_bad_parameters(kwargs, exc, pattern):
     arguments = {"lr": 0.01, "epochs": 5, **kwargs}
     with pytest.raises(exc, match=pattern):
         lc.gradient_descent_multi(GOOD_X, GOOD_Y, **arguments)
+
+
+def test_divergence_warning_points_at_the_callers_line():
+    """stacklevel: the warning names the student's line, not a line inside linreg_core."""
+    import inspect
+    import warnings
+
+    X = np.column_stack([np.linspace(0, 100, 50), np.linspace(0, 10, 50) ** 2])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1
+        lc.gradient_descent_multi(X, X[:, 0] + 3, 1.0, 50)
+    assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]

@@ -193,7 +193,8 @@ def test_decaying_learning_rate_settles_near_the_closed_form():
     best = ref_mse(x, y, m_hat, b_hat)
     decay = lc.minibatch_gradient_descent(x, y, 0.05, 100, 1, seed=0, tau=200)
     constant = lc.minibatch_gradient_descent(x, y, 0.05, 100, 1, seed=0)
-    assert abs(decay.m - m_hat) < 0.02 * abs(m_hat) and abs(decay.b - b_hat) < 0.02 * abs(b_hat)
+    # Measured: about 4e-4 relative error in m and 1e-4 in b.
+    assert abs(decay.m - m_hat) < 2e-3 * abs(m_hat) and abs(decay.b - b_hat) < 2e-3 * abs(b_hat)
     # Over the last 20 epochs the decaying run stays much closer to the minimum.
     excess_decay = decay.losses[-20:] - best
     excess_constant = constant.losses[-20:] - best
@@ -215,7 +216,9 @@ def test_small_steps_converge_for_every_batch_size(batch_size):
     x, y = classic()
     m_hat, b_hat = lc.closed_form(x, y)
     r = lc.minibatch_gradient_descent(x, y, 0.02, 400, batch_size, seed=0, tau=2000)
-    assert r.m == pytest.approx(m_hat, rel=0.02) and r.b == pytest.approx(b_hat, rel=0.02)
+    # Noisy batches stop within ~2e-4 of the minimum; the full batch (200) within ~4e-7.
+    rel = 1e-6 if batch_size == 200 else 2e-3
+    assert r.m == pytest.approx(m_hat, rel=rel) and r.b == pytest.approx(b_hat, rel=rel)
 
 
 # --------------------------------------------------------------------------
@@ -397,3 +400,16 @@ def test_explorer_rejects_bad_settings():
     x, y = classic()
     with pytest.raises(ValueError, match=r"batch_size must be between 1 and n = 200"):
         lw.MinibatchExplorer(x, y, batch_size=500)
+
+
+def test_divergence_warning_points_at_the_callers_line():
+    """stacklevel: the warning names the student's line, not a line inside linreg_core."""
+    import inspect
+    import warnings
+
+    x = np.linspace(0, 100, 50)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1
+        lc.minibatch_gradient_descent(x, x + 3, 1.0, 50, 10)
+    assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]

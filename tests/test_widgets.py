@@ -219,14 +219,10 @@ def test_parameter_grid_scales_with_the_units(classic):
 
 
 @pytest.mark.parametrize("cls", [lw.LossExplorer, lw.SlopeExplorer])
-def test_constant_y_builds_or_explains(cls):
+def test_constant_y_builds(cls):
     x, y = np.arange(10.0), np.full(10, 3.0)  # "what if every y is the same?"
-    try:
-        explorer = cls(x, y)
-    except ValueError as err:
-        assert "math domain" not in str(err), "an unexplained error for a student"
-    else:
-        assert explorer.m_slider.min < explorer.m_slider.max
+    explorer = cls(x, y)  # must build: a flat line is a fine thing to explore
+    assert explorer.m_slider.min < explorer.m_slider.max
 
 
 def test_plot_fit_draws_line_and_residuals(classic):
@@ -466,9 +462,14 @@ def test_slope_explorer_tangent_and_gradient_arrow(slope_explorers, classic, fra
     u, v = float(e.arrow.U[0]) / span_m, float(e.arrow.V[0]) / span_b
     want = np.array([-dm / span_m, -db / span_b])
     assert np.sign(u) == np.sign(want[0]) and np.sign(v) == np.sign(want[1])
-    # Full length (0.12) where the gradient is typical or steeper, shorter near the minimum.
-    length = 0.12 * min(1.0, np.hypot(*want) / e._typical_gradient)
-    np.testing.assert_allclose([u, v], length * want / np.hypot(*want), rtol=1e-6, atol=1e-12)
+    # Full length (0.12) where the gradient is typical (the median over the background arrow
+    # field, recomputed here by finite differences) or steeper, shorter near the minimum.
+    (field,) = [c for c in contour_axes(e).collections if isinstance(c, Quiver) and c is not e.arrow]
+    typical = np.median([np.hypot(*fd_gradients(x, y, fm, fb, 1e-3 * span_m, 1e-3 * span_b)
+                                  / np.array([span_m, span_b]))
+                         for fm, fb in zip(np.ravel(field.X), np.ravel(field.Y))])
+    length = 0.12 * min(1.0, np.hypot(*want) / typical)
+    np.testing.assert_allclose([u, v], length * want / np.hypot(*want), rtol=1e-5, atol=1e-12)
 
 
 def test_slope_explorer_gradient_field_points_downhill(slope_explorers, classic):
