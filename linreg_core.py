@@ -304,12 +304,27 @@ class TrainingResult(NamedTuple):
     diverged: bool
 
 
+def _divergence(loss, previous, first, rising):
+    """One epoch of the divergence rule shared by every training loop.
+
+    Returns ``(rising, verdict)``. ``rising`` counts the epochs in a row whose
+    loss rose above both the previous epoch's and the starting loss.
+    ``verdict`` is ``"blown up"`` when the loss is inf, NaN or above
+    ``DIVERGENCE_FACTOR`` times the start (drop this epoch from the history),
+    ``"rising"`` once ``rising`` reaches ``RISING_EPOCHS`` (keep it), else None.
+    """
+    rising = rising + 1 if loss > max(previous, first) else 0
+    if not loss <= DIVERGENCE_FACTOR * first:
+        return rising, "blown up"
+    return rising, ("rising" if rising >= RISING_EPOCHS else None)
+
+
 def _descend(x, y, lr, epochs, m, b):
     """The training loop on validated input; no warning, no error."""
     n = x.size
     ms, bs, losses = (np.empty(epochs + 1) for _ in range(3))
     first = previous = None  # the loss at the start and at the previous epoch
-    rising = 0  # epochs in a row with a loss above the previous one and the start
+    rising, verdict = 0, None  # see _divergence
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(epochs + 1):
             residuals = y - (m * x + b)
@@ -317,14 +332,13 @@ def _descend(x, y, lr, epochs, m, b):
             if k == 0:
                 first = loss
             else:
-                rising = rising + 1 if loss > max(previous, first) else 0
-                if not loss <= DIVERGENCE_FACTOR * first:
-                    # Blown up (or already inf/NaN): keep only the history before it.
+                rising, verdict = _divergence(loss, previous, first, rising)
+                if verdict == "blown up":  # keep only the history before it
                     return TrainingResult(float(ms[k - 1]), float(bs[k - 1]),
                                           ms[:k], bs[:k], losses[:k], True)
             ms[k], bs[k], losses[k] = m, b, loss
             previous = loss
-            if rising >= RISING_EPOCHS:
+            if verdict == "rising":
                 return TrainingResult(float(m), float(b), ms[:k + 1], bs[:k + 1],
                                       losses[:k + 1], True)
             if k < epochs:
@@ -1111,19 +1125,18 @@ def gradient_descent_multi(X, y, lr, epochs, w0=None):
     w = np.zeros(p + 1) if w0 is None else _as_weights(w0, p, "w0").copy()
     A = np.column_stack([np.ones(n), X])
     history, losses = np.empty((epochs + 1, p + 1)), np.empty(epochs + 1)
-    result, rising = None, 0  # rising: as in gradient_descent
+    result, rising, verdict = None, 0, None  # see _divergence
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(epochs + 1):
             residuals = y - A @ w
             loss = residuals @ residuals / n
             if k > 0:
-                rising = rising + 1 if loss > max(losses[k - 1], losses[0]) else 0
-                if not loss <= DIVERGENCE_FACTOR * losses[0]:
-                    # Blown up (or already inf/NaN): keep only the history before it.
+                rising, verdict = _divergence(loss, losses[k - 1], losses[0], rising)
+                if verdict == "blown up":  # keep only the history before it
                     result = MultiTrainingResult(history[k - 1].copy(), history[:k], losses[:k], True)
                     break
             history[k], losses[k] = w, loss
-            if rising >= RISING_EPOCHS:
+            if verdict == "rising":
                 result = MultiTrainingResult(w.copy(), history[:k + 1], losses[:k + 1], True)
                 break
             if k < epochs:
@@ -1232,7 +1245,7 @@ def _descend_minibatch(x, y, lr, epochs, batch_size, seed, m, b, tau):
     residuals = y - (m * x + b)
     losses[0] = residuals @ residuals / n
     limit = DIVERGENCE_FACTOR * losses[0]
-    t, rising = 0, 0  # updates made so far; epochs in a row with a rising loss
+    t, rising, verdict = 0, 0, None  # updates made so far; see _divergence
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(1, epochs + 1):
             # One batch of everything needs no shuffle: then it is exactly gradient_descent.
@@ -1252,8 +1265,8 @@ def _descend_minibatch(x, y, lr, epochs, batch_size, seed, m, b, tau):
                 if end_of_epoch:  # the epoch's exact loss decides, as in gradient_descent
                     residuals = y - (m_new * x + b_new)
                     loss = residuals @ residuals / n
-                    rising = rising + 1 if loss > max(losses[epoch - 1], losses[0]) else 0
-                    if not (loss <= limit):
+                    rising, verdict = _divergence(loss, losses[epoch - 1], losses[0], rising)
+                    if verdict == "blown up":
                         return stopped(t, epoch)
                     losses[epoch] = loss
                 else:
@@ -1266,7 +1279,7 @@ def _descend_minibatch(x, y, lr, epochs, batch_size, seed, m, b, tau):
                 m, b = m_new, b_new
                 t += 1
                 ms[t], bs[t] = m, b
-                if end_of_epoch and rising >= RISING_EPOCHS:
+                if end_of_epoch and verdict == "rising":
                     return stopped(t, epoch + 1)
     return MinibatchResult(float(m), float(b), ms, bs, losses, False, per_epoch)
 
