@@ -348,6 +348,15 @@ def _descend(x, y, lr, epochs, m, b):
     return TrainingResult(float(m), float(b), ms, bs, losses, False)
 
 
+def _warn_diverged(losses, epochs, advice):
+    """The one DivergenceWarning, pointing at the caller's line (stacklevel 3)."""
+    warnings.warn(
+        f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of {epochs}): " + advice,
+        DivergenceWarning,
+        stacklevel=3,
+    )
+
+
 def _divergence_advice(x, lr):
     bound = stable_learning_rate(x)
     return (
@@ -386,12 +395,7 @@ def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0):
     lr, epochs = _as_learning_rate(lr), _as_epochs(epochs)
     result = _descend(x, y, lr, epochs, _as_number(m0, "m0"), _as_number(b0, "b0"))
     if result.diverged:
-        warnings.warn(
-            f"Gradient descent diverged (stopped after epoch {len(result.losses) - 1} of {epochs}): "
-            + _divergence_advice(x, lr),
-            DivergenceWarning,
-            stacklevel=2,
-        )
+        _warn_diverged(result.losses, epochs, _divergence_advice(x, lr))
     return result
 
 
@@ -1144,12 +1148,7 @@ def gradient_descent_multi(X, y, lr, epochs, w0=None):
                 w = w - lr * gradient
     if result is None:
         return MultiTrainingResult(history[-1].copy(), history, losses, False)
-    warnings.warn(
-        f"Gradient descent diverged (stopped after epoch {len(result.losses) - 1} of {epochs}): "
-        + _divergence_advice_multi(X, lr),
-        DivergenceWarning,
-        stacklevel=2,
-    )
+    _warn_diverged(result.losses, epochs, _divergence_advice_multi(X, lr))
     return result
 
 
