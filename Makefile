@@ -15,7 +15,7 @@ NBVAL := --nbval --nbval-current-env -p no:cacheprovider
 .PHONY: lab test test-main test-colab test-binder notebooks bench clean
 
 lab: .venv/.stamp-lab
-	.venv/bin/jupyter lab notebooks/00_index.ipynb
+	.venv/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_index.ipynb
 
 test: test-main test-colab test-binder
 
