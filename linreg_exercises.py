@@ -65,6 +65,45 @@ def _close(a, b, rtol=1e-6):
     return a is not None and math.isclose(a, b, rel_tol=rtol, abs_tol=1e-9)
 
 
+def _same_pair(a, e):
+    """True if both numbers of the pair ``a`` are close to those of ``e``."""
+    return _close(a[0], e[0]) and _close(a[1], e[1])
+
+
+def _answers(fn, calls, wrong_shape, parse=_pair):
+    """Run ``fn(*arguments)`` for each tuple in ``calls``; return ``(answers, None)``.
+
+    Returns ``(None, Feedback)`` at the first call that raises, or whose result
+    ``parse`` rejects (message: ``wrong_shape(value, *arguments)``).
+    """
+    answers = []
+    for arguments in calls:
+        value, failure = _call(fn, *arguments)
+        if failure:
+            return None, failure
+        answer = parse(value)
+        if answer is None:
+            return None, Feedback(False, wrong_shape(value, *arguments))
+        answers.append(answer)
+    return answers, None
+
+
+def _first_wrong(answers, expected, matches=_same_pair):
+    """The index of the first answer that does not match its expected value, or ``None``."""
+    return next((i for i, (a, e) in enumerate(zip(answers, expected)) if not matches(a, e)), None)
+
+
+def _matching_hint(answers, mistakes, hints, matches=_same_pair):
+    """The first hint whose mistake explains every answer, or ``None``.
+
+    ``mistakes`` holds one dict per case, ``{name: the answer that mistake gives}``.
+    """
+    for name, hint in hints.items():
+        if all(matches(a, wrong[name]) for a, wrong in zip(answers, mistakes)):
+            return hint
+    return None
+
+
 # --------------------------------------------------------------------------
 # Notebook 03 · The update rule: check_step, check_learning_rate
 # --------------------------------------------------------------------------
@@ -137,32 +176,25 @@ def check_step(fn):
     only one parameter updated, swapped or partial results).
     """
     cases = _step_cases()
-    answers = []
-    for x, y, m, b, lr in cases:
-        value, failure = _call(fn, x.copy(), y.copy(), m, b, lr)
-        if failure:
-            return failure
-        pair = _pair(value)
-        if pair is None:
-            return Feedback(False, f"Return two numbers, (new_m, new_b); for m={m:g}, b={b:g}, "
-                                   f"lr={lr:g} your function returned {value!r}.")
-        answers.append(pair)
+    answers, failure = _answers(
+        fn, [(x.copy(), y.copy(), m, b, lr) for x, y, m, b, lr in cases],
+        lambda value, x, y, m, b, lr: f"Return two numbers, (new_m, new_b); for m={m:g}, "
+                                      f"b={b:g}, lr={lr:g} your function returned {value!r}.")
+    if failure:
+        return failure
     expected = [lc.step(x, y, m, b, lr) for x, y, m, b, lr in cases]
-    if all(_close(a[0], e[0]) and _close(a[1], e[1]) for a, e in zip(answers, expected)):
+    i = _first_wrong(answers, expected)
+    if i is None:
         return Feedback(True, f"Your update matches m - lr·dm, b - lr·db on {_all(len(cases), 'test case')}.")
-    mistakes = [_step_mistakes(*case) for case in cases]
-    for name, hint in _STEP_HINTS.items():
-        if all(_close(a[0], wrong[name][0]) and _close(a[1], wrong[name][1])
-               for a, wrong in zip(answers, mistakes)):
-            return Feedback(False, hint)
-    for (x, y, m, b, lr), a, e in zip(cases, answers, expected):
-        if not (_close(a[0], e[0]) and _close(a[1], e[1])):
-            return Feedback(False, f"From m={m:g}, b={b:g} with lr={lr:g} on x={x.tolist()}, "
-                                   f"y={y.tolist()} the new values should be m={e[0]:.6g}, "
-                                   f"b={e[1]:.6g}, but yours are m={a[0]:.6g}, b={a[1]:.6g}. "
-                                   f"Compute dm, db with the formulas of notebook 2, then "
-                                   f"return (m - lr * dm, b - lr * db).")
-    return Feedback(False, "Unexpected result.")  # not reached: some case must differ
+    hint = _matching_hint(answers, [_step_mistakes(*case) for case in cases], _STEP_HINTS)
+    if hint:
+        return Feedback(False, hint)
+    (x, y, m, b, lr), a, e = cases[i], answers[i], expected[i]
+    return Feedback(False, f"From m={m:g}, b={b:g} with lr={lr:g} on x={x.tolist()}, "
+                           f"y={y.tolist()} the new values should be m={e[0]:.6g}, "
+                           f"b={e[1]:.6g}, but yours are m={a[0]:.6g}, b={a[1]:.6g}. "
+                           f"Compute dm, db with the formulas of notebook 2, then "
+                           f"return (m - lr * dm, b - lr * db).")
 
 
 def _quiet_descent(x, y, lr, epochs):
@@ -357,15 +389,11 @@ def check_mse(function):
     ``y - y_pred`` or ``y_pred - y`` does not matter (it is squared).
     """
     cases = _mse_cases()
-    got = []
-    for y, y_pred in cases:
-        value, problem = _call(function, y.copy(), y_pred.copy())
-        if problem:
-            return problem
-        number = _number(value)
-        if number is None:
-            return Feedback(False, _not_a_number_hint(value, y.size, "the MSE"))
-        got.append(number)
+    got, problem = _answers(function, [(y.copy(), y_pred.copy()) for y, y_pred in cases],
+                            lambda value, y, y_pred: _not_a_number_hint(value, y.size, "the MSE"),
+                            parse=_number)
+    if problem:
+        return problem
     expected = [lc.mse(y, y_pred) for y, y_pred in cases]
     if _all_close(got, expected):
         return Feedback(True, f"Your function gives {got[0]:.1f} on the tiny data (as in the "
@@ -482,19 +510,17 @@ def check_gradients(function):
     by n, dm and db swapped.
     """
     cases = _derivative_cases()
-    got = []
-    for _, x, y, m, b in cases:
-        value, problem = _call(function, x.copy(), y.copy(), m, b)
-        if problem:
-            return problem
-        pair = _pair(value)
-        if pair is None:
-            if value is None:
-                return Feedback(False, "Your function returned None: end it with "
-                                       "`return dm, db`.")
-            return Feedback(False, f"Your function should return two numbers, "
-                                   f"`return dm, db`, but it returned {value!r:.60}.")
-        got.append(pair)
+
+    def wrong_shape(value, *arguments):
+        if value is None:
+            return "Your function returned None: end it with `return dm, db`."
+        return (f"Your function should return two numbers, `return dm, db`, but it returned "
+                f"{value!r:.60}.")
+
+    got, problem = _answers(function, [(x.copy(), y.copy(), m, b) for _, x, y, m, b in cases],
+                            wrong_shape)
+    if problem:
+        return problem
     expected = [lc.gradients(x, y, m, b) for _, x, y, m, b in cases]
     got_dm, got_db = [g[0] for g in got], [g[1] for g in got]
     exp_dm, exp_db = [e[0] for e in expected], [e[1] for e in expected]
@@ -645,35 +671,30 @@ def check_fixed_gradients(fn):
     factor, a flipped sign, a sum instead of a mean, swapped results.
     """
     cases = _gradient_cases()
-    answers = []
-    for x, y, m, b in cases:
-        value, failure = _call(fn, x.copy(), y.copy(), m, b)
-        if failure:
-            return failure
-        pair = _pair(value)
-        if pair is None:
-            return Feedback(False, f"Return two numbers, (dm, db); for m={m:g}, b={b:g} your "
-                                   f"function returned {value!r}.")
-        answers.append(pair)
+    answers, failure = _answers(
+        fn, [(x.copy(), y.copy(), m, b) for x, y, m, b in cases],
+        lambda value, x, y, m, b: f"Return two numbers, (dm, db); for m={m:g}, b={b:g} your "
+                                  f"function returned {value!r}.")
+    if failure:
+        return failure
 
     def matches(a, e):
         return math.isclose(a[0], e[0], rel_tol=1e-5) and math.isclose(a[1], e[1], rel_tol=1e-5)
 
     expected = [lc.numerical_gradients(*case) for case in cases]
-    if all(matches(a, e) for a, e in zip(answers, expected)):
+    i = _first_wrong(answers, expected, matches)
+    if i is None:
         return Feedback(True, f"Your ∂L/∂m and ∂L/∂b agree with the finite-difference check on "
                               f"{_all(len(cases), 'test case')}: the bug is fixed.")
-    mistakes = [_gradient_mistakes(*case) for case in cases]
-    for name, hint in _GRADIENT_HINTS.items():
-        if all(matches(a, wrong[name]) for a, wrong in zip(answers, mistakes)):
-            return Feedback(False, hint)
-    for (x, y, m, b), a, e in zip(cases, answers, expected):
-        if not matches(a, e):
-            return Feedback(False, f"At m={m:g}, b={b:g} on x={x.tolist()}, y={y.tolist()} the "
-                                   f"finite-difference check gives dm={e[0]:.6g}, db={e[1]:.6g}, "
-                                   f"but yours are dm={a[0]:.6g}, db={a[1]:.6g}. Compare each "
-                                   f"line with dm = -(2/n)·Σ x(y - ŷ), db = -(2/n)·Σ (y - ŷ).")
-    return Feedback(False, "Unexpected result.")  # not reached: some case must differ
+    hint = _matching_hint(answers, [_gradient_mistakes(*case) for case in cases],
+                          _GRADIENT_HINTS, matches)
+    if hint:
+        return Feedback(False, hint)
+    (x, y, m, b), a, e = cases[i], answers[i], expected[i]
+    return Feedback(False, f"At m={m:g}, b={b:g} on x={x.tolist()}, y={y.tolist()} the "
+                           f"finite-difference check gives dm={e[0]:.6g}, db={e[1]:.6g}, "
+                           f"but yours are dm={a[0]:.6g}, db={a[1]:.6g}. Compare each "
+                           f"line with dm = -(2/n)·Σ x(y - ŷ), db = -(2/n)·Σ (y - ŷ).")
 
 
 # --------------------------------------------------------------------------
@@ -737,38 +758,29 @@ def check_unstandardize(fn):
     (no division by std, no mean shift, sign, swapped) get a specific hint.
     """
     cases = _unstandardize_cases()
-    answers = []
-    for m_s, b_s, mean, std, _, _ in cases:
-        value, failure = _call(fn, m_s, b_s, mean, std)
-        if failure:
-            return failure
-        pair = _pair(value)
-        if pair is None:
-            return Feedback(False, f"Return two numbers, (m, b); for m_scaled={m_s:.4g}, "
-                                   f"b_scaled={b_s:.4g}, mean={mean:.4g}, std={std:.4g} your "
-                                   f"function returned {value!r}.")
-        answers.append(pair)
-
-    def matches(a, e):
-        return _close(a[0], e[0], 1e-6) and _close(a[1], e[1], 1e-6)
-
-    if all(matches(a, case[4:]) for a, case in zip(answers, cases)):
+    answers, failure = _answers(
+        fn, [case[:4] for case in cases],
+        lambda value, m_s, b_s, mean, std: f"Return two numbers, (m, b); for m_scaled={m_s:.4g}, "
+                                           f"b_scaled={b_s:.4g}, mean={mean:.4g}, std={std:.4g} "
+                                           f"your function returned {value!r}.")
+    if failure:
+        return failure
+    i = _first_wrong(answers, [case[4:] for case in cases])
+    if i is None:
         return Feedback(True, f"On {_all(len(cases), 'data set')} your (m, b) is the least-squares "
                               f"line fitted to the raw x: m = m_scaled / std, "
                               f"b = b_scaled - m_scaled · mean / std.")
-    mistakes = [_unstandardize_mistakes(*case[:4]) for case in cases]
-    for name, hint in _UNSTANDARDIZE_HINTS.items():
-        if all(matches(a, wrong[name]) for a, wrong in zip(answers, mistakes)):
-            return Feedback(False, hint)
-    for (m_s, b_s, mean, std, m, b), a in zip(cases, answers):
-        if not matches(a, (m, b)):
-            part = "m" if not _close(a[0], m, 1e-6) else "b"
-            return Feedback(False, f"For m_scaled={m_s:.6g}, b_scaled={b_s:.6g}, mean={mean:.6g}, "
-                                   f"std={std:.6g} the line in raw units is m={m:.6g}, b={b:.6g}, "
-                                   f"but yours is m={a[0]:.6g}, b={a[1]:.6g}: check {part}. "
-                                   f"Substitute x_scaled = (x - mean) / std into "
-                                   f"m_scaled · x_scaled + b_scaled and collect the terms.")
-    return Feedback(False, "Unexpected result.")  # not reached: some case must differ
+    hint = _matching_hint(answers, [_unstandardize_mistakes(*case[:4]) for case in cases],
+                          _UNSTANDARDIZE_HINTS)
+    if hint:
+        return Feedback(False, hint)
+    (m_s, b_s, mean, std, m, b), a = cases[i], answers[i]
+    part = "m" if not _close(a[0], m) else "b"
+    return Feedback(False, f"For m_scaled={m_s:.6g}, b_scaled={b_s:.6g}, mean={mean:.6g}, "
+                           f"std={std:.6g} the line in raw units is m={m:.6g}, b={b:.6g}, "
+                           f"but yours is m={a[0]:.6g}, b={a[1]:.6g}: check {part}. "
+                           f"Substitute x_scaled = (x - mean) / std into "
+                           f"m_scaled · x_scaled + b_scaled and collect the terms.")
 
 
 # --------------------------------------------------------------------------
@@ -949,32 +961,26 @@ def check_minibatch_epoch(fn):
     dividing by ``n``, a stale gradient, a single update, the wrong sign).
     """
     cases = _minibatch_cases()
-    answers = []
-    for x, y, m, b, lr, batch_size, order in cases:
-        value, failure = _call(fn, x.copy(), y.copy(), m, b, lr, batch_size, order.copy())
-        if failure:
-            return failure
-        pair = _pair(value)
-        if pair is None:
-            return Feedback(False, f"Return two numbers, (m, b) after the epoch; your function "
-                                   f"returned {value!r}.")
-        answers.append(pair)
+    answers, failure = _answers(
+        fn, [(x.copy(), y.copy(), m, b, lr, batch_size, order.copy())
+             for x, y, m, b, lr, batch_size, order in cases],
+        lambda value, *arguments: f"Return two numbers, (m, b) after the epoch; your function "
+                                  f"returned {value!r}.")
+    if failure:
+        return failure
     mistakes = [_minibatch_mistakes(*case) for case in cases]
-    if all(_close(a[0], w["right"][0]) and _close(a[1], w["right"][1])
-           for a, w in zip(answers, mistakes)):
+    expected = [wrong["right"] for wrong in mistakes]
+    i = _first_wrong(answers, expected)
+    if i is None:
         return Feedback(True, f"Your epoch matches the reference on {_all(len(cases), 'test case')}, "
                               f"including a last batch smaller than batch_size.")
-    for name, hint in _MINIBATCH_HINTS.items():
-        if all(_close(a[0], w[name][0]) and _close(a[1], w[name][1])
-               for a, w in zip(answers, mistakes)):
-            return Feedback(False, hint)
-    for (x, y, m, b, lr, batch_size, order), a, w in zip(cases, answers, mistakes):
-        e = w["right"]
-        if not (_close(a[0], e[0]) and _close(a[1], e[1])):
-            return Feedback(False, f"With x={x.tolist()}, y={y.tolist()}, m={m:g}, b={b:g}, "
-                                   f"lr={lr:g}, batch_size={batch_size}, order={order.tolist()} "
-                                   f"the epoch should end at m={e[0]:.6g}, b={e[1]:.6g}, but "
-                                   f"yours ends at m={a[0]:.6g}, b={a[1]:.6g}. For each batch "
-                                   f"of indices, compute dm and db on that batch with the "
-                                   f"formulas of notebook 2, then update m and b.")
-    return Feedback(False, "Unexpected result.")  # not reached: some case must differ
+    hint = _matching_hint(answers, mistakes, _MINIBATCH_HINTS)
+    if hint:
+        return Feedback(False, hint)
+    (x, y, m, b, lr, batch_size, order), a, e = cases[i], answers[i], expected[i]
+    return Feedback(False, f"With x={x.tolist()}, y={y.tolist()}, m={m:g}, b={b:g}, "
+                           f"lr={lr:g}, batch_size={batch_size}, order={order.tolist()} "
+                           f"the epoch should end at m={e[0]:.6g}, b={e[1]:.6g}, but "
+                           f"yours ends at m={a[0]:.6g}, b={a[1]:.6g}. For each batch "
+                           f"of indices, compute dm and db on that batch with the "
+                           f"formulas of notebook 2, then update m and b.")
