@@ -228,9 +228,9 @@ def png_bytes(canvas):
 
 
 def line_label(m, b):
-    """'y = 1.5·x − 2' rather than 'y = 1.5·x + -2'."""
+    """'y = −1.5·x − 2' rather than 'y = -1.5·x + -2' (true minus signs)."""
     sign = "−" if b < 0 else "+"
-    return f"y = {m:.4g}·x {sign} {abs(b):.4g}"
+    return f"y = {m:.4g}·x {sign} {abs(b):.4g}".replace("-", "−")
 
 
 def _slider(description, lo, hi, value, n_steps=200, fmt=".3g"):

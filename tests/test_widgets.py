@@ -374,7 +374,8 @@ def test_loss_explorer_sliders_move_line_residuals_marker_and_mse(loss_explorer,
     assert f"<b>MSE = {e.loss:.6g}</b>" in e.readout.value
     assert readout_number(e, "MSE") == pytest.approx(expected, rel=1e-5)
     sign = "−" if b < 0 else "+"  # a proper minus, not "+ -"
-    assert f"y = {m:.4g}·x {sign} {abs(b):.4g}" in e.readout.value
+    slope = f"{m:.4g}".replace("-", "−")
+    assert f"y = {slope}·x {sign} {abs(b):.4g}" in e.readout.value
 
 
 def test_loss_explorer_minimum_has_the_smallest_mse(loss_explorer, classic):
