@@ -149,6 +149,25 @@ def _contour_legend(ax):
     ax.legend(loc="upper right", fontsize=8, facecolor="0.7", framealpha=0.9)
 
 
+def _draw_loss_floor(ax, x, y, label="least squares (lowest possible)"):
+    """Dashed line at the least-squares MSE on a log-scaled loss axis; returns that MSE.
+
+    An exact fit has MSE 0, which a log axis cannot show: then nothing is drawn.
+    """
+    best = lc.mse(y, lc.predict(x, *lc.closed_form(x, y)))
+    if best > 0:
+        ax.axhline(best, color="goldenrod", ls="--", lw=1.2, label=label)
+    return best
+
+
+def _set_log_limits(ax, *values):
+    """Loss-axis limits around every positive value (a loss of exactly 0 is skipped)."""
+    values = np.concatenate([np.ravel(v) for v in values])
+    positive = values[values > 0]
+    low = positive.min() / 1.5 if positive.size else 1e-12
+    ax.set_ylim(low, max(values.max() * 1.5, 10 * low))
+
+
 def _residual_segments(x, y, m, b):
     """Vertical segments from each point to the line, shape (n, 2, 2)."""
     y_pred = m * x + b
@@ -250,23 +269,18 @@ def _inner(values, margin=0.03):
     return values[0] + pad, values[-1] - pad
 
 
-def _log_lr_slider(x, value=None):
-    """Learning-rate slider on a log scale, spanning the data's stable bound.
+def _log_lr_slider(bound, value=None):
+    """Learning-rate slider on a log scale, spanning the stable ``bound``.
 
     The range covers four decades up to three times the bound (and ``value``,
     if given outside it); the default value is half the bound.
     """
-    bound = lc.stable_learning_rate(x)
     value = 0.5 * bound if value is None else lc._as_learning_rate(value)
     top = math.ceil(math.log10(max(bound * 3, value)) * 4) / 4
     bottom = min(top - 4, math.floor(math.log10(value) * 4) / 4)
     return widgets.FloatLogSlider(value=value, base=10, min=bottom, max=top, step=0.05,
                                   description="lr η", readout_format=".2e",
                                   layout=widgets.Layout(width="360px"))
-
-
-def _as_data(x, y):
-    return lc._as_xy(x, y)
 
 
 # --------------------------------------------------------------------------
@@ -280,7 +294,7 @@ class LossExplorer(Explorer):
     description = "drag m and b: the line and its point on the loss surface move"
 
     def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None):
-        self.x, self.y = _as_data(x, y)
+        self.x, self.y = lc._as_xy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         m_hat, b_hat = lc.closed_form(self.x, self.y)
         # Default start: a too-flat line through the middle of the data.
@@ -334,7 +348,7 @@ class SlopeExplorer(Explorer):
     """
 
     def __init__(self, x, y, b=None, tangent=False, m=None):
-        self.x, self.y = _as_data(x, y)
+        self.x, self.y = lc._as_xy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         m_hat, b_hat = lc.closed_form(self.x, self.y)
         self.b = b_hat if b is None else lc._as_number(b, "b")
@@ -422,8 +436,7 @@ class SlopeExplorer(Explorer):
 # Notebook 03: one update at a time
 # --------------------------------------------------------------------------
 
-def _stability_note(x, lr):
-    bound = lc.stable_learning_rate(x)
+def _stability_note(bound, lr):
     note = f"lr = {lr:.2e} (gradient descent is stable below {bound:.2e})"
     if lr >= bound:
         note += " &nbsp;⚠ <b>lr is above the stable bound: each step overshoots more</b>"
@@ -438,9 +451,10 @@ class StepExplorer(Explorer):
     description = "press Step: one update, one more dot on the path"
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
-        self.x, self.y = _as_data(x, y)
+        self.x, self.y = lc._as_xy(x, y)
         self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
-        self.lr_slider = _log_lr_slider(self.x, lr)
+        self.bound = lc.stable_learning_rate(self.x)
+        self.lr_slider = _log_lr_slider(self.bound, lr)
         self.step_button = widgets.Button(description="Step", button_style="primary")
         self.step10_button = widgets.Button(description="10 steps")
         self.reset_button = widgets.Button(description="Reset", button_style="warning")
@@ -497,7 +511,7 @@ class StepExplorer(Explorer):
         self.path.set_data(self.ms, self.bs)
         self.marker.set_data([m], [b])
         text = (f"step {len(self.ms) - 1}: m = {m:.5g}, b = {b:.5g}, <b>MSE = {self.losses[-1]:.6g}</b>"
-                f"<br>{_stability_note(self.x, self.lr_slider.value)}")
+                f"<br>{_stability_note(self.bound, self.lr_slider.value)}")
         if self.diverged:
             text += ("<br>✖ <b>Diverged</b>: the next step would make the loss over a million times "
                      "its starting value. Press Reset and choose a smaller lr.")
@@ -516,9 +530,10 @@ class TrainingExplorer(Explorer):
     description = "press Play: line, path and loss curve, epoch by epoch"
 
     def __init__(self, x, y, lr=None, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
-        self.x, self.y = _as_data(x, y)
+        self.x, self.y = lc._as_xy(x, y)
         self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
-        self.lr_slider = _log_lr_slider(self.x, lr)
+        self.bound = lc.stable_learning_rate(self.x)
+        self.lr_slider = _log_lr_slider(self.bound, lr)
         epochs = lc._as_epochs(epochs)
         self.epochs_slider = widgets.IntSlider(value=epochs, min=min(10, epochs),
                                                max=max(2000, epochs), step=10,
@@ -549,10 +564,7 @@ class TrainingExplorer(Explorer):
         self.ax_curve.set_xlabel("epoch (log scale after 10)")
         self.ax_curve.set_ylabel("MSE (log scale)")
         self.ax_curve.set_yscale("log")
-        self.best_loss = lc.mse(self.y, lc.predict(self.x, *lc.closed_form(self.x, self.y)))
-        if self.best_loss > 0:  # an exact fit has no floor to draw on a log axis
-            self.ax_curve.axhline(self.best_loss, color="goldenrod", ls="--", lw=1.2,
-                                  label="least squares (lowest possible)")
+        self.best_loss = _draw_loss_floor(self.ax_curve, self.x, self.y)
         self.curve = self.moving(self.ax_curve.plot([], [], color="k", lw=1.5,
                                                     label="gradient descent")[0])
         self.curve_point = self.moving(self.ax_curve.plot([], [], "o", ms=7, color=LINE_COLOR)[0])
@@ -577,10 +589,7 @@ class TrainingExplorer(Explorer):
         self.epoch_slider.max = self.play.max = last
         self.play.step = max(1, last // 100)
         self.ax_curve.set_xlim(0, max(last, 1))
-        positive = self.result.losses[self.result.losses > 0]  # log axis: an exact fit has loss 0
-        low = positive.min() / 1.5 if positive.size else 1e-12
-        low = min(low, self.best_loss / 1.5) if self.best_loss > 0 else low
-        self.ax_curve.set_ylim(low, max(self.result.losses.max() * 1.5, 10 * low))
+        _set_log_limits(self.ax_curve, self.result.losses, self.best_loss)
         self.invalidate_background()
         self.refresh()
 
@@ -593,7 +602,7 @@ class TrainingExplorer(Explorer):
         self.curve.set_data(np.arange(k + 1), losses[: k + 1])
         self.curve_point.set_data([k], [losses[k]])
         text = (f"epoch {k}: m = {ms[k]:.5g}, b = {bs[k]:.5g}, <b>MSE = {losses[k]:.6g}</b>"
-                f"<br>{_stability_note(self.x, self.lr_slider.value)}")
+                f"<br>{_stability_note(self.bound, self.lr_slider.value)}")
         if self.result.diverged:
             text += (f"<br>✖ <b>Diverged</b>: training stopped after epoch {len(losses) - 1} "
                      f"because the loss kept growing. Choose a smaller lr.")
@@ -639,7 +648,7 @@ def draw_scaling_contours(ax_raw, ax_scaled, x, y, start=(0.0, 0.0), paths=None)
     (numpy.ndarray, float, float)
         What :func:`linreg_core.standardize` returned: ``(x_scaled, mean, std)``.
     """
-    x, y = _as_data(x, y)
+    x, y = lc._as_xy(x, y)
     x_scaled, mean, std = lc.standardize(x)
     m0, b0 = start
     for ax, data, grid, first in (
@@ -680,7 +689,7 @@ class ScalingExplorer(Explorer):
     description = "learning rate and 'standardise x': long valley or round bowl"
 
     def __init__(self, x, y, lr=1e-4, epochs=1000, standardize=False, m0=0.0, b0=0.0, rtol=1e-3):
-        self.x, self.y = _as_data(x, y)
+        self.x, self.y = lc._as_xy(x, y)
         self.epochs = lc._as_epochs(epochs)
         self.rtol = lc._as_number(rtol, "rtol")
         self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
@@ -786,7 +795,7 @@ class MinibatchExplorer(Explorer):
     BATCH_SIZES = (1, 2, 5, 10, 20, 50)
 
     def __init__(self, x, y, lr=0.05, epochs=20, batch_size=10, seed=0, m0=0.0, b0=0.0, tau=None):
-        self.x, self.y = _as_data(x, y)
+        self.x, self.y = lc._as_xy(x, y)
         n = self.x.size
         self.epochs = lc._as_epochs(epochs)
         self.tau = lc._as_tau(tau)
@@ -796,7 +805,8 @@ class MinibatchExplorer(Explorer):
         self.batch_buttons = widgets.ToggleButtons(
             options=[(f"n = {s}" if s == n else str(s), s) for s in sizes], value=batch_size,
             description="batch size", style={"button_width": "56px"})
-        self.lr_slider = _log_lr_slider(self.x, lr)
+        self.bound = lc.stable_learning_rate(self.x)
+        self.lr_slider = _log_lr_slider(self.bound, lr)
         self.seed_slider = widgets.IntSlider(value=lc._as_seed(seed), min=0, max=max(20, seed),
                                              description="seed", continuous_update=False)
         super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider],
@@ -816,10 +826,7 @@ class MinibatchExplorer(Explorer):
                                                label="end")[0])
         _contour_legend(ax_loss)
 
-        m_hat, b_hat = lc.closed_form(self.x, self.y)
-        self.best_loss = lc.mse(self.y, lc.predict(self.x, m_hat, b_hat))
-        self.ax_curve.axhline(self.best_loss, color="goldenrod", ls="--", lw=1.2,
-                              label="minimum (least squares)")
+        self.best_loss = _draw_loss_floor(self.ax_curve, self.x, self.y, "minimum (least squares)")
         self.full_curve = self.moving(self.ax_curve.plot([], [], "-", color="0.55", lw=1.5,
                                                          label="full batch, same lr")[0])
         self.curve = self.moving(self.ax_curve.plot([], [], ".-", color="k", lw=1.5, ms=5,
@@ -846,8 +853,7 @@ class MinibatchExplorer(Explorer):
                 self.x, self.y, *settings, self.batch_buttons.value, self.seed_slider.value,
                 *self.start, tau=self.tau)
             self.full = lc.gradient_descent(self.x, self.y, *settings, *self.start)
-        curves = np.concatenate([self.result.losses, self.full.losses, [self.best_loss]])
-        self.ax_curve.set_ylim(curves.min() / 1.5, curves.max() * 1.5)
+        _set_log_limits(self.ax_curve, self.result.losses, self.full.losses, self.best_loss)
         self.invalidate_background()
         self.refresh()
 
@@ -864,7 +870,7 @@ class MinibatchExplorer(Explorer):
                 f"each from {size} point(s); every epoch uses all {n} points once.<br>")
         if r.diverged:
             text += (f"✖ <b>Diverged</b>: training stopped after {len(r.ms) - 1} updates "
-                     f"({len(r.losses) - 1} full epochs) when the loss blew up. Choose a smaller lr "
+                     f"({len(r.losses) - 1} full epochs) because the loss kept growing. Choose a smaller lr "
                      f"(small batches need smaller steps).")
         else:
             text += (f"after {len(r.losses) - 1} epochs ({len(r.ms) - 1} updates): "

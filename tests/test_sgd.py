@@ -413,3 +413,17 @@ def test_divergence_warning_points_at_the_callers_line():
         line = inspect.currentframe().f_lineno + 1
         lc.minibatch_gradient_descent(x, x + 3, 1.0, 50, 10)
     assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]
+
+
+def test_minibatch_explorer_on_an_exact_fit_keeps_a_valid_log_axis():
+    """y = 2x + 1 exactly, starting at the answer: every loss is 0, which a log axis cannot
+    show; the explorer must still build without a matplotlib warning (nbval would see it)."""
+    import warnings
+
+    x = np.linspace(-1, 1, 20)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        e = lw.MinibatchExplorer(x, 2 * x + 1, lr=0.1, m0=2.0, b0=1.0)
+    assert [str(w.message) for w in caught] == []
+    low, high = e.ax_curve.get_ylim()
+    assert 0 < low < high
