@@ -13,6 +13,8 @@ from typing import NamedTuple
 import numpy as np
 
 import linreg_core as lc
+import linreg_features as lf
+import linreg_validation as lv
 
 
 class Feedback(NamedTuple):
@@ -213,7 +215,7 @@ def learning_rate_target(x, y, epochs=50, tolerance=0.01):
     epochs from ``m = b = 0`` (searched on a fine grid below the bound),
     plus ``tolerance`` (1 %) of it.
     """
-    x, y = lc._as_xy(x, y)
+    x, y = lv.check_xy(x, y)
     bound = lc.stable_learning_rate(x)
     best = min(_quiet_descent(x, y, lr, epochs).losses[-1]
                for lr in bound * np.geomspace(1e-4, 0.999, 81))
@@ -229,7 +231,7 @@ def check_learning_rate(x, y, lr, epochs=50):
     bound ``2 / lambda_max``), oscillating (just below it) or crawling (too small).
     """
     try:
-        x, y = lc._as_xy(x, y)
+        x, y = lv.check_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y: {error}")
     rate = _number(lr)
@@ -274,7 +276,7 @@ def check_trained_model(model, x, y, tolerance=1e-3):
     converged (more epochs, or scale ``x``).
     """
     try:
-        x, y = lc._as_xy(x, y)
+        x, y = lv.check_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y you trained on: {error}")
     if not all(hasattr(model, name) for name in ("lr", "predict", "history")):
@@ -424,7 +426,7 @@ def check_low_loss(x, y, m, b, target):
         return Feedback(False, "m and b must be numbers, e.g. m = 0.5 and b = 20 "
                                "(read them off the sliders).")
     try:
-        x, y = lc._as_xy(x, y)
+        x, y = lv.check_xy(x, y)
         m_hat, b_hat = lc.closed_form(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"The data cannot be used: {error}")
@@ -854,7 +856,7 @@ def check_normal_equation(fn):
                                    f"feature) for X with {p} columns, but got {w.size}.")
         if not np.all(np.isfinite(w)):
             return Feedback(False, f"Your weights contain NaN or infinity: {w.tolist()}.")
-        expected = lc.normal_equation(X, y)
+        expected = lf.normal_equation(X, y)
         if np.allclose(w, expected, rtol=1e-6, atol=1e-9):
             continue
         if np.allclose(w, np.r_[expected[1:], expected[0]], rtol=1e-6, atol=1e-9):

@@ -22,6 +22,8 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 import linreg_core as lc
+import linreg_minibatch as lm
+import linreg_validation as lv
 
 #: Size and resolution of every explorer figure (inches, dots per inch).
 FIGSIZE = (10, 4)
@@ -111,6 +113,11 @@ def draw_loss_contour(ax, x, y, m_values, b_values):
     return filled
 
 
+def add_colorbar(ax, filled):
+    """The colour bar of a loss contour, in round numbers."""
+    ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%g")
+
+
 def plot_fit(x, y, m, b, ax=None, xlabel="x", ylabel="y", residuals=True):
     """Data, the line ``y = m x + b`` and (optionally) each residual."""
     import matplotlib.pyplot as plt
@@ -137,27 +144,19 @@ def plot_loss_surface(x, y, path=None, ax=None):
     if ax is None:
         fig, ax = plt.subplots(figsize=(5.5, 4))
     filled = draw_loss_contour(ax, x, y, m_values, b_values)
-    ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%g")
+    add_colorbar(ax, filled)
     if path is not None:
         ax.plot(path[0], path[1], ".-", color=PATH_COLOR, ms=4, lw=1, label="gradient descent")
     _contour_legend(ax)
     return ax
 
 
+#: Legend of a contour panel: on a grey box, so white paths stay visible in it.
+CONTOUR_LEGEND = dict(loc="upper right", fontsize=8, facecolor="0.7", framealpha=0.9)
+
+
 def _contour_legend(ax):
-    """Legend on a grey box, so white paths stay visible in it."""
-    ax.legend(loc="upper right", fontsize=8, facecolor="0.7", framealpha=0.9)
-
-
-def _draw_loss_floor(ax, x, y, label="least squares (lowest possible)"):
-    """Dashed line at the least-squares MSE on a log-scaled loss axis; returns that MSE.
-
-    An exact fit has MSE 0, which a log axis cannot show: then nothing is drawn.
-    """
-    best = lc.mse(y, lc.predict(x, *lc.closed_form(x, y)))
-    if best > 0:
-        ax.axhline(best, color="goldenrod", ls="--", lw=1.2, label=label)
-    return best
+    ax.legend(**CONTOUR_LEGEND)
 
 
 def _set_log_limits(ax, *values):
@@ -193,13 +192,52 @@ class Explorer(widgets.VBox):
         FigureCanvasAgg(self.fig)
         self.readout = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self._moving, self._background = [], None
+        self._moving, self._background, self._legend_styles = [], None, {}
         super().__init__([widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")),
                           self.readout, self.image])
 
     def __repr__(self):
         # Shown where widgets cannot render (GitHub, a closed kernel): keep it useful and stable.
         return f"{type(self).__name__}: {self.description} (run the notebook to use it)"
+
+    # -- panels: each builder draws what stays put and returns what moves ----------
+
+    def fit_panel(self, ax, title, xlabel="x", ylabel="y", label="current line"):
+        """The data with an (empty) moving line; :meth:`set_line` moves it."""
+        draw_data(ax, self.x, self.y, xlabel, ylabel)
+        ax.set_title(title)
+        self._x_ends = np.array(ax.get_xlim())
+        self._legend_styles[ax] = dict(loc="upper left")
+        self.line = self.moving(ax.plot([], [], color=LINE_COLOR, lw=2, label=label)[0])
+        return self.line
+
+    def set_line(self, m, b):
+        self.line.set_data(self._x_ends, m * self._x_ends + b)
+
+    def contour_panel(self, ax, m_values, b_values, title, colorbar=True):
+        """The loss contour of the data over the grid, with its colour bar."""
+        filled = draw_loss_contour(ax, self.x, self.y, m_values, b_values)
+        if colorbar:
+            add_colorbar(ax, filled)
+        ax.set_title(title)
+        self._legend_styles[ax] = CONTOUR_LEGEND
+        return filled
+
+    def add_marker(self, ax, label, ms=9):
+        """A moving dot (the current ``(m, b)`` or loss)."""
+        return self.moving(ax.plot([], [], "o", ms=ms, color=LINE_COLOR, mec="w", label=label)[0])
+
+    def loss_curve_panel(self, ax, title, xlabel, ylabel, floor_label):
+        """A log-scaled loss axis with the least-squares floor; returns that floor."""
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_yscale("log")
+        self._legend_styles[ax] = dict(loc="upper right", fontsize=8)
+        best = lc.mse(self.y, lc.predict(self.x, *lc.closed_form(self.x, self.y)))
+        if best > 0:  # an exact fit has MSE 0, which a log axis cannot show
+            ax.axhline(best, color="goldenrod", ls="--", lw=1.2, label=floor_label)
+        return best
 
     def moving(self, *artists):
         """Register artists that change on every update; returns the first."""
@@ -222,6 +260,9 @@ class Explorer(widgets.VBox):
         """Draw the moving artists over the cached background into the Image."""
         canvas = self.fig.canvas
         if self._background is None:
+            for ax, style in self._legend_styles.items():
+                if ax.get_legend() is None:
+                    ax.legend(**style)
             # Legends go on top of the moving artists, so they are drawn last, too.
             self._legends = [ax.get_legend() for ax in self.fig.axes if ax.get_legend()]
             for legend in self._legends:
@@ -269,18 +310,24 @@ def _inner(values, margin=0.03):
     return values[0] + pad, values[-1] - pad
 
 
-def _log_lr_slider(bound, value=None):
-    """Learning-rate slider on a log scale, spanning the stable ``bound``.
+def _lr_slider(bounds, value=None):
+    """Learning-rate slider on a log scale, spanning every stable bound in ``bounds``.
 
-    The range covers four decades up to three times the bound (and ``value``,
-    if given outside it); the default value is half the bound.
+    The range runs from a tenth of the smallest bound (at least four decades)
+    to three times the largest, and always contains ``value``; the default
+    value is half the smallest bound.
     """
-    value = 0.5 * bound if value is None else lc._as_learning_rate(value)
-    top = math.ceil(math.log10(max(bound * 3, value)) * 4) / 4
-    bottom = min(top - 4, math.floor(math.log10(value) * 4) / 4)
+    value = 0.5 * min(bounds) if value is None else lv.check_learning_rate(value)
+    top = math.ceil(math.log10(max(3 * max(bounds), value)) * 4) / 4
+    bottom = min(top - 4, math.floor(math.log10(min(min(bounds) / 10, value)) * 4) / 4)
     return widgets.FloatLogSlider(value=value, base=10, min=bottom, max=top, step=0.05,
                                   description="lr η", readout_format=".2e",
-                                  layout=widgets.Layout(width="360px"))
+                                  layout=widgets.Layout(width="400px"))
+
+
+def divergence_note(when, advice="Choose a smaller lr."):
+    """The readout line of every explorer whose run blew up."""
+    return f"✖ <b>Diverged</b>: training stopped {when} because the loss kept growing. {advice}"
 
 
 # --------------------------------------------------------------------------
@@ -294,7 +341,7 @@ class LossExplorer(Explorer):
     description = "drag m and b: the line and its point on the loss surface move"
 
     def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None):
-        self.x, self.y = lc._as_xy(x, y)
+        self.x, self.y = lv.check_xy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         m_hat, b_hat = lc.closed_form(self.x, self.y)
         # Default start: a too-flat line through the middle of the data.
@@ -305,20 +352,11 @@ class LossExplorer(Explorer):
         super().__init__([self.m_slider, self.b_slider])
 
         ax_fit, ax_loss = self.fig.subplots(1, 2)
-        draw_data(ax_fit, self.x, self.y, xlabel, ylabel)
-        ax_fit.set_title("the line and its residuals")
-        self.line = self.moving(ax_fit.plot([], [], color=LINE_COLOR, lw=2, label="y = m·x + b")[0])
+        self.fit_panel(ax_fit, "the line and its residuals", xlabel, ylabel, label="y = m·x + b")
         self.residuals = self.moving(ax_fit.add_collection(
             LineCollection([], colors="0.35", linewidths=0.8, label="residuals")))
-        ax_fit.legend(loc="upper left")
-        self._x_ends = np.array(ax_fit.get_xlim())
-
-        filled = draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
-        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%g")
-        ax_loss.set_title("where (m, b) sits on the loss surface")
-        self.marker = self.moving(ax_loss.plot([], [], "o", ms=10, color=LINE_COLOR, mec="w",
-                                               label="current (m, b)")[0])
-        _contour_legend(ax_loss)
+        self.contour_panel(ax_loss, m_values, b_values, "where (m, b) sits on the loss surface")
+        self.marker = self.add_marker(ax_loss, "current (m, b)", ms=10)
 
         self.m_slider.observe(self.refresh, names="value")
         self.b_slider.observe(self.refresh, names="value")
@@ -326,7 +364,7 @@ class LossExplorer(Explorer):
 
     def update(self):
         m, b = self.m_slider.value, self.b_slider.value
-        self.line.set_data(self._x_ends, m * self._x_ends + b)
+        self.set_line(m, b)
         self.residuals.set_segments(_residual_segments(self.x, self.y, m, b))
         self.marker.set_data([m], [b])
         self.loss = lc.mse(self.y, lc.predict(self.x, m, b))
@@ -348,10 +386,10 @@ class SlopeExplorer(Explorer):
     """
 
     def __init__(self, x, y, b=None, tangent=False, m=None):
-        self.x, self.y = lc._as_xy(x, y)
+        self.x, self.y = lv.check_xy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         m_hat, b_hat = lc.closed_form(self.x, self.y)
-        self.b = b_hat if b is None else lc._as_number(b, "b")
+        self.b = b_hat if b is None else lv.check_number(b, "b")
         self.tangent = tangent
         self.description = ("drag m: the tangent to the loss curve and the gradient"
                             if tangent else "drag m: a point moves along the loss curve L(m)")
@@ -366,28 +404,22 @@ class SlopeExplorer(Explorer):
         ax_curve.set_xlabel("slope m")
         ax_curve.set_ylabel("MSE  L(m, b)")
         ax_curve.set_title("the loss along the slope")
-        self.point = self.moving(ax_curve.plot([], [], "o", ms=9, color=LINE_COLOR,
-                                               label="current m")[0])
+        self.point = self.add_marker(ax_curve, "current m")
         self._m_span = np.ptp(m_values)
         if tangent:
             self.tangent_line = self.moving(ax_curve.plot([], [], "--", color=LINE_COLOR, lw=1.5,
                                                           label="tangent: slope = ∂L/∂m")[0])
-        ax_curve.legend(loc="upper center", fontsize=8)
+        self._legend_styles[ax_curve] = dict(loc="upper center", fontsize=8)
 
-        filled = draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
-        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%g")
+        self.contour_panel(ax_loss, m_values, b_values, "the slice b = const through the surface")
         ax_loss.axhline(self.b, color="w", lw=1, ls=":", label=f"b = {self.b:.3g} (held)")
-        self.marker = self.moving(ax_loss.plot([], [], "o", ms=9, color=LINE_COLOR, mec="w",
-                                               label="current (m, b)")[0])
+        self.marker = self.add_marker(ax_loss, "current (m, b)")
         if tangent:
             self._draw_gradient_field(ax_loss, m_values, b_values)
             self.arrow = self.moving(ax_loss.quiver([m], [self.b], [0], [0], color=LINE_COLOR,
                                                     angles="xy", scale_units="xy", scale=1,
                                                     width=0.012, label="−gradient here"))
             ax_loss.set_title("arrows: downhill direction −∇L")
-        else:
-            ax_loss.set_title("the slice b = const through the surface")
-        _contour_legend(ax_loss)
         self.m_slider.observe(self.refresh, names="value")
         self.refresh()
 
@@ -451,30 +483,22 @@ class StepExplorer(Explorer):
     description = "press Step: one update, one more dot on the path"
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
-        self.x, self.y = lc._as_xy(x, y)
-        self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
+        self.x, self.y = lv.check_xy(x, y)
+        self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
         self.bound = lc.stable_learning_rate(self.x)
-        self.lr_slider = _log_lr_slider(self.bound, lr)
+        self.lr_slider = _lr_slider([self.bound], lr)
         self.step_button = widgets.Button(description="Step", button_style="primary")
         self.step10_button = widgets.Button(description="10 steps")
         self.reset_button = widgets.Button(description="Reset", button_style="warning")
         super().__init__([self.lr_slider, self.step_button, self.step10_button, self.reset_button])
 
         ax_fit, ax_loss = self.fig.subplots(1, 2)
-        draw_data(ax_fit, self.x, self.y, xlabel, ylabel)
-        ax_fit.set_title("the line after each step")
-        self._x_ends = np.array(ax_fit.get_xlim())
-        self.line = self.moving(ax_fit.plot([], [], color=LINE_COLOR, lw=2, label="current line")[0])
-        ax_fit.legend(loc="upper left")
+        self.fit_panel(ax_fit, "the line after each step", xlabel, ylabel)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
-        filled = draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
-        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%g")
-        ax_loss.set_title("the path of (m, b), one dot per step")
+        self.contour_panel(ax_loss, m_values, b_values, "the path of (m, b), one dot per step")
         self.path = self.moving(ax_loss.plot([], [], ".-", color=PATH_COLOR, lw=1, ms=5,
                                              label="path")[0])
-        self.marker = self.moving(ax_loss.plot([], [], "o", ms=9, color=LINE_COLOR, mec="w",
-                                               label="current (m, b)")[0])
-        _contour_legend(ax_loss)
+        self.marker = self.add_marker(ax_loss, "current (m, b)")
 
         self.step_button.on_click(lambda _: self.take_steps(1))
         self.step10_button.on_click(lambda _: self.take_steps(10))
@@ -497,7 +521,7 @@ class StepExplorer(Explorer):
                 break
             m, b = lc.step(self.x, self.y, self.ms[-1], self.bs[-1], self.lr_slider.value)
             loss = lc.mse(self.y, lc.predict(self.x, m, b))
-            if not loss <= lc.DIVERGENCE_FACTOR * self.losses[0]:
+            if lv.DivergenceWatch(self.losses[0]).blown_up(loss):
                 self.diverged = True
                 break
             self.ms.append(m)
@@ -507,14 +531,15 @@ class StepExplorer(Explorer):
 
     def update(self):
         m, b = self.ms[-1], self.bs[-1]
-        self.line.set_data(self._x_ends, m * self._x_ends + b)
+        self.set_line(m, b)
         self.path.set_data(self.ms, self.bs)
         self.marker.set_data([m], [b])
         text = (f"step {len(self.ms) - 1}: m = {m:.5g}, b = {b:.5g}, <b>MSE = {self.losses[-1]:.6g}</b>"
                 f"<br>{_stability_note(self.bound, self.lr_slider.value)}")
         if self.diverged:
-            text += ("<br>✖ <b>Diverged</b>: the next step would make the loss over a million times "
-                     "its starting value. Press Reset and choose a smaller lr.")
+            text += "<br>" + divergence_note("at this step: the next one would make the loss over "
+                                             "a million times its starting value",
+                                             "Press Reset and choose a smaller lr.")
         self.readout.value = text
 
 
@@ -530,11 +555,11 @@ class TrainingExplorer(Explorer):
     description = "press Play: line, path and loss curve, epoch by epoch"
 
     def __init__(self, x, y, lr=None, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
-        self.x, self.y = lc._as_xy(x, y)
-        self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
+        self.x, self.y = lv.check_xy(x, y)
+        self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
         self.bound = lc.stable_learning_rate(self.x)
-        self.lr_slider = _log_lr_slider(self.bound, lr)
-        epochs = lc._as_epochs(epochs)
+        self.lr_slider = _lr_slider([self.bound], lr)
+        epochs = lv.check_epochs(epochs)
         self.epochs_slider = widgets.IntSlider(value=epochs, min=min(10, epochs),
                                                max=max(2000, epochs), step=10,
                                                description="epochs", continuous_update=False)
@@ -546,29 +571,20 @@ class TrainingExplorer(Explorer):
                          figsize=(12, 3.8))
 
         ax_fit, ax_loss, self.ax_curve = self.fig.subplots(1, 3)
-        draw_data(ax_fit, self.x, self.y, xlabel, ylabel)
-        ax_fit.set_title("the line")
-        self._x_ends = np.array(ax_fit.get_xlim())
-        self.line = self.moving(ax_fit.plot([], [], color=LINE_COLOR, lw=2, label="current line")[0])
-        ax_fit.legend(loc="upper left")
+        self.fit_panel(ax_fit, "the line", xlabel, ylabel)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
-        draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
-        ax_loss.set_title("the path on the loss surface")
+        self.contour_panel(ax_loss, m_values, b_values, "the path on the loss surface",
+                           colorbar=False)
         self.path = self.moving(ax_loss.plot([], [], "-", color=PATH_COLOR, lw=1.5, label="path")[0])
-        self.marker = self.moving(ax_loss.plot([], [], "o", ms=8, color=LINE_COLOR, mec="w",
-                                               label="epoch shown")[0])
-        _contour_legend(ax_loss)
-        self.ax_curve.set_title("the loss, epoch by epoch")
+        self.marker = self.add_marker(ax_loss, "epoch shown", ms=8)
+        self.best_loss = self.loss_curve_panel(self.ax_curve, "the loss, epoch by epoch",
+                                               "epoch (log scale after 10)", "MSE (log scale)",
+                                               "least squares (lowest possible)")
         # Epochs on a log scale past 10: the first plunge and the long crawl both show.
         self.ax_curve.set_xscale("symlog", linthresh=10, linscale=0.5)
-        self.ax_curve.set_xlabel("epoch (log scale after 10)")
-        self.ax_curve.set_ylabel("MSE (log scale)")
-        self.ax_curve.set_yscale("log")
-        self.best_loss = _draw_loss_floor(self.ax_curve, self.x, self.y)
         self.curve = self.moving(self.ax_curve.plot([], [], color="k", lw=1.5,
                                                     label="gradient descent")[0])
         self.curve_point = self.moving(self.ax_curve.plot([], [], "o", ms=7, color=LINE_COLOR)[0])
-        self.ax_curve.legend(loc="upper right", fontsize=8)
 
         self.epoch_slider.observe(self.refresh, names="value")
         self.lr_slider.observe(self.train, names="value")
@@ -577,12 +593,8 @@ class TrainingExplorer(Explorer):
 
     def train(self, *_):
         """Run gradient descent with the current controls and show epoch 0."""
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", lc.DivergenceWarning)  # reported in the readout
-            self.result = lc.gradient_descent(self.x, self.y, self.lr_slider.value,
-                                              self.epochs_slider.value, *self.start)
+        self.result = lc.gradient_descent(self.x, self.y, self.lr_slider.value,
+                                          self.epochs_slider.value, *self.start, warn=False)
         last = len(self.result.losses) - 1
         self.play.playing = self.play._playing = False  # ipywidgets 8 and 7 names
         self.epoch_slider.value = 0
@@ -596,7 +608,7 @@ class TrainingExplorer(Explorer):
     def update(self):
         k = min(self.epoch_slider.value, len(self.result.losses) - 1)
         ms, bs, losses = self.result.ms, self.result.bs, self.result.losses
-        self.line.set_data(self._x_ends, ms[k] * self._x_ends + bs[k])
+        self.set_line(ms[k], bs[k])
         self.path.set_data(ms[: k + 1], bs[: k + 1])
         self.marker.set_data([ms[k]], [bs[k]])
         self.curve.set_data(np.arange(k + 1), losses[: k + 1])
@@ -604,8 +616,7 @@ class TrainingExplorer(Explorer):
         text = (f"epoch {k}: m = {ms[k]:.5g}, b = {bs[k]:.5g}, <b>MSE = {losses[k]:.6g}</b>"
                 f"<br>{_stability_note(self.bound, self.lr_slider.value)}")
         if self.result.diverged:
-            text += (f"<br>✖ <b>Diverged</b>: training stopped after epoch {len(losses) - 1} "
-                     f"because the loss kept growing. Choose a smaller lr.")
+            text += "<br>" + divergence_note(f"after epoch {len(losses) - 1}")
         self.readout.value = text
 
 
@@ -648,7 +659,7 @@ def draw_scaling_contours(ax_raw, ax_scaled, x, y, start=(0.0, 0.0), paths=None)
     (numpy.ndarray, float, float)
         What :func:`linreg_core.standardize` returned: ``(x_scaled, mean, std)``.
     """
-    x, y = lc._as_xy(x, y)
+    x, y = lv.check_xy(x, y)
     x_scaled, mean, std = lc.standardize(x)
     m0, b0 = start
     for ax, data, grid, first in (
@@ -657,7 +668,7 @@ def draw_scaling_contours(ax_raw, ax_scaled, x, y, start=(0.0, 0.0), paths=None)
     ):
         m_values, b_values = grid(data, y, include=[first])
         filled = draw_loss_contour(ax, data, y, m_values, b_values)
-        ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%g")
+        add_colorbar(ax, filled)
     ax_scaled.set_aspect("equal")
     ax_scaled.set_xlabel("slope m_s")
     ax_scaled.set_ylabel("intercept b_s")
@@ -689,18 +700,14 @@ class ScalingExplorer(Explorer):
     description = "learning rate and 'standardise x': long valley or round bowl"
 
     def __init__(self, x, y, lr=1e-4, epochs=1000, standardize=False, m0=0.0, b0=0.0, rtol=1e-3):
-        self.x, self.y = lc._as_xy(x, y)
-        self.epochs = lc._as_epochs(epochs)
-        self.rtol = lc._as_number(rtol, "rtol")
-        self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
+        self.x, self.y = lv.check_xy(x, y)
+        self.epochs = lv.check_epochs(epochs)
+        self.rtol = lv.check_number(rtol, "rtol")
+        self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
         self.target = lc.closed_form(self.x, self.y)
         x_scaled = lc.standardize(self.x)[0]
         self.bounds = {False: lc.stable_learning_rate(self.x), True: lc.stable_learning_rate(x_scaled)}
-        lo = math.floor(math.log10(min(self.bounds.values()) / 10) * 4) / 4
-        hi = math.ceil(math.log10(max(self.bounds.values()) * 3) * 4) / 4
-        self.lr_slider = widgets.FloatLogSlider(value=lr, base=10, min=lo, max=hi, step=0.05,
-                                                description="lr η", readout_format=".2e",
-                                                layout=widgets.Layout(width="420px"))
+        self.lr_slider = _lr_slider(list(self.bounds.values()), lr)
         self.scale_box = widgets.Checkbox(value=bool(standardize), description="standardise x",
                                           indent=False)
         super().__init__([self.lr_slider, self.scale_box])
@@ -737,13 +744,10 @@ class ScalingExplorer(Explorer):
         self.refresh()
 
     def update(self):
-        import warnings
-
         scaled, lr = self.scale_box.value, self.lr_slider.value
         data = self.x_scaled if scaled else self.x
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", lc.DivergenceWarning)  # reported in the readout
-            self.result = lc.gradient_descent(data, self.y, lr, self.epochs, *self.starts[scaled])
+        self.result = lc.gradient_descent(data, self.y, lr, self.epochs, *self.starts[scaled],
+                                          warn=False)
         ms, bs = self.result.ms, self.result.bs
         self.paths[scaled].set_data(ms, bs)
         self.markers[scaled].set_data(ms[-1:], bs[-1:])
@@ -770,8 +774,8 @@ class ScalingExplorer(Explorer):
         if self.status == "converged":
             text += f"✔ <b>Converged</b>: {close} from epoch {self.converged_at} on."
         elif self.status == "diverged":
-            text += (f"✖ <b>Diverged</b> after {ran} epochs: lr is above the stable bound "
-                     f"{bound:.3g}, so every step overshoots further.")
+            text += divergence_note(f"after {ran} epochs", f"lr is above the stable bound "
+                                    f"{bound:.3g}, so every step overshoots further.")
         else:
             text += f"⏳ <b>Did not converge</b> in {ran} epochs ({close} is the target)."
         self.readout.value = text
@@ -795,48 +799,42 @@ class MinibatchExplorer(Explorer):
     BATCH_SIZES = (1, 2, 5, 10, 20, 50)
 
     def __init__(self, x, y, lr=0.05, epochs=20, batch_size=10, seed=0, m0=0.0, b0=0.0, tau=None):
-        self.x, self.y = lc._as_xy(x, y)
+        self.x, self.y = lv.check_xy(x, y)
         n = self.x.size
-        self.epochs = lc._as_epochs(epochs)
-        self.tau = lc._as_tau(tau)
-        self.start = (lc._as_number(m0, "m0"), lc._as_number(b0, "b0"))
-        batch_size = lc._as_batch_size(batch_size, n)
+        self.epochs = lv.check_epochs(epochs)
+        self.tau = lv.check_tau(tau)
+        self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
+        batch_size = lv.check_batch_size(batch_size, n)
         sizes = sorted({s for s in self.BATCH_SIZES if s < n} | {n, batch_size})
         self.batch_buttons = widgets.ToggleButtons(
             options=[(f"n = {s}" if s == n else str(s), s) for s in sizes], value=batch_size,
             description="batch size", style={"button_width": "56px"})
         self.bound = lc.stable_learning_rate(self.x)
-        self.lr_slider = _log_lr_slider(self.bound, lr)
-        self.seed_slider = widgets.IntSlider(value=lc._as_seed(seed), min=0, max=max(20, seed),
+        self.lr_slider = _lr_slider([self.bound], lr)
+        self.seed_slider = widgets.IntSlider(value=lv.check_seed(seed), min=0, max=max(20, seed),
                                              description="seed", continuous_update=False)
         super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider],
                          figsize=(11, 4))
 
         ax_loss, self.ax_curve = self.fig.subplots(1, 2)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
-        filled = draw_loss_contour(ax_loss, self.x, self.y, m_values, b_values)
-        self.fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%g")
+        self.contour_panel(ax_loss, m_values, b_values, "the path of (m, b), one vertex per update")
         ax_loss.set_xlim(m_values[0], m_values[-1])
         ax_loss.set_ylim(b_values[0], b_values[-1])
-        ax_loss.set_title("the path of (m, b), one vertex per update")
         ax_loss.plot(*self.start, "s", ms=7, color="w", mec="k", label="start")
         self.path = self.moving(ax_loss.plot([], [], "-", color=PATH_COLOR, lw=0.8,
                                              label="path")[0])
-        self.marker = self.moving(ax_loss.plot([], [], "o", ms=8, color=LINE_COLOR, mec="w",
-                                               label="end")[0])
-        _contour_legend(ax_loss)
+        self.marker = self.add_marker(ax_loss, "end", ms=8)
 
-        self.best_loss = _draw_loss_floor(self.ax_curve, self.x, self.y, "minimum (least squares)")
+        self.best_loss = self.loss_curve_panel(self.ax_curve, "the loss after each epoch",
+                                               "epoch (one pass over all the data)",
+                                               "MSE on all the data (log scale)",
+                                               "minimum (least squares)")
         self.full_curve = self.moving(self.ax_curve.plot([], [], "-", color="0.55", lw=1.5,
                                                          label="full batch, same lr")[0])
         self.curve = self.moving(self.ax_curve.plot([], [], ".-", color="k", lw=1.5, ms=5,
                                                     label="this batch size")[0])
-        self.ax_curve.set_yscale("log")
         self.ax_curve.set_xlim(0, self.epochs)
-        self.ax_curve.set_xlabel("epoch (one pass over all the data)")
-        self.ax_curve.set_ylabel("MSE on all the data (log scale)")
-        self.ax_curve.set_title("the loss after each epoch")
-        self.ax_curve.legend(loc="upper right", fontsize=8)
 
         for control in (self.batch_buttons, self.lr_slider, self.seed_slider):
             control.observe(self.train, names="value")
@@ -844,15 +842,11 @@ class MinibatchExplorer(Explorer):
 
     def train(self, *_):
         """Run mini-batch and full-batch gradient descent with the current controls."""
-        import warnings
-
         settings = (self.lr_slider.value, self.epochs)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", lc.DivergenceWarning)  # reported in the readout
-            self.result = lc.minibatch_gradient_descent(
-                self.x, self.y, *settings, self.batch_buttons.value, self.seed_slider.value,
-                *self.start, tau=self.tau)
-            self.full = lc.gradient_descent(self.x, self.y, *settings, *self.start)
+        self.result = lm.minibatch_gradient_descent(
+            self.x, self.y, *settings, self.batch_buttons.value, self.seed_slider.value,
+            *self.start, tau=self.tau, warn=False)
+        self.full = lc.gradient_descent(self.x, self.y, *settings, *self.start, warn=False)
         _set_log_limits(self.ax_curve, self.result.losses, self.full.losses, self.best_loss)
         self.invalidate_background()
         self.refresh()
@@ -869,9 +863,9 @@ class MinibatchExplorer(Explorer):
         text = (f"batch size {size} = {kind}: {r.updates_per_epoch} update(s) per epoch, "
                 f"each from {size} point(s); every epoch uses all {n} points once.<br>")
         if r.diverged:
-            text += (f"✖ <b>Diverged</b>: training stopped after {len(r.ms) - 1} updates "
-                     f"({len(r.losses) - 1} full epochs) because the loss kept growing. Choose a smaller lr "
-                     f"(small batches need smaller steps).")
+            text += divergence_note(f"after {len(r.ms) - 1} updates ({len(r.losses) - 1} full "
+                                    f"epochs)", "Choose a smaller lr (small batches need smaller "
+                                    "steps).")
         else:
             text += (f"after {len(r.losses) - 1} epochs ({len(r.ms) - 1} updates): "
                      f"m = {r.m:.5g}, b = {r.b:.5g}, <b>MSE = {r.losses[-1]:.6g}</b> "

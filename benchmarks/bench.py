@@ -60,22 +60,20 @@ class Case(NamedTuple):
 # --------------------------------------------------------------------------
 
 def classic_gradient_descent(x, y, lr, epochs, m=0.0, b=0.0):
-    """Gradient descent with Python's builtin ``sum`` over numpy arrays.
+    """The classic lesson's own loop, as it is usually written.
 
-    Same maths and same work per epoch as ``linreg_core.gradient_descent``:
-    the loss, both gradients and the update, with the loss kept in a list.
+    Python's builtin ``sum`` over numpy arrays, the two gradients and the
+    update, and nothing else: no loss, no history, no divergence check. Ours
+    does all of those too, so the ratio understates what the loop itself gains.
     """
-    n = len(x)
-    losses = []
+    n = float(len(x))
     for _ in range(epochs):
         y_pred = m * x + b
-        losses.append(sum((y - y_pred) ** 2) / n)
-        dm = -2 / n * sum(x * (y - y_pred))
-        db = -2 / n * sum(y - y_pred)
+        dm = (-2 / n) * sum(x * (y - y_pred))
+        db = (-2 / n) * sum(y - y_pred)
         m = m - lr * dm
         b = b - lr * db
-    losses.append(sum((y - (m * x + b)) ** 2) / n)  # loss at the final (m, b)
-    return m, b, losses
+    return m, b
 
 
 def loop_loss_surface(x, y, m_values, b_values):
@@ -148,7 +146,9 @@ def build_cases():
 
     # 1. Gradient descent, 200 points, 1000 epochs.
     result = linreg_core.gradient_descent(x, y, LR, EPOCHS)
-    m_ref, b_ref, losses_ref = classic_gradient_descent(x, y, LR, EPOCHS)
+    m_ref, b_ref = classic_gradient_descent(x, y, LR, EPOCHS)
+    # The loss history, recomputed independently from the recorded (m, b) of every epoch.
+    losses_ref = [np.mean((y - (m * x + b)) ** 2) for m, b in zip(result.ms, result.bs)]
     rel = max(abs(result.m - m_ref) / abs(m_ref), abs(result.b - b_ref) / abs(b_ref),
               np.max(np.abs(result.losses - losses_ref) / np.array(losses_ref)))
     checks.append((
@@ -157,7 +157,7 @@ def build_cases():
         rel <= 1e-9,
     ))
     cases.append(Case(
-        f"gradient_descent, n={x.size}, {EPOCHS} epochs vs classic loop (builtin sum)",
+        f"gradient_descent, n={x.size}, {EPOCHS} epochs vs the classic loop (builtin sum, no loss)",
         lambda: linreg_core.gradient_descent(x, y, LR, EPOCHS),
         lambda: classic_gradient_descent(x, y, LR, EPOCHS),
         required_ratio=5,

@@ -25,6 +25,9 @@ if str(ROOT) not in sys.path:  # make the core importable without installing it
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
+import linreg_features as lf  # noqa: E402
+import linreg_minibatch as lm  # noqa: E402
+import linreg_validation as lv  # noqa: E402
 
 
 # --------------------------------------------------------------------------
@@ -816,13 +819,13 @@ def test_bad_data_gives_clear_error(func, case):
     (lambda: lc.gradient_descent([1, 2], [1, 2], [0.1], 5), TypeError, r"lr.*must be a single number"),
     (lambda: lc.gradient_descent([1, 2], [1, 2], True, 5), TypeError, r"lr.*must be a single number"),
     (lambda: lc.step([1, 2], [1, 2], 0.0, 0.0, 0), ValueError, r"lr.*must be positive"),
-    (lambda: lc.LinearRegression(lr=-1), ValueError, r"lr.*must be positive"),
+    (lambda: lc.LinearRegression(lr=-1).fit([1, 2], [1, 2]), ValueError, r"lr.*must be positive"),
     (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, 0), ValueError, r"epochs must be at least 1, got 0"),
     (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, -3), ValueError, r"epochs must be at least 1, got -3"),
     (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, 2.5), TypeError, r"epochs must be a whole number, got 2\.5"),
     (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, "10"), TypeError, r"epochs must be a whole number, got '10'"),
     (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, True), TypeError, r"epochs must be a whole number"),
-    (lambda: lc.LinearRegression(epochs=1.0), TypeError, r"epochs must be a whole number"),
+    (lambda: lc.LinearRegression(epochs=1.0).fit([1, 2], [1, 2]), TypeError, r"epochs must be a whole number"),
     (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, 5, m0=float("nan")), ValueError, r"m0 must be a finite number"),
     (lambda: lc.closed_form([3, 3, 3], [1, 2, 3]), ValueError, r"All x values are equal \(x = 3\).*slope is undefined"),
     (lambda: lc.closed_form([5.0], [1.0]), ValueError, r"All x values are equal"),
@@ -848,15 +851,30 @@ def test_bad_parameters_give_clear_error(call, exc_type, pattern):
     lambda: lc.gradient_descent([[1.0, 2.0]], [1.0, 2.0], 0.1, 5),
     lambda: lc.closed_form([1, 1], [1, 2]),
     lambda: lc.gradients([1, float("nan")], [1, 2], 0, 0),
-    lambda: lc.LinearRegression(epochs=0),
+    lambda: lc.LinearRegression(epochs=0).fit([1, 2], [1, 2]),
 ], ids=["strings", "2-D", "constant x", "NaN", "epochs 0"])
-def test_errors_are_raised_by_the_core_not_numpy(call):
-    """The innermost traceback frame is in linreg_core.py and no numpy exception is chained."""
+def test_errors_are_raised_by_the_project_not_numpy(call):
+    """The innermost traceback frame is in our checks and no numpy exception is chained."""
     with pytest.raises((ValueError, TypeError)) as excinfo:
         call()
-    assert Path(str(excinfo.traceback[-1].path)).name == "linreg_core.py"
+    assert Path(str(excinfo.traceback[-1].path)).name in ("linreg_core.py", "linreg_validation.py")
     assert excinfo.value.__cause__ is None
     assert excinfo.value.__context__ is None or excinfo.value.__suppress_context__
+
+
+@pytest.mark.parametrize("attribute, value, exc_type, pattern", [
+    ("lr", -0.1, ValueError, r"lr \(the learning rate\) must be positive, got -0\.1"),
+    ("lr", "0.1", TypeError, r"lr \(the learning rate\) must be a number"),
+    ("epochs", 2.5, TypeError, r"epochs must be a whole number, got 2\.5"),
+    ("epochs", 0, ValueError, r"epochs must be at least 1"),
+])
+def test_fit_checks_attributes_changed_after_construction(attribute, value, exc_type, pattern):
+    """scikit-learn style: settings are stored by __init__ and checked by fit, every time."""
+    model = lc.LinearRegression(lr=0.1, epochs=50)
+    setattr(model, attribute, value)
+    with pytest.raises(exc_type, match=pattern):
+        model.fit([0, 1, 2], [1, 3, 5])
+    assert model.history is None
 
 
 def test_core_errors_are_standard_exception_types():
@@ -1014,7 +1032,7 @@ def test_slow_divergence_is_flagged_before_the_loss_explodes():
     _check_diverged_result(r, 1000)
     assert [w.category for w in caught] == [lc.DivergenceWarning]
     assert r.losses[-1] < 1e6 * r.losses[0]          # stopped by the rising rule
-    assert np.all(np.diff(r.losses[-lc.RISING_EPOCHS:]) > 0)
+    assert np.all(np.diff(r.losses[-lv.DivergenceWatch.RISING_EPOCHS:]) > 0)
     assert len(r.losses) < 40
 
 

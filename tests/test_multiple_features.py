@@ -22,6 +22,9 @@ if str(ROOT) not in sys.path:  # make the core importable without installing it
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
+import linreg_features as lf  # noqa: E402
+import linreg_minibatch as lm  # noqa: E402
+import linreg_validation as lv  # noqa: E402
 
 PENGUIN_FEATURES = ["flipper_length_mm", "bill_length_mm", "bill_depth_mm"]
 
@@ -117,7 +120,7 @@ def record_warnings(func, *args, **kwargs):
 # --------------------------------------------------------------------------
 
 def test_design_matrix_prepends_ones():
-    A = lc.design_matrix([[2, 5], [3, 7], [4, 1]])
+    A = lf.design_matrix([[2, 5], [3, 7], [4, 1]])
     assert A.shape == (3, 3) and A.dtype == float
     np.testing.assert_array_equal(A, [[1, 2, 5], [1, 3, 7], [1, 4, 1]])
 
@@ -125,18 +128,18 @@ def test_design_matrix_prepends_ones():
 def test_design_matrix_does_not_modify_its_input():
     X = np.array([[2.0, 5.0], [3.0, 7.0]])
     before = X.copy()
-    lc.design_matrix(X)
+    lf.design_matrix(X)
     np.testing.assert_array_equal(X, before)
 
 
 def test_predict_multi_hand_computed():
     # w = (b, w1, w2) = (1, 2, 3): rows (0, 0) → 1, (1, 0) → 3, (2, -1) → 1 + 4 - 3 = 2
-    np.testing.assert_allclose(lc.predict_multi([[0, 0], [1, 0], [2, -1]], [1, 2, 3]), [1, 3, 2])
+    np.testing.assert_allclose(lf.predict_multi([[0, 0], [1, 0], [2, -1]], [1, 2, 3]), [1, 3, 2])
 
 
 def test_predict_multi_one_feature_matches_predict():
     x = np.linspace(-2, 5, 9)
-    np.testing.assert_allclose(lc.predict_multi(x.reshape(-1, 1), [0.5, -1.25]),
+    np.testing.assert_allclose(lf.predict_multi(x.reshape(-1, 1), [0.5, -1.25]),
                                lc.predict(x, -1.25, 0.5), rtol=1e-15)
 
 
@@ -147,7 +150,7 @@ def test_predict_multi_one_feature_matches_predict():
 def test_gradients_multi_hand_computed():
     # X = [[0, 0], [1, 0], [0, 1], [1, 1]], y = [1, 2, 2, 4], w = 0:
     # residuals = y, A^T y = (9, 6, 6), gradient = -(2/4) (9, 6, 6) = (-4.5, -3, -3).
-    g = lc.gradients_multi([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 2, 2, 4], [0, 0, 0])
+    g = lf.gradients_multi([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 2, 2, 4], [0, 0, 0])
     np.testing.assert_allclose(g, [-4.5, -3.0, -3.0], rtol=1e-15)
 
 
@@ -156,7 +159,7 @@ def test_gradients_multi_match_finite_differences(seed):
     rng = np.random.default_rng(seed)
     X, y = random_problem(rng, n=20, p=3)
     w = rng.normal(size=4)
-    np.testing.assert_allclose(lc.gradients_multi(X, y, w), fd_gradient(X, y, w),
+    np.testing.assert_allclose(lf.gradients_multi(X, y, w), fd_gradient(X, y, w),
                                rtol=1e-7, atol=1e-9)
 
 
@@ -164,15 +167,15 @@ def test_gradients_multi_one_feature_is_db_dm():
     rng = np.random.default_rng(11)
     x, y = rng.uniform(0, 10, 30), rng.normal(size=30)
     dm, db = lc.gradients(x, y, 0.7, -1.3)
-    np.testing.assert_allclose(lc.gradients_multi(x.reshape(-1, 1), y, [-1.3, 0.7]), [db, dm],
+    np.testing.assert_allclose(lf.gradients_multi(x.reshape(-1, 1), y, [-1.3, 0.7]), [db, dm],
                                rtol=1e-12)
 
 
 def test_gradients_multi_vanishes_at_the_normal_equation_solution():
     X, y = penguins()
-    g = lc.gradients_multi(X, y, lc.normal_equation(X, y))
+    g = lf.gradients_multi(X, y, lf.normal_equation(X, y))
     # Compare with the size of the gradient at the origin.
-    assert np.max(np.abs(g)) < 1e-9 * np.max(np.abs(lc.gradients_multi(X, y, np.zeros(4))))
+    assert np.max(np.abs(g)) < 1e-9 * np.max(np.abs(lf.gradients_multi(X, y, np.zeros(4))))
 
 
 # --------------------------------------------------------------------------
@@ -181,7 +184,7 @@ def test_gradients_multi_vanishes_at_the_normal_equation_solution():
 
 def test_normal_equation_exact_fit_hand_example():
     # y = 1 + 2 x1 + 3 x2 holds exactly at the four corners of the unit square.
-    w = lc.normal_equation([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 3, 4, 6])
+    w = lf.normal_equation([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 3, 4, 6])
     np.testing.assert_allclose(w, [1, 2, 3], atol=1e-13)
 
 
@@ -189,12 +192,12 @@ def test_normal_equation_least_squares_hand_example():
     # X = corners of the unit square, y = (1, 2, 2, 4). A^T A = [[4, 2, 2], [2, 2, 1], [2, 1, 2]],
     # A^T y = (9, 6, 6). By symmetry w1 = w2 = w: 4b + 4w = 9 and 2b + 3w = 6, so w = 1.5 and
     # b = 0.75. Residuals (0.25, -0.25, -0.25, 0.25) are orthogonal to every column.
-    w = lc.normal_equation([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 2, 2, 4])
+    w = lf.normal_equation([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 2, 2, 4])
     np.testing.assert_allclose(w, [0.75, 1.5, 1.5], atol=1e-13)
 
 
 def test_normal_equation_returns_intercept_first_float_array():
-    w = lc.normal_equation([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 3, 4, 6])
+    w = lf.normal_equation([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 3, 4, 6])
     assert isinstance(w, np.ndarray) and w.shape == (3,) and w.dtype == float
 
 
@@ -204,13 +207,13 @@ def test_normal_equation_matches_lstsq_on_random_problems(seed):
     n, p = int(rng.integers(5, 80)), int(rng.integers(1, 5))
     n = max(n, p + 2)
     X, y = random_problem(rng, n, p, offset=rng.uniform(-50, 50), scale=rng.uniform(0.1, 20))
-    np.testing.assert_allclose(lc.normal_equation(X, y), lstsq_weights(X, y),
+    np.testing.assert_allclose(lf.normal_equation(X, y), lstsq_weights(X, y),
                                rtol=1e-9, atol=1e-9)
 
 
 def test_normal_equation_one_feature_matches_polyfit_and_closed_form():
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
-    b, m = lc.normal_equation(x.reshape(-1, 1), y)
+    b, m = lf.normal_equation(x.reshape(-1, 1), y)
     slope, intercept = np.polyfit(x, y, 1)
     assert m == pytest.approx(slope, rel=1e-12) and b == pytest.approx(intercept, rel=1e-12)
     m_cf, b_cf = lc.closed_form(x, y)
@@ -219,13 +222,13 @@ def test_normal_equation_one_feature_matches_polyfit_and_closed_form():
 
 def test_normal_equation_on_penguins_matches_lstsq_to_many_digits():
     X, y = penguins()
-    np.testing.assert_allclose(lc.normal_equation(X, y), lstsq_weights(X, y), rtol=1e-10)
+    np.testing.assert_allclose(lf.normal_equation(X, y), lstsq_weights(X, y), rtol=1e-10)
 
 
 def test_normal_equation_residuals_are_orthogonal_to_every_column():
     X, y = penguins()
     A = with_ones(X)
-    residuals = y - A @ lc.normal_equation(X, y)
+    residuals = y - A @ lf.normal_equation(X, y)
     # Relative to the size of the terms being cancelled.
     assert np.all(np.abs(A.T @ residuals) < 1e-10 * (np.abs(A).T @ np.abs(y)))
 
@@ -238,13 +241,13 @@ def test_normal_equation_matches_exact_fractions_on_badly_scaled_features():
     X = 1e5 + np.round(rng.uniform(0, 5, size=(12, 2)), 2)
     y = np.round(7 + X @ [0.5, -2.0] - (7 + 1e5 * -1.5) + rng.normal(0, 0.1, 12), 3)
     exact = np.array([float(v) for v in exact_least_squares(X, y)])
-    np.testing.assert_allclose(lc.normal_equation(X, y), exact, rtol=1e-10)
+    np.testing.assert_allclose(lf.normal_equation(X, y), exact, rtol=1e-10)
 
 
 def test_normal_equation_does_not_modify_its_inputs():
     X, y = penguins()
     X_before, y_before = X.copy(), y.copy()
-    lc.normal_equation(X, y)
+    lf.normal_equation(X, y)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
 
@@ -257,8 +260,8 @@ def test_gradient_descent_multi_history_bookkeeping():
     rng = np.random.default_rng(5)
     X, y = random_problem(rng, 30, 2)
     w0 = [0.5, -1.0, 2.0]
-    r = lc.gradient_descent_multi(X, y, 0.05, 40, w0=w0)
-    assert isinstance(r, lc.MultiTrainingResult) and not r.diverged
+    r = lf.gradient_descent_multi(X, y, 0.05, 40, w0=w0)
+    assert isinstance(r, lf.MultiTrainingResult) and not r.diverged
     assert r.weights_history.shape == (41, 3) and r.losses.shape == (41,)
     np.testing.assert_array_equal(r.weights_history[0], w0)
     np.testing.assert_array_equal(r.weights, r.weights_history[-1])
@@ -268,7 +271,7 @@ def test_gradient_descent_multi_history_bookkeeping():
 
 def test_gradient_descent_multi_starts_at_zero_by_default():
     X, y = penguins()
-    r = lc.gradient_descent_multi(X[:, :1], y, 1e-6, 1)
+    r = lf.gradient_descent_multi(X[:, :1], y, 1e-6, 1)
     np.testing.assert_array_equal(r.weights_history[0], [0.0, 0.0])
 
 
@@ -276,9 +279,9 @@ def test_gradient_descent_multi_starts_at_zero_by_default():
 def test_gradient_descent_multi_matches_reference_loop(seed):
     rng = np.random.default_rng(seed)
     X, y = random_problem(rng, 25, 3, offset=2.0)
-    lr = 0.5 * lc.stable_learning_rate_multi(X)
+    lr = 0.5 * lf.stable_learning_rate_multi(X)
     w0 = rng.normal(size=4)
-    r = lc.gradient_descent_multi(X, y, lr, 60, w0=w0)
+    r = lf.gradient_descent_multi(X, y, lr, 60, w0=w0)
     np.testing.assert_allclose(r.weights_history, ref_gradient_descent(X, y, lr, 60, w0),
                                rtol=1e-11, atol=1e-12)
 
@@ -286,7 +289,7 @@ def test_gradient_descent_multi_matches_reference_loop(seed):
 def test_gradient_descent_multi_one_feature_matches_gradient_descent():
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     single = lc.gradient_descent(x, y, 1e-4, 300)
-    multi = lc.gradient_descent_multi(x.reshape(-1, 1), y, 1e-4, 300)
+    multi = lf.gradient_descent_multi(x.reshape(-1, 1), y, 1e-4, 300)
     np.testing.assert_allclose(multi.weights_history[:, 1], single.ms, rtol=1e-12)
     np.testing.assert_allclose(multi.weights_history[:, 0], single.bs, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(multi.losses, single.losses, rtol=1e-12)
@@ -295,7 +298,7 @@ def test_gradient_descent_multi_one_feature_matches_gradient_descent():
 def test_gradient_descent_multi_on_standardised_penguins_reaches_lstsq():
     X, y = penguins()
     mean, std = X.mean(axis=0), X.std(axis=0)
-    r = lc.gradient_descent_multi((X - mean) / std, y, 0.3, 300)
+    r = lf.gradient_descent_multi((X - mean) / std, y, 0.3, 300)
     w_scaled = r.weights
     w = w_scaled[1:] / std
     b = w_scaled[0] - mean @ w
@@ -304,7 +307,7 @@ def test_gradient_descent_multi_on_standardised_penguins_reaches_lstsq():
 
 def test_gradient_descent_multi_loss_never_increases_below_the_bound():
     X, y = penguins()
-    r = lc.gradient_descent_multi(X, y, 0.99 * lc.stable_learning_rate_multi(X), 300)
+    r = lf.gradient_descent_multi(X, y, 0.99 * lf.stable_learning_rate_multi(X), 300)
     assert not r.diverged and np.all(np.diff(r.losses) <= 1e-12 * r.losses[0])
 
 
@@ -312,14 +315,14 @@ def test_gradient_descent_multi_does_not_modify_its_inputs():
     X, y = penguins()
     w0 = np.array([1.0, 2.0, 3.0, 4.0])
     copies = X.copy(), y.copy(), w0.copy()
-    lc.gradient_descent_multi(X, y, 1e-6, 5, w0=w0)
+    lf.gradient_descent_multi(X, y, 1e-6, 5, w0=w0)
     for original, copy in zip((X, y, w0), copies):
         np.testing.assert_array_equal(original, copy)
 
 
 def test_stable_learning_rate_multi_one_feature_equals_stable_learning_rate():
     x, _ = lc.load_xy(lc.DATA_DIR / "classic.csv")
-    assert lc.stable_learning_rate_multi(x.reshape(-1, 1)) == pytest.approx(
+    assert lf.stable_learning_rate_multi(x.reshape(-1, 1)) == pytest.approx(
         lc.stable_learning_rate(x), rel=1e-12)
 
 
@@ -335,20 +338,20 @@ def test_stable_learning_rate_multi_is_two_over_the_hessian_eigenvalue():
         e[j] = h
         H[:, j] = (fd_gradient(X, y, e, h=0.5) - fd_gradient(X, y, -e, h=0.5)) / (2 * h)
     expected = 2 / np.max(np.linalg.eigvalsh((H + H.T) / 2))
-    assert lc.stable_learning_rate_multi(X) == pytest.approx(expected, rel=1e-6)
+    assert lf.stable_learning_rate_multi(X) == pytest.approx(expected, rel=1e-6)
 
 
 def test_stable_learning_rate_multi_at_least_one_over_p_for_standardised_features():
     X, _ = penguins()
     Z = (X - X.mean(axis=0)) / X.std(axis=0)
-    assert lc.stable_learning_rate_multi(Z) >= 1 / 3
+    assert lf.stable_learning_rate_multi(Z) >= 1 / 3
 
 
 @pytest.mark.parametrize("factor, diverges", [(0.98, False), (1.05, True)])
 def test_gradient_descent_multi_just_below_and_above_the_bound(factor, diverges):
     X, y = penguins()
-    lr = factor * lc.stable_learning_rate_multi(X)
-    r, caught = record_warnings(lc.gradient_descent_multi, X, y, lr, 2000)
+    lr = factor * lf.stable_learning_rate_multi(X)
+    r, caught = record_warnings(lf.gradient_descent_multi, X, y, lr, 2000)
     assert r.diverged == diverges
     assert len(caught) == int(diverges)
 
@@ -360,20 +363,20 @@ def test_gradient_descent_multi_divergence_warns_once_and_stops_finite(lr):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(all="raise"):  # no numpy floating-point warning may escape
-            r = lc.gradient_descent_multi(Z, y, lr, 500)
+            r = lf.gradient_descent_multi(Z, y, lr, 500)
     assert r.diverged
     assert [w.category for w in caught] == [lc.DivergenceWarning]
     message = str(caught[0].message)
     assert f"lr={lr:g}" in message and "0.499" in message and "standardise" in message
     assert len(r.losses) < 501 and len(r.weights_history) == len(r.losses)
     assert np.all(np.isfinite(r.weights_history)) and np.all(np.isfinite(r.losses))
-    assert np.all(r.losses <= lc.DIVERGENCE_FACTOR * r.losses[0])
+    assert np.all(r.losses <= lv.DivergenceWatch.FACTOR * r.losses[0])
     np.testing.assert_array_equal(r.weights, r.weights_history[-1])
 
 
 def test_gradient_descent_multi_warning_points_at_the_caller():
     X, y = penguins()
-    _, caught = record_warnings(lc.gradient_descent_multi, X, y, 1.0, 50)
+    _, caught = record_warnings(lf.gradient_descent_multi, X, y, 1.0, 50)
     assert caught and Path(caught[0].filename).name != "linreg_core.py"
 
 
@@ -382,11 +385,11 @@ def test_gradient_descent_multi_warning_points_at_the_caller():
 # --------------------------------------------------------------------------
 
 FUNCTIONS = {
-    "design_matrix": lambda X, y: lc.design_matrix(X),
-    "normal_equation": lambda X, y: lc.normal_equation(X, y),
-    "gradient_descent_multi": lambda X, y: lc.gradient_descent_multi(X, y, 0.01, 5),
-    "gradients_multi": lambda X, y: lc.gradients_multi(X, y, [0.0, 0.0, 0.0]),
-    "stable_learning_rate_multi": lambda X, y: lc.stable_learning_rate_multi(X),
+    "design_matrix": lambda X, y: lf.design_matrix(X),
+    "normal_equation": lambda X, y: lf.normal_equation(X, y),
+    "gradient_descent_multi": lambda X, y: lf.gradient_descent_multi(X, y, 0.01, 5),
+    "gradients_multi": lambda X, y: lf.gradients_multi(X, y, [0.0, 0.0, 0.0]),
+    "stable_learning_rate_multi": lambda X, y: lf.stable_learning_rate_multi(X),
 }
 GOOD_X = [[1.0, 2.0], [2.0, 1.0], [3.0, 5.0], [4.0, 3.0]]
 GOOD_Y = [1.0, 2.0, 3.0, 5.0]
@@ -456,7 +459,7 @@ def test_nearly_dependent_but_fine_features_are_accepted():
     # Two strongly correlated, but genuinely different, penguin measurements.
     X, y = penguins()
     assert np.corrcoef(X[:, 0], X[:, 1])[0, 1] > 0.6
-    lc.normal_equation(X[:, :2], y)
+    lf.normal_equation(X[:, :2], y)
 
 
 @pytest.mark.parametrize("weights, pattern", [
@@ -466,9 +469,9 @@ def test_nearly_dependent_but_fine_features_are_accepted():
 ])
 def test_bad_weights_give_clear_error(weights, pattern):
     with pytest.raises(ValueError, match=pattern):
-        lc.gradients_multi(GOOD_X, GOOD_Y, weights)
+        lf.gradients_multi(GOOD_X, GOOD_Y, weights)
     with pytest.raises(ValueError, match=pattern):
-        lc.predict_multi(GOOD_X, weights)
+        lf.predict_multi(GOOD_X, weights)
 
 
 @pytest.mark.parametrize("kwargs, exc, pattern", [
@@ -481,7 +484,7 @@ def test_bad_weights_give_clear_error(weights, pattern):
 def test_gradient_descent_multi_bad_parameters(kwargs, exc, pattern):
     arguments = {"lr": 0.01, "epochs": 5, **kwargs}
     with pytest.raises(exc, match=pattern):
-        lc.gradient_descent_multi(GOOD_X, GOOD_Y, **arguments)
+        lf.gradient_descent_multi(GOOD_X, GOOD_Y, **arguments)
 
 
 def test_divergence_warning_points_at_the_callers_line():
@@ -493,5 +496,5 @@ def test_divergence_warning_points_at_the_callers_line():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         line = inspect.currentframe().f_lineno + 1
-        lc.gradient_descent_multi(X, X[:, 0] + 3, 1.0, 50)
+        lf.gradient_descent_multi(X, X[:, 0] + 3, 1.0, 50)
     assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]

@@ -24,6 +24,9 @@ if str(ROOT) not in sys.path:  # make the modules importable without installing 
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
+import linreg_features as lf  # noqa: E402
+import linreg_minibatch as lm  # noqa: E402
+import linreg_validation as lv  # noqa: E402
 import linreg_widgets as lw  # noqa: E402
 
 TINY_X = [0.0, 2.0, 3.0, 5.0, 6.0]
@@ -262,7 +265,7 @@ def test_explorer_reports_divergence(explorer, scaled, lr):
     explorer.scale_box.value = scaled
     explorer.lr_slider.value = lr
     assert explorer.status == "diverged" and explorer.result.diverged
-    assert "Diverged after" in plain_readout(explorer)
+    assert "Diverged: training stopped after" in plain_readout(explorer)
 
 
 def test_explorer_highlights_the_active_panel(explorer):

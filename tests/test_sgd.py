@@ -24,6 +24,9 @@ if str(ROOT) not in sys.path:  # make the modules importable without installing 
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
+import linreg_features as lf  # noqa: E402
+import linreg_minibatch as lm  # noqa: E402
+import linreg_validation as lv  # noqa: E402
 import linreg_widgets as lw  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -77,7 +80,7 @@ def record_warnings(func, *args, **kwargs):
 def test_full_batch_equals_gradient_descent_exactly(standardised, lr, epochs):
     x, y = classic(standardised)
     expected, warned_gd = record_warnings(lc.gradient_descent, x, y, lr, epochs, 1.0, -2.0)
-    result, warned = record_warnings(lc.minibatch_gradient_descent, x, y, lr, epochs, len(x),
+    result, warned = record_warnings(lm.minibatch_gradient_descent, x, y, lr, epochs, len(x),
                                      seed=123, m0=1.0, b0=-2.0)
     np.testing.assert_array_equal(result.ms, expected.ms)
     np.testing.assert_array_equal(result.bs, expected.bs)
@@ -89,8 +92,8 @@ def test_full_batch_equals_gradient_descent_exactly(standardised, lr, epochs):
 
 def test_full_batch_ignores_the_seed():
     x, y = classic()
-    a = lc.minibatch_gradient_descent(x, y, 0.1, 20, len(x), seed=0)
-    b = lc.minibatch_gradient_descent(x, y, 0.1, 20, len(x), seed=99)
+    a = lm.minibatch_gradient_descent(x, y, 0.1, 20, len(x), seed=0)
+    b = lm.minibatch_gradient_descent(x, y, 0.1, 20, len(x), seed=99)
     np.testing.assert_array_equal(a.ms, b.ms)
 
 
@@ -102,7 +105,7 @@ def test_full_batch_ignores_the_seed():
 def test_history_lengths_and_per_epoch_losses(batch_size):
     x, y = classic()
     epochs = 4
-    r = lc.minibatch_gradient_descent(x, y, 0.02, epochs, batch_size, seed=1, m0=3.0, b0=4.0)
+    r = lm.minibatch_gradient_descent(x, y, 0.02, epochs, batch_size, seed=1, m0=3.0, b0=4.0)
     per_epoch = -(-len(x) // batch_size)
     assert r.updates_per_epoch == per_epoch
     assert len(r.ms) == len(r.bs) == epochs * per_epoch + 1 and len(r.losses) == epochs + 1
@@ -116,7 +119,7 @@ def test_history_lengths_and_per_epoch_losses(batch_size):
 def test_matches_reference_loop_with_documented_shuffling(batch_size, tau):
     rng = np.random.default_rng(8)
     x, y = rng.uniform(-2, 2, 37), rng.normal(size=37)
-    r = lc.minibatch_gradient_descent(x, y, 0.05, 6, batch_size, seed=5, m0=0.5, b0=1.0, tau=tau)
+    r = lm.minibatch_gradient_descent(x, y, 0.05, 6, batch_size, seed=5, m0=0.5, b0=1.0, tau=tau)
     ms, bs = ref_minibatch(x, y, 0.05, 6, batch_size, 5, 0.5, 1.0, tau)
     np.testing.assert_allclose(r.ms, ms, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(r.bs, bs, rtol=1e-12, atol=1e-14)
@@ -124,9 +127,9 @@ def test_matches_reference_loop_with_documented_shuffling(batch_size, tau):
 
 def test_same_seed_same_run_other_seed_other_run():
     x, y = classic()
-    a = lc.minibatch_gradient_descent(x, y, 0.05, 5, 10, seed=3)
-    b = lc.minibatch_gradient_descent(x, y, 0.05, 5, 10, seed=3)
-    c = lc.minibatch_gradient_descent(x, y, 0.05, 5, 10, seed=4)
+    a = lm.minibatch_gradient_descent(x, y, 0.05, 5, 10, seed=3)
+    b = lm.minibatch_gradient_descent(x, y, 0.05, 5, 10, seed=3)
+    c = lm.minibatch_gradient_descent(x, y, 0.05, 5, 10, seed=4)
     np.testing.assert_array_equal(a.ms, b.ms)
     np.testing.assert_array_equal(a.losses, b.losses)
     assert not np.array_equal(a.ms, c.ms)
@@ -138,7 +141,7 @@ def test_does_not_modify_inputs_or_global_random_state():
     np.random.seed(0)
     expected_next = np.random.random()
     np.random.seed(0)
-    lc.minibatch_gradient_descent(x, y, 0.05, 3, 1, seed=2)
+    lm.minibatch_gradient_descent(x, y, 0.05, 3, 1, seed=2)
     assert np.random.random() == expected_next
     np.testing.assert_array_equal(x, x_before)
     np.testing.assert_array_equal(y, y_before)
@@ -169,7 +172,7 @@ def batch_used(m, b, m_next, b_next, lr, size):
 @pytest.mark.parametrize("batch_size", [1, 2, 3])
 def test_each_epoch_visits_every_point_exactly_once(batch_size):
     lr, epochs, n = 0.001, 6, len(TINY_X)
-    r = lc.minibatch_gradient_descent(TINY_X, TINY_Y, lr, epochs, batch_size, seed=11)
+    r = lm.minibatch_gradient_descent(TINY_X, TINY_Y, lr, epochs, batch_size, seed=11)
     sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     orders = []
     for e in range(epochs):
@@ -191,8 +194,8 @@ def test_decaying_learning_rate_settles_near_the_closed_form():
     x, y = classic()
     m_hat, b_hat = lc.closed_form(x, y)
     best = ref_mse(x, y, m_hat, b_hat)
-    decay = lc.minibatch_gradient_descent(x, y, 0.05, 100, 1, seed=0, tau=200)
-    constant = lc.minibatch_gradient_descent(x, y, 0.05, 100, 1, seed=0)
+    decay = lm.minibatch_gradient_descent(x, y, 0.05, 100, 1, seed=0, tau=200)
+    constant = lm.minibatch_gradient_descent(x, y, 0.05, 100, 1, seed=0)
     # Measured: about 4e-4 relative error in m and 1e-4 in b.
     assert abs(decay.m - m_hat) < 2e-3 * abs(m_hat) and abs(decay.b - b_hat) < 2e-3 * abs(b_hat)
     # Over the last 20 epochs the decaying run stays much closer to the minimum.
@@ -206,7 +209,7 @@ def test_constant_learning_rate_keeps_bouncing():
     x, y = classic()
     m_hat, b_hat = lc.closed_form(x, y)
     best = ref_mse(x, y, m_hat, b_hat)
-    r = lc.minibatch_gradient_descent(x, y, 0.05, 60, 1, seed=0)
+    r = lm.minibatch_gradient_descent(x, y, 0.05, 60, 1, seed=0)
     late = r.losses[20:] - best
     assert late.min() > 0 and late.max() > 3 * late.min()  # not settling: it keeps moving
 
@@ -215,7 +218,7 @@ def test_constant_learning_rate_keeps_bouncing():
 def test_small_steps_converge_for_every_batch_size(batch_size):
     x, y = classic()
     m_hat, b_hat = lc.closed_form(x, y)
-    r = lc.minibatch_gradient_descent(x, y, 0.02, 400, batch_size, seed=0, tau=2000)
+    r = lm.minibatch_gradient_descent(x, y, 0.02, 400, batch_size, seed=0, tau=2000)
     # Noisy batches stop within ~2e-4 of the minimum; the full batch (200) within ~4e-7.
     rel = 1e-6 if batch_size == 200 else 2e-3
     assert r.m == pytest.approx(m_hat, rel=rel) and r.b == pytest.approx(b_hat, rel=rel)
@@ -233,7 +236,7 @@ def test_divergence_stops_warns_once_and_stays_finite(standardised, lr, batch_si
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(all="raise"):  # no numpy floating-point warning may escape
-            r = lc.minibatch_gradient_descent(x, y, lr, 30, batch_size)
+            r = lm.minibatch_gradient_descent(x, y, lr, 30, batch_size)
     assert r.diverged
     assert [w.category for w in caught] == [lc.DivergenceWarning]
     message = str(caught[0].message)
@@ -243,20 +246,20 @@ def test_divergence_stops_warns_once_and_stays_finite(standardised, lr, batch_si
     for values in (r.ms, r.bs, r.losses):
         assert np.all(np.isfinite(values))
     for m, b in zip(r.ms, r.bs):
-        assert ref_mse(x, y, m, b) <= lc.DIVERGENCE_FACTOR * r.losses[0]
+        assert ref_mse(x, y, m, b) <= lv.DivergenceWatch.FACTOR * r.losses[0]
     assert (r.m, r.b) == (r.ms[-1], r.bs[-1])
     assert len(r.ms) <= (len(r.losses)) * r.updates_per_epoch + 1
 
 
 def test_divergence_warning_points_at_the_caller():
     x, y = classic()
-    _, caught = record_warnings(lc.minibatch_gradient_descent, x, y, 5.0, 3, 1)
+    _, caught = record_warnings(lm.minibatch_gradient_descent, x, y, 5.0, 3, 1)
     assert caught and Path(caught[0].filename).name != "linreg_core.py"
 
 
 def test_no_warning_when_converging():
     x, y = classic()
-    _, caught = record_warnings(lc.minibatch_gradient_descent, x, y, 0.05, 10, 1)
+    _, caught = record_warnings(lm.minibatch_gradient_descent, x, y, 0.05, 10, 1)
     assert caught == []
 
 
@@ -276,11 +279,11 @@ def test_no_warning_when_converging():
 ])
 def test_bad_batch_size_gives_clear_error(batch_size, exc, pattern):
     with pytest.raises(exc, match=pattern):
-        lc.minibatch_gradient_descent(TINY_X, TINY_Y, 0.01, 3, batch_size)
+        lm.minibatch_gradient_descent(TINY_X, TINY_Y, 0.01, 3, batch_size)
 
 
 def test_numpy_integer_batch_size_is_fine():
-    r = lc.minibatch_gradient_descent(TINY_X, TINY_Y, 0.001, 2, np.int64(2))
+    r = lm.minibatch_gradient_descent(TINY_X, TINY_Y, 0.001, 2, np.int64(2))
     assert r.updates_per_epoch == 3
 
 
@@ -298,14 +301,14 @@ def test_numpy_integer_batch_size_is_fine():
 def test_bad_parameters_give_clear_error(kwargs, exc, pattern):
     arguments = {"lr": 0.01, "epochs": 3, "batch_size": 2, **kwargs}
     with pytest.raises(exc, match=pattern):
-        lc.minibatch_gradient_descent(TINY_X, TINY_Y, **arguments)
+        lm.minibatch_gradient_descent(TINY_X, TINY_Y, **arguments)
 
 
 def test_bad_data_gives_the_core_errors():
     with pytest.raises(ValueError, match=r"x and y must have the same length"):
-        lc.minibatch_gradient_descent([1, 2, 3], [1, 2], 0.01, 3, 1)
+        lm.minibatch_gradient_descent([1, 2, 3], [1, 2], 0.01, 3, 1)
     with pytest.raises(ValueError, match=r"^y contains 1 NaN"):
-        lc.minibatch_gradient_descent([1, 2, 3], [1, float("nan"), 2], 0.01, 3, 1)
+        lm.minibatch_gradient_descent([1, 2, 3], [1, float("nan"), 2], 0.01, 3, 1)
 
 
 # --------------------------------------------------------------------------
@@ -319,7 +322,7 @@ def explorer():
 
 
 def core_run(explorer, batch_size=None, lr=None, seed=None):
-    return lc.minibatch_gradient_descent(
+    return lm.minibatch_gradient_descent(
         explorer.x, explorer.y, explorer.lr_slider.value if lr is None else lr, 8,
         explorer.batch_buttons.value if batch_size is None else batch_size,
         explorer.seed_slider.value if seed is None else seed)
@@ -411,7 +414,7 @@ def test_divergence_warning_points_at_the_callers_line():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         line = inspect.currentframe().f_lineno + 1
-        lc.minibatch_gradient_descent(x, x + 3, 1.0, 50, 10)
+        lm.minibatch_gradient_descent(x, x + 3, 1.0, 50, 10)
     assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]
 
 

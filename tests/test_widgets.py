@@ -37,6 +37,9 @@ if str(ROOT) not in sys.path:  # make the modules importable without installing 
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
+import linreg_features as lf  # noqa: E402
+import linreg_minibatch as lm  # noqa: E402
+import linreg_validation as lv  # noqa: E402
 import linreg_widgets as lw  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -610,7 +613,7 @@ def test_step_explorer_diverges_cleanly(stepper, classic):
     ref_ms, ref_bs, ref_losses = ref_descent(x, y, lr, k + 1, m=0.5, b=-20.0)
     np.testing.assert_allclose(ms, ref_ms[:-1], rtol=1e-9)
     np.testing.assert_allclose(bs, ref_bs[:-1], rtol=1e-9)
-    assert ref_losses[k] <= lc.DIVERGENCE_FACTOR * ref_losses[0] < ref_losses[k + 1]
+    assert ref_losses[k] <= lv.DivergenceWatch.FACTOR * ref_losses[0] < ref_losses[k + 1]
     # Reset recovers.
     e.lr_slider.value = LR
     e.reset_button.click()
@@ -742,7 +745,7 @@ def test_training_explorer_diverges_cleanly(trainer, classic):
     assert np.all(np.isfinite(e.result.ms)) and np.all(np.isfinite(e.result.losses))
     ref_ms, _, ref_losses = ref_descent(x, y, lr, last + 1)
     np.testing.assert_allclose(e.result.ms, ref_ms[:-1], rtol=1e-9)
-    assert ref_losses[last] <= lc.DIVERGENCE_FACTOR * ref_losses[0] < ref_losses[last + 1]
+    assert ref_losses[last] <= lv.DivergenceWatch.FACTOR * ref_losses[0] < ref_losses[last + 1]
     np.testing.assert_allclose(np.ravel(e.curve_point.get_data()), [last, ref_losses[last]], rtol=1e-9)
     assert inside(ref_losses[last], *e.ax_curve.get_ylim())
     # Back to a stable lr: the full run again.

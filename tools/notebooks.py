@@ -15,6 +15,8 @@ The repository's owner/name is read from ``[project.urls] Repository`` in
 pyproject.toml, the one place where it is written.
 """
 
+import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -121,6 +123,19 @@ def sync():
             print(f"synced {path.relative_to(ROOT)}")
 
 
+def stable_widget_ids(text, name):
+    """Replace the random widget model ids in a notebook's JSON by ones derived from its name.
+
+    Each id becomes a hash of the notebook's name and the model's place in the saved widget
+    state, so re-executing an unchanged notebook writes the same bytes.
+    """
+    widgets = json.loads(text)["metadata"].get("widgets", {})
+    state = widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for k, model_id in enumerate(state):
+        text = text.replace(model_id, hashlib.sha256(f"{name}/{k}".encode()).hexdigest()[:32])
+    return text
+
+
 def execute(paths):
     """Run each notebook top to bottom on a fresh kernel and save it."""
     from nbclient import NotebookClient
@@ -133,7 +148,7 @@ def execute(paths):
                 cell.metadata.pop("execution", None)  # timestamps: noise in diffs
         NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
-        nbformat.write(nb, path)
+        path.write_text(stable_widget_ids(nbformat.writes(nb), path.name) + "\n", encoding="utf-8")
         print(f"executed {path.relative_to(ROOT)}")
 
 

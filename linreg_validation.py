@@ -1,0 +1,282 @@
+"""Guard rails: check every input, and watch training for divergence.
+
+Each ``check_*`` function returns its input in the form the maths needs (a
+float, an int, a finite 1-D float array, ...) or raises an error that says
+what was wrong and how to fix it. The core (``linreg_core``), the other
+maths modules, the explorers and the exercise checkers all use these, so a
+bad input gets the same clear message wherever it is given.
+
+:class:`DivergenceWatch` is the one rule every training loop uses to decide
+that a run is blowing up.
+"""
+
+import numpy as np
+
+
+class DivergenceWarning(RuntimeWarning):
+    """Gradient descent stopped because the loss was blowing up."""
+
+
+class DivergenceError(RuntimeError):
+    """Training failed because the learning rate is too large for the data."""
+
+
+class NotFittedError(RuntimeError):
+    """A model was used before ``fit`` was called."""
+
+
+class DataError(ValueError):
+    """A CSV file does not hold the numeric columns we asked for."""
+
+
+# --------------------------------------------------------------------------
+# Numbers and vectors
+# --------------------------------------------------------------------------
+
+def first_non_number(values):
+    """The first element of ``values`` that ``float()`` refuses (for error messages)."""
+    for value in np.ravel(np.asarray(values, dtype=object)):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return value
+    return values
+
+
+def check_vector(values, name, allow_scalar=False):
+    """``values`` as a finite 1-D float array (or a 0-D one if ``allow_scalar``)."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must contain only numbers, but it holds {first_non_number(values)!r}. "
+            f"Convert it first, e.g. pd.to_numeric(column) or float(value)."
+        ) from None
+    if arr.ndim == 0 and allow_scalar:
+        pass
+    elif arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be one-dimensional (one value per data point), "
+            f"but it has shape {arr.shape}. Pass a single column, "
+            f"e.g. df['{name}'] or {name}.ravel()."
+        )
+    elif arr.size == 0:
+        raise ValueError(f"{name} is empty: give at least one data point.")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        where = "" if arr.ndim == 0 else f" (first at index {np.argmax(bad)})"
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} NaN or infinite value(s){where}. "
+            f"Drop or fill the missing values first, e.g. df.dropna()."
+        )
+    return arr
+
+
+def check_xy(x, y, names=("x", "y")):
+    """A pair of data vectors of equal length, as ``(x, y)`` float arrays."""
+    x = check_vector(x, names[0])
+    y = check_vector(y, names[1])
+    if x.shape != y.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same length, but {names[0]} has "
+            f"{x.size} values and {names[1]} has {y.size}. Each point needs both."
+        )
+    return x, y
+
+
+def check_number(value, name):
+    """One finite real number (a parameter such as m, b or lr), as a float."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a number, got {value!r} (text): "
+                        f"write the number without quotes.")
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise TypeError(f"{name} must be a single number, got {value!r}.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number, got {value!r}.") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {number}.")
+    return number
+
+
+def check_positive(value, name, example):
+    """A finite number > 0; ``example`` completes the hint "e.g. ..."."""
+    number = check_number(value, name)
+    if number <= 0:
+        raise ValueError(f"{name} must be positive, got {number}, e.g. {example}.")
+    return number
+
+
+def check_learning_rate(lr):
+    """The learning rate: a finite number > 0."""
+    lr = check_number(lr, "lr (the learning rate)")
+    if lr <= 0:
+        raise ValueError(
+            f"lr (the learning rate) must be positive, got {lr}. "
+            f"Try a small value such as 1e-4 and increase it step by step."
+        )
+    return lr
+
+
+def check_whole_number(value, name, low=1):
+    """An int (not a bool, not a float such as 2.0) of at least ``low``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number, got {value!r}.")
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}, got {value}.")
+    return int(value)
+
+
+def check_epochs(epochs):
+    """The number of updates: a whole number >= 1."""
+    return check_whole_number(epochs, "epochs")
+
+
+# --------------------------------------------------------------------------
+# Mini-batches (notebook 08)
+# --------------------------------------------------------------------------
+
+def check_batch_size(batch_size, n):
+    """Points per update: a whole number from 1 to ``n``."""
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)):
+        raise TypeError(f"batch_size must be a whole number of data points, got {batch_size!r}.")
+    if not 1 <= batch_size <= n:
+        raise ValueError(
+            f"batch_size must be between 1 and n = {n} (the number of data points), got "
+            f"{batch_size}. Use batch_size=1 for stochastic gradient descent and "
+            f"batch_size={n} for full-batch gradient descent."
+        )
+    return int(batch_size)
+
+
+def check_seed(seed):
+    """The seed of the shuffles: a whole number >= 0."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(
+            f"seed must be a whole number >= 0 (the same seed gives the same shuffles), "
+            f"got {seed!r}."
+        )
+    return int(seed)
+
+
+def check_tau(tau):
+    """The decay time of the learning rate, in updates: None or a number > 0."""
+    if tau is None:
+        return None
+    tau = check_number(tau, "tau (the decay time of the learning rate)")
+    if tau <= 0:
+        raise ValueError(
+            f"tau must be positive (the learning rate halves after tau updates), got {tau}. "
+            f"Use tau=None for a constant learning rate."
+        )
+    return tau
+
+
+# --------------------------------------------------------------------------
+# Feature matrices (notebook 07)
+# --------------------------------------------------------------------------
+
+def check_matrix(values, name="X"):
+    """``values`` as a finite 2-D float array with at least one row and column."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        rows = values if isinstance(values, (list, tuple)) else []
+        lengths = {np.size(row) for row in rows}
+        if any(isinstance(row, (list, tuple, np.ndarray)) for row in rows) and len(lengths) > 1:
+            raise ValueError(
+                f"{name} must be a rectangular table: every row needs the same number of "
+                f"features, but the rows have {sorted(lengths)} values."
+            ) from None
+        raise TypeError(
+            f"{name} must contain only numbers, but it holds {first_non_number(values)!r}. "
+            f"Convert it first, e.g. df[columns].to_numpy(dtype=float), or use load_columns."
+        ) from None
+    if arr.ndim != 2:
+        hint = " For a single feature use x.reshape(-1, 1);" if arr.ndim == 1 else ""
+        raise ValueError(
+            f"{name} must be two-dimensional, one row per data point and one column per "
+            f"feature, but it has shape {arr.shape}.{hint} several features: "
+            f"np.column_stack([x1, x2])."
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} has no rows: give at least one data point.")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} has no columns: give at least one feature.")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        row, column = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} NaN or infinite value(s) (first in row "
+            f"{row}, column {column}). Drop or fill the missing values first, e.g. df.dropna()."
+        )
+    return arr
+
+
+def check_features_target(X, y):
+    """A feature matrix and a target vector with one value per row."""
+    X, y = check_matrix(X, "X"), check_vector(y, "y")
+    if X.shape[0] != y.size:
+        raise ValueError(
+            f"X and y must describe the same data points, but X has {X.shape[0]} rows and "
+            f"y has {y.size} values. Each point needs one row of X and one y."
+        )
+    return X, y
+
+
+def check_weights(weights, p, name="weights"):
+    """``p + 1`` weights, the intercept first."""
+    w = check_vector(weights, name)
+    if w.size != p + 1:
+        raise ValueError(
+            f"{name} must hold {p + 1} numbers, the intercept first and then one per feature "
+            f"(X has {p} columns), but it has {w.size}."
+        )
+    return w
+
+
+# --------------------------------------------------------------------------
+# Divergence
+# --------------------------------------------------------------------------
+
+class DivergenceWatch:
+    """Decide, epoch by epoch, whether a training run is blowing up.
+
+    Below the stable learning rate, full-batch gradient descent lowers the
+    loss at every epoch. So a run is diverging when its loss
+
+    - is inf or NaN, or more than ``FACTOR`` times the starting loss, or
+    - has risen above the previous epoch's and the starting loss for
+      ``RISING_EPOCHS`` epochs in a row (a slow divergence).
+
+    Parameters
+    ----------
+    first_loss : float
+        The loss at the start of training.
+
+    Examples
+    --------
+    >>> watch = DivergenceWatch(first_loss=10.0)
+    >>> watch.diverging(5.0), watch.diverging(float("inf"))
+    (False, True)
+    """
+
+    FACTOR = 1e6
+    RISING_EPOCHS = 10
+
+    def __init__(self, first_loss):
+        self.first = self.previous = first_loss
+        self.rising = 0  # epochs in a row above the previous and the starting loss
+        self.stopped = False  # True once training should stop
+
+    def blown_up(self, loss):
+        """True if ``loss`` is not finite or over ``FACTOR`` times the start."""
+        return not loss <= self.FACTOR * self.first
+
+    def diverging(self, loss):
+        """Record the loss of the next epoch; True if training should stop."""
+        self.rising = self.rising + 1 if loss > max(self.previous, self.first) else 0
+        self.previous = loss
+        self.stopped = self.blown_up(loss) or self.rising >= self.RISING_EPOCHS
+        return self.stopped
