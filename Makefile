@@ -12,31 +12,39 @@ PYTHON_BINDER ?= $(call find_python,3.10)
 
 NBVAL := --nbval --nbval-current-env -p no:cacheprovider
 
-.PHONY: lab test test-main test-colab test-binder notebooks bench clean
+.PHONY: help lab test test-main lint test-colab test-binder notebooks bench clean
 
-lab: .venv/.stamp-lab
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 22
+
+lab: .venv/.stamp-lab  ## install what a student needs and open JupyterLab
 	.venv/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_index.ipynb
 
-test: test-main test-colab test-binder
+test: test-main test-colab test-binder  ## every test, on all three stacks
 
 # Unit, widget and exercise tests, every notebook under strict nbval, the real browser.
-test-main: .venv/.stamp-dev
+test-main: lint  ## unit, widget, notebook and browser tests with your Python
 	.venv/bin/python -m pytest tests notebooks $(NBVAL)
 
+# ruff: lint and format check over every Python file (settings in pyproject.toml).
+lint: .venv/.stamp-dev  ## ruff check and ruff format --check
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
 # Colab's preinstalled stack (constraints-colab.txt): notebooks and widget tests.
-test-colab: .venv-colab/.stamp
+test-colab: .venv-colab/.stamp  ## notebooks and widget tests on Colab's versions (Python 3.13)
 	PYDEVD_DISABLE_FILE_VALIDATION=1 .venv-colab/bin/python -m pytest \
 		tests/test_widgets.py tests/test_exercises.py tests/test_scaling.py tests/test_sgd.py notebooks $(NBVAL)
 
 # Binder: a fresh environment from requirements.txt alone runs every notebook.
-test-binder: .venv-binder/.stamp
+test-binder: .venv-binder/.stamp  ## every notebook in a fresh Python 3.10 from requirements.txt
 	.venv-binder/bin/python -m pytest notebooks $(NBVAL)
 
 # Re-execute every notebook top to bottom and save its outputs (after editing one).
-notebooks: .venv/.stamp-dev
+notebooks: .venv/.stamp-dev  ## sync the .md twins, then re-execute every notebook
 	.venv/bin/python tools/notebooks.py
 
-bench: .venv/.stamp-dev
+bench: .venv/.stamp-dev  ## speed ratios, measured side by side
 	.venv/bin/python benchmarks/bench.py
 
 .venv/.stamp-lab: requirements.txt
@@ -61,5 +69,5 @@ bench: .venv/.stamp-dev
 	.venv-binder/bin/python -m pip install -q -r requirements.txt pytest nbval
 	touch $@
 
-clean:
+clean:  ## remove the virtualenvs and test artifacts
 	rm -rf .venv .venv-colab .venv-binder test-artifacts

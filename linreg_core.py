@@ -24,30 +24,29 @@ from typing import NamedTuple
 import numpy as np
 
 from linreg_data import DATA_DIR, load_columns, load_xy  # noqa: F401  (lc.load_xy, lc.DATA_DIR)
-from linreg_validation import (  # noqa: F401  (the errors are part of lc too)
-    DataError, DivergenceError, DivergenceWarning, DivergenceWatch, NotFittedError,
-    check_epochs, check_learning_rate, check_number, check_positive, check_vector, check_xy,
+from linreg_validation import (  # noqa: F401
+    DataError,
+    DivergenceError,
+    DivergenceWarning,
+    DivergenceWatch,
+    NotFittedError,
+    check_epochs,
+    check_learning_rate,
+    check_number,
+    check_positive,
+    check_vector,
+    check_xy,
 )
-
 
 # ==========================================================================
 # Notebook 01 · The model and the loss
 # ==========================================================================
 
+
 def predict(x, m, b):
     """Predict ``y`` for each ``x`` with the line ``y_pred = m * x + b``.
 
-    Parameters
-    ----------
-    x : float or array_like
-        One input value or a 1-D sequence of them.
-    m, b : float
-        Slope and intercept of the line.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The prediction(s), with the same shape as ``x``.
+    ``x`` is one number or a 1-D sequence; the result has the same shape.
     """
     x, m, b = check_vector(x, "x", allow_scalar=True), check_number(m, "m"), check_number(b, "b")
     y_pred = m * x + b
@@ -55,17 +54,7 @@ def predict(x, m, b):
 
 
 def mse(y_true, y_pred):
-    """Mean squared error ``(1/n) * sum((y_true - y_pred)**2)``.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Observed and predicted values, 1-D and of equal length.
-
-    Returns
-    -------
-    float
-    """
+    """Mean squared error ``(1/n) * sum((y_true - y_pred)**2)`` of two 1-D arrays."""
     y_true, y_pred = check_xy(y_true, y_pred, ("y_true", "y_pred"))
     residuals = y_true - y_pred
     return float(np.mean(residuals**2))
@@ -77,15 +66,6 @@ def r_squared(y_true, y_pred):
     ``SS_res`` sums the squared residuals of the model and ``SS_tot`` those of
     the flat line ``y = mean(y_true)``. So 1 is a perfect fit, 0 is no better
     than predicting the mean for every point, and below 0 is worse than that.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Observed and predicted values, 1-D and of equal length.
-
-    Returns
-    -------
-    float
     """
     y_true, y_pred = check_xy(y_true, y_pred, ("y_true", "y_pred"))
     if np.ptp(y_true) == 0:
@@ -109,18 +89,8 @@ def loss_surface(x, y, m_values, b_values):
         L(m, b) = var(y - m x) + (mean(y) - m mean(x) - b)**2
         var(y - m x) = var(y) - 2 m cov(x, y) + m**2 var(x)
 
-    Parameters
-    ----------
-    x, y : array_like
-        The data.
-    m_values, b_values : array_like
-        1-D grids of slopes and intercepts.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(len(b_values), len(m_values))``: row ``i`` holds
-        ``b_values[i]``, ready for ``plt.contour(m_values, b_values, Z)``.
+    Returns an array of shape ``(len(b_values), len(m_values))``: row ``i``
+    holds ``b_values[i]``, ready for ``plt.contour(m_values, b_values, Z)``.
     """
     (x, y), m, b = check_xy(x, y), check_vector(m_values, "m_values"), check_vector(b_values, "b_values")
     m, b = m[np.newaxis, :], b[:, np.newaxis]
@@ -133,6 +103,7 @@ def loss_surface(x, y, m_values, b_values):
 # ==========================================================================
 # Notebook 02 · The derivatives
 # ==========================================================================
+
 
 def _loss_and_gradients(x, y, m, b):
     """The MSE at ``(m, b)`` and its two partial derivatives, on checked arrays.
@@ -154,17 +125,7 @@ def gradients(x, y, m, b):
     ``dm = -(2/n) * sum(x * (y - y_pred))`` and
     ``db = -(2/n) * sum(y - y_pred)``, with ``y_pred = m * x + b``.
 
-    Parameters
-    ----------
-    x, y : array_like
-        The data, 1-D and of equal length.
-    m, b : float
-        The point (slope, intercept) where the gradient is taken.
-
-    Returns
-    -------
-    (float, float)
-        ``(dm, db)``.
+    Returns ``(dm, db)`` at the point ``(m, b)``.
     """
     (x, y), m, b = check_xy(x, y), check_number(m, "m"), check_number(b, "b")
     _, dm, db = _loss_and_gradients(x, y, m, b)
@@ -198,6 +159,7 @@ def numerical_gradients(x, y, m, b, h=1e-5):
 # ==========================================================================
 # Notebook 03 · The update, and how large a step may be
 # ==========================================================================
+
 
 def step(x, y, m, b, lr):
     """One gradient-descent update: ``m - lr * dm``, ``b - lr * db``.
@@ -244,6 +206,7 @@ def hessian(x):
 
 def divergence_advice(x, lr):
     """What to tell a student whose run with this ``lr`` blew up."""
+    lr = check_learning_rate(lr)
     return (
         f"the learning rate lr={lr:g} is too large for this data: gradient descent only "
         f"converges for lr < {stable_learning_rate(x):.3g} (2 / the curvature of the loss "
@@ -255,6 +218,7 @@ def divergence_advice(x, lr):
 # ==========================================================================
 # Notebook 04 · Training
 # ==========================================================================
+
 
 class TrainingResult(NamedTuple):
     """What :func:`gradient_descent` returns.
@@ -312,27 +276,21 @@ def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0, warn=True):
             m, b = m - lr * dm, b - lr * db  # the update rule of notebook 3
     diverged = len(losses) < epochs + 1
     if diverged and warn:
-        warnings.warn(f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of "
-                      f"{epochs}): " + divergence_advice(x, lr), DivergenceWarning, stacklevel=2)
+        warnings.warn(
+            f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of "
+            f"{epochs}): " + divergence_advice(x, lr),
+            DivergenceWarning,
+            stacklevel=2,
+        )
     return TrainingResult(ms[-1], bs[-1], np.array(ms), np.array(bs), np.array(losses), diverged)
 
 
 class LinearRegression:
     """A straight-line model trained by gradient descent (scikit-learn style).
 
-    Parameters
-    ----------
-    lr : float, optional
-        Learning rate (> 0).
-    epochs : int, optional
-        Number of gradient-descent updates (>= 1).
-
-    Attributes
-    ----------
-    m, b : float
-        Fitted slope and intercept (after :meth:`fit`).
-    history : TrainingResult
-        Everything :func:`gradient_descent` returned: ``history.losses`` etc.
+    ``lr`` (> 0) and ``epochs`` (>= 1) are stored as given and checked by
+    :meth:`fit`, which sets ``m``, ``b`` and ``history`` (the whole
+    :class:`TrainingResult` of :func:`gradient_descent`).
 
     Examples
     --------
@@ -363,9 +321,7 @@ class LinearRegression:
     def predict(self, x):
         """Predict ``y`` for ``x`` with the fitted line (after :meth:`fit`)."""
         if self.history is None:
-            raise NotFittedError(
-                "This LinearRegression has not been trained yet: call .fit(x, y) first."
-            )
+            raise NotFittedError("This LinearRegression has not been trained yet: call .fit(x, y) first.")
         return predict(x, self.m, self.b)
 
     def __repr__(self):
@@ -376,6 +332,7 @@ class LinearRegression:
 # ==========================================================================
 # The closed form: the exact answer gradient descent is heading for
 # ==========================================================================
+
 
 def closed_form(x, y):
     """Exact least-squares slope and intercept.
@@ -404,6 +361,7 @@ def closed_form(x, y):
 # ==========================================================================
 # Notebooks 05 and 06 · Scaling x lifts the learning-rate bound
 # ==========================================================================
+
 
 def standardize(x):
     """Shift and rescale ``x`` to mean 0 and standard deviation 1.
@@ -477,7 +435,11 @@ def epochs_to_converge(ms, bs, m_ref, b_ref, rtol=1e-3):
     >>> epochs_to_converge([0.0, 0.9, 0.9995, 1.0], [0.0, 1.9, 2.0, 2.0], 1.0, 2.0)
     2
     """
-    (ms, bs), m_ref, b_ref = check_xy(ms, bs, ("ms", "bs")), check_number(m_ref, "m_ref"), check_number(b_ref, "b_ref")
+    (ms, bs), m_ref, b_ref = (
+        check_xy(ms, bs, ("ms", "bs")),
+        check_number(m_ref, "m_ref"),
+        check_number(b_ref, "b_ref"),
+    )
     rtol = check_positive(rtol, "rtol", "1e-3 for 0.1 %")
     close = (np.abs(ms - m_ref) <= rtol * abs(m_ref)) & (np.abs(bs - b_ref) <= rtol * abs(b_ref))
     if not close[-1]:

@@ -48,8 +48,9 @@ def load_columns(path, columns):
         )
     try:
         # Blank lines are kept (and dropped below) so row i is line i + 2 of the file.
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
-                            skip_blank_lines=False)
+        table = pd.read_csv(
+            path, dtype=str, keep_default_na=False, skipinitialspace=True, skip_blank_lines=False
+        )
     except pd.errors.EmptyDataError:
         raise DataError(f"{path.name} is empty: it needs a header row and data rows.") from None
     except pd.errors.ParserError as error:
@@ -57,9 +58,7 @@ def load_columns(path, columns):
     missing = [c for c in columns if c not in table.columns]
     if missing:
         present = ", ".join(repr(c) for c in table.columns)
-        raise DataError(
-            f"{path.name} has no column {missing[0]!r}. Columns present: {present}."
-        )
+        raise DataError(f"{path.name} has no column {missing[0]!r}. Columns present: {present}.")
     blank = (table.fillna("").apply(lambda column: column.str.strip()) == "").all(axis=1).to_numpy()
     lines = np.flatnonzero(~blank) + 2  # the header is line 1
     table = table[~blank]
@@ -76,8 +75,7 @@ def load_columns(path, columns):
                 problem = f"a value that is not a finite number: {text.iloc[row]!r}"
                 fix = "Correct the value or remove that row."
             raise DataError(
-                f"Column {column!r} of {path.name} has {problem} on line {line} "
-                f"of the file. {fix}"
+                f"Column {column!r} of {path.name} has {problem} on line {line} of the file. {fix}"
             )
         values[:, j] = numbers.to_numpy(dtype=float)
     if len(table) == 0:

@@ -14,8 +14,13 @@ from typing import NamedTuple
 import numpy as np
 
 from linreg_validation import (
-    DivergenceWarning, DivergenceWatch, check_epochs, check_features_target, check_learning_rate,
-    check_matrix, check_weights,
+    DivergenceWarning,
+    DivergenceWatch,
+    check_epochs,
+    check_features_target,
+    check_learning_rate,
+    check_matrix,
+    check_weights,
 )
 
 
@@ -283,6 +288,10 @@ def gradient_descent_multi(X, y, lr, epochs, w0=None, warn=True):
             w = w - lr * (-2 * (A.T @ residuals) / n)  # w <- w - lr * grad
     diverged = len(losses) < epochs + 1
     if diverged and warn:
-        warnings.warn(f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of "
-                      f"{epochs}): " + _divergence_advice(X, lr), DivergenceWarning, stacklevel=2)
+        warnings.warn(
+            f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of "
+            f"{epochs}): " + _divergence_advice(X, lr),
+            DivergenceWarning,
+            stacklevel=2,
+        )
     return MultiTrainingResult(history[-1].copy(), np.array(history), np.array(losses), diverged)

@@ -12,8 +12,15 @@ import numpy as np
 
 import linreg_core as lc
 from linreg_validation import (
-    DivergenceWarning, DivergenceWatch, check_batch_size, check_epochs, check_learning_rate,
-    check_number, check_seed, check_tau, check_xy,
+    DivergenceWarning,
+    DivergenceWatch,
+    check_batch_size,
+    check_epochs,
+    check_learning_rate,
+    check_number,
+    check_seed,
+    check_tau,
+    check_xy,
 )
 
 
@@ -67,8 +74,7 @@ def _full_loss_cheaply(x, y):
     return lambda m, b: var_y - 2 * m * cov_xy + m * m * var_x + (y_mean - m * x_mean - b) ** 2
 
 
-def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=0.0, tau=None,
-                               warn=True):
+def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=0.0, tau=None, warn=True):
     """Fit ``y ≈ m * x + b`` by mini-batch (or stochastic) gradient descent.
 
     Every epoch shuffles the points (with ``numpy.random.default_rng(seed)``,
@@ -132,7 +138,7 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
             # One batch of everything needs no shuffle: then it is exactly gradient_descent.
             order = None if batch_size == n else rng.permutation(n)
             for start in range(0, n, batch_size):
-                batch = slice(None) if order is None else order[start:start + batch_size]
+                batch = slice(None) if order is None else order[start : start + batch_size]
                 xb, yb = x[batch], y[batch]
                 residuals = yb - (m * xb + b)  # the gradient of notebook 2, on this batch only
                 dm = -2 * float(xb @ residuals) / xb.size
@@ -145,8 +151,9 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
                         break
                     epoch += 1
                     losses[epoch] = loss
-                elif watch.blown_up(quick_loss(m_new, b_new)) and \
-                        watch.blown_up(_full_loss(x, y, m_new, b_new)):
+                elif watch.blown_up(quick_loss(m_new, b_new)) and watch.blown_up(
+                    _full_loss(x, y, m_new, b_new)
+                ):
                     watch.stopped = True  # confirmed with the exact loss
                     break
                 m, b, t = m_new, b_new, t + 1
@@ -156,6 +163,9 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
         warnings.warn(
             f"Mini-batch gradient descent diverged (stopped after {t} update(s), {epoch} full "
             f"epoch(s) of {epochs}): " + _divergence_advice(x, lr, batch_size),
-            DivergenceWarning, stacklevel=2)
-    return MinibatchResult(float(m), float(b), ms[:t + 1], bs[:t + 1], losses[:epoch + 1],
-                           diverged, per_epoch)
+            DivergenceWarning,
+            stacklevel=2,
+        )
+    return MinibatchResult(
+        float(m), float(b), ms[: t + 1], bs[: t + 1], losses[: epoch + 1], diverged, per_epoch
+    )

@@ -33,6 +33,7 @@ class DataError(ValueError):
 # Numbers and vectors
 # --------------------------------------------------------------------------
 
+
 def first_non_number(values):
     """The first element of ``values`` that ``float()`` refuses (for error messages)."""
     for value in np.ravel(np.asarray(values, dtype=object)):
@@ -87,8 +88,7 @@ def check_xy(x, y, names=("x", "y")):
 def check_number(value, name):
     """One finite real number (a parameter such as m, b or lr), as a float."""
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a number, got {value!r} (text): "
-                        f"write the number without quotes.")
+        raise TypeError(f"{name} must be a number, got {value!r} (text): write the number without quotes.")
     if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
         raise TypeError(f"{name} must be a single number, got {value!r}.")
     try:
@@ -137,6 +137,7 @@ def check_epochs(epochs):
 # Mini-batches (notebook 08)
 # --------------------------------------------------------------------------
 
+
 def check_batch_size(batch_size, n):
     """Points per update: a whole number from 1 to ``n``."""
     if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)):
@@ -154,8 +155,7 @@ def check_seed(seed):
     """The seed of the shuffles: a whole number >= 0."""
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise TypeError(
-            f"seed must be a whole number >= 0 (the same seed gives the same shuffles), "
-            f"got {seed!r}."
+            f"seed must be a whole number >= 0 (the same seed gives the same shuffles), got {seed!r}."
         )
     return int(seed)
 
@@ -176,6 +176,7 @@ def check_tau(tau):
 # --------------------------------------------------------------------------
 # Feature matrices (notebook 07)
 # --------------------------------------------------------------------------
+
 
 def check_matrix(values, name="X"):
     """``values`` as a finite 2-D float array with at least one row and column."""
@@ -239,6 +240,7 @@ def check_weights(weights, p, name="weights"):
 # --------------------------------------------------------------------------
 # Divergence
 # --------------------------------------------------------------------------
+
 
 class DivergenceWatch:
     """Decide, epoch by epoch, whether a training run is blowing up.

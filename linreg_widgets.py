@@ -35,6 +35,7 @@ DATA_COLOR, LINE_COLOR, PATH_COLOR = "tab:blue", "tab:red", "white"
 # Static plotting helpers (also used directly by the notebooks)
 # --------------------------------------------------------------------------
 
+
 def parameter_grid(x, y, include=(), n=150):
     """Slopes and intercepts around the best fit, sized from the data.
 
@@ -83,7 +84,7 @@ def nice_log_levels(lo, hi, max_levels=16):
         candidates = [mantissa * 10.0**k for k in range(first, last + 1) for mantissa in mantissas]
         start = max(i for i, v in enumerate(candidates) if v <= lo)
         stop = min(i for i, v in enumerate(candidates) if v >= hi)
-        levels = candidates[start:stop + 1]
+        levels = candidates[start : stop + 1]
         if len(levels) < 6:  # a narrow range: round numbers would give too few bands
             return np.geomspace(lo, hi, 12)
         if len(levels) <= max_levels:
@@ -101,13 +102,14 @@ def draw_loss_contour(ax, x, y, m_values, b_values):
     surface = lc.loss_surface(x, y, m_values, b_values)
     lo, hi = max(surface.min(), 1e-12 * surface.max()), surface.max()
     levels = nice_log_levels(lo, hi)
-    filled = ax.contourf(m_values, b_values, surface, levels=levels,
-                         norm=LogNorm(levels[0], levels[-1]), cmap="viridis")
-    ax.contour(m_values, b_values, surface, levels=filled.levels, colors="k",
-               linewidths=0.3, alpha=0.5)
+    filled = ax.contourf(
+        m_values, b_values, surface, levels=levels, norm=LogNorm(levels[0], levels[-1]), cmap="viridis"
+    )
+    ax.contour(m_values, b_values, surface, levels=filled.levels, colors="k", linewidths=0.3, alpha=0.5)
     m_hat, b_hat = lc.closed_form(x, y)
-    ax.plot(m_hat, b_hat, marker="*", ms=14, color="gold", mec="k", ls="none",
-            label="minimum (least squares)")
+    ax.plot(
+        m_hat, b_hat, marker="*", ms=14, color="gold", mec="k", ls="none", label="minimum (least squares)"
+    )
     ax.set_xlabel("slope m")
     ax.set_ylabel("intercept b")
     return filled
@@ -128,8 +130,9 @@ def plot_fit(x, y, m, b, ax=None, xlabel="x", ylabel="y", residuals=True):
     xs = np.array(ax.get_xlim())
     ax.plot(xs, lc.predict(xs, m, b), color=LINE_COLOR, lw=2, label=line_label(m, b))
     if residuals:
-        ax.add_collection(LineCollection(_residual_segments(x, y, m, b), colors="0.4",
-                                         linewidths=0.8, label="residuals"))
+        ax.add_collection(
+            LineCollection(_residual_segments(x, y, m, b), colors="0.4", linewidths=0.8, label="residuals")
+        )
     ax.legend(loc="upper left")
     return ax
 
@@ -177,6 +180,7 @@ def _residual_segments(x, y, m, b):
 # The explorer base class: a figure rendered to an Image widget
 # --------------------------------------------------------------------------
 
+
 class Explorer(widgets.VBox):
     """Controls, a readout and a figure that redraws only what moves.
 
@@ -193,8 +197,9 @@ class Explorer(widgets.VBox):
         self.readout = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self._moving, self._background, self._legend_styles = [], None, {}
-        super().__init__([widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")),
-                          self.readout, self.image])
+        super().__init__(
+            [widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), self.readout, self.image]
+        )
 
     def __repr__(self):
         # Shown where widgets cannot render (GitHub, a closed kernel): keep it useful and stable.
@@ -299,9 +304,16 @@ def _slider(description, lo, hi, value, n_steps=200, fmt=".3g"):
     # Round ends and start to the step, so the slider lands on round numbers.
     lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
     value = round(value / step) * step
-    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                               readout_format=fmt, continuous_update=True,
-                               layout=widgets.Layout(width="360px"))
+    return widgets.FloatSlider(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=description,
+        readout_format=fmt,
+        continuous_update=True,
+        layout=widgets.Layout(width="360px"),
+    )
 
 
 def _inner(values, margin=0.03):
@@ -320,9 +332,16 @@ def _lr_slider(bounds, value=None):
     value = 0.5 * min(bounds) if value is None else lv.check_learning_rate(value)
     top = math.ceil(math.log10(max(3 * max(bounds), value)) * 4) / 4
     bottom = min(top - 4, math.floor(math.log10(min(min(bounds) / 10, value)) * 4) / 4)
-    return widgets.FloatLogSlider(value=value, base=10, min=bottom, max=top, step=0.05,
-                                  description="lr η", readout_format=".2e",
-                                  layout=widgets.Layout(width="400px"))
+    return widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=bottom,
+        max=top,
+        step=0.05,
+        description="lr η",
+        readout_format=".2e",
+        layout=widgets.Layout(width="400px"),
+    )
 
 
 def divergence_note(when, advice="Choose a smaller lr."):
@@ -333,6 +352,7 @@ def divergence_note(when, advice="Choose a smaller lr."):
 # --------------------------------------------------------------------------
 # Notebook 01: the line, its residuals and the loss surface
 # --------------------------------------------------------------------------
+
 
 class LossExplorer(Explorer):
     """Sliders for ``m`` and ``b``: the fit line with its residuals (left) and
@@ -353,8 +373,9 @@ class LossExplorer(Explorer):
 
         ax_fit, ax_loss = self.fig.subplots(1, 2)
         self.fit_panel(ax_fit, "the line and its residuals", xlabel, ylabel, label="y = m·x + b")
-        self.residuals = self.moving(ax_fit.add_collection(
-            LineCollection([], colors="0.35", linewidths=0.8, label="residuals")))
+        self.residuals = self.moving(
+            ax_fit.add_collection(LineCollection([], colors="0.35", linewidths=0.8, label="residuals"))
+        )
         self.contour_panel(ax_loss, m_values, b_values, "where (m, b) sits on the loss surface")
         self.marker = self.add_marker(ax_loss, "current (m, b)", ms=10)
 
@@ -368,13 +389,13 @@ class LossExplorer(Explorer):
         self.residuals.set_segments(_residual_segments(self.x, self.y, m, b))
         self.marker.set_data([m], [b])
         self.loss = lc.mse(self.y, lc.predict(self.x, m, b))
-        self.readout.value = (f"line: {line_label(m, b)} &nbsp;→&nbsp; "
-                              f"<b>MSE = {self.loss:.6g}</b>")
+        self.readout.value = f"line: {line_label(m, b)} &nbsp;→&nbsp; <b>MSE = {self.loss:.6g}</b>"
 
 
 # --------------------------------------------------------------------------
 # Notebooks 01 and 02: the loss along the slope, its tangent and gradient
 # --------------------------------------------------------------------------
+
 
 class SlopeExplorer(Explorer):
     """A slider for ``m`` with ``b`` held fixed: the loss curve ``L(m)``
@@ -391,8 +412,11 @@ class SlopeExplorer(Explorer):
         m_hat, b_hat = lc.closed_form(self.x, self.y)
         self.b = b_hat if b is None else lv.check_number(b, "b")
         self.tangent = tangent
-        self.description = ("drag m: the tangent to the loss curve and the gradient"
-                            if tangent else "drag m: a point moves along the loss curve L(m)")
+        self.description = (
+            "drag m: the tangent to the loss curve and the gradient"
+            if tangent
+            else "drag m: a point moves along the loss curve L(m)"
+        )
         m = m_values[len(m_values) // 5] if m is None else m
         self.m_slider = _slider("slope m", *_inner(m_values), m)
         super().__init__([self.m_slider])
@@ -407,8 +431,9 @@ class SlopeExplorer(Explorer):
         self.point = self.add_marker(ax_curve, "current m")
         self._m_span = np.ptp(m_values)
         if tangent:
-            self.tangent_line = self.moving(ax_curve.plot([], [], "--", color=LINE_COLOR, lw=1.5,
-                                                          label="tangent: slope = ∂L/∂m")[0])
+            self.tangent_line = self.moving(
+                ax_curve.plot([], [], "--", color=LINE_COLOR, lw=1.5, label="tangent: slope = ∂L/∂m")[0]
+            )
         self._legend_styles[ax_curve] = dict(loc="upper center", fontsize=8)
 
         self.contour_panel(ax_loss, m_values, b_values, "the slice b = const through the surface")
@@ -416,9 +441,20 @@ class SlopeExplorer(Explorer):
         self.marker = self.add_marker(ax_loss, "current (m, b)")
         if tangent:
             self._draw_gradient_field(ax_loss, m_values, b_values)
-            self.arrow = self.moving(ax_loss.quiver([m], [self.b], [0], [0], color=LINE_COLOR,
-                                                    angles="xy", scale_units="xy", scale=1,
-                                                    width=0.012, label="−gradient here"))
+            self.arrow = self.moving(
+                ax_loss.quiver(
+                    [m],
+                    [self.b],
+                    [0],
+                    [0],
+                    color=LINE_COLOR,
+                    angles="xy",
+                    scale_units="xy",
+                    scale=1,
+                    width=0.012,
+                    label="−gradient here",
+                )
+            )
             ax_loss.set_title("arrows: downhill direction −∇L")
         self.m_slider.observe(self.refresh, names="value")
         self.refresh()
@@ -435,9 +471,20 @@ class SlopeExplorer(Explorer):
         dm, db = grads[:, 0].reshape(ms.shape), grads[:, 1].reshape(ms.shape)
         u, v = -dm / np.ptp(m_values), -db / np.ptp(b_values)  # in axis fractions
         norm = np.hypot(u, v) + 1e-300
-        ax.quiver(ms, bs, u / norm * np.ptp(m_values) * 0.05, v / norm * np.ptp(b_values) * 0.05,
-                  angles="xy", scale_units="xy", scale=1, color="w", alpha=0.9, width=0.004,
-                  edgecolor="0.2", linewidth=0.3)
+        ax.quiver(
+            ms,
+            bs,
+            u / norm * np.ptp(m_values) * 0.05,
+            v / norm * np.ptp(b_values) * 0.05,
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            color="w",
+            alpha=0.9,
+            width=0.004,
+            edgecolor="0.2",
+            linewidth=0.3,
+        )
         self._axis_spans = np.ptp(m_values), np.ptp(b_values)
         self._typical_gradient = np.median(norm)  # arrows shorter than this shrink
 
@@ -468,6 +515,7 @@ class SlopeExplorer(Explorer):
 # Notebook 03: one update at a time
 # --------------------------------------------------------------------------
 
+
 def _stability_note(bound, lr):
     note = f"lr = {lr:.2e} (gradient descent is stable below {bound:.2e})"
     if lr >= bound:
@@ -496,8 +544,7 @@ class StepExplorer(Explorer):
         self.fit_panel(ax_fit, "the line after each step", xlabel, ylabel)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
         self.contour_panel(ax_loss, m_values, b_values, "the path of (m, b), one dot per step")
-        self.path = self.moving(ax_loss.plot([], [], ".-", color=PATH_COLOR, lw=1, ms=5,
-                                             label="path")[0])
+        self.path = self.moving(ax_loss.plot([], [], ".-", color=PATH_COLOR, lw=1, ms=5, label="path")[0])
         self.marker = self.add_marker(ax_loss, "current (m, b)")
 
         self.step_button.on_click(lambda _: self.take_steps(1))
@@ -534,18 +581,22 @@ class StepExplorer(Explorer):
         self.set_line(m, b)
         self.path.set_data(self.ms, self.bs)
         self.marker.set_data([m], [b])
-        text = (f"step {len(self.ms) - 1}: m = {m:.5g}, b = {b:.5g}, <b>MSE = {self.losses[-1]:.6g}</b>"
-                f"<br>{_stability_note(self.bound, self.lr_slider.value)}")
+        text = (
+            f"step {len(self.ms) - 1}: m = {m:.5g}, b = {b:.5g}, <b>MSE = {self.losses[-1]:.6g}</b>"
+            f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
+        )
         if self.diverged:
-            text += "<br>" + divergence_note("at this step: the next one would make the loss over "
-                                             "a million times its starting value",
-                                             "Press Reset and choose a smaller lr.")
+            text += "<br>" + divergence_note(
+                "at this step: the next one would make the loss over a million times its starting value",
+                "Press Reset and choose a smaller lr.",
+            )
         self.readout.value = text
 
 
 # --------------------------------------------------------------------------
 # Notebook 04: the whole training run, epoch by epoch
 # --------------------------------------------------------------------------
+
 
 class TrainingExplorer(Explorer):
     """Replay a gradient-descent run: Play (or the epoch slider) moves the
@@ -560,30 +611,39 @@ class TrainingExplorer(Explorer):
         self.bound = lc.stable_learning_rate(self.x)
         self.lr_slider = _lr_slider([self.bound], lr)
         epochs = lv.check_epochs(epochs)
-        self.epochs_slider = widgets.IntSlider(value=epochs, min=min(10, epochs),
-                                               max=max(2000, epochs), step=10,
-                                               description="epochs", continuous_update=False)
-        self.epoch_slider = widgets.IntSlider(value=0, min=0, max=epochs, description="epoch",
-                                              layout=widgets.Layout(width="360px"))
+        self.epochs_slider = widgets.IntSlider(
+            value=epochs,
+            min=min(10, epochs),
+            max=max(2000, epochs),
+            step=10,
+            description="epochs",
+            continuous_update=False,
+        )
+        self.epoch_slider = widgets.IntSlider(
+            value=0, min=0, max=epochs, description="epoch", layout=widgets.Layout(width="360px")
+        )
         self.play = widgets.Play(value=0, min=0, max=epochs, interval=60, description="Play")
         widgets.jslink((self.play, "value"), (self.epoch_slider, "value"))
-        super().__init__([self.play, self.epoch_slider, self.lr_slider, self.epochs_slider],
-                         figsize=(12, 3.8))
+        super().__init__(
+            [self.play, self.epoch_slider, self.lr_slider, self.epochs_slider], figsize=(12, 3.8)
+        )
 
         ax_fit, ax_loss, self.ax_curve = self.fig.subplots(1, 3)
         self.fit_panel(ax_fit, "the line", xlabel, ylabel)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
-        self.contour_panel(ax_loss, m_values, b_values, "the path on the loss surface",
-                           colorbar=False)
+        self.contour_panel(ax_loss, m_values, b_values, "the path on the loss surface", colorbar=False)
         self.path = self.moving(ax_loss.plot([], [], "-", color=PATH_COLOR, lw=1.5, label="path")[0])
         self.marker = self.add_marker(ax_loss, "epoch shown", ms=8)
-        self.best_loss = self.loss_curve_panel(self.ax_curve, "the loss, epoch by epoch",
-                                               "epoch (log scale after 10)", "MSE (log scale)",
-                                               "least squares (lowest possible)")
+        self.best_loss = self.loss_curve_panel(
+            self.ax_curve,
+            "the loss, epoch by epoch",
+            "epoch (log scale after 10)",
+            "MSE (log scale)",
+            "least squares (lowest possible)",
+        )
         # Epochs on a log scale past 10: the first plunge and the long crawl both show.
         self.ax_curve.set_xscale("symlog", linthresh=10, linscale=0.5)
-        self.curve = self.moving(self.ax_curve.plot([], [], color="k", lw=1.5,
-                                                    label="gradient descent")[0])
+        self.curve = self.moving(self.ax_curve.plot([], [], color="k", lw=1.5, label="gradient descent")[0])
         self.curve_point = self.moving(self.ax_curve.plot([], [], "o", ms=7, color=LINE_COLOR)[0])
 
         self.epoch_slider.observe(self.refresh, names="value")
@@ -593,8 +653,9 @@ class TrainingExplorer(Explorer):
 
     def train(self, *_):
         """Run gradient descent with the current controls and show epoch 0."""
-        self.result = lc.gradient_descent(self.x, self.y, self.lr_slider.value,
-                                          self.epochs_slider.value, *self.start, warn=False)
+        self.result = lc.gradient_descent(
+            self.x, self.y, self.lr_slider.value, self.epochs_slider.value, *self.start, warn=False
+        )
         last = len(self.result.losses) - 1
         self.play.playing = self.play._playing = False  # ipywidgets 8 and 7 names
         self.epoch_slider.value = 0
@@ -613,8 +674,10 @@ class TrainingExplorer(Explorer):
         self.marker.set_data([ms[k]], [bs[k]])
         self.curve.set_data(np.arange(k + 1), losses[: k + 1])
         self.curve_point.set_data([k], [losses[k]])
-        text = (f"epoch {k}: m = {ms[k]:.5g}, b = {bs[k]:.5g}, <b>MSE = {losses[k]:.6g}</b>"
-                f"<br>{_stability_note(self.bound, self.lr_slider.value)}")
+        text = (
+            f"epoch {k}: m = {ms[k]:.5g}, b = {bs[k]:.5g}, <b>MSE = {losses[k]:.6g}</b>"
+            f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
+        )
         if self.result.diverged:
             text += "<br>" + divergence_note(f"after epoch {len(losses) - 1}")
         self.readout.value = text
@@ -623,6 +686,7 @@ class TrainingExplorer(Explorer):
 # --------------------------------------------------------------------------
 # Notebooks 05 and 06: feature scaling, a long valley against a round bowl
 # --------------------------------------------------------------------------
+
 
 def square_parameter_grid(x, y, include=(), n=150):
     """Slopes and intercepts on a square box (the same span for ``m`` and ``b``).
@@ -675,8 +739,7 @@ def draw_scaling_contours(ax_raw, ax_scaled, x, y, start=(0.0, 0.0), paths=None)
     if paths is not None:
         for ax, (ms, bs) in zip((ax_raw, ax_scaled), paths):
             ax.plot(ms, bs, ".-", color=PATH_COLOR, lw=1, ms=3, label="gradient descent")
-            ax.plot(ms[-1:], bs[-1:], "o", ms=8, color=LINE_COLOR, mec="w",
-                    label="after the last epoch")
+            ax.plot(ms[-1:], bs[-1:], "o", ms=8, color=LINE_COLOR, mec="w", label="after the last epoch")
             _contour_legend(ax)
     return x_scaled, mean, std
 
@@ -708,22 +771,24 @@ class ScalingExplorer(Explorer):
         x_scaled = lc.standardize(self.x)[0]
         self.bounds = {False: lc.stable_learning_rate(self.x), True: lc.stable_learning_rate(x_scaled)}
         self.lr_slider = _lr_slider(list(self.bounds.values()), lr)
-        self.scale_box = widgets.Checkbox(value=bool(standardize), description="standardise x",
-                                          indent=False)
+        self.scale_box = widgets.Checkbox(value=bool(standardize), description="standardise x", indent=False)
         super().__init__([self.lr_slider, self.scale_box])
 
         ax_raw, ax_scaled = self.fig.subplots(1, 2)
-        self.x_scaled, self.x_mean, self.x_std = draw_scaling_contours(ax_raw, ax_scaled, self.x,
-                                                                       self.y, self.start)
+        self.x_scaled, self.x_mean, self.x_std = draw_scaling_contours(
+            ax_raw, ax_scaled, self.x, self.y, self.start
+        )
         m0, b0 = self.start
         self.starts = {False: self.start, True: (m0 * self.x_std, b0 + m0 * self.x_mean)}
         self.axes = {False: ax_raw, True: ax_scaled}
         self.paths, self.markers = {}, {}
         for scaled, ax in self.axes.items():
-            self.paths[scaled] = self.moving(ax.plot([], [], ".-", color=PATH_COLOR, lw=1, ms=3,
-                                                     label="gradient descent")[0])
-            self.markers[scaled] = self.moving(ax.plot([], [], "o", ms=8, color=LINE_COLOR,
-                                                       mec="w", label="after the last epoch")[0])
+            self.paths[scaled] = self.moving(
+                ax.plot([], [], ".-", color=PATH_COLOR, lw=1, ms=3, label="gradient descent")[0]
+            )
+            self.markers[scaled] = self.moving(
+                ax.plot([], [], "o", ms=8, color=LINE_COLOR, mec="w", label="after the last epoch")[0]
+            )
             _contour_legend(ax)
 
         self.lr_slider.observe(self.refresh, names="value")
@@ -735,8 +800,11 @@ class ScalingExplorer(Explorer):
         names = {False: "raw x: a long valley", True: "standardised x: a round bowl"}
         for scaled, ax in self.axes.items():
             active = scaled == self.scale_box.value
-            ax.set_title(("▶ " if active else "") + names[scaled], color="k" if active else "0.55",
-                         fontweight="bold" if active else "normal")
+            ax.set_title(
+                ("▶ " if active else "") + names[scaled],
+                color="k" if active else "0.55",
+                fontweight="bold" if active else "normal",
+            )
             for spine in ax.spines.values():
                 spine.set_linewidth(2.5 if active else 0.8)
                 spine.set_edgecolor(LINE_COLOR if active else "0.55")
@@ -746,8 +814,7 @@ class ScalingExplorer(Explorer):
     def update(self):
         scaled, lr = self.scale_box.value, self.lr_slider.value
         data = self.x_scaled if scaled else self.x
-        self.result = lc.gradient_descent(data, self.y, lr, self.epochs, *self.starts[scaled],
-                                          warn=False)
+        self.result = lc.gradient_descent(data, self.y, lr, self.epochs, *self.starts[scaled], warn=False)
         ms, bs = self.result.ms, self.result.bs
         self.paths[scaled].set_data(ms, bs)
         self.markers[scaled].set_data(ms[-1:], bs[-1:])
@@ -766,16 +833,20 @@ class ScalingExplorer(Explorer):
 
         bound = self.bounds[scaled]
         m_ls, b_ls = self.target
-        text = (f"<b>{'standardised' if scaled else 'raw'} x</b>: lr = {lr:.2e} = "
-                f"{lr / bound:.3g} × the stable bound {bound:.3g}"
-                f"<br>after {ran} epochs, in the units of x: m = {self.m:.5g}, b = {self.b:.5g} "
-                f"(least squares: m = {m_ls:.5g}, b = {b_ls:.5g})<br>")
+        text = (
+            f"<b>{'standardised' if scaled else 'raw'} x</b>: lr = {lr:.2e} = "
+            f"{lr / bound:.3g} × the stable bound {bound:.3g}"
+            f"<br>after {ran} epochs, in the units of x: m = {self.m:.5g}, b = {self.b:.5g} "
+            f"(least squares: m = {m_ls:.5g}, b = {b_ls:.5g})<br>"
+        )
         close = f"m and b within {self.rtol:.1%} of least squares"
         if self.status == "converged":
             text += f"✔ <b>Converged</b>: {close} from epoch {self.converged_at} on."
         elif self.status == "diverged":
-            text += divergence_note(f"after {ran} epochs", f"lr is above the stable bound "
-                                    f"{bound:.3g}, so every step overshoots further.")
+            text += divergence_note(
+                f"after {ran} epochs",
+                f"lr is above the stable bound {bound:.3g}, so every step overshoots further.",
+            )
         else:
             text += f"⏳ <b>Did not converge</b> in {ran} epochs ({close} is the target)."
         self.readout.value = text
@@ -784,6 +855,7 @@ class ScalingExplorer(Explorer):
 # --------------------------------------------------------------------------
 # Notebook 08: stochastic and mini-batch gradient descent
 # --------------------------------------------------------------------------
+
 
 class MinibatchExplorer(Explorer):
     """Mini-batch gradient descent, live: pick the batch size, the learning
@@ -807,14 +879,17 @@ class MinibatchExplorer(Explorer):
         batch_size = lv.check_batch_size(batch_size, n)
         sizes = sorted({s for s in self.BATCH_SIZES if s < n} | {n, batch_size})
         self.batch_buttons = widgets.ToggleButtons(
-            options=[(f"n = {s}" if s == n else str(s), s) for s in sizes], value=batch_size,
-            description="batch size", style={"button_width": "56px"})
+            options=[(f"n = {s}" if s == n else str(s), s) for s in sizes],
+            value=batch_size,
+            description="batch size",
+            style={"button_width": "56px"},
+        )
         self.bound = lc.stable_learning_rate(self.x)
         self.lr_slider = _lr_slider([self.bound], lr)
-        self.seed_slider = widgets.IntSlider(value=lv.check_seed(seed), min=0, max=max(20, seed),
-                                             description="seed", continuous_update=False)
-        super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider],
-                         figsize=(11, 4))
+        self.seed_slider = widgets.IntSlider(
+            value=lv.check_seed(seed), min=0, max=max(20, seed), description="seed", continuous_update=False
+        )
+        super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider], figsize=(11, 4))
 
         ax_loss, self.ax_curve = self.fig.subplots(1, 2)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
@@ -822,18 +897,22 @@ class MinibatchExplorer(Explorer):
         ax_loss.set_xlim(m_values[0], m_values[-1])
         ax_loss.set_ylim(b_values[0], b_values[-1])
         ax_loss.plot(*self.start, "s", ms=7, color="w", mec="k", label="start")
-        self.path = self.moving(ax_loss.plot([], [], "-", color=PATH_COLOR, lw=0.8,
-                                             label="path")[0])
+        self.path = self.moving(ax_loss.plot([], [], "-", color=PATH_COLOR, lw=0.8, label="path")[0])
         self.marker = self.add_marker(ax_loss, "end", ms=8)
 
-        self.best_loss = self.loss_curve_panel(self.ax_curve, "the loss after each epoch",
-                                               "epoch (one pass over all the data)",
-                                               "MSE on all the data (log scale)",
-                                               "minimum (least squares)")
-        self.full_curve = self.moving(self.ax_curve.plot([], [], "-", color="0.55", lw=1.5,
-                                                         label="full batch, same lr")[0])
-        self.curve = self.moving(self.ax_curve.plot([], [], ".-", color="k", lw=1.5, ms=5,
-                                                    label="this batch size")[0])
+        self.best_loss = self.loss_curve_panel(
+            self.ax_curve,
+            "the loss after each epoch",
+            "epoch (one pass over all the data)",
+            "MSE on all the data (log scale)",
+            "minimum (least squares)",
+        )
+        self.full_curve = self.moving(
+            self.ax_curve.plot([], [], "-", color="0.55", lw=1.5, label="full batch, same lr")[0]
+        )
+        self.curve = self.moving(
+            self.ax_curve.plot([], [], ".-", color="k", lw=1.5, ms=5, label="this batch size")[0]
+        )
         self.ax_curve.set_xlim(0, self.epochs)
 
         for control in (self.batch_buttons, self.lr_slider, self.seed_slider):
@@ -844,8 +923,15 @@ class MinibatchExplorer(Explorer):
         """Run mini-batch and full-batch gradient descent with the current controls."""
         settings = (self.lr_slider.value, self.epochs)
         self.result = lm.minibatch_gradient_descent(
-            self.x, self.y, *settings, self.batch_buttons.value, self.seed_slider.value,
-            *self.start, tau=self.tau, warn=False)
+            self.x,
+            self.y,
+            *settings,
+            self.batch_buttons.value,
+            self.seed_slider.value,
+            *self.start,
+            tau=self.tau,
+            warn=False,
+        )
         self.full = lc.gradient_descent(self.x, self.y, *settings, *self.start, warn=False)
         _set_log_limits(self.ax_curve, self.result.losses, self.full.losses, self.best_loss)
         self.invalidate_background()
@@ -858,17 +944,27 @@ class MinibatchExplorer(Explorer):
         self.curve.set_data(np.arange(len(r.losses)), r.losses)
         self.full_curve.set_data(np.arange(len(self.full.losses)), self.full.losses)
         size = self.batch_buttons.value
-        kind = ("full-batch gradient descent" if size == n else
-                "SGD (stochastic gradient descent)" if size == 1 else "mini-batch gradient descent")
-        text = (f"batch size {size} = {kind}: {r.updates_per_epoch} update(s) per epoch, "
-                f"each from {size} point(s); every epoch uses all {n} points once.<br>")
+        kind = (
+            "full-batch gradient descent"
+            if size == n
+            else "SGD (stochastic gradient descent)"
+            if size == 1
+            else "mini-batch gradient descent"
+        )
+        text = (
+            f"batch size {size} = {kind}: {r.updates_per_epoch} update(s) per epoch, "
+            f"each from {size} point(s); every epoch uses all {n} points once.<br>"
+        )
         if r.diverged:
-            text += divergence_note(f"after {len(r.ms) - 1} updates ({len(r.losses) - 1} full "
-                                    f"epochs)", "Choose a smaller lr (small batches need smaller "
-                                    "steps).")
+            text += divergence_note(
+                f"after {len(r.ms) - 1} updates ({len(r.losses) - 1} full epochs)",
+                "Choose a smaller lr (small batches need smaller steps).",
+            )
         else:
-            text += (f"after {len(r.losses) - 1} epochs ({len(r.ms) - 1} updates): "
-                     f"m = {r.m:.5g}, b = {r.b:.5g}, <b>MSE = {r.losses[-1]:.6g}</b> "
-                     f"(full batch, same lr: {self.full.losses[-1]:.6g}; "
-                     f"minimum: {self.best_loss:.6g})")
+            text += (
+                f"after {len(r.losses) - 1} epochs ({len(r.ms) - 1} updates): "
+                f"m = {r.m:.5g}, b = {r.b:.5g}, <b>MSE = {r.losses[-1]:.6g}</b> "
+                f"(full batch, same lr: {self.full.losses[-1]:.6g}; "
+                f"minimum: {self.best_loss:.6g})"
+            )
         self.readout.value = text

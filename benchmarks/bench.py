@@ -19,8 +19,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NamedTuple, Optional
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,14 +51,15 @@ class Case(NamedTuple):
 
     name: str
     ours: Callable[[], object]
-    reference: Optional[Callable[[], object]] = None
-    required_ratio: Optional[float] = None
-    max_seconds: Optional[float] = None
+    reference: Callable[[], object] | None = None
+    required_ratio: float | None = None
+    max_seconds: float | None = None
 
 
 # --------------------------------------------------------------------------
 # Reference implementations, written the way the classic lesson does it
 # --------------------------------------------------------------------------
+
 
 def classic_gradient_descent(x, y, lr, epochs, m=0.0, b=0.0):
     """The classic lesson's own loop, as it is usually written.
@@ -88,6 +90,7 @@ def loop_loss_surface(x, y, m_values, b_values):
 # --------------------------------------------------------------------------
 # Timing
 # --------------------------------------------------------------------------
+
 
 def measure(fn, repeats, min_seconds):
     """Median time of one call of ``fn``, in seconds.
@@ -133,6 +136,7 @@ def format_seconds(seconds):
 # The cases and their result checks
 # --------------------------------------------------------------------------
 
+
 def build_cases():
     """Set up the data, check that ours and the references agree.
 
@@ -149,50 +153,61 @@ def build_cases():
     m_ref, b_ref = classic_gradient_descent(x, y, LR, EPOCHS)
     # The loss history, recomputed independently from the recorded (m, b) of every epoch.
     losses_ref = [np.mean((y - (m * x + b)) ** 2) for m, b in zip(result.ms, result.bs)]
-    rel = max(abs(result.m - m_ref) / abs(m_ref), abs(result.b - b_ref) / abs(b_ref),
-              np.max(np.abs(result.losses - losses_ref) / np.array(losses_ref)))
-    checks.append((
-        f"gradient descent: ours m={result.m:.12g}, b={result.b:.12g}; classic "
-        f"m={m_ref:.12g}, b={b_ref:.12g}; max relative difference {rel:.1e} (limit 1e-9)",
-        rel <= 1e-9,
-    ))
-    cases.append(Case(
-        f"gradient_descent, n={x.size}, {EPOCHS} epochs vs the classic loop (builtin sum, no loss)",
-        lambda: linreg_core.gradient_descent(x, y, LR, EPOCHS),
-        lambda: classic_gradient_descent(x, y, LR, EPOCHS),
-        required_ratio=5,
-    ))
+    rel = max(
+        abs(result.m - m_ref) / abs(m_ref),
+        abs(result.b - b_ref) / abs(b_ref),
+        np.max(np.abs(result.losses - losses_ref) / np.array(losses_ref)),
+    )
+    checks.append(
+        (
+            f"gradient descent: ours m={result.m:.12g}, b={result.b:.12g}; classic "
+            f"m={m_ref:.12g}, b={b_ref:.12g}; max relative difference {rel:.1e} (limit 1e-9)",
+            rel <= 1e-9,
+        )
+    )
+    cases.append(
+        Case(
+            f"gradient_descent, n={x.size}, {EPOCHS} epochs vs the classic loop (builtin sum, no loss)",
+            lambda: linreg_core.gradient_descent(x, y, LR, EPOCHS),
+            lambda: classic_gradient_descent(x, y, LR, EPOCHS),
+            required_ratio=5,
+        )
+    )
 
     # 2. Loss surface on a 200 x 200 grid.
     m_values, b_values = np.linspace(-1, 3, 200), np.linspace(-30, 40, 200)
     ours = linreg_core.loss_surface(x, y, m_values, b_values)
     ref = loop_loss_surface(x, y, m_values, b_values)
     rel = np.max(np.abs(ours - ref) / ref)
-    checks.append((
-        f"loss surface: max relative difference {rel:.1e} (limit 1e-12)", rel <= 1e-12
-    ))
-    cases.append(Case(
-        "loss_surface, 200x200 grid vs Python double loop of np.mean",
-        lambda: linreg_core.loss_surface(x, y, m_values, b_values),
-        lambda: loop_loss_surface(x, y, m_values, b_values),
-        required_ratio=100,
-    ))
+    checks.append((f"loss surface: max relative difference {rel:.1e} (limit 1e-12)", rel <= 1e-12))
+    cases.append(
+        Case(
+            "loss_surface, 200x200 grid vs Python double loop of np.mean",
+            lambda: linreg_core.loss_surface(x, y, m_values, b_values),
+            lambda: loop_loss_surface(x, y, m_values, b_values),
+            required_ratio=100,
+        )
+    )
 
     # 3. Gradient descent on a million points: absolute time, O(epochs) memory.
     rng = np.random.default_rng(0)
     x_big = rng.uniform(0, 100, 10**6)
     y_big = x_big + 5 + rng.normal(0, 8, x_big.size)
     big = linreg_core.gradient_descent(x_big, y_big, LR, 100)
-    checks.append((
-        f"gradient descent, 10^6 points, 100 epochs: history ms holds "
-        f"{big.ms.nbytes} bytes ({big.ms.size} values, O(epochs), not O(n))",
-        big.ms.nbytes == 101 * 8 and not big.diverged,
-    ))
-    cases.append(Case(
-        "gradient_descent, n=10^6, 100 epochs (absolute time)",
-        lambda: linreg_core.gradient_descent(x_big, y_big, LR, 100),
-        max_seconds=5.0,
-    ))
+    checks.append(
+        (
+            f"gradient descent, 10^6 points, 100 epochs: history ms holds "
+            f"{big.ms.nbytes} bytes ({big.ms.size} values, O(epochs), not O(n))",
+            big.ms.nbytes == 101 * 8 and not big.diverged,
+        )
+    )
+    cases.append(
+        Case(
+            "gradient_descent, n=10^6, 100 epochs (absolute time)",
+            lambda: linreg_core.gradient_descent(x_big, y_big, LR, 100),
+            max_seconds=5.0,
+        )
+    )
     cases.append(slider_case(x, y))
     return cases, checks
 
@@ -204,9 +219,10 @@ def replot_two_panels(x, y, m, b):
     residuals on the left; loss contour, colour bar and marker on the right;
     then the PNG.
     """
-    import linreg_widgets as lw
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+
+    import linreg_widgets as lw
 
     fig = Figure(figsize=lw.FIGSIZE, dpi=lw.DPI, layout="constrained")
     FigureCanvasAgg(fig)
@@ -244,9 +260,22 @@ def nbval_suite_seconds():
     """Wall time of every notebook under strict nbval (one run)."""
     root = Path(__file__).resolve().parent.parent
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "--nbval", "--nbval-current-env", str(root / "notebooks")],
-                          cwd=root, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            str(root / "notebooks"),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - start
     summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
     return seconds, summary, done.returncode == 0
@@ -264,8 +293,13 @@ def run_case(case, repeats, min_seconds):
         ratio = reference / ours
         passed = case.required_ratio is None or ratio >= case.required_ratio
         required = "" if case.required_ratio is None else f"≥ {case.required_ratio:g}×"
-        cells = [case.name, format_seconds(ours), format_seconds(reference),
-                 f"{ratio:.{1 if ratio < 100 else 0}f}×", required]
+        cells = [
+            case.name,
+            format_seconds(ours),
+            format_seconds(reference),
+            f"{ratio:.{1 if ratio < 100 else 0}f}×",
+            required,
+        ]
     if cells[4]:
         cells[4] += " ok" if passed else " FAIL"
     return "| " + " | ".join(cells) + " |", passed
@@ -276,8 +310,7 @@ def machine_description():
     cpu = platform.processor() or platform.machine()
     try:  # Linux names the CPU model here; elsewhere keep the short name
         with open("/proc/cpuinfo", encoding="utf-8") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info
-                       if line.startswith("model name"))
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     return (
@@ -290,8 +323,7 @@ def main(argv=None):
     """Run every case, print the table and return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
-    parser.add_argument("--no-nbval", action="store_true",
-                        help="skip timing the notebook suite under nbval")
+    parser.add_argument("--no-nbval", action="store_true", help="skip timing the notebook suite under nbval")
     args = parser.parse_args(argv)
     repeats, min_seconds = (3, 0.02) if args.quick else (7, 0.2)
 
@@ -311,8 +343,10 @@ def main(argv=None):
         all_passed &= passed
     if not args.no_nbval:
         seconds, summary, passed = nbval_suite_seconds()
-        print(f"| notebook suite under strict nbval (one run: {summary}) | {seconds:.1f} s "
-              f"| — | — | {'passes' if passed else 'FAIL'} |")
+        print(
+            f"| notebook suite under strict nbval (one run: {summary}) | {seconds:.1f} s "
+            f"| — | — | {'passes' if passed else 'FAIL'} |"
+        )
         all_passed &= passed
     print("\nAll requirements met." if all_passed else "\nSome requirements were NOT met.")
     return 0 if all_passed else 1

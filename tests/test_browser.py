@@ -227,7 +227,10 @@ def lab_server():
             port = _free_port()
             base = f"http://127.0.0.1:{port}"
             cmd = [
-                sys.executable, "-m", "jupyter", "lab",
+                sys.executable,
+                "-m",
+                "jupyter",
+                "lab",
                 "--no-browser",
                 "--ip=127.0.0.1",
                 f"--port={port}",
@@ -239,13 +242,17 @@ def lab_server():
                 # Lab writes a checkpoint when it opens a notebook: keep it out of the repo
                 f"--FileCheckpoints.checkpoint_dir={tmp / 'checkpoints'}",
                 "--LabApp.news_url=None",
-                "--LabApp.check_for_updates_class="
-                "jupyterlab.handlers.announcements.NeverCheckForUpdate",
+                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
             ]
             with open(log_path, "ab") as log:
                 proc = subprocess.Popen(
-                    cmd, cwd=SERVER_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL, start_new_session=True,
+                    cmd,
+                    cwd=SERVER_ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
                 )
             deadline = time.monotonic() + SERVER_START_TIMEOUT
             while time.monotonic() < deadline and proc.poll() is None:
@@ -262,8 +269,9 @@ def lab_server():
         try:
             _api(base, token, f"/api/status?token={token}", timeout=5)
         except (urllib.error.URLError, OSError, ValueError) as exc:
-            pytest.fail(f"JupyterLab not up after {SERVER_START_TIMEOUT}s ({exc}):\n{log_tail}",
-                        pytrace=False)
+            pytest.fail(
+                f"JupyterLab not up after {SERVER_START_TIMEOUT}s ({exc}):\n{log_tail}", pytrace=False
+            )
         yield {"base": base, "token": token, "pid": proc.pid}
     finally:
         if proc is not None:
@@ -309,8 +317,10 @@ _PROMPTS_JS = """(panel) => [...panel.querySelectorAll('.jp-CodeCell .jp-InputPr
   .map(e => e.textContent.trim())"""
 
 # src of each plot image in `root`, or null while an image is still loading
-_IMAGES_JS = """(root) => [...root.querySelectorAll('%s')]
-  .map(img => (img.complete && img.naturalWidth > 0) ? img.src : null)""" % PLOT_IMAGES
+_IMAGES_JS = (
+    f"(root) => [...root.querySelectorAll('{PLOT_IMAGES}')]"
+    "\n  .map(img => (img.complete && img.naturalWidth > 0) ? img.src : null)"
+)
 
 
 def _poll(check, timeout: float, what: str, page=None, interval: float = 0.25):
@@ -324,11 +334,11 @@ def _poll(check, timeout: float, what: str, page=None, interval: float = 0.25):
         if page is not None:
             dialog = page.locator(".jp-Dialog")
             if dialog.count():
-                pytest.fail(f"{what}: JupyterLab shows a dialog: {dialog.first.inner_text()!r}",
-                            pytrace=False)
+                pytest.fail(
+                    f"{what}: JupyterLab shows a dialog: {dialog.first.inner_text()!r}", pytrace=False
+                )
         time.sleep(interval)
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})",
-                pytrace=False)
+    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})", pytrace=False)
 
 
 def _menu(page, menu: str, command: str) -> None:
@@ -428,6 +438,7 @@ def _label(control) -> str:
 def _wait_reaction(page, widget, before: list, acted_at: float):
     """New image srcs once the plot changed; None once the kernel has been idle a while
     after the action without a change (this control does not redraw the plot)."""
+
     def check():
         now = _loaded_images(widget)
         if now and now != before:
@@ -442,8 +453,9 @@ def _wait_reaction(page, widget, before: list, acted_at: float):
 def _check_controls(page, widget, tag: str) -> str:
     """Try the widget's sliders, then its buttons, until the plot changes."""
     widget.scroll_into_view_if_needed()
-    before = _poll(lambda: _loaded_images(widget), CHANGE_TIMEOUT,
-                   f"{tag}: the plot image ({PLOT_IMAGES}) to load", page)
+    before = _poll(
+        lambda: _loaded_images(widget), CHANGE_TIMEOUT, f"{tag}: the plot image ({PLOT_IMAGES}) to load", page
+    )
     before_pixels = _image_pixels(page, widget)
     _shot(widget, f"{tag}-1-before.png")
     tried = []
@@ -472,8 +484,7 @@ def _check_controls(page, widget, tag: str) -> str:
     now = _loaded_images(widget)
     if now and now != before and _image_pixels(page, widget) != before_pixels:
         return f"a late redraw after: {tried}"  # a busy machine; still a reaction
-    pytest.fail(f"{tag}: the plot did not change; tried: {tried or 'no slider or button'}",
-                pytrace=False)
+    pytest.fail(f"{tag}: the plot did not change; tried: {tried or 'no slider or button'}", pytrace=False)
 
 
 def _check_play(page, widget, tag: str) -> int:
@@ -485,8 +496,9 @@ def _check_play(page, widget, tag: str) -> int:
     play = buttons.filter(has=page.locator(".fa-play"))
     (play if play.count() else buttons).first.click()
     started = time.monotonic()
-    frames = {tuple(_wait_image_change(page, widget, before, f"{tag}: the plot to change "
-                                       "after pressing Play"))}
+    frames = {
+        tuple(_wait_image_change(page, widget, before, f"{tag}: the plot to change after pressing Play"))
+    }
     assert _image_pixels(page, widget) != before_pixels, f"{tag}: Play: new src, same pixels"
     while time.monotonic() - started < 2.0:  # watch it animate for a couple of seconds
         now = _loaded_images(widget)
@@ -528,8 +540,13 @@ def lab_page(browser, lab_server, request):
             context.close()
         with contextlib.suppress(Exception):  # free the CPU for the next notebook
             for s in _api(lab_server["base"], lab_server["token"], "/api/sessions"):
-                _api(lab_server["base"], lab_server["token"], f"/api/sessions/{s['id']}",
-                     method="DELETE", timeout=20)
+                _api(
+                    lab_server["base"],
+                    lab_server["token"],
+                    f"/api/sessions/{s['id']}",
+                    method="DELETE",
+                    timeout=20,
+                )
 
 
 @pytest.mark.parametrize(
@@ -544,8 +561,10 @@ def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
     t0 = time.monotonic()
 
     rel = notebook.relative_to(SERVER_ROOT).as_posix()
-    page.goto(f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}"
-              f"?reset&token={lab_server['token']}", timeout=PAGE_TIMEOUT * 1000)
+    page.goto(
+        f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}?reset&token={lab_server['token']}",
+        timeout=PAGE_TIMEOUT * 1000,
+    )
     panel = page.locator(PANEL)
     panel.wait_for(state="visible", timeout=PAGE_TIMEOUT * 1000)
     page.wait_for_function("() => !!window.jupyterapp", timeout=PAGE_TIMEOUT * 1000)
@@ -570,10 +589,10 @@ def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
 
     _assert_clean(panel, "after Run All")
     expected = _nonempty_code_cells(notebook)
-    not_run = [i for i, (p, full) in enumerate(zip(prompts, expected)) if full and
-               not re.fullmatch(r"\[\d+\]:", p)]
-    assert len(prompts) == len(expected), \
-        f"{len(prompts)} code cells on screen, {len(expected)} in the file"
+    not_run = [
+        i for i, (p, full) in enumerate(zip(prompts, expected)) if full and not re.fullmatch(r"\[\d+\]:", p)
+    ]
+    assert len(prompts) == len(expected), f"{len(prompts)} code cells on screen, {len(expected)} in the file"
     assert not not_run, f"code cells {not_run} did not run (prompts {prompts})"
 
     # Every widget with a plot must react to its controls; Play must animate.
@@ -593,10 +612,10 @@ def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
     _shot(page, f"{name}-06-final.png")
     errors = [line for line in page.browser_log if line.startswith("pageerror")]
     assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
-    assert hashlib.sha256(notebook.read_bytes()).hexdigest() == digest, \
+    assert hashlib.sha256(notebook.read_bytes()).hexdigest() == digest, (
         f"{notebook} was modified on disk by the browser session"
+    )
     times["total"] = time.monotonic() - t0
     times = {k: round(v, 2) if isinstance(v, float) else v for k, v in times.items()}
-    (ARTIFACTS / f"{name}-timings.json").write_text(json.dumps(times, indent=1) + "\n",
-                                                    encoding="utf-8")
+    (ARTIFACTS / f"{name}-timings.json").write_text(json.dumps(times, indent=1) + "\n", encoding="utf-8")
     print(f"{name}: {times}")

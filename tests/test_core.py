@@ -25,14 +25,12 @@ if str(ROOT) not in sys.path:  # make the core importable without installing it
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
-import linreg_features as lf  # noqa: E402
-import linreg_minibatch as lm  # noqa: E402
 import linreg_validation as lv  # noqa: E402
-
 
 # --------------------------------------------------------------------------
 # Independent helpers (plain Python / Fraction; none of them calls the core)
 # --------------------------------------------------------------------------
+
 
 def py_mse(x, y, m, b):
     """MSE in plain Python floats."""
@@ -137,6 +135,7 @@ Y3 = [2.0, 3.0, 5.0]
 # predict
 # --------------------------------------------------------------------------
 
+
 def test_predict_hand_computed():
     """predict([1,2,3], m=1, b=0.5) = [1.5, 2.5, 3.5] (by hand: 1*x + 0.5)."""
     y_pred = lc.predict(X3, 1.0, 0.5)
@@ -161,6 +160,7 @@ def test_predict_keeps_shape_of_vector_input():
 # --------------------------------------------------------------------------
 # mse
 # --------------------------------------------------------------------------
+
 
 def test_mse_hand_computed():
     """Residuals y - y_pred = [0.5, 0.5, 1.5]; (0.25 + 0.25 + 2.25) / 3 = 11/12."""
@@ -189,6 +189,7 @@ def test_mse_returns_python_float():
 # --------------------------------------------------------------------------
 # r_squared
 # --------------------------------------------------------------------------
+
 
 def test_r_squared_hand_computed():
     """y = [2,3,5]: ybar = 10/3, SStot = 16/9 + 1/9 + 25/9 = 14/3; SSres = 11/4 → R² = 1 - 33/56 = 23/56."""
@@ -229,6 +230,7 @@ def test_r_squared_at_least_squares_line_is_squared_correlation():
 # --------------------------------------------------------------------------
 # gradients and numerical_gradients
 # --------------------------------------------------------------------------
+
 
 def test_gradients_hand_computed():
     """x=[1,2,3], y=[2,3,5], m=1, b=0.5: residuals [0.5,0.5,1.5];
@@ -307,6 +309,7 @@ def test_finite_difference_check_detects_a_wrong_factor():
 # step
 # --------------------------------------------------------------------------
 
+
 def test_step_hand_computed():
     """From (1, 0.5) with lr = 0.1 and gradient (-4, -5/3): (1.4, 0.5 + 1/6)."""
     m, b = lc.step(X3, Y3, 1.0, 0.5, 0.1)
@@ -334,6 +337,7 @@ def test_step_is_m_minus_lr_times_gradient():
 # gradient_descent
 # --------------------------------------------------------------------------
 
+
 def test_gradient_descent_history_bookkeeping():
     """Histories have epochs+1 entries, start at (m0, b0), end at (m, b), losses match mse."""
     rng = np.random.default_rng(9)
@@ -358,11 +362,14 @@ def test_gradient_descent_does_not_modify_inputs():
     assert np.array_equal(x, x0) and np.array_equal(y, y0)
 
 
-@pytest.mark.parametrize("low, high, lr_factor, epochs", [
-    (-3, 3, 0.5, 60),
-    (-3, 3, 0.95, 60),
-    (0, 100, 0.9, 300),   # badly conditioned, the classic setting
-])
+@pytest.mark.parametrize(
+    "low, high, lr_factor, epochs",
+    [
+        (-3, 3, 0.5, 60),
+        (-3, 3, 0.95, 60),
+        (0, 100, 0.9, 300),  # badly conditioned, the classic setting
+    ],
+)
 def test_gradient_descent_matches_reference_loop(low, high, lr_factor, epochs):
     """Same histories as a plain Python gradient-descent loop, to 1e-12 relative."""
     rng = np.random.default_rng(10)
@@ -392,7 +399,7 @@ def test_gradient_descent_loss_never_increases_below_bound(lr_factor):
 
 
 def test_gradient_descent_converges_to_closed_form_on_many_datasets():
-    """Property test over 40 seeded random datasets with x in [-3, 3]: GD at 0.9 × bound → exact least squares.
+    """Property test, 40 seeded random datasets, x in [-3, 3]: GD at 0.9 × bound → exact least squares.
 
     The number of epochs comes from the contraction rate max|1 - lr*lambda|
     of the Hessian built here, so slow (badly conditioned) cases still get
@@ -430,6 +437,7 @@ def test_gradient_descent_fixed_point_at_exact_fit():
 # Divergence
 # --------------------------------------------------------------------------
 
+
 def _check_diverged_result(r, epochs):
     """Shared checks on a diverged TrainingResult."""
     assert r.diverged is True
@@ -442,13 +450,19 @@ def _check_diverged_result(r, epochs):
 
 
 @pytest.mark.parametrize("low, high", [(-3, 3), (0, 100)])
-@pytest.mark.parametrize("lr_of_bound", [
-    lambda bound: 1.1 * bound,
-    lambda bound: 10 * bound,
-    lambda bound: 1e300,
-], ids=["1.1x", "10x", "1e300"])
+@pytest.mark.parametrize(
+    "lr_of_bound",
+    [
+        lambda bound: 1.1 * bound,
+        lambda bound: 10 * bound,
+        lambda bound: 1e300,
+    ],
+    ids=["1.1x", "10x", "1e300"],
+)
 def test_gradient_descent_divergence_warns_once_and_stops(low, high, lr_of_bound):
-    """Too large lr: diverged=True, one DivergenceWarning naming lr and the bound, finite history, no overflow warning."""
+    """Too large lr: diverged=True, one DivergenceWarning naming lr and the bound, finite history, no
+    overflow warning.
+    """
     rng = np.random.default_rng(13)
     x, y = random_dataset(rng, low=low, high=high, n_min=30, n_max=30)
     bound = independent_stable_lr(x.tolist())
@@ -509,6 +523,7 @@ def test_fit_with_too_large_lr_raises_divergence_error_without_warning():
 # hessian and stable_learning_rate
 # --------------------------------------------------------------------------
 
+
 def test_hessian_matches_second_finite_differences():
     """hessian(x) equals second differences of a loss written here (y does not matter)."""
     rng = np.random.default_rng(16)
@@ -519,7 +534,9 @@ def test_hessian_matches_second_finite_differences():
 
 
 def test_stable_learning_rate_hand_computed():
-    """x = [0,1,2]: H/2 = [[5/3, 1], [1, 1]], eigenvalues (4 ± sqrt 10)/3, so bound = 3/(4+sqrt 10) = (4 - sqrt 10)/2."""
+    """x = [0,1,2]: H/2 = [[5/3, 1], [1, 1]], eigenvalues (4 ± sqrt 10)/3, so bound = 3/(4+sqrt 10) =
+    (4 - sqrt 10)/2.
+    """
     assert lc.stable_learning_rate([0.0, 1.0, 2.0]) == pytest.approx((4 - math.sqrt(10)) / 2, rel=1e-14)
 
 
@@ -536,7 +553,9 @@ def test_stable_learning_rate_is_two_over_max_eigenvalue_of_finite_difference_he
 
 
 def test_stable_learning_rate_classic_scale_explains_lr_1e_4():
-    """x spread over 0..100: mean(x²) ≈ 3333, lambda_max ≈ 6670, bound ≈ 3e-4 — so lr = 1e-4 is safe, 1e-3 is not."""
+    """x spread over 0..100: mean(x²) ≈ 3333, lambda_max ≈ 6670, bound ≈ 3e-4 — so lr = 1e-4 is safe,
+    1e-3 is not.
+    """
     rng = np.random.default_rng(18)
     for x in (np.linspace(0, 100, 200), rng.uniform(0, 100, 200)):
         bound = lc.stable_learning_rate(x)
@@ -556,6 +575,7 @@ def test_stable_learning_rate_is_one_for_standardised_x():
 # --------------------------------------------------------------------------
 # closed_form
 # --------------------------------------------------------------------------
+
 
 def test_closed_form_hand_computed():
     """x=[1,2,3], y=[2,3,5]: xbar=2, ybar=10/3, Sxy=3, Sxx=2 → m=3/2, b=10/3-3=1/3."""
@@ -612,7 +632,9 @@ def _naive_uncentred(x, y):
 
 @pytest.mark.parametrize("name", list(ILL_CONDITIONED))
 def test_closed_form_exact_on_ill_conditioned_data(name):
-    """Far-from-zero x (years, 1e8 + small spread): within 1e-12 of exact Fraction arithmetic on the same floats."""
+    """Far-from-zero x (years, 1e8 + small spread): within 1e-12 of exact Fraction arithmetic on the
+    same floats.
+    """
     x = ILL_CONDITIONED[name]
     rng = np.random.default_rng(23)
     y = 2.5 * (x - x.mean()) + 3 + rng.normal(0, 1, x.size)
@@ -656,6 +678,7 @@ def test_centring_matters_naive_formula_is_far_worse():
 # loss_surface
 # --------------------------------------------------------------------------
 
+
 def test_loss_surface_shape_rows_are_b():
     """Shape (len(b_values), len(m_values)); row i is b_values[i] (hand check of one entry)."""
     Z = lc.loss_surface(X3, Y3, [0.0, 1.0, 2.0, 3.0, 4.0], [-1.0, 0.5, 2.0])
@@ -681,12 +704,14 @@ def test_loss_surface_equals_double_loop(low, high):
 
 
 def test_loss_surface_minimum_next_to_closed_form():
-    """With centred x the bowl is separable, so the grid minimum is the grid point nearest the exact minimum."""
+    """With centred x the bowl is separable, so the grid minimum is the grid point nearest the exact
+    minimum.
+    """
     rng = np.random.default_rng(25)
     for _ in range(5):
         x, y = random_dataset(rng, noise=2.0)
         x = x - x.mean()
-        m_values = np.linspace(-6, 6, 241)   # spacing 0.05
+        m_values = np.linspace(-6, 6, 241)  # spacing 0.05
         b_values = np.linspace(-15, 15, 301)  # spacing 0.1
         Z = lc.loss_surface(x, y, m_values, b_values)
         i, j = np.unravel_index(np.argmin(Z), Z.shape)
@@ -696,7 +721,9 @@ def test_loss_surface_minimum_next_to_closed_form():
 
 
 def test_loss_surface_never_negative_on_perfect_fit():
-    """Perfect-fit data: the surface is >= 0 everywhere and ~0 at the true line (cancellation must not go below 0)."""
+    """Perfect-fit data: the surface is >= 0 everywhere and ~0 at the true line (cancellation must not
+    go below 0).
+    """
     for x in (np.linspace(-3, 3, 7), np.linspace(0, 100, 101) / 7, np.linspace(0.1, 0.9, 9)):
         y = 0.3 * x + 0.1
         m_values = 0.3 + np.linspace(-1e-6, 1e-6, 201)
@@ -712,6 +739,7 @@ def test_loss_surface_never_negative_on_perfect_fit():
 # --------------------------------------------------------------------------
 # LinearRegression
 # --------------------------------------------------------------------------
+
 
 def test_linear_regression_fit_returns_self_and_matches_gradient_descent():
     """fit() returns the model; m, b and history are those of gradient_descent with the same lr/epochs."""
@@ -787,10 +815,30 @@ XY_FUNCTIONS = {
 # Each entry: first argument, second argument, exception type, message pattern
 # where {0} / {1} stand for the names of the first / second argument.
 BAD_XY = {
-    "length mismatch": ([1, 2, 3], [1, 2], ValueError, r"{0} and {1} must have the same length.*{0} has 3 values and {1} has 2"),
-    "NaN in first": ([1, float("nan"), 3], [1, 2, 3], ValueError, r"^{0} contains 1 NaN or infinite.*index 1"),
-    "inf in second": ([1, 2, 3], [1, 2, float("inf")], ValueError, r"^{1} contains 1 NaN or infinite.*index 2"),
-    "-inf and NaN in second": ([1, 2, 3], [float("-inf"), 2, float("nan")], ValueError, r"^{1} contains 2 NaN.*index 0"),
+    "length mismatch": (
+        [1, 2, 3],
+        [1, 2],
+        ValueError,
+        r"{0} and {1} must have the same length.*{0} has 3 values and {1} has 2",
+    ),
+    "NaN in first": (
+        [1, float("nan"), 3],
+        [1, 2, 3],
+        ValueError,
+        r"^{0} contains 1 NaN or infinite.*index 1",
+    ),
+    "inf in second": (
+        [1, 2, 3],
+        [1, 2, float("inf")],
+        ValueError,
+        r"^{1} contains 1 NaN or infinite.*index 2",
+    ),
+    "-inf and NaN in second": (
+        [1, 2, 3],
+        [float("-inf"), 2, float("nan")],
+        ValueError,
+        r"^{1} contains 2 NaN.*index 0",
+    ),
     "empty": ([], [], ValueError, r"^{0} is empty"),
     "2-D first": ([[1, 2], [3, 4]], [1, 2], ValueError, r"^{0} must be one-dimensional.*shape \(2, 2\)"),
     "scalar first": (3.0, [1, 2], ValueError, r"^{0} must be one-dimensional.*shape \(\)"),
@@ -802,7 +850,9 @@ BAD_XY = {
 @pytest.mark.parametrize("func", list(XY_FUNCTIONS))
 @pytest.mark.parametrize("case", list(BAD_XY))
 def test_bad_data_gives_clear_error(func, case):
-    """Each core function rejects bad data with the right type and a message naming the argument and the problem."""
+    """Each core function rejects bad data with the right type and a message naming the argument and
+    the problem.
+    """
     first, second, exc_type, pattern = BAD_XY[case]
     call, names = XY_FUNCTIONS[func]
     with pytest.raises(exc_type, match=pattern.format(*names)) as excinfo:
@@ -810,49 +860,112 @@ def test_bad_data_gives_clear_error(func, case):
     assert type(excinfo.value) is exc_type  # not some numpy subclass
 
 
-@pytest.mark.parametrize("call, exc_type, pattern", [
-    (lambda: lc.gradient_descent([1, 2], [1, 2], 0, 5), ValueError, r"lr \(the learning rate\) must be positive, got 0"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], -0.1, 5), ValueError, r"must be positive, got -0\.1"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], float("nan"), 5), ValueError, r"lr.*must be a finite number, got nan"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], float("inf"), 5), ValueError, r"lr.*must be a finite number"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], "fast", 5), TypeError, r"lr.*must be a number, got 'fast'"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], [0.1], 5), TypeError, r"lr.*must be a single number"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], True, 5), TypeError, r"lr.*must be a single number"),
-    (lambda: lc.step([1, 2], [1, 2], 0.0, 0.0, 0), ValueError, r"lr.*must be positive"),
-    (lambda: lc.LinearRegression(lr=-1).fit([1, 2], [1, 2]), ValueError, r"lr.*must be positive"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, 0), ValueError, r"epochs must be at least 1, got 0"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, -3), ValueError, r"epochs must be at least 1, got -3"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, 2.5), TypeError, r"epochs must be a whole number, got 2\.5"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, "10"), TypeError, r"epochs must be a whole number, got '10'"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, True), TypeError, r"epochs must be a whole number"),
-    (lambda: lc.LinearRegression(epochs=1.0).fit([1, 2], [1, 2]), TypeError, r"epochs must be a whole number"),
-    (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, 5, m0=float("nan")), ValueError, r"m0 must be a finite number"),
-    (lambda: lc.closed_form([3, 3, 3], [1, 2, 3]), ValueError, r"All x values are equal \(x = 3\).*slope is undefined"),
-    (lambda: lc.closed_form([5.0], [1.0]), ValueError, r"All x values are equal"),
-    (lambda: lc.r_squared([2, 2, 2], [1, 2, 3]), ValueError, r"R² is undefined when all y values are equal"),
-    (lambda: lc.predict([1, 2], float("nan"), 0), ValueError, r"m must be a finite number, got nan"),
-    (lambda: lc.predict([1, 2], 1, "b"), TypeError, r"b must be a number, got 'b'"),
-    (lambda: lc.predict([1, 2], [1, 2], 0), TypeError, r"m must be a single number"),
-    (lambda: lc.predict(float("nan"), 1, 0), ValueError, r"x contains 1 NaN"),
-    (lambda: lc.predict("seven", 1, 0), TypeError, r"x must contain only numbers.*'seven'"),
-    (lambda: lc.numerical_gradients([1, 2], [1, 2], 0, 0, h=0), ValueError, r"h must be positive"),
-    (lambda: lc.loss_surface([1, 2], [1, 2], [0, float("nan")], [0]), ValueError, r"m_values contains 1 NaN"),
-    (lambda: lc.loss_surface([1, 2], [1, 2], [0, 1], [[0, 1]]), ValueError, r"b_values must be one-dimensional"),
-    (lambda: lc.LinearRegression().predict([1]), lc.NotFittedError, r"not been trained yet.*fit"),
-])
+@pytest.mark.parametrize(
+    "call, exc_type, pattern",
+    [
+        (
+            lambda: lc.gradient_descent([1, 2], [1, 2], 0, 5),
+            ValueError,
+            r"lr \(the learning rate\) must be positive, got 0",
+        ),
+        (lambda: lc.gradient_descent([1, 2], [1, 2], -0.1, 5), ValueError, r"must be positive, got -0\.1"),
+        (
+            lambda: lc.gradient_descent([1, 2], [1, 2], float("nan"), 5),
+            ValueError,
+            r"lr.*must be a finite number, got nan",
+        ),
+        (
+            lambda: lc.gradient_descent([1, 2], [1, 2], float("inf"), 5),
+            ValueError,
+            r"lr.*must be a finite number",
+        ),
+        (
+            lambda: lc.gradient_descent([1, 2], [1, 2], "fast", 5),
+            TypeError,
+            r"lr.*must be a number, got 'fast'",
+        ),
+        (lambda: lc.gradient_descent([1, 2], [1, 2], [0.1], 5), TypeError, r"lr.*must be a single number"),
+        (lambda: lc.gradient_descent([1, 2], [1, 2], True, 5), TypeError, r"lr.*must be a single number"),
+        (lambda: lc.step([1, 2], [1, 2], 0.0, 0.0, 0), ValueError, r"lr.*must be positive"),
+        (lambda: lc.LinearRegression(lr=-1).fit([1, 2], [1, 2]), ValueError, r"lr.*must be positive"),
+        (
+            lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, 0),
+            ValueError,
+            r"epochs must be at least 1, got 0",
+        ),
+        (
+            lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, -3),
+            ValueError,
+            r"epochs must be at least 1, got -3",
+        ),
+        (
+            lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, 2.5),
+            TypeError,
+            r"epochs must be a whole number, got 2\.5",
+        ),
+        (
+            lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, "10"),
+            TypeError,
+            r"epochs must be a whole number, got '10'",
+        ),
+        (lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, True), TypeError, r"epochs must be a whole number"),
+        (
+            lambda: lc.LinearRegression(epochs=1.0).fit([1, 2], [1, 2]),
+            TypeError,
+            r"epochs must be a whole number",
+        ),
+        (
+            lambda: lc.gradient_descent([1, 2], [1, 2], 0.1, 5, m0=float("nan")),
+            ValueError,
+            r"m0 must be a finite number",
+        ),
+        (
+            lambda: lc.closed_form([3, 3, 3], [1, 2, 3]),
+            ValueError,
+            r"All x values are equal \(x = 3\).*slope is undefined",
+        ),
+        (lambda: lc.closed_form([5.0], [1.0]), ValueError, r"All x values are equal"),
+        (
+            lambda: lc.r_squared([2, 2, 2], [1, 2, 3]),
+            ValueError,
+            r"R² is undefined when all y values are equal",
+        ),
+        (lambda: lc.predict([1, 2], float("nan"), 0), ValueError, r"m must be a finite number, got nan"),
+        (lambda: lc.predict([1, 2], 1, "b"), TypeError, r"b must be a number, got 'b'"),
+        (lambda: lc.predict([1, 2], [1, 2], 0), TypeError, r"m must be a single number"),
+        (lambda: lc.predict(float("nan"), 1, 0), ValueError, r"x contains 1 NaN"),
+        (lambda: lc.predict("seven", 1, 0), TypeError, r"x must contain only numbers.*'seven'"),
+        (lambda: lc.numerical_gradients([1, 2], [1, 2], 0, 0, h=0), ValueError, r"h must be positive"),
+        (
+            lambda: lc.loss_surface([1, 2], [1, 2], [0, float("nan")], [0]),
+            ValueError,
+            r"m_values contains 1 NaN",
+        ),
+        (
+            lambda: lc.loss_surface([1, 2], [1, 2], [0, 1], [[0, 1]]),
+            ValueError,
+            r"b_values must be one-dimensional",
+        ),
+        (lambda: lc.LinearRegression().predict([1]), lc.NotFittedError, r"not been trained yet.*fit"),
+    ],
+)
 def test_bad_parameters_give_clear_error(call, exc_type, pattern):
     """Bad learning rates, epochs, starting points, degenerate data, untrained model: clear, typed errors."""
     with pytest.raises(exc_type, match=pattern):
         call()
 
 
-@pytest.mark.parametrize("call", [
-    lambda: lc.mse(["a", "b"], [1, 2]),
-    lambda: lc.gradient_descent([[1.0, 2.0]], [1.0, 2.0], 0.1, 5),
-    lambda: lc.closed_form([1, 1], [1, 2]),
-    lambda: lc.gradients([1, float("nan")], [1, 2], 0, 0),
-    lambda: lc.LinearRegression(epochs=0).fit([1, 2], [1, 2]),
-], ids=["strings", "2-D", "constant x", "NaN", "epochs 0"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: lc.mse(["a", "b"], [1, 2]),
+        lambda: lc.gradient_descent([[1.0, 2.0]], [1.0, 2.0], 0.1, 5),
+        lambda: lc.closed_form([1, 1], [1, 2]),
+        lambda: lc.gradients([1, float("nan")], [1, 2], 0, 0),
+        lambda: lc.LinearRegression(epochs=0).fit([1, 2], [1, 2]),
+    ],
+    ids=["strings", "2-D", "constant x", "NaN", "epochs 0"],
+)
 def test_errors_are_raised_by_the_project_not_numpy(call):
     """The innermost traceback frame is in our checks and no numpy exception is chained."""
     with pytest.raises((ValueError, TypeError)) as excinfo:
@@ -862,12 +975,15 @@ def test_errors_are_raised_by_the_project_not_numpy(call):
     assert excinfo.value.__context__ is None or excinfo.value.__suppress_context__
 
 
-@pytest.mark.parametrize("attribute, value, exc_type, pattern", [
-    ("lr", -0.1, ValueError, r"lr \(the learning rate\) must be positive, got -0\.1"),
-    ("lr", "0.1", TypeError, r"lr \(the learning rate\) must be a number"),
-    ("epochs", 2.5, TypeError, r"epochs must be a whole number, got 2\.5"),
-    ("epochs", 0, ValueError, r"epochs must be at least 1"),
-])
+@pytest.mark.parametrize(
+    "attribute, value, exc_type, pattern",
+    [
+        ("lr", -0.1, ValueError, r"lr \(the learning rate\) must be positive, got -0\.1"),
+        ("lr", "0.1", TypeError, r"lr \(the learning rate\) must be a number"),
+        ("epochs", 2.5, TypeError, r"epochs must be a whole number, got 2\.5"),
+        ("epochs", 0, ValueError, r"epochs must be at least 1"),
+    ],
+)
 def test_fit_checks_attributes_changed_after_construction(attribute, value, exc_type, pattern):
     """scikit-learn style: settings are stored by __init__ and checked by fit, every time."""
     model = lc.LinearRegression(lr=0.1, epochs=50)
@@ -888,6 +1004,7 @@ def test_core_errors_are_standard_exception_types():
 # --------------------------------------------------------------------------
 # Loaders
 # --------------------------------------------------------------------------
+
 
 def write_csv(tmp_path, text, name="data.csv"):
     path = tmp_path / name
@@ -981,6 +1098,7 @@ def test_load_xy_line_number_counts_blank_lines(tmp_path):
 # The shipped data files
 # --------------------------------------------------------------------------
 
+
 def test_shipped_classic_csv():
     """classic.csv: 200 rows, x within [0, 100], and the classic lr = 1e-4 is below its stability bound."""
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
@@ -994,11 +1112,12 @@ def test_shipped_penguins_csv():
     """penguins.csv: flipper length → body mass, more than 300 complete rows, plausible ranges."""
     x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
     assert len(x) == len(y) > 300
-    assert 150 < x.min() and x.max() < 250      # flippers, mm
-    assert 2000 < y.min() and y.max() < 7000    # body mass, g
-    assert np.polyfit(x, y, 1)[0] > 0           # longer flippers, heavier birds
-    values = lc.load_columns(lc.DATA_DIR / "penguins.csv",
-                             ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"])
+    assert 150 < x.min() and x.max() < 250  # flippers, mm
+    assert 2000 < y.min() and y.max() < 7000  # body mass, g
+    assert np.polyfit(x, y, 1)[0] > 0  # longer flippers, heavier birds
+    values = lc.load_columns(
+        lc.DATA_DIR / "penguins.csv", ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    )
     assert values.shape == (len(x), 4)
 
 
@@ -1012,6 +1131,7 @@ def test_shipped_tiny_csv():
 # --------------------------------------------------------------------------
 # Defects found while writing these tests (fixed)
 # --------------------------------------------------------------------------
+
 
 def test_r_squared_constant_y_not_exactly_representable():
     """Constant y must be rejected even when its mean is not exactly representable."""
@@ -1031,8 +1151,8 @@ def test_slow_divergence_is_flagged_before_the_loss_explodes():
     r, caught = record_warnings(lc.gradient_descent, x, y, lr, 1000)
     _check_diverged_result(r, 1000)
     assert [w.category for w in caught] == [lc.DivergenceWarning]
-    assert r.losses[-1] < 1e6 * r.losses[0]          # stopped by the rising rule
-    assert np.all(np.diff(r.losses[-lv.DivergenceWatch.RISING_EPOCHS:]) > 0)
+    assert r.losses[-1] < 1e6 * r.losses[0]  # stopped by the rising rule
+    assert np.all(np.diff(r.losses[-lv.DivergenceWatch.RISING_EPOCHS :]) > 0)
     assert len(r.losses) < 40
 
 

@@ -6,10 +6,10 @@ import pytest
 import linreg_core as lc
 import linreg_exercises as ex
 
-
 # --------------------------------------------------------------------------
 # Notebook 03 · The update rule: check_step, check_learning_rate
 # --------------------------------------------------------------------------
+
 
 def _grad(x, y, m, b):
     """The MSE gradient in plain numpy, written here independently of the core."""
@@ -61,16 +61,19 @@ def step_starter(x, y, m, b, lr):  # as shipped in notebook 03
     return m, b
 
 
-@pytest.mark.parametrize("fn, hint", [
-    (step_starter, "unchanged"),
-    (step_uphill, "uphill"),
-    (step_no_lr, "multiply it by the learning rate"),
-    (step_half, "factor 2"),
-    (step_sum, "divides by n"),
-    (step_only_m, "b is unchanged"),
-    (step_swapped, "swapped"),
-    (step_dm_for_b, "db = -(2/n)"),
-])
+@pytest.mark.parametrize(
+    "fn, hint",
+    [
+        (step_starter, "unchanged"),
+        (step_uphill, "uphill"),
+        (step_no_lr, "multiply it by the learning rate"),
+        (step_half, "factor 2"),
+        (step_sum, "divides by n"),
+        (step_only_m, "b is unchanged"),
+        (step_swapped, "swapped"),
+        (step_dm_for_b, "db = -(2/n)"),
+    ],
+)
 def test_check_step_recognises_typical_mistakes(fn, hint):
     feedback = ex.check_step(fn)
     assert not feedback.ok
@@ -88,13 +91,16 @@ def test_check_step_accepts_numpy_pairs_and_lists():
     assert ex.check_step(lambda *args: list(step_right(*args))).ok
 
 
-@pytest.mark.parametrize("fn, hint", [
-    (lambda x, y, m, b, lr: 1 / 0, "ZeroDivisionError"),
-    (lambda x, y, m, b, lr: None, "Return two numbers"),
-    (lambda x, y, m, b, lr: (m, b, 0), "Return two numbers"),
-    (lambda x, y, m, b, lr: ("a", b), "Return two numbers"),
-    (lambda x, y, m, b, lr: (m + 1, b), "should be m=0.344, b=0.084"),
-])
+@pytest.mark.parametrize(
+    "fn, hint",
+    [
+        (lambda x, y, m, b, lr: 1 / 0, "ZeroDivisionError"),
+        (lambda x, y, m, b, lr: None, "Return two numbers"),
+        (lambda x, y, m, b, lr: (m, b, 0), "Return two numbers"),
+        (lambda x, y, m, b, lr: ("a", b), "Return two numbers"),
+        (lambda x, y, m, b, lr: (m + 1, b), "should be m=0.344, b=0.084"),
+    ],
+)
 def test_check_step_never_raises(fn, hint):
     feedback = ex.check_step(fn)
     assert not feedback.ok
@@ -125,17 +131,20 @@ def test_check_learning_rate_accepts_good_rates(classic, lr):
     assert feedback.ok, feedback.message
 
 
-@pytest.mark.parametrize("lr, hint", [
-    (1e-6, "too small"),            # starter value of the exercise
-    (5e-6, "too small"),
-    (2.9e-4, "overshoots the valley and the swings die out slowly"),
-    (3.0e-4, "this diverges"),      # just above the bound 2.975e-4
-    (1e-2, "this diverges"),
-    (0, "positive number"),
-    (-1e-4, "positive number"),
-    ("fast", "positive number"),
-    (float("nan"), "positive number"),
-])
+@pytest.mark.parametrize(
+    "lr, hint",
+    [
+        (1e-6, "too small"),  # starter value of the exercise
+        (5e-6, "too small"),
+        (2.9e-4, "overshoots the valley and the swings die out slowly"),
+        (3.0e-4, "this diverges"),  # just above the bound 2.975e-4
+        (1e-2, "this diverges"),
+        (0, "positive number"),
+        (-1e-4, "positive number"),
+        ("fast", "positive number"),
+        (float("nan"), "positive number"),
+    ],
+)
 def test_check_learning_rate_explains_failures(classic, lr, hint):
     feedback = ex.check_learning_rate(*classic, lr)
     assert not feedback.ok
@@ -149,13 +158,16 @@ def test_check_learning_rate_names_the_bound_and_emits_no_warning(classic):
         warnings.simplefilter("error")
         feedback = ex.check_learning_rate(*classic, 1e-2)
     x = classic[0]
-    bound = 2 / (np.mean(x * x) + 1 + np.hypot(np.mean(x * x) - 1, 2 * np.mean(x)))  # 2/λmax of 2·[[E x², E x], [E x, 1]]
+    bound = 2 / (
+        np.mean(x * x) + 1 + np.hypot(np.mean(x * x) - 1, 2 * np.mean(x))
+    )  # 2/λmax of 2·[[E x², E x], [E x, 1]]
     assert f"{bound:.4g}" in feedback.message  # 0.0002975
 
 
 # --------------------------------------------------------------------------
 # Notebook 04 · Full training: check_trained_model
 # --------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def bill():
@@ -220,11 +232,14 @@ class _Broken:
         raise RuntimeError("no prediction today")
 
 
-@pytest.mark.parametrize("model, hint", [
-    (None, "Expected a LinearRegression"),
-    ("model", "Expected a LinearRegression"),
-    (_Broken(), "RuntimeError: no prediction today"),
-])
+@pytest.mark.parametrize(
+    "model, hint",
+    [
+        (None, "Expected a LinearRegression"),
+        ("model", "Expected a LinearRegression"),
+        (_Broken(), "RuntimeError: no prediction today"),
+    ],
+)
 def test_check_trained_model_never_raises(bill, model, hint):
     feedback = ex.check_trained_model(model, *bill)
     assert not feedback.ok
@@ -235,6 +250,7 @@ def test_check_trained_model_never_raises(bill, model, hint):
 # Notebooks 01_loss_function and 02_derivatives: check_mse, check_low_loss,
 # check_gradients
 # --------------------------------------------------------------------------
+
 
 def _mse_right(y, y_pred):
     return np.mean((y - y_pred) ** 2)
@@ -255,23 +271,25 @@ def test_check_mse_accepts_right_answers(function):
     assert repr(feedback).startswith("✅")
 
 
-@pytest.mark.parametrize("function, hint", [
-    (lambda y, p: np.mean(y - p), "mean residual"),
-    (lambda y, p: np.mean(p - y), "mean residual"),
-    (lambda y, p: np.sum(y - p), "sum of the residuals"),
-    (lambda y, p: np.sum((y - p) ** 2), "n times too large"),
-    (lambda y, p: np.sum((y - p) ** 2) / (len(y) - 1), "n − 1"),
-    (lambda y, p: np.mean(np.abs(y - p)), "MAE"),
-    (lambda y, p: np.sqrt(np.mean((y - p) ** 2)), "you took the square root"),
-    (lambda y, p: np.mean(y - p) ** 2, "squared the mean residual"),
-    (lambda y, p: np.mean((y - p) ** 2) / 2, "half the MSE"),
-    (lambda y, p: 0.0, "placeholder"),  # the starter code as shipped
-    (lambda y, p: (y - p) ** 2, "one per point"),
-    (lambda y, p: None, "`return`"),
-    (lambda y, p: "2.0 or so", "one number"),
-    (lambda y, p: np.mean((y - p) ** 2) + 1,
-     "On the tiny data with the line y = x + 1 the MSE is 2,"),
-])
+@pytest.mark.parametrize(
+    "function, hint",
+    [
+        (lambda y, p: np.mean(y - p), "mean residual"),
+        (lambda y, p: np.mean(p - y), "mean residual"),
+        (lambda y, p: np.sum(y - p), "sum of the residuals"),
+        (lambda y, p: np.sum((y - p) ** 2), "n times too large"),
+        (lambda y, p: np.sum((y - p) ** 2) / (len(y) - 1), "n − 1"),
+        (lambda y, p: np.mean(np.abs(y - p)), "MAE"),
+        (lambda y, p: np.sqrt(np.mean((y - p) ** 2)), "you took the square root"),
+        (lambda y, p: np.mean(y - p) ** 2, "squared the mean residual"),
+        (lambda y, p: np.mean((y - p) ** 2) / 2, "half the MSE"),
+        (lambda y, p: 0.0, "placeholder"),  # the starter code as shipped
+        (lambda y, p: (y - p) ** 2, "one per point"),
+        (lambda y, p: None, "`return`"),
+        (lambda y, p: "2.0 or so", "one number"),
+        (lambda y, p: np.mean((y - p) ** 2) + 1, "On the tiny data with the line y = x + 1 the MSE is 2,"),
+    ],
+)
 def test_check_mse_hints_for_typical_mistakes(function, hint):
     feedback = ex.check_mse(function)
     assert not feedback.ok
@@ -311,12 +329,15 @@ def test_check_low_loss_accepts_a_good_line(classic_for_low_loss):
     assert "below the target 60" in feedback.message
 
 
-@pytest.mark.parametrize("m, b, hint", [
-    (0.0, 0.0, "increase m"),    # the starter values: far too flat
-    (1.5, 4.85, "decrease m"),
-    (0.989, 40.0, "decrease b"),
-    (0.989, -30.0, "increase b"),
-])
+@pytest.mark.parametrize(
+    "m, b, hint",
+    [
+        (0.0, 0.0, "increase m"),  # the starter values: far too flat
+        (1.5, 4.85, "decrease m"),
+        (0.989, 40.0, "decrease b"),
+        (0.989, -30.0, "increase b"),
+    ],
+)
 def test_check_low_loss_names_the_slider_to_move(classic_for_low_loss, m, b, hint):
     feedback = ex.check_low_loss(*classic_for_low_loss, m, b, 60)
     assert not feedback.ok
@@ -352,8 +373,10 @@ def _gradients_loop(x, y, m, b):
     return [dm, db]  # a list is fine too
 
 
-@pytest.mark.parametrize("function", [_gradients_right, _gradients_loop, lc.gradients,
-                                      lambda x, y, m, b: np.array(lc.gradients(x, y, m, b))])
+@pytest.mark.parametrize(
+    "function",
+    [_gradients_right, _gradients_loop, lc.gradients, lambda x, y, m, b: np.array(lc.gradients(x, y, m, b))],
+)
 def test_check_gradients_accepts_right_answers(function):
     feedback = ex.check_gradients(function)
     assert feedback.ok, feedback.message
@@ -362,9 +385,11 @@ def test_check_gradients_accepts_right_answers(function):
 
 def _gradient_rule(dm_rule, db_rule):
     """A student-style gradient function built from rules in x and the residuals r."""
+
     def function(x, y, m, b):
         r = y - (m * x + b)
         return dm_rule(x, r), db_rule(x, r)
+
     return function
 
 
@@ -376,36 +401,56 @@ def _db_right(x, r):
     return -2 * np.mean(r)
 
 
-@pytest.mark.parametrize("function, hints", [
-    # the factor-2 slip in db: -1/n instead of -2/n
-    (_gradient_rule(_dm_right, lambda x, r: -np.mean(r)),
-     ["∂L/∂m is right", "∂L/∂b is half the expected value", "factor 2"]),
-    (_gradient_rule(lambda x, r: -np.mean(x * r), lambda x, r: -np.mean(r)),
-     ["Both ∂L/∂m and ∂L/∂b are half the expected value"]),
-    (_gradient_rule(lambda x, r: -_dm_right(x, r), lambda x, r: -_db_right(x, r)),
-     ["Both ∂L/∂m and ∂L/∂b have the wrong sign"]),
-    (_gradient_rule(_dm_right, lambda x, r: -_db_right(x, r)),
-     ["∂L/∂m is right", "∂L/∂b has the wrong sign"]),
-    (_gradient_rule(_db_right, _db_right),
-     ["∂L/∂b is right", "∂L/∂m equals ∂L/∂b", "forgot the factor x_i"]),
-    (_gradient_rule(_dm_right, _dm_right),
-     ["∂L/∂m is right", "∂L/∂b equals ∂L/∂m", "no x_i"]),
-    (_gradient_rule(lambda x, r: -2 * np.sum(x * r), lambda x, r: -2 * np.sum(r)),
-     ["Both ∂L/∂m and ∂L/∂b are n times too large", "divide by n"]),
-    (_gradient_rule(_dm_right, lambda x, r: -2 * np.sum(r)),
-     ["∂L/∂m is right", "∂L/∂b is n times too large"]),
-    (_gradient_rule(lambda x, r: -np.sum(x * r), lambda x, r: -np.sum(r)),
-     ["n/2 times too large", "−2/n"]),
-    (_gradient_rule(_db_right, _dm_right), ["swapped"]),
-    (_gradient_rule(_dm_right, lambda x, r: 0.0), ["∂L/∂b is always 0"]),
-    (_gradient_rule(lambda x, r: _dm_right(x, r) + 1, _db_right),
-     ["∂L/∂b is right", "at m = 1, b = 1 your ∂L/∂m is 2.6, but it should be 1.6"]),
-    (lambda x, y, m, b: (0.0, 0.0), ["placeholder"]),  # the starter code as shipped
-    (lambda x, y, m, b: None, ["returned None"]),
-    (lambda x, y, m, b: 1.6, ["two numbers"]),
-    (lambda x, y, m, b: (1.0, 2.0, 3.0), ["two numbers"]),
-    (lambda x, y, m, b: "dm, db", ["two numbers"]),
-])
+@pytest.mark.parametrize(
+    "function, hints",
+    [
+        # the factor-2 slip in db: -1/n instead of -2/n
+        (
+            _gradient_rule(_dm_right, lambda x, r: -np.mean(r)),
+            ["∂L/∂m is right", "∂L/∂b is half the expected value", "factor 2"],
+        ),
+        (
+            _gradient_rule(lambda x, r: -np.mean(x * r), lambda x, r: -np.mean(r)),
+            ["Both ∂L/∂m and ∂L/∂b are half the expected value"],
+        ),
+        (
+            _gradient_rule(lambda x, r: -_dm_right(x, r), lambda x, r: -_db_right(x, r)),
+            ["Both ∂L/∂m and ∂L/∂b have the wrong sign"],
+        ),
+        (
+            _gradient_rule(_dm_right, lambda x, r: -_db_right(x, r)),
+            ["∂L/∂m is right", "∂L/∂b has the wrong sign"],
+        ),
+        (
+            _gradient_rule(_db_right, _db_right),
+            ["∂L/∂b is right", "∂L/∂m equals ∂L/∂b", "forgot the factor x_i"],
+        ),
+        (_gradient_rule(_dm_right, _dm_right), ["∂L/∂m is right", "∂L/∂b equals ∂L/∂m", "no x_i"]),
+        (
+            _gradient_rule(lambda x, r: -2 * np.sum(x * r), lambda x, r: -2 * np.sum(r)),
+            ["Both ∂L/∂m and ∂L/∂b are n times too large", "divide by n"],
+        ),
+        (
+            _gradient_rule(_dm_right, lambda x, r: -2 * np.sum(r)),
+            ["∂L/∂m is right", "∂L/∂b is n times too large"],
+        ),
+        (
+            _gradient_rule(lambda x, r: -np.sum(x * r), lambda x, r: -np.sum(r)),
+            ["n/2 times too large", "−2/n"],
+        ),
+        (_gradient_rule(_db_right, _dm_right), ["swapped"]),
+        (_gradient_rule(_dm_right, lambda x, r: 0.0), ["∂L/∂b is always 0"]),
+        (
+            _gradient_rule(lambda x, r: _dm_right(x, r) + 1, _db_right),
+            ["∂L/∂b is right", "at m = 1, b = 1 your ∂L/∂m is 2.6, but it should be 1.6"],
+        ),
+        (lambda x, y, m, b: (0.0, 0.0), ["placeholder"]),  # the starter code as shipped
+        (lambda x, y, m, b: None, ["returned None"]),
+        (lambda x, y, m, b: 1.6, ["two numbers"]),
+        (lambda x, y, m, b: (1.0, 2.0, 3.0), ["two numbers"]),
+        (lambda x, y, m, b: "dm, db", ["two numbers"]),
+    ],
+)
 def test_check_gradients_hints_for_typical_mistakes(function, hints):
     feedback = ex.check_gradients(function)
     assert not feedback.ok
@@ -454,13 +499,16 @@ def test_check_bug_match_starter_gets_a_not_yet():
     assert not feedback.ok and "still open: S2, S3, S4, S5" in feedback.message
 
 
-@pytest.mark.parametrize("symptom, wrong, hint", [
-    ("S1", "a", "writes the intercept update to a different attribute"),
-    ("S2", "d", "drops x from the prediction"),
-    ("S3", "c", "missing import"),
-    ("S4", "b", "factor of exactly 2"),
-    ("S5", "e", "forgets to store something in the constructor"),
-])
+@pytest.mark.parametrize(
+    "symptom, wrong, hint",
+    [
+        ("S1", "a", "writes the intercept update to a different attribute"),
+        ("S2", "d", "drops x from the prediction"),
+        ("S3", "c", "missing import"),
+        ("S4", "b", "factor of exactly 2"),
+        ("S5", "e", "forgets to store something in the constructor"),
+    ],
+)
 def test_check_bug_match_gives_the_hint_of_each_wrong_symptom(symptom, wrong, hint):
     answers = dict(BUG_KEY, **{symptom: wrong})
     feedback = ex.check_bug_match(answers)
@@ -476,12 +524,15 @@ def test_check_bug_match_gives_every_hint_when_all_are_wrong():
     assert all(f"{key}:" in feedback.message for key in BUG_KEY)
 
 
-@pytest.mark.parametrize("answers, text", [
-    (["c", "b", "e", "d", "a"], "Give a dict"),
-    ("cbeda", "Give a dict"),
-    (dict(BUG_KEY, S2="f"), "S2 = 'f'"),
-    (dict(BUG_KEY, S3="e or c"), "one letter from a to e"),
-])
+@pytest.mark.parametrize(
+    "answers, text",
+    [
+        (["c", "b", "e", "d", "a"], "Give a dict"),
+        ("cbeda", "Give a dict"),
+        (dict(BUG_KEY, S2="f"), "S2 = 'f'"),
+        (dict(BUG_KEY, S3="e or c"), "one letter from a to e"),
+    ],
+)
 def test_check_bug_match_rejects_malformed_answers(answers, text):
     feedback = ex.check_bug_match(answers)
     assert not feedback.ok and text in feedback.message
@@ -496,7 +547,7 @@ def _nb05_grads(x, y, m, b, y_pred=None, factor_m=2.0, factor_b=2.0):
 
 def _nb05_starter(x, y, m, b):  # bug (b) of notebook 05: the prediction lost its x
     n = len(x)
-    y_pred = m * + b
+    y_pred = m * +b
     dm = -2 / n * np.sum(x * (y - y_pred))
     db = -2 / n * np.sum(y - y_pred)
     return dm, db
@@ -517,17 +568,20 @@ def test_check_fixed_gradients_accepts_right_answers(function):
     assert "agree with the finite-difference check" in feedback.message
 
 
-@pytest.mark.parametrize("function, hint", [
-    (_nb05_starter, "m * + b means m * (+b)"),
-    (lambda x, y, m, b: _nb05_grads(x, y, m, b, y_pred=m + b + 0 * x), "Your prediction is m + b"),
-    (lambda x, y, m, b: _nb05_grads(x, y, m, b, y_pred=m * x), "leaves out the intercept"),
-    (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_b=1), "∂L/∂b is half the expected value"),
-    (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=1), "∂L/∂m is half the expected value"),
-    (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=1, factor_b=1), "Both derivatives are half"),
-    (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=-2, factor_b=-2), "wrong sign"),
-    (lambda x, y, m, b: tuple(len(x) * g for g in _nb05_grads(x, y, m, b)), "n times too large"),
-    (lambda x, y, m, b: _nb05_grads(x, y, m, b)[::-1], "swapped"),
-])
+@pytest.mark.parametrize(
+    "function, hint",
+    [
+        (_nb05_starter, "m * + b means m * (+b)"),
+        (lambda x, y, m, b: _nb05_grads(x, y, m, b, y_pred=m + b + 0 * x), "Your prediction is m + b"),
+        (lambda x, y, m, b: _nb05_grads(x, y, m, b, y_pred=m * x), "leaves out the intercept"),
+        (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_b=1), "∂L/∂b is half the expected value"),
+        (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=1), "∂L/∂m is half the expected value"),
+        (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=1, factor_b=1), "Both derivatives are half"),
+        (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=-2, factor_b=-2), "wrong sign"),
+        (lambda x, y, m, b: tuple(len(x) * g for g in _nb05_grads(x, y, m, b)), "n times too large"),
+        (lambda x, y, m, b: _nb05_grads(x, y, m, b)[::-1], "swapped"),
+    ],
+)
 def test_check_fixed_gradients_hints_for_typical_mistakes(function, hint):
     feedback = ex.check_fixed_gradients(function)
     assert not feedback.ok and hint in feedback.message, feedback.message
@@ -538,12 +592,15 @@ def test_check_fixed_gradients_other_mistakes_get_numbers_to_compare():
     assert not feedback.ok and "finite-difference check gives" in feedback.message
 
 
-@pytest.mark.parametrize("function, text", [
-    (lambda x, y, m, b: 1 / 0, "ZeroDivisionError"),
-    (lambda x, y, m, b: None, "Return two numbers"),
-    (lambda x, y, m, b: (1.0, "two"), "Return two numbers"),
-    (lambda x: x, "TypeError"),
-])
+@pytest.mark.parametrize(
+    "function, text",
+    [
+        (lambda x, y, m, b: 1 / 0, "ZeroDivisionError"),
+        (lambda x, y, m, b: None, "Return two numbers"),
+        (lambda x, y, m, b: (1.0, "two"), "Return two numbers"),
+        (lambda x: x, "TypeError"),
+    ],
+)
 def test_check_fixed_gradients_broken_functions_get_feedback(function, text):
     feedback = ex.check_fixed_gradients(function)  # must not raise
     assert not feedback.ok and text in feedback.message
@@ -552,6 +609,7 @@ def test_check_fixed_gradients_broken_functions_get_feedback(function, text):
 # --------------------------------------------------------------------------
 # Notebook 06 · Learning rate and feature scaling: check_unstandardize
 # --------------------------------------------------------------------------
+
 
 def _nb06_right(m_scaled, b_scaled, mean, std):
     return m_scaled / std, b_scaled - m_scaled * mean / std
@@ -575,15 +633,18 @@ def test_check_unstandardize_accepts_right_answers(function):
     assert feedback.ok, feedback.message
 
 
-@pytest.mark.parametrize("function, hint", [
-    (_nb06_starter, "returned the scaled parameters unchanged"),
-    (lambda m, b, mean, std: (m, b - m * mean), "forgot to divide by std"),
-    (lambda m, b, mean, std: (m * std, b - m * std * mean), "multiplied by std"),
-    (lambda m, b, mean, std: (m / std, b), "forgot the mean shift"),
-    (lambda m, b, mean, std: (m / std, b + m * mean / std), "wrong sign"),
-    (lambda m, b, mean, std: (m / std, b - m * mean), "missing the division by std"),
-    (lambda m, b, mean, std: _nb06_right(m, b, mean, std)[::-1], "swapped"),
-])
+@pytest.mark.parametrize(
+    "function, hint",
+    [
+        (_nb06_starter, "returned the scaled parameters unchanged"),
+        (lambda m, b, mean, std: (m, b - m * mean), "forgot to divide by std"),
+        (lambda m, b, mean, std: (m * std, b - m * std * mean), "multiplied by std"),
+        (lambda m, b, mean, std: (m / std, b), "forgot the mean shift"),
+        (lambda m, b, mean, std: (m / std, b + m * mean / std), "wrong sign"),
+        (lambda m, b, mean, std: (m / std, b - m * mean), "missing the division by std"),
+        (lambda m, b, mean, std: _nb06_right(m, b, mean, std)[::-1], "swapped"),
+    ],
+)
 def test_check_unstandardize_hints_for_typical_mistakes(function, hint):
     feedback = ex.check_unstandardize(function)
     assert not feedback.ok and hint in feedback.message, feedback.message
@@ -594,11 +655,14 @@ def test_check_unstandardize_other_mistakes_get_numbers_to_compare():
     assert not feedback.ok and "check b" in feedback.message
 
 
-@pytest.mark.parametrize("function, text", [
-    (lambda m, b, mean, std: 1 / 0, "ZeroDivisionError"),
-    (lambda m, b, mean, std: m / std, "Return two numbers"),
-    (lambda m, b: (m, b), "TypeError"),
-])
+@pytest.mark.parametrize(
+    "function, text",
+    [
+        (lambda m, b, mean, std: 1 / 0, "ZeroDivisionError"),
+        (lambda m, b, mean, std: m / std, "Return two numbers"),
+        (lambda m, b: (m, b), "TypeError"),
+    ],
+)
 def test_check_unstandardize_broken_functions_get_feedback(function, text):
     feedback = ex.check_unstandardize(function)  # must not raise
     assert not feedback.ok and text in feedback.message
@@ -610,19 +674,22 @@ def test_check_unstandardize_cases_separate_the_mistakes():
     for m_s, b_s, mean, std, m, b in cases:
         assert mean != 0 and std != 1 and m_s != 0
         assert np.allclose(_nb06_right(m_s, b_s, mean, std), (m, b))  # the references agree
-    answers = {name: [ex._unstandardize_mistakes(*case[:4])[name] for case in cases]
-               for name in ex._UNSTANDARDIZE_HINTS}
+    answers = {
+        name: [ex._unstandardize_mistakes(*case[:4])[name] for case in cases]
+        for name in ex._UNSTANDARDIZE_HINTS
+    }
     right = [case[4:] for case in cases]
     names = list(answers)
     for i, name in enumerate(names):
         assert not np.allclose(answers[name], right)
-        for other in names[i + 1:]:
+        for other in names[i + 1 :]:
             assert not np.allclose(answers[name], answers[other]), (name, other)
 
 
 # --------------------------------------------------------------------------
 # Notebook 07 · Closed form and multiple features: check_normal_equation
 # --------------------------------------------------------------------------
+
 
 def _ones(X):
     return np.column_stack([np.ones(len(X)), X])
@@ -695,19 +762,22 @@ def test_check_normal_equation_accepts_inv_with_a_note():
     assert "np.linalg.inv" in feedback.message and "np.linalg.solve" in feedback.message
 
 
-@pytest.mark.parametrize("function, hint", [
-    (normal_no_ones, "forget the column of ones"),
-    (normal_zero_intercept, "column of ones is missing"),
-    (normal_ones_last, "intercept is last"),
-    (normal_wrong_transpose, "Check the transposes"),
-    (normal_no_transpose_on_y, "Check the transposes"),
-    (normal_predictions, "one per data point"),
-    (normal_starter, "give MSE"),
-    (normal_crash, "RuntimeError: boom"),
-    (lambda X, y: "weights", "one array of numbers"),
-    (lambda X, y: [1.0, 2.0, 3.0, 4.0, 5.0], "Expected 3 weights"),
-    (lambda X, y: np.full(X.shape[1] + 1, np.nan), "NaN"),
-])
+@pytest.mark.parametrize(
+    "function, hint",
+    [
+        (normal_no_ones, "forget the column of ones"),
+        (normal_zero_intercept, "column of ones is missing"),
+        (normal_ones_last, "intercept is last"),
+        (normal_wrong_transpose, "Check the transposes"),
+        (normal_no_transpose_on_y, "Check the transposes"),
+        (normal_predictions, "one per data point"),
+        (normal_starter, "give MSE"),
+        (normal_crash, "RuntimeError: boom"),
+        (lambda X, y: "weights", "one array of numbers"),
+        (lambda X, y: [1.0, 2.0, 3.0, 4.0, 5.0], "Expected 3 weights"),
+        (lambda X, y: np.full(X.shape[1] + 1, np.nan), "NaN"),
+    ],
+)
 def test_check_normal_equation_hints_for_typical_mistakes(function, hint):
     feedback = ex.check_normal_equation(function)
     assert not feedback.ok
@@ -732,6 +802,7 @@ def test_check_normal_equation_does_not_let_the_student_modify_its_data():
 # Notebook 08 · Stochastic and mini-batch gradient descent: check_minibatch_epoch
 # --------------------------------------------------------------------------
 
+
 def _batch_grad(xb, yb, m, b):
     r = yb - (m * xb + b)
     return -2 * np.mean(xb * r), -2 * np.mean(r)
@@ -739,7 +810,7 @@ def _batch_grad(xb, yb, m, b):
 
 def epoch_right(x, y, m, b, lr, batch_size, order):
     for start in range(0, len(x), batch_size):
-        batch = order[start:start + batch_size]
+        batch = order[start : start + batch_size]
         dm, db = _batch_grad(x[batch], y[batch], m, b)
         m, b = m - lr * dm, b - lr * db
     return m, b
@@ -757,13 +828,14 @@ def epoch_full_data(x, y, m, b, lr, batch_size, order):
 
 
 def epoch_one_batch(x, y, m, b, lr, batch_size, order):
-    return epoch_right(x[order[:batch_size]], y[order[:batch_size]], m, b, lr, batch_size,
-                       np.arange(batch_size))
+    return epoch_right(
+        x[order[:batch_size]], y[order[:batch_size]], m, b, lr, batch_size, np.arange(batch_size)
+    )
 
 
 def epoch_drops_last(x, y, m, b, lr, batch_size, order):
     for start in range(0, len(x) - batch_size + 1, batch_size):
-        batch = order[start:start + batch_size]
+        batch = order[start : start + batch_size]
         dm, db = _batch_grad(x[batch], y[batch], m, b)
         m, b = m - lr * dm, b - lr * db
     return m, b
@@ -771,7 +843,7 @@ def epoch_drops_last(x, y, m, b, lr, batch_size, order):
 
 def epoch_divides_by_n(x, y, m, b, lr, batch_size, order):
     for start in range(0, len(x), batch_size):
-        batch = order[start:start + batch_size]
+        batch = order[start : start + batch_size]
         r = y[batch] - (m * x[batch] + b)
         m, b = m + lr * 2 * np.sum(x[batch] * r) / len(x), b + lr * 2 * np.sum(r) / len(x)
     return m, b
@@ -779,7 +851,7 @@ def epoch_divides_by_n(x, y, m, b, lr, batch_size, order):
 
 def epoch_sum(x, y, m, b, lr, batch_size, order):
     for start in range(0, len(x), batch_size):
-        batch = order[start:start + batch_size]
+        batch = order[start : start + batch_size]
         r = y[batch] - (m * x[batch] + b)
         m, b = m + lr * 2 * np.sum(x[batch] * r), b + lr * 2 * np.sum(r)
     return m, b
@@ -787,7 +859,7 @@ def epoch_sum(x, y, m, b, lr, batch_size, order):
 
 def epoch_uphill(x, y, m, b, lr, batch_size, order):
     for start in range(0, len(x), batch_size):
-        batch = order[start:start + batch_size]
+        batch = order[start : start + batch_size]
         dm, db = _batch_grad(x[batch], y[batch], m, b)
         m, b = m + lr * dm, b + lr * db
     return m, b
@@ -796,7 +868,7 @@ def epoch_uphill(x, y, m, b, lr, batch_size, order):
 def epoch_stale(x, y, m, b, lr, batch_size, order):
     new_m, new_b = m, b
     for start in range(0, len(x), batch_size):
-        batch = order[start:start + batch_size]
+        batch = order[start : start + batch_size]
         dm, db = _batch_grad(x[batch], y[batch], m, b)  # always at the start point
         new_m, new_b = new_m - lr * dm, new_b - lr * db
     return new_m, new_b
@@ -814,27 +886,30 @@ def test_check_minibatch_epoch_accepts_the_loop():
 def test_check_minibatch_epoch_accepts_core_step_per_batch():
     def with_core(x, y, m, b, lr, batch_size, order):
         for start in range(0, len(x), batch_size):
-            batch = order[start:start + batch_size]
+            batch = order[start : start + batch_size]
             m, b = lc.step(x[batch], y[batch], m, b, lr)
         return np.float64(m), np.float64(b)
 
     assert ex.check_minibatch_epoch(with_core).ok
 
 
-@pytest.mark.parametrize("function, hint", [
-    (epoch_starter, "unchanged"),
-    (epoch_ignores_order, "shuffled order given by `order`"),
-    (epoch_full_data, "on the batch only"),
-    (epoch_one_batch, "only one update"),
-    (epoch_drops_last, "last, smaller batch was skipped"),
-    (epoch_divides_by_n, "not by n"),
-    (epoch_sum, "too large"),
-    (epoch_uphill, "uphill"),
-    (epoch_stale, "at the starting (m, b)"),
-    (lambda x, y, m, b, lr, batch_size, order: (m + 1, b), "the epoch should end at"),
-    (lambda x, y, m, b, lr, batch_size, order: 1 / 0, "ZeroDivisionError"),
-    (lambda x, y, m, b, lr, batch_size, order: m, "Return two numbers"),
-])
+@pytest.mark.parametrize(
+    "function, hint",
+    [
+        (epoch_starter, "unchanged"),
+        (epoch_ignores_order, "shuffled order given by `order`"),
+        (epoch_full_data, "on the batch only"),
+        (epoch_one_batch, "only one update"),
+        (epoch_drops_last, "last, smaller batch was skipped"),
+        (epoch_divides_by_n, "not by n"),
+        (epoch_sum, "too large"),
+        (epoch_uphill, "uphill"),
+        (epoch_stale, "at the starting (m, b)"),
+        (lambda x, y, m, b, lr, batch_size, order: (m + 1, b), "the epoch should end at"),
+        (lambda x, y, m, b, lr, batch_size, order: 1 / 0, "ZeroDivisionError"),
+        (lambda x, y, m, b, lr, batch_size, order: m, "Return two numbers"),
+    ],
+)
 def test_check_minibatch_epoch_hints_for_typical_mistakes(function, hint):
     feedback = ex.check_minibatch_epoch(function)
     assert not feedback.ok
@@ -877,8 +952,12 @@ def test_no_top_level_name_is_defined_twice():
     from pathlib import Path
 
     tree = ast.parse(Path(ex.__file__).read_text(encoding="utf-8"))
-    names = [node.name for node in tree.body
-             if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
-    names += [target.id for node in tree.body if isinstance(node, ast.Assign)
-              for target in node.targets if isinstance(target, ast.Name)]
+    names = [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    names += [
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    ]
     assert [name for name, count in Counter(names).items() if count > 1] == []

@@ -23,7 +23,6 @@ if str(ROOT) not in sys.path:  # make the core importable without installing it
 
 import linreg_core as lc  # noqa: E402
 import linreg_features as lf  # noqa: E402
-import linreg_minibatch as lm  # noqa: E402
 import linreg_validation as lv  # noqa: E402
 
 PENGUIN_FEATURES = ["flipper_length_mm", "bill_length_mm", "bill_depth_mm"]
@@ -32,6 +31,7 @@ PENGUIN_FEATURES = ["flipper_length_mm", "bill_length_mm", "bill_depth_mm"]
 # --------------------------------------------------------------------------
 # Independent helpers (none calls the functions under test)
 # --------------------------------------------------------------------------
+
 
 def with_ones(X):
     return np.hstack([np.ones((len(X), 1)), np.asarray(X, float)])
@@ -71,8 +71,10 @@ def exact_least_squares(X, y):
     ys = [Fraction(float(v)) for v in y]
     k = len(rows[0])
     # Augmented matrix [A^T A | A^T y].
-    M = [[sum(r[i] * r[j] for r in rows) for j in range(k)]
-         + [sum(r[i] * t for r, t in zip(rows, ys))] for i in range(k)]
+    M = [
+        [sum(r[i] * r[j] for r in rows) for j in range(k)] + [sum(r[i] * t for r, t in zip(rows, ys))]
+        for i in range(k)
+    ]
     for col in range(k):
         pivot = next(i for i in range(col, k) if M[i][col] != 0)
         M[col], M[pivot] = M[pivot], M[col]
@@ -119,6 +121,7 @@ def record_warnings(func, *args, **kwargs):
 # design_matrix and predict_multi
 # --------------------------------------------------------------------------
 
+
 def test_design_matrix_prepends_ones():
     A = lf.design_matrix([[2, 5], [3, 7], [4, 1]])
     assert A.shape == (3, 3) and A.dtype == float
@@ -139,13 +142,15 @@ def test_predict_multi_hand_computed():
 
 def test_predict_multi_one_feature_matches_predict():
     x = np.linspace(-2, 5, 9)
-    np.testing.assert_allclose(lf.predict_multi(x.reshape(-1, 1), [0.5, -1.25]),
-                               lc.predict(x, -1.25, 0.5), rtol=1e-15)
+    np.testing.assert_allclose(
+        lf.predict_multi(x.reshape(-1, 1), [0.5, -1.25]), lc.predict(x, -1.25, 0.5), rtol=1e-15
+    )
 
 
 # --------------------------------------------------------------------------
 # The vector gradient
 # --------------------------------------------------------------------------
+
 
 def test_gradients_multi_hand_computed():
     # X = [[0, 0], [1, 0], [0, 1], [1, 1]], y = [1, 2, 2, 4], w = 0:
@@ -159,16 +164,14 @@ def test_gradients_multi_match_finite_differences(seed):
     rng = np.random.default_rng(seed)
     X, y = random_problem(rng, n=20, p=3)
     w = rng.normal(size=4)
-    np.testing.assert_allclose(lf.gradients_multi(X, y, w), fd_gradient(X, y, w),
-                               rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(lf.gradients_multi(X, y, w), fd_gradient(X, y, w), rtol=1e-7, atol=1e-9)
 
 
 def test_gradients_multi_one_feature_is_db_dm():
     rng = np.random.default_rng(11)
     x, y = rng.uniform(0, 10, 30), rng.normal(size=30)
     dm, db = lc.gradients(x, y, 0.7, -1.3)
-    np.testing.assert_allclose(lf.gradients_multi(x.reshape(-1, 1), y, [-1.3, 0.7]), [db, dm],
-                               rtol=1e-12)
+    np.testing.assert_allclose(lf.gradients_multi(x.reshape(-1, 1), y, [-1.3, 0.7]), [db, dm], rtol=1e-12)
 
 
 def test_gradients_multi_vanishes_at_the_normal_equation_solution():
@@ -181,6 +184,7 @@ def test_gradients_multi_vanishes_at_the_normal_equation_solution():
 # --------------------------------------------------------------------------
 # The normal equation
 # --------------------------------------------------------------------------
+
 
 def test_normal_equation_exact_fit_hand_example():
     # y = 1 + 2 x1 + 3 x2 holds exactly at the four corners of the unit square.
@@ -207,8 +211,7 @@ def test_normal_equation_matches_lstsq_on_random_problems(seed):
     n, p = int(rng.integers(5, 80)), int(rng.integers(1, 5))
     n = max(n, p + 2)
     X, y = random_problem(rng, n, p, offset=rng.uniform(-50, 50), scale=rng.uniform(0.1, 20))
-    np.testing.assert_allclose(lf.normal_equation(X, y), lstsq_weights(X, y),
-                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(lf.normal_equation(X, y), lstsq_weights(X, y), rtol=1e-9, atol=1e-9)
 
 
 def test_normal_equation_one_feature_matches_polyfit_and_closed_form():
@@ -256,6 +259,7 @@ def test_normal_equation_does_not_modify_its_inputs():
 # Gradient descent in vector form
 # --------------------------------------------------------------------------
 
+
 def test_gradient_descent_multi_history_bookkeeping():
     rng = np.random.default_rng(5)
     X, y = random_problem(rng, 30, 2)
@@ -282,8 +286,9 @@ def test_gradient_descent_multi_matches_reference_loop(seed):
     lr = 0.5 * lf.stable_learning_rate_multi(X)
     w0 = rng.normal(size=4)
     r = lf.gradient_descent_multi(X, y, lr, 60, w0=w0)
-    np.testing.assert_allclose(r.weights_history, ref_gradient_descent(X, y, lr, 60, w0),
-                               rtol=1e-11, atol=1e-12)
+    np.testing.assert_allclose(
+        r.weights_history, ref_gradient_descent(X, y, lr, 60, w0), rtol=1e-11, atol=1e-12
+    )
 
 
 def test_gradient_descent_multi_one_feature_matches_gradient_descent():
@@ -323,7 +328,8 @@ def test_gradient_descent_multi_does_not_modify_its_inputs():
 def test_stable_learning_rate_multi_one_feature_equals_stable_learning_rate():
     x, _ = lc.load_xy(lc.DATA_DIR / "classic.csv")
     assert lf.stable_learning_rate_multi(x.reshape(-1, 1)) == pytest.approx(
-        lc.stable_learning_rate(x), rel=1e-12)
+        lc.stable_learning_rate(x), rel=1e-12
+    )
 
 
 def test_stable_learning_rate_multi_is_two_over_the_hessian_eigenvalue():
@@ -400,14 +406,25 @@ BAD_X = {
     "3-D X": (np.ones((4, 2, 1)), GOOD_Y, ValueError, r"two-dimensional.*shape \(4, 2, 1\)"),
     "no rows": (np.empty((0, 2)), [], ValueError, r"X has no rows"),
     "no columns": (np.empty((4, 0)), GOOD_Y, ValueError, r"X has no columns"),
-    "NaN": ([[1, 2], [2, float("nan")], [3, 5], [4, 3]], GOOD_Y, ValueError,
-            r"X contains 1 NaN or infinite.*row 1, column 1"),
-    "inf": ([[1, 2], [2, 1], [float("inf"), 5], [4, 3]], GOOD_Y, ValueError,
-            r"X contains 1 NaN or infinite.*row 2, column 0"),
-    "string": ([[1, 2], [2, "one"], [3, 5], [4, 3]], GOOD_Y, TypeError,
-               r"X must contain only numbers.*'one'"),
-    "ragged": ([[1, 2], [2], [3, 5], [4, 3]], GOOD_Y, ValueError,
-               r"X must be a rectangular table.*\[1, 2\]"),
+    "NaN": (
+        [[1, 2], [2, float("nan")], [3, 5], [4, 3]],
+        GOOD_Y,
+        ValueError,
+        r"X contains 1 NaN or infinite.*row 1, column 1",
+    ),
+    "inf": (
+        [[1, 2], [2, 1], [float("inf"), 5], [4, 3]],
+        GOOD_Y,
+        ValueError,
+        r"X contains 1 NaN or infinite.*row 2, column 0",
+    ),
+    "string": (
+        [[1, 2], [2, "one"], [3, 5], [4, 3]],
+        GOOD_Y,
+        TypeError,
+        r"X must contain only numbers.*'one'",
+    ),
+    "ragged": ([[1, 2], [2], [3, 5], [4, 3]], GOOD_Y, ValueError, r"X must be a rectangular table.*\[1, 2\]"),
 }
 
 # Problems of the data as a whole (functions that take y, and the fitting ones).
@@ -417,17 +434,33 @@ BAD_XY = {
     "2-D y": (GOOD_X, [[1.0], [2.0], [3.0], [4.0]], ValueError, r"^y must be one-dimensional"),
 }
 NOT_IDENTIFIABLE = {
-    "constant column": ([[1, 7], [2, 7], [3, 7], [4, 7]], GOOD_Y,
-                        r"Feature column 1 of X is constant \(every value is 7\).*Drop that column"),
-    "duplicate column": ([[1, 1], [2, 2], [3, 3], [4, 4]], GOOD_Y,
-                         r"linearly dependent: columns 0, 1 are tied"),
-    "mm and cm": (np.column_stack([[181, 186, 195, 193], np.array([181, 186, 195, 193]) / 10,
-                                   [39.1, 39.5, 40.3, 36.7]]), GOOD_Y,
-                  r"linearly dependent: columns 0, 1 are tied"),
-    "sum of others": ([[1, 2, 3], [2, 1, 3], [3, 5, 8], [4, 3, 7], [0, 1, 1]], GOOD_Y + [0.0],
-                      r"linearly dependent: columns 0, 1, 2 are tied"),
-    "too few rows": ([[1, 2], [2, 1]], [1.0, 2.0],
-                     r"X has 2 rows but 2 features: fitting 3 weights.*at least 3 data points"),
+    "constant column": (
+        [[1, 7], [2, 7], [3, 7], [4, 7]],
+        GOOD_Y,
+        r"Feature column 1 of X is constant \(every value is 7\).*Drop that column",
+    ),
+    "duplicate column": (
+        [[1, 1], [2, 2], [3, 3], [4, 4]],
+        GOOD_Y,
+        r"linearly dependent: columns 0, 1 are tied",
+    ),
+    "mm and cm": (
+        np.column_stack(
+            [[181, 186, 195, 193], np.array([181, 186, 195, 193]) / 10, [39.1, 39.5, 40.3, 36.7]]
+        ),
+        GOOD_Y,
+        r"linearly dependent: columns 0, 1 are tied",
+    ),
+    "sum of others": (
+        [[1, 2, 3], [2, 1, 3], [3, 5, 8], [4, 3, 7], [0, 1, 1]],
+        GOOD_Y + [0.0],
+        r"linearly dependent: columns 0, 1, 2 are tied",
+    ),
+    "too few rows": (
+        [[1, 2], [2, 1]],
+        [1.0, 2.0],
+        r"X has 2 rows but 2 features: fitting 3 weights.*at least 3 data points",
+    ),
 }
 
 
@@ -462,11 +495,14 @@ def test_nearly_dependent_but_fine_features_are_accepted():
     lf.normal_equation(X[:, :2], y)
 
 
-@pytest.mark.parametrize("weights, pattern", [
-    ([0.0, 1.0], r"weights must hold 3 numbers.*X has 2 columns.*has 2"),
-    ([0.0, 1.0, 2.0, 3.0], r"weights must hold 3 numbers.*has 4"),
-    ([0.0, float("nan"), 1.0], r"weights contains 1 NaN"),
-])
+@pytest.mark.parametrize(
+    "weights, pattern",
+    [
+        ([0.0, 1.0], r"weights must hold 3 numbers.*X has 2 columns.*has 2"),
+        ([0.0, 1.0, 2.0, 3.0], r"weights must hold 3 numbers.*has 4"),
+        ([0.0, float("nan"), 1.0], r"weights contains 1 NaN"),
+    ],
+)
 def test_bad_weights_give_clear_error(weights, pattern):
     with pytest.raises(ValueError, match=pattern):
         lf.gradients_multi(GOOD_X, GOOD_Y, weights)
@@ -474,13 +510,16 @@ def test_bad_weights_give_clear_error(weights, pattern):
         lf.predict_multi(GOOD_X, weights)
 
 
-@pytest.mark.parametrize("kwargs, exc, pattern", [
-    ({"lr": 0.0}, ValueError, r"lr \(the learning rate\) must be positive"),
-    ({"lr": "fast"}, TypeError, r"lr \(the learning rate\) must be a number"),
-    ({"epochs": 0}, ValueError, r"epochs must be at least 1"),
-    ({"epochs": 2.5}, TypeError, r"epochs must be a whole number"),
-    ({"w0": [1.0, 2.0]}, ValueError, r"w0 must hold 3 numbers"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, pattern",
+    [
+        ({"lr": 0.0}, ValueError, r"lr \(the learning rate\) must be positive"),
+        ({"lr": "fast"}, TypeError, r"lr \(the learning rate\) must be a number"),
+        ({"epochs": 0}, ValueError, r"epochs must be at least 1"),
+        ({"epochs": 2.5}, TypeError, r"epochs must be a whole number"),
+        ({"w0": [1.0, 2.0]}, ValueError, r"w0 must hold 3 numbers"),
+    ],
+)
 def test_gradient_descent_multi_bad_parameters(kwargs, exc, pattern):
     arguments = {"lr": 0.01, "epochs": 5, **kwargs}
     with pytest.raises(exc, match=pattern):

@@ -17,9 +17,17 @@ spec.loader.exec_module(tool)
 
 PATHS = tool.notebook_paths()
 REPO = tool.repository()
-EXPECTED = ["00_index", "01_loss_function", "02_derivatives", "03_update_rule",
-            "04_full_training", "05_classic_code_bugs", "06_learning_rate_and_scaling",
-            "07_closed_form_and_multiple_features", "08_sgd_and_minibatch"]
+EXPECTED = [
+    "00_index",
+    "01_loss_function",
+    "02_derivatives",
+    "03_update_rule",
+    "04_full_training",
+    "05_classic_code_bugs",
+    "06_learning_rate_and_scaling",
+    "07_closed_form_and_multiple_features",
+    "08_sgd_and_minibatch",
+]
 
 
 def load(path):
@@ -42,13 +50,15 @@ def test_collection_is_complete():
 def test_executed_top_to_bottom_without_errors(path):
     nb = load(path)
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), \
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), (
         "run `make notebooks` to execute it on a fresh kernel"
+    )
     for i, cell in enumerate(code, 1):
         for out in cell["outputs"]:
             assert out["output_type"] != "error", f"cell {i} saved an error"
-            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), \
+            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
                 f"cell {i} saved stderr: {''.join(out['text'])[:200]}"
+            )
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
@@ -90,8 +100,11 @@ def test_readme_badges_use_the_repository():
 def test_documents_name_only_the_one_repository(name):
     """Badges and clone commands (links to other projects, e.g. nbval, are fine)."""
     text = (ROOT / name).read_text(encoding="utf-8")
-    ours = re.findall(r"(?:colab\.research\.google\.com/github|mybinder\.org/v2/gh)/([\w-]+/[\w.-]+)"
-                      r"|github\.com/([\w-]+/[\w.-]+)\.git", text)
+    ours = re.findall(
+        r"(?:colab\.research\.google\.com/github|mybinder\.org/v2/gh)/([\w-]+/[\w.-]+)"
+        r"|github\.com/([\w-]+/[\w.-]+)\.git",
+        text,
+    )
     assert ours, f"{name} has no badge or clone command to check"
     for owner_name in ("".join(match) for match in ours):
         assert owner_name == REPO, f"{name} names {owner_name}"
@@ -128,15 +141,87 @@ def test_setup_cell_on_colab_fetches_the_collection_once(tmp_path):
     gitconfig.write_text(f'[url "{ROOT.as_uri()}"]\n\tinsteadOf = {url}\n', encoding="utf-8")
     content = tmp_path / "content"
     content.mkdir()
-    cell = ("import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-            + tool.SETUP.format(repository=REPO) + "\n")
+    cell = (
+        "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+        + tool.SETUP.format(repository=REPO)
+        + "\n"
+    )
     check = "x, y = lc.load_xy(lc.DATA_DIR / 'classic.csv')\nprint(lc.__file__, len(x))\n"
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1",
-           "MPLBACKEND": "Agg"}
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1", "MPLBACKEND": "Agg"}
     # Run the cell twice in one process, as a student re-running it would.
-    run = subprocess.run([sys.executable, "-c", cell + cell + check], cwd=content, env=env,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", cell + cell + check],
+        cwd=content,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     clone = content / REPO.split("/")[1]
     assert run.stdout == f"{clone / 'linreg_core.py'} 200\n"  # nothing else printed
     assert run.stderr == ""
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_text_twin_agrees_with_the_notebook(path):
+    """notebooks/sources/NN.md is exactly the notebook's cells, and reads back to the same cells."""
+    jupytext = pytest.importorskip("jupytext")
+    nbformat = pytest.importorskip("nbformat")
+    md = tool.source_path(path)
+    assert md.exists(), f"{md.name} is missing: run `make notebooks`"
+    nb = nbformat.read(path, as_version=4)
+    assert md.read_text(encoding="utf-8") == tool.text_source(nb), "run `make notebooks` to sync"
+    back = jupytext.read(md, fmt="md:myst")
+    assert [(c.cell_type, c.source) for c in back.cells] == [(c.cell_type, c.source) for c in nb.cells]
+
+
+def test_an_edited_text_twin_wins_and_keeps_the_other_outputs(tmp_path, monkeypatch):
+    """The sync rule on a copy: a newer .md replaces the cells; unchanged code keeps its outputs."""
+    import os
+    import shutil
+
+    notebooks = tmp_path / "notebooks"
+    (notebooks / "sources").mkdir(parents=True)
+    for path in PATHS:
+        shutil.copy(path, notebooks / path.name)
+        shutil.copy(tool.source_path(path), notebooks / "sources" / f"{path.stem}.md")
+    monkeypatch.setattr(tool, "NOTEBOOKS", notebooks)
+    md = notebooks / "sources" / "02_derivatives.md"
+    text = md.read_text(encoding="utf-8")
+    edited = text.replace("## Learning goals", "## Learning goals (edited as text)", 1)
+    assert edited != text
+    md.write_text(edited, encoding="utf-8")
+    stamp = (notebooks / "02_derivatives.ipynb").stat().st_mtime
+    os.utime(md, (stamp + 10, stamp + 10))
+    tool.sync()
+    nb = load(notebooks / "02_derivatives.ipynb")
+    assert any("(edited as text)" in source(c) for c in nb["cells"])
+    old = load(PATHS[2])
+    assert [c.get("outputs") for c in nb["cells"]] == [c.get("outputs") for c in old["cells"]]
+    assert md.read_text(encoding="utf-8") == edited
+
+
+def test_reexecuting_a_notebook_writes_the_same_bytes(tmp_path):
+    """Two executions of the same notebook: identical files (stable widget ids, no timestamps)."""
+    import shutil
+
+    copies = []
+    for run in ("first", "second"):
+        folder = tmp_path / run
+        (folder / "notebooks").mkdir(parents=True)
+        for module in [*ROOT.glob("linreg_*.py"), ROOT / "data"]:  # what the setup cell finds
+            (folder / module.name).symlink_to(module)
+        copy = folder / "notebooks" / "01_loss_function.ipynb"
+        shutil.copy(PATHS[1], copy)
+        tool.execute([copy])
+        copies.append(copy.read_bytes())
+    assert copies[0] == copies[1]
+    assert b"application/vnd.jupyter.widget-view+json" in copies[0]  # it did hold widgets
+
+
+def test_committed_widget_ids_are_the_stable_ones():
+    """Every saved widget model id is the one `make notebooks` derives from the notebook's name."""
+    for path in PATHS:
+        text = path.read_text(encoding="utf-8")
+        assert tool.stable_widget_ids(text, path.name) == text, f"{path.name}: run `make notebooks`"

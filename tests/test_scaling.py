@@ -24,9 +24,6 @@ if str(ROOT) not in sys.path:  # make the modules importable without installing 
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
-import linreg_features as lf  # noqa: E402
-import linreg_minibatch as lm  # noqa: E402
-import linreg_validation as lv  # noqa: E402
 import linreg_widgets as lw  # noqa: E402
 
 TINY_X = [0.0, 2.0, 3.0, 5.0, 6.0]
@@ -53,8 +50,9 @@ def loop_descent(x, y, lr, epochs, m=0.0, b=0.0):
 def first_settled_epoch(ms, bs, m_ref, b_ref, rtol):
     """Scan backwards for the last epoch outside the tolerance (a loop, not numpy)."""
     k = len(ms)
-    while k > 0 and abs(ms[k - 1] - m_ref) <= rtol * abs(m_ref) \
-            and abs(bs[k - 1] - b_ref) <= rtol * abs(b_ref):
+    while (
+        k > 0 and abs(ms[k - 1] - m_ref) <= rtol * abs(m_ref) and abs(bs[k - 1] - b_ref) <= rtol * abs(b_ref)
+    ):
         k -= 1
     return None if k == len(ms) else k
 
@@ -62,6 +60,7 @@ def first_settled_epoch(ms, bs, m_ref, b_ref, rtol):
 # --------------------------------------------------------------------------
 # standardize
 # --------------------------------------------------------------------------
+
 
 def test_standardize_by_hand():
     # x = 1, 3: mean 2, deviations -1, +1, population std sqrt((1 + 1) / 2) = 1.
@@ -102,12 +101,15 @@ def test_standardize_constant_x_says_why(x):
         lc.standardize(x)
 
 
-@pytest.mark.parametrize("x, error, text", [
-    ([1.0, float("nan"), 3.0], ValueError, "NaN"),
-    ([[1.0, 2.0], [3.0, 4.0]], ValueError, "one-dimensional"),
-    ([], ValueError, "empty"),
-    (["1", "two"], TypeError, "only numbers"),
-])
+@pytest.mark.parametrize(
+    "x, error, text",
+    [
+        ([1.0, float("nan"), 3.0], ValueError, "NaN"),
+        ([[1.0, 2.0], [3.0, 4.0]], ValueError, "one-dimensional"),
+        ([], ValueError, "empty"),
+        (["1", "two"], TypeError, "only numbers"),
+    ],
+)
 def test_standardize_validates_input(x, error, text):
     with pytest.raises(error, match=text):
         lc.standardize(x)
@@ -116,6 +118,7 @@ def test_standardize_validates_input(x, error, text):
 # --------------------------------------------------------------------------
 # unstandardize
 # --------------------------------------------------------------------------
+
 
 def test_unstandardize_by_hand():
     # y = 2 (x - 3) / 2 + 1 = x - 3 + 1 = x - 2: slope 1, intercept -2.
@@ -154,13 +157,16 @@ def test_unstandardize_converts_histories_element_by_element():
     assert bs.tolist() == [0.0, -2.0, -1.0]  # b_s - m_s * 3 / 2
 
 
-@pytest.mark.parametrize("args, error, text", [
-    ((1.0, 2.0, 0.0, 0.0), ValueError, "std must be positive"),
-    ((1.0, 2.0, 0.0, -1.0), ValueError, "std must be positive"),
-    (([1.0, 2.0], [1.0], 0.0, 1.0), ValueError, "same shape"),
-    ((1.0, float("inf"), 0.0, 1.0), ValueError, "infinite"),
-    ((1.0, 2.0, "mean", 1.0), TypeError, "mean must be a number"),
-])
+@pytest.mark.parametrize(
+    "args, error, text",
+    [
+        ((1.0, 2.0, 0.0, 0.0), ValueError, "std must be positive"),
+        ((1.0, 2.0, 0.0, -1.0), ValueError, "std must be positive"),
+        (([1.0, 2.0], [1.0], 0.0, 1.0), ValueError, "same shape"),
+        ((1.0, float("inf"), 0.0, 1.0), ValueError, "infinite"),
+        ((1.0, 2.0, "mean", 1.0), TypeError, "mean must be a number"),
+    ],
+)
 def test_unstandardize_validates_input(args, error, text):
     with pytest.raises(error, match=text):
         lc.unstandardize(*args)
@@ -170,13 +176,17 @@ def test_unstandardize_validates_input(args, error, text):
 # epochs_to_converge
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("ms, bs, expected", [
-    ([0.0, 0.9, 0.9995, 1.0], [0.0, 1.9, 2.0, 2.0], 2),  # close from epoch 2 on
-    ([1.0, 1.0], [2.0, 2.0], 0),                          # close from the start
-    ([0.0, 0.5, 0.9], [0.0, 2.0, 2.0], None),             # not there yet
-    ([1.0, 0.5, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0], 2),      # left and came back: counts the return
-    ([1.0, 1.0, 1.0], [2.0, 2.1, 2.0], 2),                # b alone out at epoch 1
-])
+
+@pytest.mark.parametrize(
+    "ms, bs, expected",
+    [
+        ([0.0, 0.9, 0.9995, 1.0], [0.0, 1.9, 2.0, 2.0], 2),  # close from epoch 2 on
+        ([1.0, 1.0], [2.0, 2.0], 0),  # close from the start
+        ([0.0, 0.5, 0.9], [0.0, 2.0, 2.0], None),  # not there yet
+        ([1.0, 0.5, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0], 2),  # left and came back: counts the return
+        ([1.0, 1.0, 1.0], [2.0, 2.1, 2.0], 2),  # b alone out at epoch 1
+    ],
+)
 def test_epochs_to_converge_by_hand(ms, bs, expected):
     assert lc.epochs_to_converge(ms, bs, 1.0, 2.0, rtol=1e-3) == expected
 
@@ -192,11 +202,14 @@ def test_epochs_to_converge_matches_a_loop_on_the_classic_run(classic):
     assert lc.epochs_to_converge(ms, bs, m_ref, b_ref) == expected
 
 
-@pytest.mark.parametrize("args, error, text", [
-    (([1.0, 2.0], [1.0], 1.0, 1.0), ValueError, "same length"),
-    (([1.0], [1.0], 1.0, 1.0, 0.0), ValueError, "rtol must be positive"),
-    (([1.0], [1.0], "one", 1.0), TypeError, "m_ref must be a number"),
-])
+@pytest.mark.parametrize(
+    "args, error, text",
+    [
+        (([1.0, 2.0], [1.0], 1.0, 1.0), ValueError, "same length"),
+        (([1.0], [1.0], 1.0, 1.0, 0.0), ValueError, "rtol must be positive"),
+        (([1.0], [1.0], "one", 1.0), TypeError, "m_ref must be a number"),
+    ],
+)
 def test_epochs_to_converge_validates_input(args, error, text):
     with pytest.raises(error, match=text):
         lc.epochs_to_converge(*args)
@@ -206,6 +219,7 @@ def test_epochs_to_converge_validates_input(args, error, text):
 # ScalingExplorer (headless: setting a control fires its observer at once)
 # --------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def explorer(classic):
     return lw.ScalingExplorer(*classic)
@@ -213,6 +227,7 @@ def explorer(classic):
 
 def plain_readout(explorer):
     import re
+
     return re.sub(r"<[^>]+>", "", explorer.readout.value).replace("&nbsp;", " ")
 
 
@@ -225,7 +240,9 @@ def test_explorer_starts_on_raw_x_with_the_classic_run(explorer, classic):
     raw_path, scaled_path = explorer.paths[False], explorer.paths[True]
     assert np.array_equal(raw_path.get_xdata(), reference.ms)
     assert np.array_equal(raw_path.get_ydata(), reference.bs)
-    assert np.allclose(raw_path.get_xdata(), ms, rtol=1e-9) and np.allclose(raw_path.get_ydata(), bs, rtol=1e-9)
+    assert np.allclose(raw_path.get_xdata(), ms, rtol=1e-9) and np.allclose(
+        raw_path.get_ydata(), bs, rtol=1e-9
+    )
     assert len(scaled_path.get_xdata()) == 0
     assert explorer.markers[False].get_xdata()[0] == reference.ms[-1]
     assert explorer.status == "not converged" and explorer.converged_at is None
@@ -285,7 +302,7 @@ def test_explorer_never_redraws_the_surfaces(explorer):
 
 def test_explorer_slider_spans_both_bounds(explorer, classic):
     x, _ = classic
-    low, high = 10 ** explorer.lr_slider.min, 10 ** explorer.lr_slider.max
+    low, high = 10**explorer.lr_slider.min, 10**explorer.lr_slider.max
     assert low < lc.stable_learning_rate(x) / 5 and high > 2.0  # raw bound ≈ 3e-4, scaled 1
 
 

@@ -24,7 +24,6 @@ if str(ROOT) not in sys.path:  # make the modules importable without installing 
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
-import linreg_features as lf  # noqa: E402
 import linreg_minibatch as lm  # noqa: E402
 import linreg_validation as lv  # noqa: E402
 import linreg_widgets as lw  # noqa: E402
@@ -49,7 +48,7 @@ def ref_minibatch(x, y, lr, epochs, batch_size, seed, m=0.0, b=0.0, tau=None):
     for _ in range(epochs):
         order = np.arange(n) if batch_size == n else rng.permutation(n)
         for start in range(0, n, batch_size):
-            batch = order[start:start + batch_size]
+            batch = order[start : start + batch_size]
             xb, yb = x[batch], y[batch]
             dm = 2 * np.mean((m * xb + b - yb) * xb)
             db = 2 * np.mean(m * xb + b - yb)
@@ -71,17 +70,25 @@ def record_warnings(func, *args, **kwargs):
 # batch_size = n is full-batch gradient descent, bit for bit
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("standardised, lr, epochs", [
-    (True, 0.1, 200), (True, 0.9, 50), (False, 1e-4, 1000), (False, 2.9e-4, 500),
-    (False, 3.1e-4, 500),  # diverges slowly: stopped by the "rising" rule
-    (False, 1e-2, 100),    # blows up at once
-    (True, 1.5, 100),
-])
+
+@pytest.mark.parametrize(
+    "standardised, lr, epochs",
+    [
+        (True, 0.1, 200),
+        (True, 0.9, 50),
+        (False, 1e-4, 1000),
+        (False, 2.9e-4, 500),
+        (False, 3.1e-4, 500),  # diverges slowly: stopped by the "rising" rule
+        (False, 1e-2, 100),  # blows up at once
+        (True, 1.5, 100),
+    ],
+)
 def test_full_batch_equals_gradient_descent_exactly(standardised, lr, epochs):
     x, y = classic(standardised)
     expected, warned_gd = record_warnings(lc.gradient_descent, x, y, lr, epochs, 1.0, -2.0)
-    result, warned = record_warnings(lm.minibatch_gradient_descent, x, y, lr, epochs, len(x),
-                                     seed=123, m0=1.0, b0=-2.0)
+    result, warned = record_warnings(
+        lm.minibatch_gradient_descent, x, y, lr, epochs, len(x), seed=123, m0=1.0, b0=-2.0
+    )
     np.testing.assert_array_equal(result.ms, expected.ms)
     np.testing.assert_array_equal(result.bs, expected.bs)
     np.testing.assert_array_equal(result.losses, expected.losses)
@@ -100,6 +107,7 @@ def test_full_batch_ignores_the_seed():
 # --------------------------------------------------------------------------
 # Bookkeeping and reproducibility
 # --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("batch_size", [1, 3, 7, 50, 199])
 def test_history_lengths_and_per_epoch_losses(batch_size):
@@ -162,8 +170,9 @@ def batch_used(m, b, m_next, b_next, lr, size):
     for batch in itertools.combinations(range(len(TINY_X)), size):
         xb, yb = TINY_X[list(batch)], TINY_Y[list(batch)]
         r = yb - (m * xb + b)
-        if np.isclose(m + lr * 2 * np.mean(xb * r), m_next, rtol=1e-10, atol=1e-12) and \
-                np.isclose(b + lr * 2 * np.mean(r), b_next, rtol=1e-10, atol=1e-12):
+        if np.isclose(m + lr * 2 * np.mean(xb * r), m_next, rtol=1e-10, atol=1e-12) and np.isclose(
+            b + lr * 2 * np.mean(r), b_next, rtol=1e-10, atol=1e-12
+        ):
             found.append(set(batch))
     assert len(found) == 1, f"update not identified uniquely: {found}"
     return found[0]
@@ -180,8 +189,7 @@ def test_each_epoch_visits_every_point_exactly_once(batch_size):
         for i, size in enumerate(sizes):
             t = e * len(sizes) + i
             seen.append(batch_used(r.ms[t], r.bs[t], r.ms[t + 1], r.bs[t + 1], lr, size))
-        assert sorted(itertools.chain.from_iterable(seen)) == list(range(n)), \
-            f"epoch {e} used {seen}"
+        assert sorted(itertools.chain.from_iterable(seen)) == list(range(n)), f"epoch {e} used {seen}"
         orders.append([sorted(s) for s in seen])
     assert len({str(o) for o in orders}) > 1, "the points must be reshuffled every epoch"
 
@@ -189,6 +197,7 @@ def test_each_epoch_visits_every_point_exactly_once(batch_size):
 # --------------------------------------------------------------------------
 # Learning-rate schedule and convergence
 # --------------------------------------------------------------------------
+
 
 def test_decaying_learning_rate_settles_near_the_closed_form():
     x, y = classic()
@@ -228,9 +237,17 @@ def test_small_steps_converge_for_every_batch_size(batch_size):
 # Divergence: stop, warn once with advice, never NaN or inf
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("standardised, lr, batch_size", [
-    (True, 0.6, 1), (True, 50.0, 5), (False, 1e-3, 1), (False, 1e300, 2), (True, 3.0, 200),
-])
+
+@pytest.mark.parametrize(
+    "standardised, lr, batch_size",
+    [
+        (True, 0.6, 1),
+        (True, 50.0, 5),
+        (False, 1e-3, 1),
+        (False, 1e300, 2),
+        (True, 3.0, 200),
+    ],
+)
 def test_divergence_stops_warns_once_and_stays_finite(standardised, lr, batch_size):
     x, y = classic(standardised)
     with warnings.catch_warnings(record=True) as caught:
@@ -267,16 +284,20 @@ def test_no_warning_when_converging():
 # Bad input
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("batch_size, exc, pattern", [
-    (0, ValueError, r"batch_size must be between 1 and n = 5 .*got 0.*batch_size=1.*batch_size=5"),
-    (-3, ValueError, r"batch_size must be between 1 and n = 5"),
-    (6, ValueError, r"batch_size must be between 1 and n = 5 .*got 6"),
-    (2.5, TypeError, r"batch_size must be a whole number of data points, got 2.5"),
-    (2.0, TypeError, r"batch_size must be a whole number"),
-    ("10", TypeError, r"batch_size must be a whole number.*'10'"),
-    (None, TypeError, r"batch_size must be a whole number.*None"),
-    (True, TypeError, r"batch_size must be a whole number.*True"),
-])
+
+@pytest.mark.parametrize(
+    "batch_size, exc, pattern",
+    [
+        (0, ValueError, r"batch_size must be between 1 and n = 5 .*got 0.*batch_size=1.*batch_size=5"),
+        (-3, ValueError, r"batch_size must be between 1 and n = 5"),
+        (6, ValueError, r"batch_size must be between 1 and n = 5 .*got 6"),
+        (2.5, TypeError, r"batch_size must be a whole number of data points, got 2.5"),
+        (2.0, TypeError, r"batch_size must be a whole number"),
+        ("10", TypeError, r"batch_size must be a whole number.*'10'"),
+        (None, TypeError, r"batch_size must be a whole number.*None"),
+        (True, TypeError, r"batch_size must be a whole number.*True"),
+    ],
+)
 def test_bad_batch_size_gives_clear_error(batch_size, exc, pattern):
     with pytest.raises(exc, match=pattern):
         lm.minibatch_gradient_descent(TINY_X, TINY_Y, 0.01, 3, batch_size)
@@ -287,17 +308,20 @@ def test_numpy_integer_batch_size_is_fine():
     assert r.updates_per_epoch == 3
 
 
-@pytest.mark.parametrize("kwargs, exc, pattern", [
-    ({"seed": -1}, TypeError, r"seed must be a whole number >= 0"),
-    ({"seed": 1.5}, TypeError, r"seed must be a whole number"),
-    ({"seed": None}, TypeError, r"seed must be a whole number"),
-    ({"tau": 0}, ValueError, r"tau must be positive.*tau=None"),
-    ({"tau": -5.0}, ValueError, r"tau must be positive"),
-    ({"tau": float("nan")}, ValueError, r"tau \(the decay time"),
-    ({"lr": -0.1}, ValueError, r"lr \(the learning rate\) must be positive"),
-    ({"epochs": 0}, ValueError, r"epochs must be at least 1"),
-    ({"m0": "zero"}, TypeError, r"m0 must be a number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, pattern",
+    [
+        ({"seed": -1}, TypeError, r"seed must be a whole number >= 0"),
+        ({"seed": 1.5}, TypeError, r"seed must be a whole number"),
+        ({"seed": None}, TypeError, r"seed must be a whole number"),
+        ({"tau": 0}, ValueError, r"tau must be positive.*tau=None"),
+        ({"tau": -5.0}, ValueError, r"tau must be positive"),
+        ({"tau": float("nan")}, ValueError, r"tau \(the decay time"),
+        ({"lr": -0.1}, ValueError, r"lr \(the learning rate\) must be positive"),
+        ({"epochs": 0}, ValueError, r"epochs must be at least 1"),
+        ({"m0": "zero"}, TypeError, r"m0 must be a number"),
+    ],
+)
 def test_bad_parameters_give_clear_error(kwargs, exc, pattern):
     arguments = {"lr": 0.01, "epochs": 3, "batch_size": 2, **kwargs}
     with pytest.raises(exc, match=pattern):
@@ -315,6 +339,7 @@ def test_bad_data_gives_the_core_errors():
 # MinibatchExplorer (headless)
 # --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def explorer():
     x, y = classic()
@@ -323,9 +348,13 @@ def explorer():
 
 def core_run(explorer, batch_size=None, lr=None, seed=None):
     return lm.minibatch_gradient_descent(
-        explorer.x, explorer.y, explorer.lr_slider.value if lr is None else lr, 8,
+        explorer.x,
+        explorer.y,
+        explorer.lr_slider.value if lr is None else lr,
+        8,
         explorer.batch_buttons.value if batch_size is None else batch_size,
-        explorer.seed_slider.value if seed is None else seed)
+        explorer.seed_slider.value if seed is None else seed,
+    )
 
 
 def test_explorer_path_is_the_core_history(explorer):
@@ -385,8 +414,10 @@ def test_explorer_reports_divergence_without_warning(explorer):
 def test_explorer_renders_png_and_has_stable_repr(explorer):
     assert bytes(explorer.image.value).startswith(PNG_SIGNATURE)
     text = repr(explorer)
-    assert text == ("MinibatchExplorer: batch size, learning rate, seed: the path and the loss "
-                    "curve (run the notebook to use it)")
+    assert text == (
+        "MinibatchExplorer: batch size, learning rate, seed: the path and the loss "
+        "curve (run the notebook to use it)"
+    )
     assert len(text) <= 110  # ipywidgets cuts text/plain at 110 characters
 
 

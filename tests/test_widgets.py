@@ -37,8 +37,6 @@ if str(ROOT) not in sys.path:  # make the modules importable without installing 
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
-import linreg_features as lf  # noqa: E402
-import linreg_minibatch as lm  # noqa: E402
 import linreg_validation as lv  # noqa: E402
 import linreg_widgets as lw  # noqa: E402
 
@@ -48,6 +46,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # --------------------------------------------------------------------------
 # Independent references (none calls the function the widget uses)
 # --------------------------------------------------------------------------
+
 
 def ref_mse(x, y, m, b):
     return float(np.mean((y - m * x - b) ** 2))
@@ -120,6 +119,7 @@ def inside(value, lo, hi):
 # Data and fixtures
 # --------------------------------------------------------------------------
 
+
 @pytest.fixture(autouse=True)
 def no_pyplot_figures_left():
     """Explorers build ``Figure()`` directly: no test may leave a pyplot figure open."""
@@ -183,6 +183,7 @@ def fresh(datasets):
 # --------------------------------------------------------------------------
 # Static helpers
 # --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("dataset", ["classic", "rescaled"])
 def test_parameter_grid_is_centred_on_the_data(datasets, dataset):
@@ -297,6 +298,7 @@ def test_png_bytes_is_a_lossless_png_of_the_canvas():
 # Every explorer: construction, ranges from the data, repr
 # --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("dataset", ["classic", "rescaled"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_explorer_renders_and_ranges_come_from_the_data(fresh, datasets, kind, dataset):
@@ -349,6 +351,7 @@ def test_slope_descriptions_differ_with_tangent(fresh):
 # --------------------------------------------------------------------------
 # LossExplorer
 # --------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def loss_explorer(classic):
@@ -410,6 +413,7 @@ def test_loss_explorer_image_follows_the_sliders(loss_explorer):
 # SlopeExplorer
 # --------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def slope_explorers(classic):
     return {False: lw.SlopeExplorer(*classic), True: lw.SlopeExplorer(*classic, tangent=True)}
@@ -469,9 +473,12 @@ def test_slope_explorer_tangent_and_gradient_arrow(slope_explorers, classic, fra
     # Full length (0.12) where the gradient is typical (the median over the background arrow
     # field, recomputed here by finite differences) or steeper, shorter near the minimum.
     (field,) = [c for c in contour_axes(e).collections if isinstance(c, Quiver) and c is not e.arrow]
-    typical = np.median([np.hypot(*fd_gradients(x, y, fm, fb, 1e-3 * span_m, 1e-3 * span_b)
-                                  / np.array([span_m, span_b]))
-                         for fm, fb in zip(np.ravel(field.X), np.ravel(field.Y))])
+    typical = np.median(
+        [
+            np.hypot(*fd_gradients(x, y, fm, fb, 1e-3 * span_m, 1e-3 * span_b) / np.array([span_m, span_b]))
+            for fm, fb in zip(np.ravel(field.X), np.ravel(field.Y))
+        ]
+    )
     length = 0.12 * min(1.0, np.hypot(*want) / typical)
     np.testing.assert_allclose([u, v], length * want / np.hypot(*want), rtol=1e-5, atol=1e-12)
 
@@ -486,8 +493,9 @@ def test_slope_explorer_gradient_field_points_downhill(slope_explorers, classic)
     for xm, yb, u, v in zip(X, Y, np.ravel(field.U), np.ravel(field.V)):
         dm, db = fd_gradients(x, y, xm, yb, 1e-3 * span_m, 1e-3 * span_b)
         want = np.array([-dm / span_m, -db / span_b])
-        np.testing.assert_allclose([u / span_m, v / span_b], 0.05 * want / np.hypot(*want),
-                                   rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(
+            [u / span_m, v / span_b], 0.05 * want / np.hypot(*want), rtol=1e-6, atol=1e-9
+        )
 
 
 def test_slope_explorer_with_given_b(classic):
@@ -533,8 +541,10 @@ def test_step_explorer_one_step(stepper, classic):
     m0, b0 = 0.5, -20.0
     dm, db = ref_gradients(x, y, m0, b0)
     e.step_button.click()
-    assert (e.ms[-1], e.bs[-1]) == (pytest.approx(m0 - lr * dm, rel=1e-12),
-                                    pytest.approx(b0 - lr * db, rel=1e-12))
+    assert (e.ms[-1], e.bs[-1]) == (
+        pytest.approx(m0 - lr * dm, rel=1e-12),
+        pytest.approx(b0 - lr * db, rel=1e-12),
+    )
     ms, bs = path_of(e)
     np.testing.assert_allclose(ms, [m0, m0 - lr * dm], rtol=1e-12)
     np.testing.assert_allclose(bs, [b0, b0 - lr * db], rtol=1e-12)
@@ -601,8 +611,7 @@ def test_step_explorer_diverges_cleanly(stepper, classic):
         n_before = len(e.ms)
         e.step_button.click()  # once diverged, further clicks do nothing
         e.step10_button.click()
-    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], \
-        [str(w.message) for w in caught]
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], [str(w.message) for w in caught]
     assert e.diverged
     assert "Diverged" in e.readout.value
     ms, bs = path_of(e)
@@ -684,7 +693,9 @@ def test_training_explorer_epoch_slider_moves_everything(trainer, classic, k):
     assert e.readout.value.startswith(f"epoch {k}:")
     assert readout_number(e, "MSE") == pytest.approx(ref_losses[k], rel=1e-5)
     # The loss curve's axes show the whole run.
-    assert inside(ref_losses.min(), *e.ax_curve.get_ylim()) and inside(ref_losses.max(), *e.ax_curve.get_ylim())
+    assert inside(ref_losses.min(), *e.ax_curve.get_ylim()) and inside(
+        ref_losses.max(), *e.ax_curve.get_ylim()
+    )
     assert e.ax_curve.get_xlim() == (0, EPOCHS)
 
 
@@ -735,8 +746,9 @@ def test_training_explorer_diverges_cleanly(trainer, classic):
         warnings.simplefilter("always")
         lr = set_value(e.lr_slider, 2.5 * bound)
         e.epoch_slider.value = e.epoch_slider.max
-    assert not [w for w in caught if issubclass(w.category, (RuntimeWarning, UserWarning))], \
-        [str(w.message) for w in caught]
+    assert not [w for w in caught if issubclass(w.category, (RuntimeWarning, UserWarning))], [
+        str(w.message) for w in caught
+    ]
     assert e.result.diverged
     assert "Diverged" in e.readout.value and "above the stable bound" in e.readout.value
     last = e.epoch_slider.max
@@ -758,8 +770,11 @@ def test_training_explorer_diverges_cleanly(trainer, classic):
 def test_training_explorer_exact_fit_keeps_a_valid_log_axis(case):
     x, y = np.array([0.0, 1.0]), np.array([1.0, 3.0])  # y = 2x + 1 exactly
     bound = lc.stable_learning_rate(x)
-    kwargs = ({"lr": 0.5 * bound, "epochs": 50, "m0": 2.0, "b0": 1.0} if case == "starts at the optimum"
-              else {"lr": 0.9 * bound, "epochs": 2000})
+    kwargs = (
+        {"lr": 0.5 * bound, "epochs": 50, "m0": 2.0, "b0": 1.0}
+        if case == "starts at the optimum"
+        else {"lr": 0.9 * bound, "epochs": 2000}
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         e = lw.TrainingExplorer(x, y, **kwargs)
@@ -783,8 +798,9 @@ def test_slope_explorer_arrow_shrinks_to_nothing_at_the_minimum(classic):
 def test_every_explorer_repr_fits_the_110_characters_ipywidgets_shows(classic):
     """ipywidgets cuts a widget's text/plain at 110 characters; ours must fit (GitHub shows it)."""
     x, y = classic
-    explorers = [cls(x, y) for cls in (lw.LossExplorer, lw.SlopeExplorer, lw.StepExplorer,
-                                        lw.TrainingExplorer)]
+    explorers = [
+        cls(x, y) for cls in (lw.LossExplorer, lw.SlopeExplorer, lw.StepExplorer, lw.TrainingExplorer)
+    ]
     explorers.append(lw.SlopeExplorer(x, y, tangent=True))
     for name in ("ScalingExplorer", "MinibatchExplorer"):
         if hasattr(lw, name):
@@ -793,8 +809,9 @@ def test_every_explorer_repr_fits_the_110_characters_ipywidgets_shows(classic):
         assert len(repr(explorer)) <= 110, repr(explorer)
 
 
-@pytest.mark.parametrize("lo, hi", [(51.9, 2.5e4), (1.8, 30.0), (1e-12, 1e4), (2e-3, 258.0),
-                                    (1e5, 3e7), (3.0, 3.5)])
+@pytest.mark.parametrize(
+    "lo, hi", [(51.9, 2.5e4), (1.8, 30.0), (1e-12, 1e4), (2e-3, 258.0), (1e5, 3e7), (3.0, 3.5)]
+)
 def test_contour_levels_cover_the_range_with_few_round_numbers(lo, hi):
     levels = lw.nice_log_levels(lo, hi)
     assert levels[0] <= lo and levels[-1] >= hi

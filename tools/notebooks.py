@@ -5,14 +5,17 @@
     python tools/notebooks.py            # both: what `make notebooks` does
     python tools/notebooks.py execute notebooks/03_update_rule.ipynb   # just one
 
-``sync`` rewrites three tagged cells in every ``notebooks/NN_*.ipynb``:
+Every notebook has a text twin, ``notebooks/sources/NN_*.md`` (MyST Markdown, written by
+jupytext, no outputs): the file to review in a diff, and to edit if you prefer text. ``sync``
+first takes the cells of whichever of the pair was saved last (the ``.md`` only if it is
+newer and differs), then rewrites three tagged cells in every ``notebooks/NN_*.ipynb``:
 
 - ``setup`` (code): the setup cell, identical in every notebook (SETUP below);
 - ``badges`` (markdown): "Open in Colab" and "Binder" badges for that notebook;
 - ``nav`` (markdown, may appear twice): links to the previous, index and next notebook.
 
 The repository's owner/name is read from ``[project.urls] Repository`` in
-pyproject.toml, the one place where it is written.
+pyproject.toml, the one place where it is written. Finally it writes the ``.md`` twin anew.
 """
 
 import hashlib
@@ -26,7 +29,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
-SETUP = '''\
+SETUP = """\
 # Setup (the same in every notebook): on Colab, fetch the collection's code and data;
 # everywhere, make linreg_core importable whatever the working directory.
 import sys
@@ -52,7 +55,7 @@ import numpy as np
 
 import linreg_core as lc
 import linreg_exercises as ex
-import linreg_widgets as lw'''
+import linreg_widgets as lw"""
 
 
 def repository():
@@ -77,9 +80,11 @@ def binder_url(repo, name):
 
 
 def badges(repo, name):
-    return (f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"({colab_url(repo, name)}) "
-            f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder_url(repo, name)})")
+    return (
+        f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"({colab_url(repo, name)}) "
+        f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder_url(repo, name)})"
+    )
 
 
 def title(path):
@@ -98,11 +103,42 @@ def nav(paths, i):
     if i > 0:
         parts.append(f"← [{title(paths[i - 1])}]({paths[i - 1].name})")
     index = NOTEBOOKS / "00_index.ipynb"
-    if index.exists() and index not in paths[max(i - 1, 0):i + 1]:  # not itself, nor "previous"
+    if index.exists() and index not in paths[max(i - 1, 0) : i + 1]:  # not itself, nor "previous"
         parts.append("[Index](00_index.ipynb)")
     if i + 1 < len(paths):
         parts.append(f"[{title(paths[i + 1])}]({paths[i + 1].name}) →")
     return " · ".join(parts)
+
+
+def shown(path):
+    """A path as printed: relative to the repository when it is inside."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+def source_path(path):
+    """The text twin of a notebook: ``notebooks/sources/<name>.md``."""
+    return path.parent / "sources" / f"{path.stem}.md"
+
+
+def text_source(nb):
+    """The notebook's cells as MyST Markdown (no outputs, no jupytext version stamp)."""
+    import jupytext
+
+    text = jupytext.writes(nb, fmt="md:myst")
+    return re.sub(r"^    jupytext_version: .*\n", "", text, flags=re.MULTILINE)
+
+
+def take_text_cells(nb, md):
+    """Replace the notebook's cells by those of its text twin; unchanged code keeps its outputs."""
+    import jupytext
+
+    outputs = {c.source: c for c in nb.cells if c.cell_type == "code"}
+    cells = jupytext.read(md, fmt="md:myst").cells
+    for cell in cells:
+        old = outputs.get(cell.source) if cell.cell_type == "code" else None
+        if old is not None:
+            cell.outputs, cell.execution_count = old.outputs, old.execution_count
+    nb.cells = cells
 
 
 def sync():
@@ -110,6 +146,11 @@ def sync():
     for i, path in enumerate(paths):
         nb = nbformat.read(path, as_version=4)
         before = nbformat.writes(nb)
+        md = source_path(path)
+        if md.exists() and md.stat().st_mtime > path.stat().st_mtime:
+            if md.read_text(encoding="utf-8") != text_source(nb):
+                take_text_cells(nb, md)
+                print(f"took the cells of {shown(md)}")
         for cell in nb.cells:
             tags = cell.metadata.get("tags", [])
             if "setup" in tags:
@@ -120,20 +161,49 @@ def sync():
                 cell.source = nav(paths, i)
         if nbformat.writes(nb) != before:
             nbformat.write(nb, path)
-            print(f"synced {path.relative_to(ROOT)}")
+            print(f"synced {shown(path)}")
+        text = text_source(nb)
+        if not md.exists() or md.read_text(encoding="utf-8") != text:
+            md.parent.mkdir(exist_ok=True)
+            md.write_text(text, encoding="utf-8")
+            print(f"wrote {shown(md)}")
 
 
 def stable_widget_ids(text, name):
-    """Replace the random widget model ids in a notebook's JSON by ones derived from its name.
+    """Give a notebook's widget models stable ids and a stable order.
 
-    Each id becomes a hash of the notebook's name and the model's place in the saved widget
-    state, so re-executing an unchanged notebook writes the same bytes.
+    The kernel names each widget model with a random id, and the saved widget state lists
+    the models in the order their messages arrived. Here the models are ordered as they are
+    reached from the cells' outputs (then through the models they refer to), and the k-th
+    gets the id ``sha256("<notebook name>/k")``; nbformat writes the state sorted by id. So
+    re-executing an unchanged notebook writes the same bytes.
     """
-    widgets = json.loads(text)["metadata"].get("widgets", {})
-    state = widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    for k, model_id in enumerate(state):
+    nb = json.loads(text)
+    bundle = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json")
+    if not bundle:
+        return text.rstrip("\n") + "\n"
+    state, order = bundle["state"], []
+
+    def visit(model_id):
+        if model_id in state and model_id not in order:
+            order.append(model_id)
+            for ref in re.findall(r"IPY_MODEL_(\w+)", json.dumps(state[model_id], sort_keys=True)):
+                visit(ref)
+
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                visit(view["model_id"])
+    ids = re.compile("|".join(map(re.escape, state)))
+    for model_id in sorted(  # models no output shows (e.g. a jslink): by content, ids masked
+        (m for m in state if m not in order), key=lambda m: ids.sub("", json.dumps(state[m], sort_keys=True))
+    ):
+        visit(model_id)
+    text = json.dumps(nb)
+    for k, model_id in enumerate(order):
         text = text.replace(model_id, hashlib.sha256(f"{name}/{k}".encode()).hexdigest()[:32])
-    return text
+    return nbformat.writes(nbformat.from_dict(json.loads(text))) + "\n"  # keys sorted: by the new ids
 
 
 def execute(paths):
@@ -146,10 +216,15 @@ def execute(paths):
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
                 cell.metadata.pop("execution", None)  # timestamps: noise in diffs
-        NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-        path.write_text(stable_widget_ids(nbformat.writes(nb), path.name) + "\n", encoding="utf-8")
-        print(f"executed {path.relative_to(ROOT)}")
+        NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
+        path.write_text(stable_widget_ids(nbformat.writes(nb), path.name), encoding="utf-8")
+        print(f"executed {shown(path)}")
 
 
 if __name__ == "__main__":

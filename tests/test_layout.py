@@ -1,0 +1,198 @@
+"""The architecture: which module imports which, and what the core looks like.
+
+The core is read by students as part of the lesson, so its shape is tested
+like its maths: small, in teaching order, public names only across modules,
+and dependencies that run one way.
+"""
+
+import ast
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import linreg_core as lc
+import linreg_validation as lv
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = {p.stem: p for p in sorted(ROOT.glob("linreg_*.py"))}
+
+
+def imports_of(path):
+    """``{module: {names taken from it}}`` for every linreg_* import in the file."""
+    found = {}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module in MODULES:
+            found.setdefault(node.module, set()).update(a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in MODULES:
+                    found.setdefault(alias.name, set())
+    return found
+
+
+def attribute_uses(path, alias_of):
+    """``(module, attribute)`` for every ``alias.attribute`` in the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        (alias_of[node.value.id], node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in alias_of
+    }
+
+
+def aliases(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        (a.asname or a.name): a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for a in node.names
+        if a.name in MODULES
+    }
+
+
+def test_the_expected_modules_exist():
+    assert set(MODULES) == {
+        "linreg_core",
+        "linreg_data",
+        "linreg_validation",
+        "linreg_features",
+        "linreg_minibatch",
+        "linreg_widgets",
+        "linreg_exercises",
+    }
+
+
+def test_dependencies_run_one_way():
+    """The import graph has no loops (a depth-first search finds no back edge)."""
+    graph = {name: set(imports_of(path)) for name, path in MODULES.items()}
+    done, active = set(), []
+
+    def visit(name):
+        assert name not in active, f"import loop: {' -> '.join([*active, name])}"
+        if name in done:
+            return
+        active.append(name)
+        for other in graph[name]:
+            visit(other)
+        active.pop()
+        done.add(name)
+
+    for name in graph:
+        visit(name)
+    assert graph["linreg_validation"] == set(), "the guard rails depend on nothing of ours"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_module_uses_another_modules_private_names(name):
+    path = MODULES[name]
+    for module, names in imports_of(path).items():
+        assert not [n for n in names if n.startswith("_")], f"{name} imports private names of {module}"
+    for module, attribute in attribute_uses(path, aliases(path)):
+        assert not attribute.startswith("_"), f"{name} uses {module}.{attribute}"
+
+
+def test_the_core_is_short_enough_to_read_as_the_lesson():
+    lines = MODULES["linreg_core"].read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 450
+    banners = [line for line in lines if line.startswith("# Notebook") or line.startswith("# The closed")]
+    assert [b.split("·")[0].strip("# ").strip() for b in banners] == [
+        "Notebook 01",
+        "Notebook 02",
+        "Notebook 03",
+        "Notebook 04",
+        "The closed form: the exact answer gradient descent is heading for",
+        "Notebooks 05 and 06",
+    ]
+
+
+def test_each_public_core_function_checks_its_input_first():
+    """After the docstring, the first statement of every public function calls a check."""
+    tree = ast.parse(MODULES["linreg_core"].read_text(encoding="utf-8"))
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+    functions.append(
+        next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "LinearRegression")
+    )
+    for function in functions:
+        if isinstance(function, ast.ClassDef):
+            function = next(n for n in function.body if getattr(n, "name", "") == "fit")
+        body = [
+            s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+        ]
+        called = {
+            n.func.id for n in ast.walk(body[0]) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
+        assert (
+            any(c.startswith("check_") for c in called) or function.name == "step" and "gradients" in called
+        ), f"{function.name} does not start by checking its input"
+
+
+def test_pandas_is_imported_only_by_the_data_module():
+    for name, path in MODULES.items():
+        text = path.read_text(encoding="utf-8")
+        assert ("import pandas" in text) == (name == "linreg_data"), name
+
+
+def test_importing_the_core_needs_neither_pandas_nor_matplotlib_nor_ipywidgets():
+    code = (
+        "import sys; import linreg_core, linreg_features, linreg_minibatch; "
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'ipywidgets') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_core_re_exports_the_loaders_and_errors():
+    import linreg_data
+
+    assert lc.load_xy is linreg_data.load_xy and lc.DATA_DIR == linreg_data.DATA_DIR
+    assert lc.DivergenceError is lv.DivergenceError and lc.DataError is lv.DataError
+
+
+# --------------------------------------------------------------------------
+# The divergence watch: one rule for every loop
+# --------------------------------------------------------------------------
+
+
+def test_watch_stops_on_a_blow_up_at_once():
+    watch = lv.DivergenceWatch(first_loss=2.0)
+    assert not watch.diverging(2.0 * lv.DivergenceWatch.FACTOR)  # exactly at the limit: not yet
+    for bad in (2.0 * lv.DivergenceWatch.FACTOR * 1.0001, float("inf"), float("nan")):
+        assert lv.DivergenceWatch(2.0).diverging(bad)
+
+
+def test_watch_stops_a_slow_rise_after_rising_epochs():
+    watch = lv.DivergenceWatch(first_loss=1.0)
+    answers = [watch.diverging(1.0 + 0.01 * k) for k in range(1, lv.DivergenceWatch.RISING_EPOCHS + 1)]
+    assert answers == [False] * (lv.DivergenceWatch.RISING_EPOCHS - 1) + [True]
+
+
+def test_watch_forgives_a_rise_that_stays_below_the_start():
+    watch = lv.DivergenceWatch(first_loss=10.0)
+    losses = [1.0 + 0.01 * k for k in range(50)]  # rising every epoch, but far below the start
+    assert not any(watch.diverging(loss) for loss in losses)
+
+
+def test_gradient_descent_warn_false_reports_without_a_warning():
+    x, y = np.arange(10.0), 2 * np.arange(10.0)
+    lr = 3 * lc.stable_learning_rate(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = lc.gradient_descent(x, y, lr, 100, warn=False)
+    assert result.diverged and len(result.losses) < 101
+    with pytest.warns(lc.DivergenceWarning, match="lr < "):
+        lc.gradient_descent(x, y, lr, 100)
+
+
+def test_the_loop_uses_the_lessons_gradient():
+    """One update of gradient_descent is exactly one `step` (same formula, same rounding)."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    result = lc.gradient_descent(x, y, 1e-4, 3, m0=0.5, b0=-1.0)
+    m, b = 0.5, -1.0
+    for k in range(1, 4):
+        m, b = lc.step(x, y, m, b, 1e-4)
+        assert (result.ms[k], result.bs[k]) == (m, b)
