@@ -1,13 +1,20 @@
 """Checkers for the notebooks' exercises: specific, friendly feedback.
 
-Each ``check_…`` function takes the student's answer (a number or a
-function), compares it with an independent computation from ``linreg_core``
-and returns a :class:`Feedback`, shown as one line in the notebook. A checker
-never raises: an answer that crashes gets feedback too, so "Run All" never
-breaks. Typical mistakes get a targeted hint rather than just "wrong".
+Each ``check_…`` function takes the student's answer (a number, a model or a
+function), compares it with an independent computation and returns a
+:class:`Feedback`, shown as one line in the notebook. A checker never raises:
+an answer that crashes gets feedback too, so "Run All" never breaks.
+
+Checkers of a student's *function* share one mechanism, :func:`check_function`:
+run the function on a few cases, compare with the reference answers, and if
+they differ, look the answers up in a table of typical :class:`Mistake` s,
+each a wrong formula and its hint. The checkers follow the notebooks' order.
 """
 
+import inspect
 import math
+import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -16,41 +23,63 @@ import linreg_core as lc
 import linreg_features as lf
 import linreg_validation as lv
 
+#: The five points of data/tiny.csv, the data students compute by hand.
+TINY_X = np.array([0.0, 2.0, 3.0, 5.0, 6.0])
+TINY_Y = np.array([2.0, 2.0, 4.0, 8.0, 5.0])
+
 
 class Feedback(NamedTuple):
-    """The verdict on one answer: ``ok`` and a message for the student."""
+    """The verdict on one answer: ``ok`` and a message for the student.
+
+    It is true only when the answer is right, so ``assert check_mse(f)``
+    works in grading tools.
+    """
 
     ok: bool
     message: str
+
+    def __bool__(self):
+        return self.ok
 
     def __repr__(self):
         return ("✅ Correct! " if self.ok else "❌ Not yet. ") + self.message
 
 
-def _call(function, *args):
-    """Run the student's function; return ``(value, None)`` or ``(None, Feedback)``."""
-    try:
-        return function(*args), None
-    except Exception as error:  # any failure in student code becomes feedback
-        return None, Feedback(False, f"Your function raised {type(error).__name__}: {error}")
+class Mistake(NamedTuple):
+    """A typical wrong answer: the wrong formula (same arguments as the student's function) and its hint."""
+
+    formula: Callable
+    hint: str
+
+
+# --------------------------------------------------------------------------
+# The one mechanism: run, compare, pick the hint
+# --------------------------------------------------------------------------
 
 
 def _number(value):
     """``float(value)`` or ``None`` if it is not one finite number."""
+    if isinstance(value, (str, bytes, bool)):
+        return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return number if math.isfinite(number) else None
 
 
-def _pair(value):
-    """Two floats from a returned pair (e.g. ``(m, b)``), or ``None`` if it is not one."""
+def as_number(value):
+    """One finite number, or None."""
+    return _number(value)
+
+
+def as_pair(value):
+    """Two finite numbers from a returned pair (e.g. ``(m, b)``), or None."""
     if isinstance(value, (str, bytes, dict)):
         return None
     try:
         items = list(value)
-    except TypeError:
+    except Exception:  # a generator that raises, an object that cannot iterate
         return None
     if len(items) != 2:
         return None
@@ -58,52 +87,390 @@ def _pair(value):
     return None if None in pair else pair
 
 
+def close(a, e, rtol=1e-6):
+    """True if the answer ``a`` (a number or numbers) is within ``rtol`` of ``e``."""
+    return np.allclose(np.asarray(a, float), np.asarray(e, float), rtol=rtol, atol=1e-9)
+
+
+def _copies(case):
+    """The case's arguments, arrays copied, so a student's in-place edit cannot leak."""
+    return [arg.copy() if isinstance(arg, np.ndarray) else arg for arg in case]
+
+
+def _run(function, case):
+    """``(value, None)``, or ``(None, Feedback)`` if the student's function raised."""
+    try:
+        return function(*_copies(case)), None
+    except Exception as error:  # any failure in student code becomes feedback
+        return None, Feedback(False, f"Your function raised {type(error).__name__}: {error}")
+
+
 def _all(count, noun):
     """'both test cases' or 'all 5 test cases'."""
     return f"both {noun}s" if count == 2 else f"all {count} {noun}s"
 
 
-def _close(a, b, rtol=1e-6):
-    return a is not None and math.isclose(a, b, rel_tol=rtol, abs_tol=1e-9)
+def check_function(function, cases, expected, mistakes, *, wrong_shape, right, wrong, parse=as_pair):
+    """Run ``function(*case)`` for every case and judge the answers.
 
+    Parameters
+    ----------
+    function : callable
+        The student's function.
+    cases : list of tuple
+        The arguments of each call.
+    expected : list
+        The right answer for each case, computed independently.
+    mistakes : list of Mistake
+        Typical wrong formulas, tried in order; the first that explains every
+        answer gives the hint.
+    wrong_shape : callable
+        ``wrong_shape(value, *case)``: the message when ``parse`` rejects a value.
+    right : callable
+        ``right(answers)``: the message for a right answer.
+    wrong : callable
+        ``wrong(i, answer, expected)``: the message for a wrong answer that no
+        mistake explains, about the first wrong case ``i``.
+    parse : callable, optional
+        Turns a returned value into an answer, or None if it has the wrong shape.
 
-def _same_pair(a, e):
-    """True if both numbers of the pair ``a`` are close to those of ``e``."""
-    return _close(a[0], e[0]) and _close(a[1], e[1])
-
-
-def _answers(fn, calls, wrong_shape, parse=_pair):
-    """Run ``fn(*arguments)`` for each tuple in ``calls``; return ``(answers, None)``.
-
-    Returns ``(None, Feedback)`` at the first call that raises, or whose result
-    ``parse`` rejects (message: ``wrong_shape(value, *arguments)``).
+    Returns
+    -------
+    Feedback
     """
+    if not callable(function):
+        return Feedback(False, f"Pass your function itself, without calling it; got {function!r:.60}.")
     answers = []
-    for arguments in calls:
-        value, failure = _call(fn, *arguments)
-        if failure:
-            return None, failure
+    for case in cases:
+        value, failure = _run(function, case)
+        if failure is not None:
+            return failure
         answer = parse(value)
         if answer is None:
-            return None, Feedback(False, wrong_shape(value, *arguments))
+            return Feedback(False, wrong_shape(value, *case))
         answers.append(answer)
-    return answers, None
+    first_wrong = next((i for i, (a, e) in enumerate(zip(answers, expected)) if not close(a, e)), None)
+    if first_wrong is None:
+        return Feedback(True, right(answers))
+    for mistake in mistakes:
+        if all(close(a, mistake.formula(*case)) for a, case in zip(answers, cases)):
+            return Feedback(False, mistake.hint)
+    return Feedback(False, wrong(first_wrong, answers[first_wrong], expected[first_wrong]))
 
 
-def _first_wrong(answers, expected, matches=_same_pair):
-    """The index of the first answer that does not match its expected value, or ``None``."""
-    return next((i for i, (a, e) in enumerate(zip(answers, expected)) if not matches(a, e)), None)
+# --------------------------------------------------------------------------
+# Notebook 01 · The loss: check_mse, check_low_loss
+# --------------------------------------------------------------------------
 
 
-def _matching_hint(answers, mistakes, hints, matches=_same_pair):
-    """The first hint whose mistake explains every answer, or ``None``.
+def _mse_cases():
+    """``(y, y_pred)``: the tiny data with the line y = x + 1 (MSE 2.0; its residuals
+    add up to 0), then two seeded random sets whose residuals have a non-zero mean."""
+    rng = np.random.default_rng(101)
+    cases = [(TINY_Y, TINY_X + 1)]
+    for n in (8, 30):
+        y = rng.normal(10.0, 4.0, n)
+        cases.append((y, y - rng.normal(1.5, 2.0, n)))
+    return cases
 
-    ``mistakes`` holds one dict per case, ``{name: the answer that mistake gives}``.
+
+_CANCEL = (
+    "positive and negative residuals cancel (on the tiny data they add up to "
+    "exactly 0). Square each residual, then take the mean."
+)
+
+MSE_MISTAKES = [
+    Mistake(
+        lambda y, p: 0.0,
+        "Your function returns 0.0 for every input: replace the placeholder "
+        "`return 0.0` by the mean of the squared residuals.",
+    ),
+    Mistake(lambda y, p: np.mean(y - p), "Close, but you returned the mean residual: " + _CANCEL),
+    Mistake(lambda y, p: np.mean(p - y), "Close, but you returned the mean residual: " + _CANCEL),
+    Mistake(lambda y, p: np.sum(y - p), "Close, but you returned the sum of the residuals: " + _CANCEL),
+    Mistake(lambda y, p: np.sum(p - y), "Close, but you returned the sum of the residuals: " + _CANCEL),
+    Mistake(
+        lambda y, p: np.sum((y - p) ** 2),
+        "Close, but your value is n times too large: you added "
+        "up the squared residuals but forgot to divide by n. Take the mean, e.g. np.mean(...).",
+    ),
+    Mistake(
+        lambda y, p: np.sum((y - p) ** 2) / (y.size - 1),
+        "Close, but you divided by n − 1; the "
+        "MSE divides by n (it is the plain mean of the squared residuals).",
+    ),
+    Mistake(
+        lambda y, p: np.mean(np.abs(y - p)),
+        "Close, but you averaged |y − y_pred|: that is the "
+        "mean absolute error (MAE), a different loss. Square the residuals instead.",
+    ),
+    Mistake(
+        lambda y, p: np.sqrt(np.mean((y - p) ** 2)),
+        "Close, but you took the square root: that "
+        "is the RMSE (root mean squared error). The MSE is the mean of the squares, with no root.",
+    ),
+    Mistake(
+        lambda y, p: np.mean(y - p) ** 2,
+        "Close, but you squared the mean residual. Square each "
+        "residual first, then take the mean of those squares.",
+    ),
+    Mistake(
+        lambda y, p: np.mean((y - p) ** 2) / 2,
+        "Close, but your value is half the MSE. Some books "
+        "put a ½ in front to tidy the derivative, but here L is the plain mean of the squared residuals.",
+    ),
+]
+
+
+def _not_a_number(value, n, what):
+    if value is None:
+        return "Your function returned None: did you forget the `return` line?"
+    if np.ndim(value) == 1 and np.size(value) == n:
+        return (
+            f"Your function returned {n} values, one per point, but {what} is a single "
+            f"number: average them, e.g. with np.mean(...)."
+        )
+    return f"Your function should return one number ({what}), but it returned {value!r:.60}."
+
+
+def check_mse(function):
+    """Check that ``function(y, y_pred)`` computes the mean squared error.
+
+    Tested on the tiny data (the line y = x + 1 has MSE 2.0) and on two
+    seeded random data sets, against :func:`linreg_core.mse`. The order
+    ``y - y_pred`` or ``y_pred - y`` does not matter (it is squared).
     """
-    for name, hint in hints.items():
-        if all(matches(a, wrong[name]) for a, wrong in zip(answers, mistakes)):
-            return hint
-    return None
+    cases = _mse_cases()
+    where = ["the tiny data with the line y = x + 1"] + [
+        f"a random data set ({y.size} points)" for y, _ in cases[1:]
+    ]
+    return check_function(
+        function,
+        cases,
+        [lc.mse(y, y_pred) for y, y_pred in cases],
+        MSE_MISTAKES,
+        parse=as_number,
+        wrong_shape=lambda value, y, y_pred: _not_a_number(value, y.size, "the MSE"),
+        right=lambda got: (
+            f"Your function gives {got[0]:.1f} on the tiny data (as in the table above) and "
+            f"agrees with lc.mse on {len(cases) - 1} random data sets."
+        ),
+        wrong=lambda i, got, expected: (
+            f"On {where[i]} the MSE is {expected:.6g}, but your function gives {got:.6g}. Compute "
+            f"(1/n)·Σ(y − y_pred)²: the residuals, their squares, then the mean."
+        ),
+    )
+
+
+def check_low_loss(x, y, m, b, target):
+    """Check that the line ``y = m x + b`` has an MSE of at most ``target``.
+
+    When it does not, the hint names the one change (m or b, with the other
+    held) that lowers the loss the most, and its direction.
+    """
+    m_num, b_num = _number(m), _number(b)
+    if m_num is None or b_num is None or isinstance(m, bool) or isinstance(b, bool):
+        return Feedback(
+            False, "m and b must be numbers, e.g. m = 0.5 and b = 20 (read them off the sliders)."
+        )
+    try:
+        x, y = lv.check_xy(x, y)
+        m_hat, b_hat = lc.closed_form(x, y)
+    except (TypeError, ValueError) as error:
+        return Feedback(False, f"The data cannot be used: {error}")
+
+    def loss(m_, b_):
+        return float(np.mean((y - (m_ * x + b_)) ** 2))
+
+    current, best = loss(m_num, b_num), loss(m_hat, b_hat)
+    line = f"Your line y = {m_num:.4g}·x + {b_num:.4g} has MSE = {current:.2f}"
+    if target < best:
+        return Feedback(
+            False,
+            f"No line can reach MSE {target:g} on this data: the lowest "
+            f"possible is {best:.2f}. Choose a target above that.",
+        )
+    if current <= target:
+        return Feedback(
+            True,
+            f"{line}, below the target {target:g}. The lowest possible MSE "
+            f"on this data is {best:.2f} (the star on the contour).",
+        )
+    m_only = float(x @ (y - b_num) / (x @ x))  # the best slope with b held
+    b_only = float(np.mean(y - m_num * x))  # the best intercept with m held
+    if loss(m_only, b_num) <= loss(m_num, b_only):
+        move = "increase m (a steeper line)" if m_only > m_num else "decrease m (a flatter line)"
+    else:
+        move = "increase b (lift the line)" if b_only > b_num else "decrease b (lower the line)"
+    return Feedback(
+        False,
+        f"{line}, above the target {target:g}. The biggest single "
+        f"improvement: {move}, then adjust the other slider. On the contour, "
+        f"steer the red dot towards the star.",
+    )
+
+
+# --------------------------------------------------------------------------
+# Notebooks 02 and 05 · The derivatives: check_gradients
+# --------------------------------------------------------------------------
+
+
+def _gradient_cases():
+    """``(x, y, m, b)``: the tiny data at three points, then two uneven sets.
+
+    dm and db differ in size everywhere and db is 0 only at the first point
+    (tiny data, m = b = 1); m·b, m + b and m differ, so that every typical
+    mistake changes at least one answer.
+    """
+    rng = np.random.default_rng(202)
+    cases = [(TINY_X, TINY_Y, 1.0, 1.0), (TINY_X, TINY_Y, 0.5, 3.0), (TINY_X, TINY_Y, 1.5, -1.0)]
+    for n, m, b in ((12, 0.3, -1.0), (40, 2.5, 4.0)):
+        x = rng.uniform(-2.0, 10.0, n)
+        cases.append((x, 1.5 * x + 2.0 + rng.normal(0.0, 1.0, n), m, b))
+    return cases
+
+
+def _describe_point(x, y, m, b):
+    data = "the tiny data" if x is TINY_X else f"a random data set of {x.size} points"
+    return f"{data} at m = {m:g}, b = {b:g}"
+
+
+def _gradient(x, y, y_pred, factor_m=1.0, factor_b=1.0):
+    """``(dm, db)`` for a given prediction, each multiplied by a factor (1: right)."""
+    residuals = y - y_pred
+    return -2 * factor_m * np.mean(x * residuals), -2 * factor_b * np.mean(residuals)
+
+
+#: Factors one derivative can be off by, and what that says ("{is}" / "{has}" agree with the subject).
+_FACTORS = [
+    (
+        lambda n: 0.5,
+        "{is} half the expected value: check the factor 2 in −2/n. It comes from the "
+        "derivative of the square, (u²)′ = 2u·u′.",
+    ),
+    (
+        lambda n: -1.0,
+        "{has} the wrong sign: the inner derivative of y − (m·x + b) is −x (for m) or −1 "
+        "(for b), which puts the minus in front of 2/n.",
+    ),
+    (
+        lambda n: -0.5,
+        "{is} half the expected value and {has} the wrong sign: the factor in front should be −2/n.",
+    ),
+    (lambda n: 2.0, "{is} twice the expected value: the factor in front is −2/n."),
+    (
+        lambda n: n,
+        "{is} n times too large: you forgot to divide by n (the loss is a mean, so its "
+        "derivative is one too).",
+    ),
+    (lambda n: -n, "{is} n times too large and {has} the wrong sign: use −2/n in front of the sum."),
+    (lambda n: n / 2, "{is} n/2 times too large: the factor −2/n in front of the sum is missing."),
+]
+_ONE, _BOTH = {"is": "is", "has": "has"}, {"is": "are", "has": "have"}
+
+
+def _scaled(factor_m, factor_b):
+    return lambda x, y, m, b: _gradient(x, y, m * x + b, factor_m(x.size), factor_b(x.size))
+
+
+def _right(n):
+    return 1.0
+
+
+GRADIENT_MISTAKES = [
+    Mistake(
+        lambda x, y, m, b: (0.0, 0.0),
+        "Your function returns (0.0, 0.0) for every input: replace "
+        "the placeholder by the two formulas derived above.",
+    ),
+    Mistake(
+        lambda x, y, m, b: _gradient(x, y, m * x + b)[::-1],
+        "You swapped the two: return ∂L/∂m first, then ∂L/∂b (`return dm, db`).",
+    ),
+    Mistake(
+        lambda x, y, m, b: _gradient(x, y, m * b + 0 * x),
+        "Your gradients are what a prediction "
+        "without x gives: m * + b means m * (+b), the same number m·b for every point. Write the "
+        "prediction as m * x + b.",
+    ),
+    Mistake(
+        lambda x, y, m, b: _gradient(x, y, m + b + 0 * x),
+        "Your prediction is m + b: it still ignores x. The line is y_pred = m * x + b.",
+    ),
+    Mistake(
+        lambda x, y, m, b: _gradient(x, y, m * x),
+        "Your prediction leaves out the intercept: y_pred = m * x + b.",
+    ),
+    *[Mistake(_scaled(f, f), "Both ∂L/∂m and ∂L/∂b " + hint.format(**_BOTH)) for f, hint in _FACTORS],
+    *[
+        Mistake(_scaled(f, _right), "∂L/∂b is right, but your ∂L/∂m " + hint.format(**_ONE))
+        for f, hint in _FACTORS
+    ],
+    *[
+        Mistake(_scaled(_right, f), "∂L/∂m is right, but your ∂L/∂b " + hint.format(**_ONE))
+        for f, hint in _FACTORS
+    ],
+    Mistake(
+        _scaled(lambda n: 0.0, _right),
+        "∂L/∂b is right, but your ∂L/∂m is always 0: replace the placeholder by the formula.",
+    ),
+    Mistake(
+        _scaled(_right, lambda n: 0.0),
+        "∂L/∂m is right, but your ∂L/∂b is always 0: replace the placeholder by the formula.",
+    ),
+    Mistake(
+        lambda x, y, m, b: (_gradient(x, y, m * x + b)[1],) * 2,
+        "∂L/∂b is right, but your ∂L/∂m "
+        "equals ∂L/∂b: you forgot the factor x_i inside the sum, Σ x_i·(y_i − ŷ_i).",
+    ),
+    Mistake(
+        lambda x, y, m, b: (_gradient(x, y, m * x + b)[0],) * 2,
+        "∂L/∂m is right, but your ∂L/∂b equals ∂L/∂m: ∂L/∂b has no x_i inside the sum, just Σ (y_i − ŷ_i).",
+    ),
+]
+
+
+def check_gradients(function):
+    """Check that ``function(x, y, m, b)`` returns ``(dm, db)``, the gradient of the MSE.
+
+    Compared with :func:`linreg_core.gradients` (itself tested against finite
+    differences) on the tiny data and two uneven data sets. Typical slips get a
+    specific hint: a factor 2, a flipped sign, no division by n, x_i forgotten
+    in dm, a prediction without x (``m * + b``), dm and db swapped.
+    """
+    cases = _gradient_cases()
+    expected = [lc.gradients(*case) for case in cases]
+
+    def wrong_shape(value, *case):
+        if value is None:
+            return "Your function returned None: end it with `return dm, db`."
+        return f"Your function should return two numbers, `return dm, db`, but it returned {value!r:.60}."
+
+    def wrong(i, got, right):
+        parts = [
+            f"your {name} is {g + 0.0:.6g}, but it should be {r + 0.0:.6g}"
+            for name, g, r in zip(("∂L/∂m", "∂L/∂b"), got, right)
+            if not close(g, r)
+        ]
+        ok = [name for name, g, r in zip(("∂L/∂m", "∂L/∂b"), got, right) if close(g, r)]
+        start = f"{ok[0]} is right, but on " if ok else "On "
+        return (
+            f"{start}{_describe_point(*cases[i])} " + " and ".join(parts) + ". Compare each line "
+            "with dm = −(2/n)·Σ x(y − ŷ), db = −(2/n)·Σ (y − ŷ)."
+        )
+
+    return check_function(
+        function,
+        cases,
+        expected,
+        GRADIENT_MISTAKES,
+        wrong_shape=wrong_shape,
+        wrong=wrong,
+        right=lambda got: (
+            f"Your gradient matches lc.gradients at {_all(len(cases), 'test point')}; on the tiny data "
+            f"at m = 1, b = 1 it gives ∂L/∂m = {got[0][0] + 0.0:g} and ∂L/∂b = {got[0][1] + 0.0:g}."
+        ),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -112,106 +479,110 @@ def _matching_hint(answers, mistakes, hints, matches=_same_pair):
 
 
 def _step_cases():
-    """(x, y, m, b, lr) cases for check_step: tiny.csv and a small uneven set.
-
-    Every case has dm != 0, db != 0 and lr != 1, so each typical mistake
-    gives a different answer from the right one in at least one case.
-    """
-    tiny_x, tiny_y = np.array([0.0, 2, 3, 5, 6]), np.array([2.0, 2, 4, 8, 5])
+    """``(x, y, m, b, lr)``: the tiny data and a small uneven set. Every case has
+    dm != 0, db != 0 and lr != 1, so each typical mistake gives another answer."""
     other_x, other_y = np.array([1.0, 4, 7, 10]), np.array([3.0, 2, 9, 12])
     return [
-        (tiny_x, tiny_y, 0.0, 0.0, 0.01),
-        (tiny_x, tiny_y, 1.5, -1.0, 0.02),
+        (TINY_X, TINY_Y, 0.0, 0.0, 0.01),
+        (TINY_X, TINY_Y, 1.5, -1.0, 0.02),
         (other_x, other_y, 0.5, 2.0, 0.005),
         (other_x, other_y, -1.0, 4.0, 0.001),
     ]
 
 
-def _step_mistakes(x, y, m, b, lr):
-    """The new (m, b) that each typical mistake in the update rule gives."""
+def _moved(x, y, m, b, lr, along_m=1.0, along_b=1.0):
+    """``(m - lr * along_m * dm, b - lr * along_b * db)``: the update, scaled per parameter."""
     dm, db = lc.gradients(x, y, m, b)
-    n = len(x)
-    return {
-        "unchanged": (m, b),
-        "uphill": (m + lr * dm, b + lr * db),
-        "no_lr": (m - dm, b - db),
-        "half": (m - lr * dm / 2, b - lr * db / 2),
-        "double": (m - 2 * lr * dm, b - 2 * lr * db),
-        "no_mean": (m - lr * n * dm, b - lr * n * db),
-        "only_m": (m - lr * dm, b),
-        "only_b": (m, b - lr * db),
-        "swapped": (b - lr * db, m - lr * dm),
-        "change_only": (-lr * dm, -lr * db),
-        "dm_for_b": (m - lr * dm, b - lr * dm),
-    }
+    return m - lr * along_m * dm, b - lr * along_b * db
 
 
-_STEP_HINTS = {
-    "unchanged": "Your function returns m and b unchanged. Compute the gradient (dm, db) at (m, b) "
-    "and return (m - lr * dm, b - lr * db).",
-    "uphill": "Your step goes uphill: the loss gets larger. The gradient points uphill, so "
-    "subtract it: m - lr * dm, not m + lr * dm (check the sign of your dm and db too).",
-    "no_lr": "You subtracted the whole gradient: multiply it by the learning rate first, "
-    "m - lr * dm and b - lr * db.",
-    "half": "Your step is half the expected size: check the factor 2 in the gradient, "
-    "dm = -(2/n) * sum(x * (y - y_pred)).",
-    "double": "Your step is twice the expected size: the gradient has one factor 2, "
-    "dm = -(2/n) * sum(x * (y - y_pred)); did you multiply by 2 twice?",
-    "no_mean": "Your step is n times too large: the gradient divides by n (it is a mean), "
-    "dm = -(2/n) * sum(x * (y - y_pred)). Use np.mean or divide the sum by len(x).",
-    "only_m": "Your m is updated correctly, but b is unchanged: apply the rule to both, b - lr * db as well.",
-    "only_b": "Your b is updated correctly, but m is unchanged: apply the rule to both, m - lr * dm as well.",
-    "swapped": "The values are right but swapped: return (new_m, new_b), slope first.",
-    "change_only": "You returned the change -lr * gradient; add it to the current values: "
-    "return (m - lr * dm, b - lr * db).",
-    "dm_for_b": "Your m is right, but b was moved with dm: b needs its own derivative, "
-    "db = -(2/n) * sum(y - y_pred).",
-}
+STEP_MISTAKES = [
+    Mistake(
+        lambda x, y, m, b, lr: (m, b),
+        "Your function returns m and b unchanged. Compute the gradient "
+        "(dm, db) at (m, b) and return (m - lr * dm, b - lr * db).",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: _moved(x, y, m, b, -lr),
+        "Your step goes uphill: the loss gets larger. "
+        "The gradient points uphill, so subtract it: m - lr * dm, not m + lr * dm (check the sign of "
+        "your dm and db too).",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: _moved(x, y, m, b, 1.0),
+        "You subtracted the whole gradient: multiply "
+        "it by the learning rate first, m - lr * dm and b - lr * db.",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: _moved(x, y, m, b, lr / 2),
+        "Your step is half the expected size: check "
+        "the factor 2 in the gradient, dm = -(2/n) * sum(x * (y - y_pred)).",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: _moved(x, y, m, b, 2 * lr),
+        "Your step is twice the expected size: the "
+        "gradient has one factor 2, dm = -(2/n) * sum(x * (y - y_pred)); did you multiply by 2 twice?",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: _moved(x, y, m, b, lr * x.size),
+        "Your step is n times too large: the "
+        "gradient divides by n (it is a mean), dm = -(2/n) * sum(x * (y - y_pred)). Use np.mean or "
+        "divide the sum by len(x).",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: _moved(x, y, m, b, lr, along_b=0),
+        "Your m is updated correctly, but b is unchanged: apply the rule to both, b - lr * db as well.",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: _moved(x, y, m, b, lr, along_m=0),
+        "Your b is updated correctly, but m is unchanged: apply the rule to both, m - lr * dm as well.",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: _moved(x, y, m, b, lr)[::-1],
+        "The values are right but swapped: return (new_m, new_b), slope first.",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: np.subtract(_moved(x, y, m, b, lr), (m, b)),
+        "You returned the change "
+        "-lr * gradient; add it to the current values: return (m - lr * dm, b - lr * db).",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: (_moved(x, y, m, b, lr)[0], b - lr * lc.gradients(x, y, m, b)[0]),
+        "Your m is right, but b was moved with dm: b needs its own derivative, "
+        "db = -(2/n) * sum(y - y_pred).",
+    ),
+]
 
 
-def check_step(fn):
-    """Check ``fn(x, y, m, b, lr)``: one gradient-descent update, returning ``(m, b)``.
+def check_step(function):
+    """Check ``function(x, y, m, b, lr)``: one gradient-descent update, returning ``(m, b)``.
 
-    Compares with :func:`linreg_core.step` on several data sets and points,
-    and recognises typical mistakes (sign, missing ``lr``, gradient factor,
-    only one parameter updated, swapped or partial results).
+    Compares with :func:`linreg_core.step` on several data sets and points, and
+    recognises typical mistakes (sign, missing ``lr``, gradient factor, only one
+    parameter updated, swapped or partial results).
     """
     cases = _step_cases()
-    answers, failure = _answers(
-        fn,
-        [(x.copy(), y.copy(), m, b, lr) for x, y, m, b, lr in cases],
-        lambda value, x, y, m, b, lr: (
-            f"Return two numbers, (new_m, new_b); for m={m:g}, "
-            f"b={b:g}, lr={lr:g} your function returned {value!r}."
+
+    def wrong(i, got, right):
+        x, y, m, b, lr = cases[i]
+        return (
+            f"From m={m:g}, b={b:g} with lr={lr:g} on x={x.tolist()}, y={y.tolist()} the new values "
+            f"should be m={right[0]:.6g}, b={right[1]:.6g}, but yours are m={got[0]:.6g}, b={got[1]:.6g}. "
+            f"Compute dm, db with the formulas of notebook 2, then return (m - lr * dm, b - lr * db)."
+        )
+
+    return check_function(
+        function,
+        cases,
+        [lc.step(*case) for case in cases],
+        STEP_MISTAKES,
+        wrong=wrong,
+        wrong_shape=lambda value, x, y, m, b, lr: (
+            f"Return two numbers, (new_m, new_b); for m={m:g}, b={b:g}, lr={lr:g} your function "
+            f"returned {value!r:.60}."
         ),
+        right=lambda got: f"Your update matches m - lr·dm, b - lr·db on {_all(len(cases), 'test case')}.",
     )
-    if failure:
-        return failure
-    expected = [lc.step(x, y, m, b, lr) for x, y, m, b, lr in cases]
-    i = _first_wrong(answers, expected)
-    if i is None:
-        return Feedback(True, f"Your update matches m - lr·dm, b - lr·db on {_all(len(cases), 'test case')}.")
-    hint = _matching_hint(answers, [_step_mistakes(*case) for case in cases], _STEP_HINTS)
-    if hint:
-        return Feedback(False, hint)
-    (x, y, m, b, lr), a, e = cases[i], answers[i], expected[i]
-    return Feedback(
-        False,
-        f"From m={m:g}, b={b:g} with lr={lr:g} on x={x.tolist()}, "
-        f"y={y.tolist()} the new values should be m={e[0]:.6g}, "
-        f"b={e[1]:.6g}, but yours are m={a[0]:.6g}, b={a[1]:.6g}. "
-        f"Compute dm, db with the formulas of notebook 2, then "
-        f"return (m - lr * dm, b - lr * db).",
-    )
-
-
-def _quiet_descent(x, y, lr, epochs):
-    """gradient_descent without its DivergenceWarning (the checker reports it)."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", lc.DivergenceWarning)
-        return lc.gradient_descent(x, y, lr, epochs)
 
 
 def learning_rate_target(x, y, epochs=50, tolerance=0.01):
@@ -223,7 +594,10 @@ def learning_rate_target(x, y, epochs=50, tolerance=0.01):
     """
     x, y = lv.check_xy(x, y)
     bound = lc.stable_learning_rate(x)
-    best = min(_quiet_descent(x, y, lr, epochs).losses[-1] for lr in bound * np.geomspace(1e-4, 0.999, 81))
+    best = min(
+        lc.gradient_descent(x, y, lr, epochs, warn=False).losses[-1]
+        for lr in bound * np.geomspace(1e-4, 0.999, 81)
+    )
     return float(best * (1 + tolerance))
 
 
@@ -243,7 +617,7 @@ def check_learning_rate(x, y, lr, epochs=50):
     if rate is None or rate <= 0:
         return Feedback(False, f"The learning rate must be one positive number, such as 1e-4; got {lr!r}.")
     bound = lc.stable_learning_rate(x)
-    result = _quiet_descent(x, y, rate, epochs)
+    result = lc.gradient_descent(x, y, rate, epochs, warn=False)
     target = learning_rate_target(x, y, epochs)
     start, final = result.losses[0], result.losses[-1]
     where = f"lr = {rate:.4g} (the stable bound 2/λmax is {bound:.4g})"
@@ -313,8 +687,8 @@ def check_trained_model(model, x, y, tolerance=1e-3):
                 f"{bound:.4g}. Choose a smaller lr, or standardise x.",
             )
         return Feedback(False, "The model is not trained yet: call model.fit(x, y) first.")
-    y_pred, failure = _call(model.predict, x)
-    if failure:
+    y_pred, failure = _run(model.predict, (x,))
+    if failure is not None:
         return failure
     try:
         loss = lc.mse(y, y_pred)
@@ -354,313 +728,7 @@ def check_trained_model(model, x, y, tolerance=1e-3):
 
 
 # --------------------------------------------------------------------------
-# Notebooks 01_loss_function and 02_derivatives:
-# check_mse, check_low_loss (01) and check_gradients (02)
-# --------------------------------------------------------------------------
-
-#: tiny.csv, written out so that the checkers need no file.
-_TINY_X = np.array([0.0, 2.0, 3.0, 5.0, 6.0])
-_TINY_Y = np.array([2.0, 2.0, 4.0, 8.0, 5.0])
-
-
-def _all_close(got, expected, rtol=1e-6):
-    return all(_close(g, e, rtol) for g, e in zip(got, expected))
-
-
-def _not_a_number_hint(value, n, what):
-    if value is None:
-        return "Your function returned None: did you forget the `return` line?"
-    if np.ndim(value) == 1 and np.size(value) == n:
-        return (
-            f"Your function returned {n} values, one per point, but {what} is a single "
-            f"number: average them, e.g. with np.mean(...)."
-        )
-    return f"Your function should return one number ({what}), but it returned {value!r:.60}."
-
-
-def _mse_cases():
-    """``(y, y_pred)`` test cases: the tiny data with the line y = x + 1
-    (MSE 2.0; its residuals add up to 0), then two seeded random sets whose
-    residuals have a non-zero mean, so that every typical mistake differs."""
-    rng = np.random.default_rng(101)
-    cases = [(_TINY_Y, _TINY_X + 1)]
-    for n in (8, 30):
-        y = rng.normal(10.0, 4.0, n)
-        cases.append((y, y - rng.normal(1.5, 2.0, n)))
-    return cases
-
-
-_CANCEL_HINT = (
-    "positive and negative residuals cancel (on the tiny data they add up to "
-    "exactly 0). Square each residual, then take the mean."
-)
-
-#: Typical wrong versions of the MSE, as functions of the residuals, with their hint.
-_MSE_MISTAKES = [
-    (lambda r: np.mean(r), "you returned the mean residual: " + _CANCEL_HINT),
-    (lambda r: -np.mean(r), "you returned the mean residual: " + _CANCEL_HINT),
-    (lambda r: np.sum(r), "you returned the sum of the residuals: " + _CANCEL_HINT),
-    (lambda r: -np.sum(r), "you returned the sum of the residuals: " + _CANCEL_HINT),
-    (
-        lambda r: np.sum(r**2),
-        "your value is n times too large: you added up the squared "
-        "residuals but forgot to divide by n. Take the mean, e.g. np.mean(...).",
-    ),
-    (
-        lambda r: np.sum(r**2) / (r.size - 1),
-        "you divided by n − 1; the MSE divides by n (it is the plain mean of the squared residuals).",
-    ),
-    (
-        lambda r: np.mean(np.abs(r)),
-        "you averaged |y − y_pred|: that is the mean absolute "
-        "error (MAE), a different loss. Square the residuals instead.",
-    ),
-    (
-        lambda r: np.sqrt(np.mean(r**2)),
-        "you took the square root: that is the RMSE (root "
-        "mean squared error). The MSE is the mean of the squares, with no root.",
-    ),
-    (
-        lambda r: np.mean(r) ** 2,
-        "you squared the mean residual. Square each residual first, then take the mean of those squares.",
-    ),
-    (
-        lambda r: np.mean(r**2) / 2,
-        "your value is half the MSE. Some books put a ½ in front "
-        "to tidy the derivative, but here L is the plain mean of the squared residuals.",
-    ),
-]
-
-
-def check_mse(function):
-    """Check that ``function(y, y_pred)`` computes the mean squared error.
-
-    Tested on the tiny data (the line y = x + 1 has MSE 2.0) and on two
-    seeded random data sets, against :func:`linreg_core.mse`. The order
-    ``y - y_pred`` or ``y_pred - y`` does not matter (it is squared).
-    """
-    cases = _mse_cases()
-    got, problem = _answers(
-        function,
-        [(y.copy(), y_pred.copy()) for y, y_pred in cases],
-        lambda value, y, y_pred: _not_a_number_hint(value, y.size, "the MSE"),
-        parse=_number,
-    )
-    if problem:
-        return problem
-    expected = [lc.mse(y, y_pred) for y, y_pred in cases]
-    if _all_close(got, expected):
-        return Feedback(
-            True,
-            f"Your function gives {got[0]:.1f} on the tiny data (as in the "
-            f"table above) and agrees with lc.mse on {len(cases) - 1} "
-            f"random data sets.",
-        )
-    for mistake, hint in _MSE_MISTAKES:
-        if _all_close(got, [float(mistake(y - y_pred)) for y, y_pred in cases]):
-            return Feedback(False, f"Close, but {hint}")
-    if all(g == 0 for g in got):
-        return Feedback(
-            False,
-            "Your function returns 0.0 for every input: replace the "
-            "placeholder `return 0.0` by the mean of the squared residuals.",
-        )
-    i = next(k for k in range(len(cases)) if not _close(got[k], expected[k]))
-    where = (
-        "the tiny data with the line y = x + 1"
-        if i == 0
-        else f"a random data set ({cases[i][0].size} points)"
-    )
-    return Feedback(
-        False,
-        f"On {where} the MSE is {expected[i]:.6g}, but your function gives "
-        f"{got[i]:.6g}. Compute (1/n)·Σ(y − y_pred)²: the residuals, "
-        f"their squares, then the mean.",
-    )
-
-
-def check_low_loss(x, y, m, b, target):
-    """Check that the line ``y = m x + b`` has an MSE of at most ``target``.
-
-    When it does not, the hint names the one change (m or b, with the other
-    held) that lowers the loss the most, and its direction.
-    """
-    m_num, b_num = _number(m), _number(b)
-    if m_num is None or b_num is None or isinstance(m, bool) or isinstance(b, bool):
-        return Feedback(
-            False, "m and b must be numbers, e.g. m = 0.5 and b = 20 (read them off the sliders)."
-        )
-    try:
-        x, y = lv.check_xy(x, y)
-        m_hat, b_hat = lc.closed_form(x, y)
-    except (TypeError, ValueError) as error:
-        return Feedback(False, f"The data cannot be used: {error}")
-
-    def loss(m_, b_):
-        return float(np.mean((y - (m_ * x + b_)) ** 2))
-
-    current, best = loss(m_num, b_num), loss(m_hat, b_hat)
-    line = f"Your line y = {m_num:.4g}·x + {b_num:.4g} has MSE = {current:.2f}"
-    if target < best:
-        return Feedback(
-            False,
-            f"No line can reach MSE {target:g} on this data: the lowest "
-            f"possible is {best:.2f}. Choose a target above that.",
-        )
-    if current <= target:
-        return Feedback(
-            True,
-            f"{line}, below the target {target:g}. The lowest possible MSE "
-            f"on this data is {best:.2f} (the star on the contour).",
-        )
-    m_only = float(x @ (y - b_num) / (x @ x))  # the best slope with b held
-    b_only = float(np.mean(y - m_num * x))  # the best intercept with m held
-    if loss(m_only, b_num) <= loss(m_num, b_only):
-        move = "increase m (a steeper line)" if m_only > m_num else "decrease m (a flatter line)"
-    else:
-        move = "increase b (lift the line)" if b_only > b_num else "decrease b (lower the line)"
-    return Feedback(
-        False,
-        f"{line}, above the target {target:g}. The biggest single "
-        f"improvement: {move}, then adjust the other slider. On the contour, "
-        f"steer the red dot towards the star.",
-    )
-
-
-def _derivative_cases():
-    """``(description, x, y, m, b)``: the tiny data at two points, then two
-    seeded random data sets. dm and db differ in size everywhere; db is 0
-    only at the first point (tiny data, m = b = 1)."""
-    rng = np.random.default_rng(202)
-    cases = [
-        ("the tiny data at m = 1, b = 1", _TINY_X, _TINY_Y, 1.0, 1.0),
-        ("the tiny data at m = 0.5, b = 3", _TINY_X, _TINY_Y, 0.5, 3.0),
-    ]
-    for n, m, b in ((12, 0.3, -1.0), (40, 2.5, 4.0)):
-        x = rng.uniform(-2.0, 10.0, n)
-        y = 1.5 * x + 2.0 + rng.normal(0.0, 1.0, n)
-        cases.append((f"a random data set of {n} points at m = {m:g}, b = {b:g}", x, y, m, b))
-    return cases
-
-
-#: (factor as a function of n, key, hint): one component equals factor × the right value.
-#: "{is}" / "{has}" become "are" / "have" when both components share the mistake.
-_GRADIENT_FACTORS = [
-    (
-        lambda n: 0.5,
-        "half",
-        "{is} half the expected value: check the factor 2 in −2/n. "
-        "It comes from the derivative of the square, (u²)′ = 2u·u′.",
-    ),
-    (
-        lambda n: -1.0,
-        "sign",
-        "{has} the wrong sign: the inner derivative of y − (m·x + b) is "
-        "−x (for m) or −1 (for b), which puts the minus in front of 2/n.",
-    ),
-    (
-        lambda n: -0.5,
-        "half-sign",
-        "{is} half the expected value and {has} the wrong sign: the factor in front should be −2/n.",
-    ),
-    (lambda n: 2.0, "double", "{is} twice the expected value: the factor in front is −2/n."),
-    (
-        lambda n: float(n),
-        "sum",
-        "{is} n times too large: you forgot to divide by n "
-        "(the loss is a mean, so its derivative is one too).",
-    ),
-    (
-        lambda n: -float(n),
-        "sum-sign",
-        "{is} n times too large and {has} the wrong sign: use −2/n in front of the sum.",
-    ),
-    (lambda n: n / 2, "no-2/n", "{is} n/2 times too large: the factor −2/n in front of the sum is missing."),
-]
-_SINGULAR, _PLURAL = {"is": "is", "has": "has"}, {"is": "are", "has": "have"}
-
-
-def _diagnose_component(name, got, expected, ns, other_expected):
-    """``(key, hint)`` for one wrong component of the gradient (hint None: no pattern)."""
-    if all(g == 0 for g in got):
-        return "zero", "{is} always 0: replace the placeholder by the formula."
-    for factor, key, hint in _GRADIENT_FACTORS:
-        if _all_close(got, [factor(n) * e for n, e in zip(ns, expected)]):
-            return key, hint
-    if _all_close(got, other_expected):
-        if name == "∂L/∂m":
-            return "no-x", ("equals ∂L/∂b: you forgot the factor x_i inside the sum, Σ x_i·(y_i − ŷ_i).")
-        return "extra-x", ("equals ∂L/∂m: ∂L/∂b has no x_i inside the sum, just Σ (y_i − ŷ_i).")
-    return "other", None
-
-
-def check_gradients(function):
-    """Check that ``function(x, y, m, b)`` returns ``(dm, db)``, the MSE's gradient.
-
-    Compared with :func:`linreg_core.gradients` on the tiny data and on two
-    random data sets. Typical slips get a specific hint: a factor 2 (e.g.
-    −1/n instead of −2/n), a flipped sign, x_i forgotten in dm, no division
-    by n, dm and db swapped.
-    """
-    cases = _derivative_cases()
-
-    def wrong_shape(value, *arguments):
-        if value is None:
-            return "Your function returned None: end it with `return dm, db`."
-        return f"Your function should return two numbers, `return dm, db`, but it returned {value!r:.60}."
-
-    got, problem = _answers(function, [(x.copy(), y.copy(), m, b) for _, x, y, m, b in cases], wrong_shape)
-    if problem:
-        return problem
-    expected = [lc.gradients(x, y, m, b) for _, x, y, m, b in cases]
-    got_dm, got_db = [g[0] for g in got], [g[1] for g in got]
-    exp_dm, exp_db = [e[0] for e in expected], [e[1] for e in expected]
-    dm_ok, db_ok = _all_close(got_dm, exp_dm), _all_close(got_db, exp_db)
-    if dm_ok and db_ok:
-        return Feedback(
-            True,
-            f"Your gradient matches lc.gradients at {_all(len(cases), 'test point')}; "
-            f"on the tiny data at m = 1, b = 1 it gives "
-            f"∂L/∂m = {got_dm[0] + 0.0:g} and "
-            f"∂L/∂b = {got_db[0] + 0.0:g}.",
-        )
-    if all(g == (0, 0) for g in got):
-        return Feedback(
-            False,
-            "Your function returns (0.0, 0.0) for every input: replace the "
-            "placeholder by the two formulas derived above.",
-        )
-    if _all_close(got_dm, exp_db) and _all_close(got_db, exp_dm):
-        return Feedback(False, "You swapped the two: return ∂L/∂m first, then ∂L/∂b (`return dm, db`).")
-    ns = [x.size for _, x, _, _, _ in cases]
-    dm_diag = None if dm_ok else _diagnose_component("∂L/∂m", got_dm, exp_dm, ns, exp_db)
-    db_diag = None if db_ok else _diagnose_component("∂L/∂b", got_db, exp_db, ns, exp_dm)
-    if dm_diag and db_diag and dm_diag[0] == db_diag[0] and dm_diag[1]:
-        return Feedback(False, "Both ∂L/∂m and ∂L/∂b " + dm_diag[1].format(**_PLURAL))
-    parts = []
-    for diag, name, got_c, exp_c in ((dm_diag, "∂L/∂m", got_dm, exp_dm), (db_diag, "∂L/∂b", got_db, exp_db)):
-        if diag is None:
-            continue
-        if diag[1]:
-            parts.append(f"your {name} " + diag[1].format(**_SINGULAR))
-        else:
-            i = next(k for k in range(len(cases)) if not _close(got_c[k], exp_c[k]))
-            parts.append(
-                f"on {cases[i][0]} your {name} is {got_c[i] + 0.0:.6g}, but it should be {exp_c[i] + 0.0:.6g}"
-            )
-    message = "; ".join(parts)
-    if dm_ok:
-        message = "∂L/∂m is right, but " + message
-    elif db_ok:
-        message = "∂L/∂b is right, but " + message
-    else:
-        message = message[0].upper() + message[1:]
-    return Feedback(False, message.rstrip(".") + ".")
-
-
-# --------------------------------------------------------------------------
-# Notebook 05 · What went wrong in the classic code:
-# check_bug_match, check_fixed_gradients
+# Notebook 05 · What went wrong in the classic code: check_bug_match (and check_gradients)
 # --------------------------------------------------------------------------
 
 #: Symptom -> (the bug that causes it, a hint that leads there without naming it).
@@ -721,231 +789,119 @@ def check_bug_match(answers):
     return Feedback(False, f"{right} of {len(BUG_SYMPTOMS)} right. {hints}")
 
 
-def _gradient_cases():
-    """(x, y, m, b) cases for check_fixed_gradients: tiny.csv and an uneven set.
-
-    In every case m, b, m·b, dm and db are non-zero and m·b differs from
-    m + b, so each typical mistake changes at least one answer.
-    """
-    tiny_x, tiny_y = np.array([0.0, 2, 3, 5, 6]), np.array([2.0, 2, 4, 8, 5])
-    other_x, other_y = np.array([1.0, 4, 7, 10, 12]), np.array([3.0, 2, 9, 12, 11])
-    return [
-        (tiny_x, tiny_y, 0.5, 3.0),
-        (tiny_x, tiny_y, 1.5, -1.0),
-        (other_x, other_y, -0.5, 2.0),
-        (other_x, other_y, 2.0, 4.0),
-    ]
-
-
-def _gradient_mistakes(x, y, m, b):
-    """``(dm, db)`` that each typical mistake in the gradient gives."""
-    n = len(x)
-
-    def grads(y_pred, factor_m=2, factor_b=2):
-        residuals = y - y_pred
-        return -factor_m / n * np.sum(x * residuals), -factor_b / n * np.sum(residuals)
-
-    dm, db = lc.gradients(x, y, m, b)
-    return {
-        "constant": grads(m * b),
-        "m_plus_b": grads(m + b + 0 * x),
-        "no_b": grads(m * x),
-        "half_db": grads(m * x + b, factor_b=1),
-        "half_dm": grads(m * x + b, factor_m=1),
-        "half_both": (dm / 2, db / 2),
-        "sign": (-dm, -db),
-        "no_mean": (n * dm, n * db),
-        "swapped": (db, dm),
-    }
-
-
-_GRADIENT_HINTS = {
-    "constant": "Your gradients are what a prediction without x gives: m * + b means m * (+b), "
-    "the same number m·b for every point. Write the prediction as m * x + b.",
-    "m_plus_b": "Your prediction is m + b: it still ignores x. The line is y_pred = m * x + b.",
-    "no_b": "Your prediction leaves out the intercept: y_pred = m * x + b.",
-    "half_db": "∂L/∂m is right, but your ∂L/∂b is half the expected value — check the factor 2: "
-    "db = -(2/n) * sum(y - y_pred).",
-    "half_dm": "∂L/∂b is right, but your ∂L/∂m is half the expected value — check the factor 2: "
-    "dm = -(2/n) * sum(x * (y - y_pred)).",
-    "half_both": "Both derivatives are half the expected value: the square in the loss gives a "
-    "factor 2 in each, -(2/n).",
-    "sign": "Both derivatives have the wrong sign: the residual is y - y_pred, and the derivative "
-    "of -y_pred brings a minus, dm = -(2/n) * sum(x * (y - y_pred)).",
-    "no_mean": "Your derivatives are n times too large: the loss is a mean, so divide the sums "
-    "by n = len(x).",
-    "swapped": "The values are right but swapped: return (dm, db), the slope's derivative first.",
-}
-
-
-def check_fixed_gradients(fn):
-    """Check ``fn(x, y, m, b) -> (dm, db)``, the gradient of the MSE.
-
-    Compares with :func:`linreg_core.numerical_gradients` (finite
-    differences of the loss) on several data sets and points, and recognises
-    the classic mistakes: a prediction without ``x`` (``m * + b``), a wrong
-    factor, a flipped sign, a sum instead of a mean, swapped results.
-    """
-    cases = _gradient_cases()
-    answers, failure = _answers(
-        fn,
-        [(x.copy(), y.copy(), m, b) for x, y, m, b in cases],
-        lambda value, x, y, m, b: (
-            f"Return two numbers, (dm, db); for m={m:g}, b={b:g} your function returned {value!r}."
-        ),
-    )
-    if failure:
-        return failure
-
-    def matches(a, e):
-        return math.isclose(a[0], e[0], rel_tol=1e-5) and math.isclose(a[1], e[1], rel_tol=1e-5)
-
-    expected = [lc.numerical_gradients(*case) for case in cases]
-    i = _first_wrong(answers, expected, matches)
-    if i is None:
-        return Feedback(
-            True,
-            f"Your ∂L/∂m and ∂L/∂b agree with the finite-difference check on "
-            f"{_all(len(cases), 'test case')}: the bug is fixed.",
-        )
-    hint = _matching_hint(answers, [_gradient_mistakes(*case) for case in cases], _GRADIENT_HINTS, matches)
-    if hint:
-        return Feedback(False, hint)
-    (x, y, m, b), a, e = cases[i], answers[i], expected[i]
-    return Feedback(
-        False,
-        f"At m={m:g}, b={b:g} on x={x.tolist()}, y={y.tolist()} the "
-        f"finite-difference check gives dm={e[0]:.6g}, db={e[1]:.6g}, "
-        f"but yours are dm={a[0]:.6g}, db={a[1]:.6g}. Compare each "
-        f"line with dm = -(2/n)·Σ x(y - ŷ), db = -(2/n)·Σ (y - ŷ).",
-    )
-
-
 # --------------------------------------------------------------------------
 # Notebook 06 · Learning rate and feature scaling: check_unstandardize
 # --------------------------------------------------------------------------
 
 
-def _unstandardize_cases():
-    """``(m_scaled, b_scaled, mean, std, m, b)`` from least-squares fits.
-
-    The reference ``(m, b)`` is :func:`linreg_core.closed_form` on the raw
-    data, independent of :func:`linreg_core.unstandardize`. Each data set has
-    ``mean != 0`` and ``std != 1``, one of them a negative mean.
-    """
-    data = [
-        (np.array([0.0, 2, 3, 5, 6]), np.array([2.0, 2, 4, 8, 5])),
+def _unstandardize_data():
+    """Three data sets with mean != 0 and std != 1 (one with a negative mean)."""
+    return [
+        (TINY_X, TINY_Y),
         (np.array([10.0, 20, 30, 45, 60, 80]), np.array([4.0, 9, 11, 19, 24, 35])),
         (np.array([-8.0, -6, -5, -3, -2.5]), np.array([1.0, -2, -2, -6, -7])),
     ]
+
+
+def _unstandardize_cases():
+    """``(m_scaled, b_scaled, mean, std)`` of least-squares fits on standardised x."""
     cases = []
-    for x, y in data:
+    for x, y in _unstandardize_data():
         mean, std = float(x.mean()), float(x.std())
-        m_scaled, b_scaled = lc.closed_form((x - mean) / std, y)
-        cases.append((m_scaled, b_scaled, mean, std, *lc.closed_form(x, y)))
+        cases.append((*lc.closed_form((x - mean) / std, y), mean, std))
     return cases
 
 
-def _unstandardize_mistakes(m_s, b_s, mean, std):
-    return {
-        "unchanged": (m_s, b_s),
-        "no_std": (m_s, b_s - m_s * mean),
-        "times_std": (m_s * std, b_s - m_s * std * mean),
-        "no_shift": (m_s / std, b_s),
-        "sign": (m_s / std, b_s + m_s * mean / std),
-        "shift_no_std": (m_s / std, b_s - m_s * mean),
-        "swapped": (b_s - m_s * mean / std, m_s / std),
-    }
+UNSTANDARDIZE_MISTAKES = [
+    Mistake(
+        lambda m_s, b_s, mean, std: (m_s, b_s),
+        "You returned the scaled parameters unchanged. m_scaled "
+        "is the change in y per standard deviation of x, not per unit of x: convert both m and b.",
+    ),
+    Mistake(
+        lambda m_s, b_s, mean, std: (m_s, b_s - m_s * mean),
+        "You forgot to divide by std: x_scaled = "
+        "(x - mean) / std, so m = m_scaled / std, and the intercept shift is m_scaled * mean / std.",
+    ),
+    Mistake(
+        lambda m_s, b_s, mean, std: (m_s * std, b_s - m_s * std * mean),
+        "You multiplied by std where "
+        "you should divide: one unit of x_scaled is std units of x, so m = m_scaled / std.",
+    ),
+    Mistake(
+        lambda m_s, b_s, mean, std: (m_s / std, b_s),
+        "Your slope is right, but you forgot the mean "
+        "shift in the intercept: b = b_scaled - m_scaled * mean / std.",
+    ),
+    Mistake(
+        lambda m_s, b_s, mean, std: (m_s / std, b_s + m_s * mean / std),
+        "Your slope is right, but the "
+        "mean shift has the wrong sign: the scaled line uses x - mean, so b = b_scaled - m_scaled * "
+        "mean / std (minus).",
+    ),
+    Mistake(
+        lambda m_s, b_s, mean, std: (m_s / std, b_s - m_s * mean),
+        "Your slope is right, but the "
+        "intercept's mean shift is missing the division by std: b = b_scaled - m_scaled * mean / std.",
+    ),
+    Mistake(
+        lambda m_s, b_s, mean, std: (b_s - m_s * mean / std, m_s / std),
+        "The values are right but swapped: return (m, b), slope first.",
+    ),
+]
 
 
-_UNSTANDARDIZE_HINTS = {
-    "unchanged": "You returned the scaled parameters unchanged. m_scaled is the change in y per "
-    "standard deviation of x, not per unit of x: convert both m and b.",
-    "no_std": "You forgot to divide by std: x_scaled = (x - mean) / std, so m = m_scaled / std, "
-    "and the intercept shift is m_scaled * mean / std.",
-    "times_std": "You multiplied by std where you should divide: one unit of x_scaled is std "
-    "units of x, so m = m_scaled / std.",
-    "no_shift": "Your slope is right, but you forgot the mean shift in the intercept: "
-    "b = b_scaled - m_scaled * mean / std.",
-    "sign": "Your slope is right, but the mean shift has the wrong sign: the scaled line uses "
-    "x - mean, so b = b_scaled - m_scaled * mean / std (minus).",
-    "shift_no_std": "Your slope is right, but the intercept's mean shift is missing the division "
-    "by std: b = b_scaled - m_scaled * mean / std.",
-    "swapped": "The values are right but swapped: return (m, b), slope first.",
-}
-
-
-def check_unstandardize(fn):
-    """Check ``fn(m_scaled, b_scaled, mean, std) -> (m, b)``.
+def check_unstandardize(function):
+    """Check ``function(m_scaled, b_scaled, mean, std) -> (m, b)``.
 
     The reference is the least-squares line fitted to the raw data
-    (:func:`linreg_core.closed_form`), on three data sets; typical mistakes
+    (:func:`linreg_core.closed_form`), independent of
+    :func:`linreg_core.unstandardize`, on three data sets; typical mistakes
     (no division by std, no mean shift, sign, swapped) get a specific hint.
     """
     cases = _unstandardize_cases()
-    answers, failure = _answers(
-        fn,
-        [case[:4] for case in cases],
-        lambda value, m_s, b_s, mean, std: (
-            f"Return two numbers, (m, b); for m_scaled={m_s:.4g}, "
-            f"b_scaled={b_s:.4g}, mean={mean:.4g}, std={std:.4g} "
-            f"your function returned {value!r}."
-        ),
-    )
-    if failure:
-        return failure
-    i = _first_wrong(answers, [case[4:] for case in cases])
-    if i is None:
-        return Feedback(
-            True,
-            f"On {_all(len(cases), 'data set')} your (m, b) is the least-squares "
-            f"line fitted to the raw x: m = m_scaled / std, "
-            f"b = b_scaled - m_scaled · mean / std.",
+
+    def wrong(i, got, right):
+        m_s, b_s, mean, std = cases[i]
+        part = "m" if not close(got[0], right[0]) else "b"
+        return (
+            f"For m_scaled={m_s:.6g}, b_scaled={b_s:.6g}, mean={mean:.6g}, std={std:.6g} the line in raw "
+            f"units is m={right[0]:.6g}, b={right[1]:.6g}, but yours is m={got[0]:.6g}, b={got[1]:.6g}: "
+            f"check {part}. Substitute x_scaled = (x - mean) / std into m_scaled · x_scaled + b_scaled "
+            f"and collect the terms."
         )
-    hint = _matching_hint(
-        answers, [_unstandardize_mistakes(*case[:4]) for case in cases], _UNSTANDARDIZE_HINTS
-    )
-    if hint:
-        return Feedback(False, hint)
-    (m_s, b_s, mean, std, m, b), a = cases[i], answers[i]
-    part = "m" if not _close(a[0], m) else "b"
-    return Feedback(
-        False,
-        f"For m_scaled={m_s:.6g}, b_scaled={b_s:.6g}, mean={mean:.6g}, "
-        f"std={std:.6g} the line in raw units is m={m:.6g}, b={b:.6g}, "
-        f"but yours is m={a[0]:.6g}, b={a[1]:.6g}: check {part}. "
-        f"Substitute x_scaled = (x - mean) / std into "
-        f"m_scaled · x_scaled + b_scaled and collect the terms.",
+
+    return check_function(
+        function,
+        cases,
+        [lc.closed_form(x, y) for x, y in _unstandardize_data()],
+        UNSTANDARDIZE_MISTAKES,
+        wrong=wrong,
+        wrong_shape=lambda value, m_s, b_s, mean, std: (
+            f"Return two numbers, (m, b); for m_scaled={m_s:.4g}, b_scaled={b_s:.4g}, mean={mean:.4g}, "
+            f"std={std:.4g} your function returned {value!r:.60}."
+        ),
+        right=lambda got: (
+            f"On {_all(len(cases), 'data set')} your (m, b) is the least-squares line fitted to the raw "
+            f"x: m = m_scaled / std, b = b_scaled - m_scaled · mean / std."
+        ),
     )
 
 
 # --------------------------------------------------------------------------
-# Notebook 07 · Closed form and multiple features: check_normal_equation
+# Notebook 07 · Closed form and several features: check_normal_equation
 # --------------------------------------------------------------------------
 
 
 def _normal_equation_cases():
-    """(X, y) cases: features far from 0 and a clear intercept, so that a
+    """``(features, y)``: features far from 0 and a clear intercept, so that a
     missing column of ones or a misplaced intercept changes the answer."""
     rng = np.random.default_rng(7)
     cases = []
     for n, p in ((12, 2), (15, 3)):
         X = rng.uniform(10, 30, size=(n, p)) + np.arange(p) * 5
-        y = 40.0 + X @ np.linspace(2.0, -1.5, p) + rng.normal(0, 2.0, n)
-        cases.append((X, y))
+        cases.append((X, 40.0 + X @ np.linspace(2.0, -1.5, p) + rng.normal(0, 2.0, n)))
     return cases
-
-
-def _uses_inverse(fn):
-    """True if the source of ``fn`` calls ``inv(`` (but not ``pinv(``)."""
-    import inspect
-    import re
-
-    try:
-        text = inspect.getsource(fn)
-    except (OSError, TypeError):
-        return False
-    return re.search(r"(?<![p\w])inv\s*\(", text) is not None
 
 
 _TRANSPOSE_HINT = (
@@ -955,94 +911,115 @@ _TRANSPOSE_HINT = (
 )
 
 
-def check_normal_equation(fn):
-    """Check ``fn(features, y)``: least-squares weights ``(b, w_1, ..., w_p)``.
+def _through_origin(X, y):
+    """The weights of a fit with no column of ones (no intercept)."""
+    return np.linalg.lstsq(X, y, rcond=None)[0]
 
-    ``features`` has n rows and p columns (no column of ones): the function
-    must build the design matrix ``X`` with a column of ones in front, solve
-    the normal equation ``(X.T @ X) w = X.T @ y`` and return ``w``, intercept
-    first (notebook 07's notation). Compared with
-    :func:`linreg_core.normal_equation` on two data sets (2 and 3 features).
-    Recognises a missing column of ones, the intercept last, wrong transposes
-    (a crash or a result of the wrong length), and notes the use of ``inv``.
+
+_NO_ONES = (
+    "Your feature weights are the fit of a line forced through the origin: the column of ones is "
+    "missing from the design matrix, so there is no intercept to fit. Prepend it: "
+    "X = np.column_stack([np.ones(len(features)), features])."
+)
+
+NORMAL_EQUATION_MISTAKES = [
+    Mistake(
+        lambda X, y: np.roll(lf.normal_equation(X, y), -1),
+        "The numbers are right but the intercept "
+        "is last: put the column of ones first, so w = (b, w_1, ..., w_p).",
+    ),
+    Mistake(lambda X, y: np.r_[0.0, _through_origin(X, y)], _NO_ONES),
+    Mistake(lambda X, y: np.r_[_through_origin(X, y), 0.0], _NO_ONES),
+]
+
+
+def _weights(value, finite=True):
+    """The returned weights as a flat float array (of finite numbers), or None."""
+    try:
+        w = np.asarray(value, dtype=float).ravel()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return w if w.size and (np.all(np.isfinite(w)) or not finite) else None
+
+
+def check_normal_equation(function):
+    """Check ``function(features, y)``: least-squares weights ``(b, w_1, ..., w_p)``.
+
+    ``features`` has n rows and p columns (no column of ones): the function must
+    build the design matrix with a column of ones in front, solve the normal
+    equation ``(X.T @ X) w = X.T @ y`` and return ``w``, intercept first.
+    Compared with :func:`linreg_features.normal_equation` on two data sets (2 and
+    3 features). Recognises a missing column of ones, the intercept last, wrong
+    transposes (a crash or a result of the wrong length), and notes ``inv``.
     """
     cases = _normal_equation_cases()
-    for X, y in cases:
-        n, p = X.shape
-        value, failure = _call(fn, X.copy(), y.copy())
-        if failure:
-            if "raised ValueError" in failure.message or "raised LinAlgError" in failure.message:
-                # In this exercise numpy's ValueError / LinAlgError almost always means shapes.
-                return Feedback(False, failure.message.rstrip(".") + ". " + _TRANSPOSE_HINT)
-            return failure
-        try:
-            w = np.asarray(value, dtype=float).ravel()
-        except (TypeError, ValueError):
-            return Feedback(
-                False,
-                f"Return the weights as one array of numbers, intercept "
-                f"first; your function returned {value!r}.",
+    sizes = {X.shape[1] + 1 for X, _ in cases}
+
+    def parse(value):
+        w = _weights(value)
+        return w if w is not None and w.size in sizes else None
+
+    def wrong_shape(value, X, y):
+        (n, p), w = X.shape, _weights(value)
+        if w is None and _weights(value, finite=False) is not None:
+            return f"Your weights contain NaN or infinity: {_weights(value, finite=False).tolist()}."
+        if w is None:
+            return (
+                f"Return the weights as one array of numbers, intercept first; your function "
+                f"returned {value!r:.60}."
             )
         if w.size == p:
-            return Feedback(
-                False,
-                f"With {p} features there are {p + 1} weights, but you "
-                f"returned {p}: the intercept is missing. Did you forget "
-                f"the column of ones? X = np.column_stack([np.ones(len(features)), "
-                f"features]).",
+            return (
+                f"With {p} features there are {p + 1} weights, but you returned {p}: the intercept is "
+                f"missing. Did you forget the column of ones? X = np.column_stack([np.ones(len("
+                f"features)), features])."
             )
         if w.size == n:
-            return Feedback(
-                False,
-                f"You returned {n} numbers, one per data point, instead of "
-                f"{p + 1} weights. " + _TRANSPOSE_HINT,
+            return (
+                f"You returned {n} numbers, one per data point, instead of {p + 1} weights. {_TRANSPOSE_HINT}"
             )
-        if w.size != p + 1:
-            return Feedback(
-                False,
-                f"Expected {p + 1} weights (intercept first, then one per "
-                f"feature) for X with {p} columns, but got {w.size}.",
-            )
-        if not np.all(np.isfinite(w)):
-            return Feedback(False, f"Your weights contain NaN or infinity: {w.tolist()}.")
-        expected = lf.normal_equation(X, y)
-        if np.allclose(w, expected, rtol=1e-6, atol=1e-9):
-            continue
-        if np.allclose(w, np.r_[expected[1:], expected[0]], rtol=1e-6, atol=1e-9):
-            return Feedback(
-                False,
-                "The numbers are right but the intercept is last: put the "
-                "column of ones first, so w = (b, w_1, ..., w_p).",
-            )
-        no_ones = np.linalg.lstsq(X, y, rcond=None)[0]
-        if np.allclose(w[1:], no_ones, rtol=1e-6, atol=1e-9) or np.allclose(
-            w[:p], no_ones, rtol=1e-6, atol=1e-9
-        ):
-            return Feedback(
-                False,
-                "Your feature weights are the fit of a line forced through "
-                "the origin: the column of ones is missing from the design "
-                "matrix, so there is no intercept to fit. Prepend it: "
-                "X = np.column_stack([np.ones(len(features)), features]).",
-            )
-        loss = float(np.mean((y - np.column_stack([np.ones(n), X]) @ w) ** 2))
-        best = float(np.mean((y - np.column_stack([np.ones(n), X]) @ expected) ** 2))
+        return f"Expected {p + 1} weights (intercept first, then one per feature), but got {w.size}."
+
+    def wrong(i, got, right):
+        X, y = cases[i]
+        A = lf.design_matrix(X)
+        return (
+            f"On a test set with {X.shape[0]} points and {X.shape[1]} features your weights "
+            f"{np.round(got, 4).tolist()} give MSE {lc.mse(y, A @ got):.4g}, but the best weights "
+            f"{np.round(right, 4).tolist()} give {lc.mse(y, A @ right):.4g}. Build X with a column of ones "
+            f"first, then solve (X.T @ X) w = X.T @ y with np.linalg.solve."
+        )
+
+    feedback = check_function(
+        function,
+        cases,
+        [lf.normal_equation(*case) for case in cases],
+        NORMAL_EQUATION_MISTAKES,
+        parse=parse,
+        wrong_shape=wrong_shape,
+        wrong=wrong,
+        right=lambda got: f"Your weights match the least-squares solution on {_all(len(cases), 'test set')}.",
+    )
+    if re.search(r"raised (ValueError|LinAlgError)", feedback.message):
+        # In this exercise numpy's ValueError / LinAlgError almost always means shapes.
+        return Feedback(False, feedback.message.rstrip(".") + ". " + _TRANSPOSE_HINT)
+    if feedback.ok and _uses_inverse(function):
         return Feedback(
-            False,
-            f"On a test set with {n} points and {p} features your weights "
-            f"{np.round(w, 4).tolist()} give MSE {loss:.4g}, but the best "
-            f"weights {np.round(expected, 4).tolist()} give {best:.4g}. Build "
-            f"X with a column of ones first, then solve (X.T @ X) w = X.T @ y "
-            f"with np.linalg.solve.",
+            True,
+            feedback.message + " You used np.linalg.inv: that works here, but "
+            "np.linalg.solve(X.T @ X, X.T @ y) does less work and loses fewer digits. Never "
+            "invert a matrix just to multiply the inverse by one vector.",
         )
-    message = f"Your weights match the least-squares solution on {_all(len(cases), 'test set')}."
-    if _uses_inverse(fn):
-        message += (
-            " You used np.linalg.inv: that works here, but np.linalg.solve(X.T @ X, "
-            "X.T @ y) does less work and loses fewer digits. Never invert a matrix "
-            "just to multiply the inverse by one vector."
-        )
-    return Feedback(True, message)
+    return feedback
+
+
+def _uses_inverse(function):
+    """True if the source of ``function`` calls ``inv(`` (but not ``pinv(``)."""
+    try:
+        text = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return re.search(r"(?<![p\w])inv\s*\(", text) is not None
 
 
 # --------------------------------------------------------------------------
@@ -1051,111 +1028,115 @@ def check_normal_equation(fn):
 
 
 def _minibatch_cases():
-    """(x, y, m, b, lr, batch_size, order) cases. n = 7 is not a multiple of
-    the batch sizes, so the last batch is smaller, and the orders are shuffled."""
-    x = np.array([0.0, 2, 3, 5, 6, 1, 4])
-    y = np.array([2.0, 2, 4, 8, 5, 1, 3])
+    """``(x, y, m, b, lr, batch_size, order)``: n = 7 is not a multiple of the
+    batch sizes, so the last batch is smaller, and the orders are shuffled."""
+    x, y = np.r_[TINY_X, 1.0, 4.0], np.r_[TINY_Y, 1.0, 3.0]
     return [
         (x, y, 0.5, -1.0, 0.02, 3, np.array([4, 0, 6, 2, 5, 1, 3])),
         (x, y, 1.5, 2.0, 0.01, 2, np.array([3, 6, 1, 0, 5, 2, 4])),
     ]
 
 
-def _batches(order, batch_size):
+def _batches_of(order, batch_size):
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
-def _minibatch_mistakes(x, y, m, b, lr, batch_size, order):
-    """The (m, b) after one epoch for the right loop and for each typical mistake."""
-    n = len(x)
-
-    def run(batches, scale=lambda size: 1.0, sign=1.0):
-        mm, bb = m, b
-        for batch in batches:
-            dm, db = lc.gradients(x[batch], y[batch], mm, bb)
-            step = lr * scale(len(batch))
-            mm, bb = mm - sign * step * dm, bb - sign * step * db
-        return mm, bb
-
-    batches = _batches(order, batch_size)
-    stale = [lc.gradients(x[batch], y[batch], m, b) for batch in batches]
-    return {
-        "right": run(batches),
-        "unchanged": (m, b),
-        "ignored_order": run(_batches(np.arange(n), batch_size)),
-        "full_data": run([np.arange(n)] * len(batches)),
-        "one_batch": run(batches[:1]),
-        "dropped_last": run(batches[:-1] if n % batch_size else batches),
-        "divide_by_n": run(batches, scale=lambda size: size / n),
-        "no_mean": run(batches, scale=lambda size: size),
-        "uphill": run(batches, sign=-1.0),
-        "stale": (m - lr * sum(g[0] for g in stale), b - lr * sum(g[1] for g in stale)),
-    }
+def _epoch(x, y, m, b, lr, batch_size, order, batches=None, scale=lambda size, n: 1.0, stale=False):
+    """(m, b) after one epoch of ``lc.step`` per batch, or after a typical mistake in it."""
+    batches = _batches_of(order, batch_size) if batches is None else batches
+    start = m, b
+    for batch in batches:
+        at = start if stale else (m, b)
+        dm, db = lc.gradients(x[batch], y[batch], *at)
+        step = lr * scale(len(batch), len(x))
+        m, b = m - step * dm, b - step * db
+    return m, b
 
 
-_MINIBATCH_HINTS = {
-    "unchanged": "Your function returns m and b unchanged: loop over the batches and make one "
-    "update per batch.",
-    "ignored_order": "You took the points in their original order 0, 1, 2, …: visit them in the "
-    "shuffled order given by `order`, e.g. batch = order[start:start + batch_size].",
-    "full_data": "Every update used all the data: compute dm and db on the batch only, "
-    "x[batch] and y[batch].",
-    "one_batch": "You made only one update, for the first batch: loop over all the batches, "
-    "for start in range(0, len(x), batch_size).",
-    "dropped_last": "The last, smaller batch was skipped: when batch_size does not divide n, the "
-    "leftover points form one more batch (range(0, len(x), batch_size) includes it).",
-    "divide_by_n": "Your steps are too small: the gradient of a batch is a mean over that batch, so "
-    "divide by the batch's size, len(batch), not by n.",
-    "no_mean": "Your steps are too large: the gradient of a batch is a mean over that batch, so "
-    "divide the sums by len(batch) (or use np.mean).",
-    "uphill": "Your steps go uphill: subtract the gradient, m - lr * dm and b - lr * db.",
-    "stale": "You computed every batch's gradient at the starting (m, b): update m and b after "
-    "each batch, and compute the next batch's gradient at the new values.",
-}
+MINIBATCH_MISTAKES = [
+    Mistake(
+        lambda x, y, m, b, *rest: (m, b),
+        "Your function returns m and b unchanged: loop over the batches and make one update per batch.",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr, size, order: _epoch(
+            x, y, m, b, lr, size, order, _batches_of(np.arange(len(x)), size)
+        ),
+        "You took the points in their original order 0, 1, 2, …: visit them in the shuffled order "
+        "given by `order`, e.g. batch = order[start:start + batch_size].",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr, size, order: _epoch(
+            x, y, m, b, lr, size, order, [np.arange(len(x))] * len(_batches_of(order, size))
+        ),
+        "Every update used all the data: compute dm and db on the batch only, x[batch] and y[batch].",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr, size, order: _epoch(x, y, m, b, lr, size, order, _batches_of(order, size)[:1]),
+        "You made only one update, for the first batch: loop over all the batches, for start in "
+        "range(0, len(x), batch_size).",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr, size, order: _epoch(
+            x, y, m, b, lr, size, order, _batches_of(order[: len(x) - len(x) % size], size)
+        ),
+        "The last, smaller batch was skipped: when batch_size does not divide n, the leftover points "
+        "form one more batch (range(0, len(x), batch_size) includes it).",
+    ),
+    Mistake(
+        lambda *case: _epoch(*case, scale=lambda size, n: size / n),
+        "Your steps are too small: the "
+        "gradient of a batch is a mean over that batch, so divide by the batch's size, len(batch), not by n.",
+    ),
+    Mistake(
+        lambda *case: _epoch(*case, scale=lambda size, n: size),
+        "Your steps are too large: the "
+        "gradient of a batch is a mean over that batch, so divide the sums by len(batch) (or use np.mean).",
+    ),
+    Mistake(
+        lambda *case: _epoch(*case, scale=lambda size, n: -1.0),
+        "Your steps go uphill: subtract the gradient, m - lr * dm and b - lr * db.",
+    ),
+    Mistake(
+        lambda *case: _epoch(*case, stale=True),
+        "You computed every batch's gradient at the starting "
+        "(m, b): update m and b after each batch, and compute the next batch's gradient at the new values.",
+    ),
+]
 
 
-def check_minibatch_epoch(fn):
-    """Check ``fn(x, y, m, b, lr, batch_size, order)``: one epoch of mini-batch descent.
+def check_minibatch_epoch(function):
+    """Check ``function(x, y, m, b, lr, batch_size, order)``: one epoch of mini-batch descent.
 
-    The function visits the points in ``order``, ``batch_size`` at a time
-    (the last batch may be smaller), and after each batch updates ``(m, b)``
-    with the gradient on that batch; it returns the final ``(m, b)``. The
-    reference applies :func:`linreg_core.step` batch by batch. Recognises the
-    typical mistakes (order ignored, all data used, last batch dropped,
-    dividing by ``n``, a stale gradient, a single update, the wrong sign).
+    The function visits the points in ``order``, ``batch_size`` at a time (the
+    last batch may be smaller), and after each batch updates ``(m, b)`` with the
+    gradient on that batch; it returns the final ``(m, b)``. The reference
+    applies :func:`linreg_core.gradients` batch by batch. Recognises order
+    ignored, all data used, last batch dropped, dividing by ``n``, a stale
+    gradient, a single update and the wrong sign.
     """
     cases = _minibatch_cases()
-    answers, failure = _answers(
-        fn,
-        [
-            (x.copy(), y.copy(), m, b, lr, batch_size, order.copy())
-            for x, y, m, b, lr, batch_size, order in cases
-        ],
-        lambda value, *arguments: (
-            f"Return two numbers, (m, b) after the epoch; your function returned {value!r}."
-        ),
-    )
-    if failure:
-        return failure
-    mistakes = [_minibatch_mistakes(*case) for case in cases]
-    expected = [wrong["right"] for wrong in mistakes]
-    i = _first_wrong(answers, expected)
-    if i is None:
-        return Feedback(
-            True,
-            f"Your epoch matches the reference on {_all(len(cases), 'test case')}, "
-            f"including a last batch smaller than batch_size.",
+
+    def wrong(i, got, right):
+        x, y, m, b, lr, batch_size, order = cases[i]
+        return (
+            f"With x={x.tolist()}, y={y.tolist()}, m={m:g}, b={b:g}, lr={lr:g}, batch_size={batch_size}, "
+            f"order={order.tolist()} the epoch should end at m={right[0]:.6g}, b={right[1]:.6g}, but yours "
+            f"ends at m={got[0]:.6g}, b={got[1]:.6g}. For each batch of indices, compute dm and db on that "
+            f"batch with the formulas of notebook 2, then update m and b."
         )
-    hint = _matching_hint(answers, mistakes, _MINIBATCH_HINTS)
-    if hint:
-        return Feedback(False, hint)
-    (x, y, m, b, lr, batch_size, order), a, e = cases[i], answers[i], expected[i]
-    return Feedback(
-        False,
-        f"With x={x.tolist()}, y={y.tolist()}, m={m:g}, b={b:g}, "
-        f"lr={lr:g}, batch_size={batch_size}, order={order.tolist()} "
-        f"the epoch should end at m={e[0]:.6g}, b={e[1]:.6g}, but "
-        f"yours ends at m={a[0]:.6g}, b={a[1]:.6g}. For each batch "
-        f"of indices, compute dm and db on that batch with the "
-        f"formulas of notebook 2, then update m and b.",
+
+    return check_function(
+        function,
+        cases,
+        [_epoch(*case) for case in cases],
+        MINIBATCH_MISTAKES,
+        wrong=wrong,
+        wrong_shape=lambda value, *case: (
+            f"Return two numbers, (m, b) after the epoch; your function returned {value!r:.60}."
+        ),
+        right=lambda got: (
+            f"Your epoch matches the reference on {_all(len(cases), 'test case')}, including a last batch "
+            f"smaller than batch_size."
+        ),
     )

@@ -1,5 +1,7 @@
 """The exercise checkers: a right answer passes, typical wrong answers get the right hint."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -471,17 +473,11 @@ def test_check_gradients_crashing_function_gets_feedback():
 def test_check_gradients_test_points_separate_the_mistakes():
     """dm and db differ in size at every test point, and only one db is 0,
     so the factor, swap and missing-x checks cannot be confused."""
-    cases = ex._derivative_cases()
-    grads = [lc.gradients(x, y, m, b) for _, x, y, m, b in cases]
-    assert sum(db == 0 for _, db in grads) == 1
+    grads = [_gradients_right(*case) for case in ex._gradient_cases()]
+    assert sum(abs(db) < 1e-12 for _, db in grads) == 1
     for dm, db in grads:
         assert abs(abs(dm) - abs(db)) > 0.1
 
-
-# --------------------------------------------------------------------------
-# Notebook 05 · What went wrong in the classic code: check_bug_match,
-# check_fixed_gradients
-# --------------------------------------------------------------------------
 
 BUG_KEY = {"S1": "c", "S2": "b", "S3": "e", "S4": "d", "S5": "a"}  # from the notebook's table
 
@@ -562,10 +558,10 @@ def _nb05_loop(x, y, m, b):  # right, written as a plain loop
 
 
 @pytest.mark.parametrize("function", [_nb05_grads, _nb05_loop, lc.gradients, lc.numerical_gradients])
-def test_check_fixed_gradients_accepts_right_answers(function):
-    feedback = ex.check_fixed_gradients(function)
+def test_check_gradients_nb05_accepts_right_answers(function):
+    feedback = ex.check_gradients(function)
     assert feedback.ok, feedback.message
-    assert "agree with the finite-difference check" in feedback.message
+    assert "matches lc.gradients at all 5 test points" in feedback.message
 
 
 @pytest.mark.parametrize(
@@ -576,33 +572,34 @@ def test_check_fixed_gradients_accepts_right_answers(function):
         (lambda x, y, m, b: _nb05_grads(x, y, m, b, y_pred=m * x), "leaves out the intercept"),
         (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_b=1), "∂L/∂b is half the expected value"),
         (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=1), "∂L/∂m is half the expected value"),
-        (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=1, factor_b=1), "Both derivatives are half"),
+        (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=1, factor_b=1), "Both ∂L/∂m and ∂L/∂b are half"),
         (lambda x, y, m, b: _nb05_grads(x, y, m, b, factor_m=-2, factor_b=-2), "wrong sign"),
         (lambda x, y, m, b: tuple(len(x) * g for g in _nb05_grads(x, y, m, b)), "n times too large"),
         (lambda x, y, m, b: _nb05_grads(x, y, m, b)[::-1], "swapped"),
     ],
 )
-def test_check_fixed_gradients_hints_for_typical_mistakes(function, hint):
-    feedback = ex.check_fixed_gradients(function)
+def test_check_gradients_nb05_hints_for_typical_mistakes(function, hint):
+    feedback = ex.check_gradients(function)
     assert not feedback.ok and hint in feedback.message, feedback.message
 
 
-def test_check_fixed_gradients_other_mistakes_get_numbers_to_compare():
-    feedback = ex.check_fixed_gradients(lambda x, y, m, b: (_nb05_grads(x, y, m, b)[0], 0.0))
-    assert not feedback.ok and "finite-difference check gives" in feedback.message
+def test_check_gradients_nb05_other_mistakes_get_numbers_to_compare():
+    feedback = ex.check_gradients(lambda x, y, m, b: (_nb05_grads(x, y, m, b)[0], m))
+    assert not feedback.ok and "∂L/∂m is right, but on the tiny data at m = 1, b = 1" in feedback.message
+    assert "but it should be" in feedback.message
 
 
 @pytest.mark.parametrize(
     "function, text",
     [
         (lambda x, y, m, b: 1 / 0, "ZeroDivisionError"),
-        (lambda x, y, m, b: None, "Return two numbers"),
-        (lambda x, y, m, b: (1.0, "two"), "Return two numbers"),
+        (lambda x, y, m, b: None, "returned None"),
+        (lambda x, y, m, b: (1.0, "two"), "should return two numbers"),
         (lambda x: x, "TypeError"),
     ],
 )
-def test_check_fixed_gradients_broken_functions_get_feedback(function, text):
-    feedback = ex.check_fixed_gradients(function)  # must not raise
+def test_check_gradients_nb05_broken_functions_get_feedback(function, text):
+    feedback = ex.check_gradients(function)  # must not raise
     assert not feedback.ok and text in feedback.message
 
 
@@ -668,22 +665,9 @@ def test_check_unstandardize_broken_functions_get_feedback(function, text):
     assert not feedback.ok and text in feedback.message
 
 
-def test_check_unstandardize_cases_separate_the_mistakes():
-    """Each typical mistake differs from the right answer (and from the others) in some case."""
-    cases = ex._unstandardize_cases()
-    for m_s, b_s, mean, std, m, b in cases:
+def test_check_unstandardize_cases_are_far_from_the_trivial_ones():
+    for m_s, _b_s, mean, std in ex._unstandardize_cases():
         assert mean != 0 and std != 1 and m_s != 0
-        assert np.allclose(_nb06_right(m_s, b_s, mean, std), (m, b))  # the references agree
-    answers = {
-        name: [ex._unstandardize_mistakes(*case[:4])[name] for case in cases]
-        for name in ex._UNSTANDARDIZE_HINTS
-    }
-    right = [case[4:] for case in cases]
-    names = list(answers)
-    for i, name in enumerate(names):
-        assert not np.allclose(answers[name], right)
-        for other in names[i + 1 :]:
-            assert not np.allclose(answers[name], answers[other]), (name, other)
 
 
 # --------------------------------------------------------------------------
@@ -916,20 +900,60 @@ def test_check_minibatch_epoch_hints_for_typical_mistakes(function, hint):
     assert hint in feedback.message, feedback.message
 
 
-def test_check_minibatch_epoch_cases_separate_the_mistakes():
-    import itertools
-
-    for case in ex._minibatch_cases():
-        results = ex._minibatch_mistakes(*case)
-        for (name_a, a), (name_b, b) in itertools.combinations(results.items(), 2):
-            assert not np.allclose(a, b, rtol=1e-6), (name_a, name_b)
+def _independent_unstandardize(m_s, b_s, mean, std):
+    return _nb06_right(m_s, b_s, mean, std)
 
 
-def test_check_minibatch_epoch_reference_is_independent_of_the_checker():
-    for x, y, m, b, lr, batch_size, order in ex._minibatch_cases():
-        expected = epoch_right(x, y, m, b, lr, batch_size, order)
-        got = ex._minibatch_mistakes(x, y, m, b, lr, batch_size, order)["right"]
-        np.testing.assert_allclose(got, expected, rtol=1e-12)
+def _independent_normal_equation(X, y):
+    A = np.column_stack([np.ones(len(X)), X])
+    return np.linalg.lstsq(A, y, rcond=None)[0]
+
+
+#: Each checker's cases, its table of mistakes and a reference written in this file.
+TABLES = {
+    "mse": (ex._mse_cases, ex.MSE_MISTAKES, _mse_right),
+    "gradients": (ex._gradient_cases, ex.GRADIENT_MISTAKES, _gradients_right),
+    "step": (ex._step_cases, ex.STEP_MISTAKES, step_right),
+    "unstandardize": (ex._unstandardize_cases, ex.UNSTANDARDIZE_MISTAKES, _independent_unstandardize),
+    "normal_equation": (ex._normal_equation_cases, ex.NORMAL_EQUATION_MISTAKES, _independent_normal_equation),
+    "minibatch": (ex._minibatch_cases, ex.MINIBATCH_MISTAKES, epoch_right),
+}
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_mistake_is_told_apart_from_the_right_answer_and_the_others(name):
+    """On the checker's cases each typical mistake gives a wrong answer somewhere, and no two
+    mistakes with different hints give the same answers everywhere (one would hide the other)."""
+    cases_of, mistakes, reference = TABLES[name]
+    cases = cases_of()
+    right = [reference(*case) for case in cases]
+    answers = [[mistake.formula(*case) for case in cases] for mistake in mistakes]
+    for mistake, got in zip(mistakes, answers):
+        assert not all(ex.close(g, r) for g, r in zip(got, right)), mistake.hint
+    for i, j in itertools.combinations(range(len(mistakes)), 2):
+        if mistakes[i].hint != mistakes[j].hint:
+            same = all(ex.close(a, b) for a, b in zip(answers[i], answers[j]))
+            assert not same, (mistakes[i].hint, mistakes[j].hint)
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_the_checkers_references_agree_with_independent_ones(name):
+    cases_of, _, reference = TABLES[name]
+    check = {
+        "mse": ex.check_mse,
+        "gradients": ex.check_gradients,
+        "step": ex.check_step,
+        "unstandardize": ex.check_unstandardize,
+        "normal_equation": ex.check_normal_equation,
+        "minibatch": ex.check_minibatch_epoch,
+    }[name]
+    assert check(reference).ok
+
+
+def test_feedback_is_true_only_when_right():
+    """Grading tools write `assert check(...)`: a wrong answer must fail that assert."""
+    assert ex.check_mse(_mse_right)
+    assert not ex.check_mse(lambda y, p: 0.0)
 
 
 def _nb05_shipped(x, y, m, b):  # the starter of notebook 05's exercise 2, as shipped (bug d)
@@ -939,8 +963,8 @@ def _nb05_shipped(x, y, m, b):  # the starter of notebook 05's exercise 2, as sh
     return dm, db
 
 
-def test_check_fixed_gradients_shipped_starter_gets_the_factor_hint():
-    feedback = ex.check_fixed_gradients(_nb05_shipped)
+def test_check_gradients_nb05_shipped_starter_gets_the_factor_hint():
+    feedback = ex.check_gradients(_nb05_shipped)
     assert not feedback.ok and "∂L/∂m is right, but your ∂L/∂b is half" in feedback.message
 
 

@@ -14,6 +14,9 @@ newer and differs), then rewrites three tagged cells in every ``notebooks/NN_*.i
 - ``badges`` (markdown): "Open in Colab" and "Binder" badges for that notebook;
 - ``nav`` (markdown, may appear twice): links to the previous, index and next notebook.
 
+``execute`` saves no output for cells tagged ``clock`` (wall-clock timings), so that
+re-executing an unchanged notebook writes the same bytes.
+
 The repository's owner/name is read from ``[project.urls] Repository`` in
 pyproject.toml, the one place where it is written. Finally it writes the ``.md`` twin anew.
 """
@@ -223,6 +226,9 @@ def execute(paths):
             record_timing=False,
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
+        for cell in nb.cells:
+            if "clock" in cell.metadata.get("tags", []):  # wall-clock times: different every run
+                cell.outputs = []
         path.write_text(stable_widget_ids(nbformat.writes(nb), path.name), encoding="utf-8")
         print(f"executed {shown(path)}")
 
