@@ -18,7 +18,6 @@ mini-batches (notebook 08) in ``linreg_minibatch``.
 """
 
 import math
-import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -105,17 +104,19 @@ def loss_surface(x, y, m_values, b_values):
 # ==========================================================================
 
 
-def _loss_and_gradients(x, y, m, b):
+def _loss_and_gradients(x, y, m, b, x_mean, y_mean):
     """The MSE at ``(m, b)`` and its two partial derivatives, on checked arrays.
 
-    One pass over the residuals gives all three; :func:`gradients` and the
-    training loop both use this, so they compute exactly the same numbers.
+    For ``db`` no pass over the data is needed: the mean of the residuals is
+    the residual of the means, ``mean(y - (m x + b)) = mean(y) - (m mean(x) + b)``.
+    :func:`gradients` and the training loop both use this, so they compute
+    exactly the same numbers.
     """
     n = x.size
     residuals = y - (m * x + b)
     loss = float(residuals @ residuals) / n
     dm = -2 * float(x @ residuals) / n  # -(2/n) * sum(x * residuals)
-    db = -2 * float(residuals.sum()) / n  # -(2/n) * sum(residuals)
+    db = -2 * (y_mean - (m * x_mean + b))  # -(2/n) * sum(residuals)
     return loss, dm, db
 
 
@@ -128,7 +129,7 @@ def gradients(x, y, m, b):
     Returns ``(dm, db)`` at the point ``(m, b)``.
     """
     (x, y), m, b = check_xy(x, y), check_number(m, "m"), check_number(b, "b")
-    _, dm, db = _loss_and_gradients(x, y, m, b)
+    _, dm, db = _loss_and_gradients(x, y, m, b, float(x.mean()), float(y.mean()))
     return dm + 0.0, db + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
@@ -265,23 +266,22 @@ def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0, warn=True):
     (x, y), lr, epochs = check_xy(x, y), check_learning_rate(lr), check_epochs(epochs)
     m, b = check_number(m0, "m0"), check_number(b0, "b0")
     ms, bs, losses = [], [], []
+    x_mean, y_mean = float(x.mean()), float(y.mean())
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is the watch's to report
         for epoch in range(epochs + 1):
-            loss, dm, db = _loss_and_gradients(x, y, m, b)
+            loss, dm, db = _loss_and_gradients(x, y, m, b, x_mean, y_mean)
             if epoch == 0:
                 watch = DivergenceWatch(loss)
             elif watch.diverging(loss):
                 break
-            ms.append(m), bs.append(b), losses.append(loss)
+            ms.append(m)
+            bs.append(b)
+            losses.append(loss)
             m, b = m - lr * dm, b - lr * db  # the update rule of notebook 3
     diverged = len(losses) < epochs + 1
     if diverged and warn:
-        warnings.warn(
-            f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of "
-            f"{epochs}): " + divergence_advice(x, lr),
-            DivergenceWarning,
-            stacklevel=2,
-        )
+        stopped = f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of {epochs})"
+        watch.warn(stopped, divergence_advice(x, lr))
     return TrainingResult(ms[-1], bs[-1], np.array(ms), np.array(bs), np.array(losses), diverged)
 
 

@@ -8,13 +8,11 @@ they agree with ``linreg_core``'s ``gradients``, ``closed_form`` and
 ``gradient_descent``.
 """
 
-import warnings
 from typing import NamedTuple
 
 import numpy as np
 
 from linreg_validation import (
-    DivergenceWarning,
     DivergenceWatch,
     check_epochs,
     check_features_target,
@@ -288,10 +286,6 @@ def gradient_descent_multi(X, y, lr, epochs, w0=None, warn=True):
             w = w - lr * (-2 * (A.T @ residuals) / n)  # w <- w - lr * grad
     diverged = len(losses) < epochs + 1
     if diverged and warn:
-        warnings.warn(
-            f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of "
-            f"{epochs}): " + _divergence_advice(X, lr),
-            DivergenceWarning,
-            stacklevel=2,
-        )
+        stopped = f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of {epochs})"
+        watch.warn(stopped, _divergence_advice(X, lr))
     return MultiTrainingResult(history[-1].copy(), np.array(history), np.array(losses), diverged)

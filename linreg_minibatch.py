@@ -5,14 +5,12 @@ The same straight line, the same loss and the same gradient formula as
 of the data instead of all of it.
 """
 
-import warnings
 from typing import NamedTuple
 
 import numpy as np
 
 import linreg_core as lc
 from linreg_validation import (
-    DivergenceWarning,
     DivergenceWatch,
     check_batch_size,
     check_epochs,
@@ -142,7 +140,7 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
                 xb, yb = x[batch], y[batch]
                 residuals = yb - (m * xb + b)  # the gradient of notebook 2, on this batch only
                 dm = -2 * float(xb @ residuals) / xb.size
-                db = -2 * float(residuals.sum()) / xb.size
+                db = -2 * (float(yb.mean()) - (m * float(xb.mean()) + b))  # as linreg_core
                 eta = lr if tau is None else lr / (1 + t / tau)
                 m_new, b_new = m - eta * dm, b - eta * db
                 if start + batch_size >= n:  # the epoch's end: its exact loss decides
@@ -160,12 +158,11 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
                 ms[t], bs[t] = m, b
     diverged = epoch < epochs
     if diverged and warn:
-        warnings.warn(
-            f"Mini-batch gradient descent diverged (stopped after {t} update(s), {epoch} full "
-            f"epoch(s) of {epochs}): " + _divergence_advice(x, lr, batch_size),
-            DivergenceWarning,
-            stacklevel=2,
+        stopped = (
+            f"Mini-batch gradient descent diverged (stopped after {t} update(s), "
+            f"{epoch} full epoch(s) of {epochs})"
         )
+        watch.warn(stopped, _divergence_advice(x, lr, batch_size))
     return MinibatchResult(
         float(m), float(b), ms[: t + 1], bs[: t + 1], losses[: epoch + 1], diverged, per_epoch
     )

@@ -10,6 +10,8 @@ bad input gets the same clear message wherever it is given.
 that a run is blowing up.
 """
 
+import warnings
+
 import numpy as np
 
 
@@ -269,16 +271,21 @@ class DivergenceWatch:
 
     def __init__(self, first_loss):
         self.first = self.previous = first_loss
+        self.limit = self.FACTOR * first_loss
         self.rising = 0  # epochs in a row above the previous and the starting loss
         self.stopped = False  # True once training should stop
 
     def blown_up(self, loss):
         """True if ``loss`` is not finite or over ``FACTOR`` times the start."""
-        return not loss <= self.FACTOR * self.first
+        return not loss <= self.limit  # NaN compares False, so it counts as blown up
 
     def diverging(self, loss):
         """Record the loss of the next epoch; True if training should stop."""
-        self.rising = self.rising + 1 if loss > max(self.previous, self.first) else 0
+        self.rising = self.rising + 1 if loss > self.previous and loss > self.first else 0
         self.previous = loss
-        self.stopped = self.blown_up(loss) or self.rising >= self.RISING_EPOCHS
+        self.stopped = not loss <= self.limit or self.rising >= self.RISING_EPOCHS
         return self.stopped
+
+    def warn(self, stopped, advice):
+        """The one DivergenceWarning of a run that blew up, pointing at the caller's line."""
+        warnings.warn(f"{stopped}: {advice}", DivergenceWarning, stacklevel=3)

@@ -228,6 +228,10 @@ class Explorer(widgets.VBox):
         self._legend_styles[ax] = CONTOUR_LEGEND
         return filled
 
+    def add_path(self, ax, style, lw, ms=4, label="path"):
+        """A moving path of ``(m, b)`` on a contour panel."""
+        return self.moving(ax.plot([], [], style, color=PATH_COLOR, lw=lw, ms=ms, label=label)[0])
+
     def add_marker(self, ax, label, ms=9):
         """A moving dot (the current ``(m, b)`` or loss)."""
         return self.moving(ax.plot([], [], "o", ms=ms, color=LINE_COLOR, mec="w", label=label)[0])
@@ -544,7 +548,7 @@ class StepExplorer(Explorer):
         self.fit_panel(ax_fit, "the line after each step", xlabel, ylabel)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
         self.contour_panel(ax_loss, m_values, b_values, "the path of (m, b), one dot per step")
-        self.path = self.moving(ax_loss.plot([], [], ".-", color=PATH_COLOR, lw=1, ms=5, label="path")[0])
+        self.path = self.add_path(ax_loss, ".-", lw=1, ms=5)
         self.marker = self.add_marker(ax_loss, "current (m, b)")
 
         self.step_button.on_click(lambda _: self.take_steps(1))
@@ -632,7 +636,7 @@ class TrainingExplorer(Explorer):
         self.fit_panel(ax_fit, "the line", xlabel, ylabel)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
         self.contour_panel(ax_loss, m_values, b_values, "the path on the loss surface", colorbar=False)
-        self.path = self.moving(ax_loss.plot([], [], "-", color=PATH_COLOR, lw=1.5, label="path")[0])
+        self.path = self.add_path(ax_loss, "-", lw=1.5)
         self.marker = self.add_marker(ax_loss, "epoch shown", ms=8)
         self.best_loss = self.loss_curve_panel(
             self.ax_curve,
@@ -783,13 +787,9 @@ class ScalingExplorer(Explorer):
         self.axes = {False: ax_raw, True: ax_scaled}
         self.paths, self.markers = {}, {}
         for scaled, ax in self.axes.items():
-            self.paths[scaled] = self.moving(
-                ax.plot([], [], ".-", color=PATH_COLOR, lw=1, ms=3, label="gradient descent")[0]
-            )
-            self.markers[scaled] = self.moving(
-                ax.plot([], [], "o", ms=8, color=LINE_COLOR, mec="w", label="after the last epoch")[0]
-            )
-            _contour_legend(ax)
+            self.paths[scaled] = self.add_path(ax, ".-", lw=1, ms=3, label="gradient descent")
+            self.markers[scaled] = self.add_marker(ax, "after the last epoch", ms=8)
+            self._legend_styles[ax] = CONTOUR_LEGEND
 
         self.lr_slider.observe(self.refresh, names="value")
         self.scale_box.observe(self._switch, names="value")
@@ -897,7 +897,7 @@ class MinibatchExplorer(Explorer):
         ax_loss.set_xlim(m_values[0], m_values[-1])
         ax_loss.set_ylim(b_values[0], b_values[-1])
         ax_loss.plot(*self.start, "s", ms=7, color="w", mec="k", label="start")
-        self.path = self.moving(ax_loss.plot([], [], "-", color=PATH_COLOR, lw=0.8, label="path")[0])
+        self.path = self.add_path(ax_loss, "-", lw=0.8)
         self.marker = self.add_marker(ax_loss, "end", ms=8)
 
         self.best_loss = self.loss_curve_panel(

@@ -768,12 +768,12 @@ def test_training_explorer_diverges_cleanly(trainer, classic):
 
 @pytest.mark.parametrize("case", ["starts at the optimum", "reaches the optimum"])
 def test_training_explorer_exact_fit_keeps_a_valid_log_axis(case):
-    x, y = np.array([0.0, 1.0]), np.array([1.0, 3.0])  # y = 2x + 1 exactly
+    x, y = np.array([-1.0, 1.0]), np.array([-1.0, 3.0])  # y = 2x + 1 exactly
     bound = lc.stable_learning_rate(x)
     kwargs = (
         {"lr": 0.5 * bound, "epochs": 50, "m0": 2.0, "b0": 1.0}
         if case == "starts at the optimum"
-        else {"lr": 0.9 * bound, "epochs": 2000}
+        else {"lr": 0.5 * bound, "epochs": 2000}  # reaches the loss 0.0 exactly
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
