@@ -1166,3 +1166,73 @@ def test_divergence_warning_points_at_the_callers_line():
         line = inspect.currentframe().f_lineno + 1
         lc.gradient_descent(x, x + 3, 1.0, 50)
     assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]
+
+
+# --------------------------------------------------------------------------
+# Hostile CSV files: nothing shifts, every problem is named with its fix
+# --------------------------------------------------------------------------
+
+
+def _write(tmp_path, content, name="data.csv"):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "content, pattern",
+    [
+        ("x,y\n1,2,9\n3,4,8\n", r"Line 2 of data\.csv has 3 fields but the header has 2"),
+        ("x,y\n1,2\n3\n", r"Line 3 of data\.csv has 1 fields but the header has 2"),
+        ("x,x\n1,2\n", r"two columns named 'x'"),
+        ("x;y\n1;2\n", r"separated by semicolons.*sep=';'"),
+        ("x;y\n1,5;2,5\n", r"separated by semicolons.*decimal=','"),
+        ("x\ty\n1\t2\n", r"separated by tabs"),
+    ],
+    ids=["extra field", "missing field", "duplicate header", "semicolons", "decimal commas", "tabs"],
+)
+def test_malformed_csv_is_an_error_that_names_the_fix(tmp_path, content, pattern):
+    with pytest.raises(lc.DataError, match=pattern):
+        lc.load_xy(_write(tmp_path, content))
+
+
+def test_extra_fields_never_shift_the_columns(tmp_path):
+    """pandas' read_csv would take the first column as the index and shift x to y's values."""
+    with pytest.raises(lc.DataError, match="3 fields"):
+        lc.load_xy(_write(tmp_path, "x,y\n1,2,9\n3,4,8\n5,6,7\n"))
+
+
+def test_decimal_comma_value_gets_its_own_hint(tmp_path):
+    path = _write(tmp_path, 'x,y\n1,"2,5"\n')
+    with pytest.raises(lc.DataError, match=r"'2,5'.*line 2.*decimal comma: pass decimal=','"):
+        lc.load_xy(path)
+
+
+def test_semicolon_and_decimal_comma_files_load_when_told(tmp_path):
+    x, y = lc.load_xy(_write(tmp_path, "x;y\n1,5;2\n3;4,25\n"), sep=";", decimal=",")
+    assert x.tolist() == [1.5, 3.0] and y.tolist() == [2.0, 4.25]
+
+
+def test_spaces_around_header_names_are_ignored(tmp_path):
+    x, y = lc.load_xy(_write(tmp_path, " x , y \n1, 2\n3 ,4\n"))
+    assert x.tolist() == [1.0, 3.0] and y.tolist() == [2.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    "encoding, header",
+    [("utf-8-sig", "größe,y"), ("cp1252", "größe,y"), ("utf-16", "größe,y"), ("latin-1", "°C,y")],
+)
+def test_files_saved_by_excel_in_other_encodings_load(tmp_path, encoding, header):
+    """UTF-8 with a byte-order mark, Windows-1252 ("ANSI"), UTF-16 ("Unicode text")."""
+    path = _write(tmp_path, f"{header}\n1,2\n3,4\n".encode(encoding))
+    x, y = lc.load_xy(path, x=header.split(",")[0])
+    assert x.tolist() == [1.0, 3.0] and y.tolist() == [2.0, 4.0]
+
+
+def test_missing_column_error_says_how_the_file_was_read(tmp_path):
+    path = _write(tmp_path, "größe,y\n1,2\n".encode("cp1252"))
+    with pytest.raises(lc.DataError, match=r"Columns present: 'größe', 'y' \(read as Windows-1252\)"):
+        lc.load_xy(path)
