@@ -278,11 +278,10 @@ def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0, warn=True):
             bs.append(b)
             losses.append(loss)
             m, b = m - lr * dm, b - lr * db  # the update rule of notebook 3
-    diverged = len(losses) < epochs + 1
-    if diverged and warn:
-        stopped = f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of {epochs})"
-        watch.warn(stopped, divergence_advice(x, lr))
-    return TrainingResult(ms[-1], bs[-1], np.array(ms), np.array(bs), np.array(losses), diverged)
+    if watch.diverged and warn:
+        how = f"stopped after epoch {len(losses) - 1}" if watch.stopped else "the loss ended above its start"
+        watch.warn(f"Gradient descent diverged ({how}, {epochs} epochs)", divergence_advice(x, lr))
+    return TrainingResult(ms[-1], bs[-1], np.array(ms), np.array(bs), np.array(losses), watch.diverged)
 
 
 class LinearRegression:

@@ -284,8 +284,11 @@ def gradient_descent_multi(X, y, lr, epochs, w0=None, warn=True):
                 break
             history.append(w), losses.append(loss)
             w = w - lr * (-2 * (A.T @ residuals) / n)  # w <- w - lr * grad
-    diverged = len(losses) < epochs + 1
+    diverged = watch.diverged
     if diverged and warn:
-        stopped = f"Gradient descent diverged (stopped after epoch {len(losses) - 1} of {epochs})"
+        how = (
+            f"stopped after epoch {len(losses) - 1} of {epochs}" if watch.stopped else "ended above its start"
+        )
+        stopped = f"Gradient descent diverged ({how})"
         watch.warn(stopped, _divergence_advice(X, lr))
     return MultiTrainingResult(history[-1].copy(), np.array(history), np.array(losses), diverged)

@@ -11,6 +11,7 @@ import numpy as np
 
 import linreg_core as lc
 from linreg_validation import (
+    MAX_EPOCHS,
     DivergenceWatch,
     check_batch_size,
     check_epochs,
@@ -124,6 +125,12 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
     m, b = check_number(m0, "m0"), check_number(b0, "b0")
     n = x.size
     per_epoch = -(-n // batch_size)  # ceil(n / batch_size)
+    if epochs * per_epoch > MAX_EPOCHS:
+        raise ValueError(
+            f"{epochs:,} epochs of {per_epoch:,} updates each is more than {MAX_EPOCHS:,} updates: that "
+            f"would run for many minutes and keep a history of {16 * epochs * per_epoch / 1e9:.1f} GB. "
+            f"Use fewer epochs or a larger batch_size."
+        )
     ms, bs = np.empty(epochs * per_epoch + 1), np.empty(epochs * per_epoch + 1)
     losses = np.empty(epochs + 1)
     rng = np.random.default_rng(seed)
@@ -156,7 +163,7 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
                     break
                 m, b, t = m_new, b_new, t + 1
                 ms[t], bs[t] = m, b
-    diverged = epoch < epochs
+    diverged = watch.diverged
     if diverged and warn:
         stopped = (
             f"Mini-batch gradient descent diverged (stopped after {t} update(s), "

@@ -48,6 +48,7 @@ def first_non_number(values):
 
 def check_vector(values, name, allow_scalar=False):
     """``values`` as a finite 1-D float array (or a 0-D one if ``allow_scalar``)."""
+    check_kind(values, name)
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -75,8 +76,46 @@ def check_vector(values, name, allow_scalar=False):
     return arr
 
 
+def check_kind(values, name):
+    """Refuse values that numpy would silently turn into wrong numbers."""
+    dtype = getattr(values, "dtype", None)
+    kind = getattr(dtype, "kind", None) or np.asarray(values, dtype=object).dtype.kind
+    if kind in "mM" or "datetime" in str(dtype) or "timedelta" in str(dtype):
+        raise TypeError(
+            f"{name} holds dates or times, which numpy would turn into nanoseconds. Convert "
+            f"them to a number with a unit first, e.g. years: dates.dt.year, or days since "
+            f"the first date: (dates - dates.min()).dt.days."
+        )
+    if np.iscomplexobj(values) or (
+        kind == "O" and any(isinstance(v, complex) for v in np.ravel(np.asarray(values, dtype=object)))
+    ):
+        raise TypeError(
+            f"{name} holds complex numbers; a regression line needs real ones. If the "
+            f"imaginary parts are all 0, pass {name}.real."
+        )
+    if np.ma.isMaskedArray(values) and np.ma.getmaskarray(values).any():
+        raise ValueError(
+            f"{name} is a masked array with {int(np.ma.getmaskarray(values).sum())} masked "
+            f"value(s), and numpy would use the hidden values. Drop those points from both "
+            f"arrays first, e.g. keep = ~(np.ma.getmaskarray(x) | np.ma.getmaskarray(y))."
+        )
+
+
 def check_xy(x, y, names=("x", "y")):
-    """A pair of data vectors of equal length, as ``(x, y)`` float arrays."""
+    """A pair of data vectors of equal length, as ``(x, y)`` float arrays.
+
+    pandas Series are paired by position, as numpy does, so their indexes must
+    agree; otherwise the error says how to align them by label.
+    """
+    x_index, y_index = getattr(x, "index", None), getattr(y, "index", None)
+    if x_index is not None and y_index is not None and hasattr(x_index, "equals"):
+        if not x_index.equals(y_index):
+            raise ValueError(
+                f"{names[0]} and {names[1]} are pandas Series with different indexes, so their "
+                f"values do not belong to the same rows by position. Align them by label first: "
+                f"{names[0]}, {names[1]} = {names[0]}.align({names[1]}, join='inner'); or, if the "
+                f"positions do match, pass {names[0]}.to_numpy() and {names[1]}.to_numpy()."
+            )
     x = check_vector(x, names[0])
     y = check_vector(y, names[1])
     if x.shape != y.shape:
@@ -130,9 +169,20 @@ def check_whole_number(value, name, low=1):
     return int(value)
 
 
+#: More epochs than this would take minutes and fill memory with the history.
+MAX_EPOCHS = 10_000_000
+
+
 def check_epochs(epochs):
-    """The number of updates: a whole number >= 1."""
-    return check_whole_number(epochs, "epochs")
+    """The number of updates: a whole number from 1 to :data:`MAX_EPOCHS`."""
+    epochs = check_whole_number(epochs, "epochs")
+    if epochs > MAX_EPOCHS:
+        raise ValueError(
+            f"epochs={epochs:,} is more than {MAX_EPOCHS:,}: that would run for many minutes and "
+            f"keep a history of {24 * epochs / 1e9:.1f} GB. If training needs that long, scale x "
+            f"(x - x.mean()) / x.std(), which allows a far larger lr."
+        )
+    return epochs
 
 
 # --------------------------------------------------------------------------
@@ -270,6 +320,12 @@ class DivergenceWatch:
     RISING_EPOCHS = 10
 
     def __init__(self, first_loss):
+        if not np.isfinite(first_loss):
+            raise ValueError(
+                f"The loss at the starting point is {first_loss}: the data (or the starting m and "
+                f"b) are too large to square in floating point. Rescale them first, e.g. divide x "
+                f"and y by their standard deviations."
+            )
         self.first = self.previous = first_loss
         self.limit = self.FACTOR * first_loss
         self.rising = 0  # epochs in a row above the previous and the starting loss
@@ -285,6 +341,11 @@ class DivergenceWatch:
         self.previous = loss
         self.stopped = not loss <= self.limit or self.rising >= self.RISING_EPOCHS
         return self.stopped
+
+    @property
+    def diverged(self):
+        """True if training stopped, or ended with a loss above its start (at any length)."""
+        return self.stopped or self.previous > self.first
 
     def warn(self, stopped, advice):
         """The one DivergenceWarning of a run that blew up, pointing at the caller's line."""

@@ -369,8 +369,8 @@ class LossExplorer(Explorer):
         m_values, b_values = parameter_grid(self.x, self.y)
         m_hat, b_hat = lc.closed_form(self.x, self.y)
         # Default start: a too-flat line through the middle of the data.
-        m = m_values[len(m_values) // 4] if m is None else m
-        b = self.y.mean() - m * self.x.mean() if b is None else b
+        m = m_values[len(m_values) // 4] if m is None else lv.check_number(m, "m")
+        b = self.y.mean() - m * self.x.mean() if b is None else lv.check_number(b, "b")
         self.m_slider = _slider("slope m", *_inner(m_values), m)
         self.b_slider = _slider("intercept b", *_inner(b_values), b)
         super().__init__([self.m_slider, self.b_slider])
@@ -421,7 +421,7 @@ class SlopeExplorer(Explorer):
             if tangent
             else "drag m: a point moves along the loss curve L(m)"
         )
-        m = m_values[len(m_values) // 5] if m is None else m
+        m = m_values[len(m_values) // 5] if m is None else lv.check_number(m, "m")
         self.m_slider = _slider("slope m", *_inner(m_values), m)
         super().__init__([self.m_slider])
 
@@ -870,13 +870,13 @@ class MinibatchExplorer(Explorer):
     #: Batch sizes offered (those below n), plus n itself (full batch).
     BATCH_SIZES = (1, 2, 5, 10, 20, 50)
 
-    def __init__(self, x, y, lr=0.05, epochs=20, batch_size=10, seed=0, m0=0.0, b0=0.0, tau=None):
+    def __init__(self, x, y, lr=0.05, epochs=20, batch_size=None, seed=0, m0=0.0, b0=0.0, tau=None):
         self.x, self.y = lv.check_xy(x, y)
         n = self.x.size
         self.epochs = lv.check_epochs(epochs)
         self.tau = lv.check_tau(tau)
         self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
-        batch_size = lv.check_batch_size(batch_size, n)
+        batch_size = lv.check_batch_size(min(10, n) if batch_size is None else batch_size, n)
         sizes = sorted({s for s in self.BATCH_SIZES if s < n} | {n, batch_size})
         self.batch_buttons = widgets.ToggleButtons(
             options=[(f"n = {s}" if s == n else str(s), s) for s in sizes],

@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:  # make the core importable without installing it
     sys.path.insert(0, str(ROOT))
 
 import linreg_core as lc  # noqa: E402
+import linreg_minibatch as lm  # noqa: E402
 import linreg_validation as lv  # noqa: E402
 
 # --------------------------------------------------------------------------
@@ -1236,3 +1237,64 @@ def test_missing_column_error_says_how_the_file_was_read(tmp_path):
     path = _write(tmp_path, "größe,y\n1,2\n".encode("cp1252"))
     with pytest.raises(lc.DataError, match=r"Columns present: 'größe', 'y' \(read as Windows-1252\)"):
         lc.load_xy(path)
+
+
+# --------------------------------------------------------------------------
+# Hostile inputs: refused with a clear error, or divergence flagged, never a silent number
+# --------------------------------------------------------------------------
+
+
+def test_short_divergent_runs_are_flagged():
+    """Fewer epochs than the watch's rising count: a loss that ends above its start still counts."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    bound = lc.stable_learning_rate(x)
+    with pytest.warns(lc.DivergenceWarning, match=r"the loss ended above its start, 9 epochs.*lr < "):
+        result = lc.gradient_descent(x, y, 1.5 * bound, 9)
+    assert result.diverged and result.losses[-1] > result.losses[0]
+    with pytest.raises(lc.DivergenceError, match="lr < "):
+        lc.LinearRegression(lr=3 * bound, epochs=4).fit(x, y)
+
+
+def test_a_stable_short_run_is_not_flagged():
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not lc.gradient_descent(x, y, 0.99 * lc.stable_learning_rate(x), 3).diverged
+
+
+def test_a_loss_too_large_for_floating_point_is_an_error_not_a_result():
+    x = np.array([1e155, 2e155, 3e155])
+    with pytest.raises(ValueError, match=r"too large to square in floating point"):
+        lc.gradient_descent(x, x, 1e-4, 10)
+
+
+@pytest.mark.parametrize(
+    "x, exc_type, pattern",
+    [
+        (np.array([1 + 0j, 2, 3]), TypeError, r"complex numbers.*x\.real"),
+        ([1, 2j, 3], TypeError, r"complex numbers"),
+        (np.array(["2020-01-01", "2020-02-01", "2020-03-01"], dtype="datetime64[D]"), TypeError, r"dates"),
+        (np.ma.masked_array([1.0, 2.0, 3.0], mask=[0, 1, 0]), ValueError, r"masked array with 1 masked"),
+    ],
+    ids=["complex array", "complex list", "datetime64", "masked"],
+)
+def test_inputs_numpy_would_silently_change_are_refused(x, exc_type, pattern):
+    with pytest.raises(exc_type, match=pattern):
+        lc.gradients(x, [1.0, 2.0, 3.0], 0.0, 0.0)
+
+
+def test_pandas_series_with_different_indexes_are_refused():
+    pd = pytest.importorskip("pandas")
+    x = pd.Series([1.0, 2.0, 3.0, 4.0], index=[0, 1, 2, 3])
+    y = pd.Series([2.0, 4.0, 6.0, 8.0], index=[0, 1, 2, 3]).sort_values(ascending=False)
+    with pytest.raises(ValueError, match=r"different indexes.*align"):
+        lc.closed_form(x, y)
+    m, b = lc.closed_form(*x.align(y, join="inner"))
+    assert math.isclose(m, 2.0) and abs(b) < 1e-12
+
+
+def test_absurd_epochs_are_refused_before_any_work():
+    with pytest.raises(ValueError, match=r"epochs=1,000,000,000 is more than 10,000,000"):
+        lc.gradient_descent([1.0, 2.0], [1.0, 2.0], 0.1, 10**9)
+    with pytest.raises(ValueError, match=r"more than 10,000,000"):
+        lm.minibatch_gradient_descent([1.0, 2.0], [1.0, 2.0], 0.1, 10**9, 1)

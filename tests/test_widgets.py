@@ -16,6 +16,7 @@ log axis) are pinned by tests and fixed.
 """
 
 import io
+import math
 import re
 import sys
 import warnings
@@ -819,3 +820,25 @@ def test_contour_levels_cover_the_range_with_few_round_numbers(lo, hi):
     if hi / lo > 3:  # wide enough for round numbers: each is m × 10^k with m in 1, 1.5, 2, 3, 5, 7
         mantissas = levels / 10.0 ** np.floor(np.log10(levels) + 1e-9)
         assert np.all(np.isin(np.round(mantissas, 6), [1, 1.5, 2, 3, 5, 7]))
+
+
+def test_explorers_refuse_a_nan_start_with_their_own_message():
+    x, y = lc.load_xy(lc.DATA_DIR / "tiny.csv")
+    with pytest.raises(ValueError, match="m must be a finite number"):
+        lw.LossExplorer(x, y, m=float("nan"))
+    with pytest.raises(ValueError, match="b must be a finite number"):
+        lw.LossExplorer(x, y, b=float("inf"))
+    with pytest.raises(TypeError, match="m must be a number"):
+        lw.SlopeExplorer(x, y, m="steep")
+
+
+def test_minibatch_explorer_default_batch_fits_the_tiny_data():
+    x, y = lc.load_xy(lc.DATA_DIR / "tiny.csv")  # 5 points: the default batch of 10 would not fit
+    e = lw.MinibatchExplorer(x, y, lr=0.01)
+    assert e.batch_buttons.value == 5 and e.result.updates_per_epoch == 1
+
+
+def test_scaling_explorer_starts_at_the_learning_rate_it_was_given():
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    e = lw.ScalingExplorer(x, y, lr=1e-4)
+    assert math.isclose(e.lr_slider.value, 1e-4, rel_tol=1e-9)

@@ -172,6 +172,27 @@ def sync():
             print(f"wrote {shown(md)}")
 
 
+def coalesce_streams(outputs):
+    """Merge consecutive stdout (or stderr) outputs into one.
+
+    How printed text is split into messages depends on timing; merged, the
+    saved outputs are the same at every run.
+    """
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            merged.append(output)
+    return merged
+
+
 def stable_widget_ids(text, name):
     """Give a notebook's widget models stable ids and a stable order.
 
@@ -229,6 +250,8 @@ def execute(paths):
         for cell in nb.cells:
             if "clock" in cell.metadata.get("tags", []):  # wall-clock times: different every run
                 cell.outputs = []
+            if cell.cell_type == "code":
+                cell.outputs = coalesce_streams(cell.outputs)
         path.write_text(stable_widget_ids(nbformat.writes(nb), path.name), encoding="utf-8")
         print(f"executed {shown(path)}")
 
