@@ -57,8 +57,8 @@ class Mistake(NamedTuple):
 # --------------------------------------------------------------------------
 
 
-def _number(value):
-    """``float(value)`` or ``None`` if it is not one finite number."""
+def as_number(value):
+    """``float(value)``, or None if it is not one finite number."""
     if isinstance(value, (str, bytes, bool)):
         return None
     try:
@@ -66,11 +66,6 @@ def _number(value):
     except (TypeError, ValueError, OverflowError):
         return None
     return number if math.isfinite(number) else None
-
-
-def as_number(value):
-    """One finite number, or None."""
-    return _number(value)
 
 
 def as_pair(value):
@@ -83,7 +78,7 @@ def as_pair(value):
         return None
     if len(items) != 2:
         return None
-    pair = _number(items[0]), _number(items[1])
+    pair = as_number(items[0]), as_number(items[1])
     return None if None in pair else pair
 
 
@@ -268,7 +263,7 @@ def check_low_loss(x, y, m, b, target):
     When it does not, the hint names the one change (m or b, with the other
     held) that lowers the loss the most, and its direction.
     """
-    m_num, b_num = _number(m), _number(b)
+    m_num, b_num = as_number(m), as_number(b)
     if m_num is None or b_num is None or isinstance(m, bool) or isinstance(b, bool):
         return Feedback(
             False, "m and b must be numbers, e.g. m = 0.5 and b = 20 (read them off the sliders)."
@@ -613,7 +608,7 @@ def check_learning_rate(x, y, lr, epochs=50):
         x, y = lv.check_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y: {error}")
-    rate = _number(lr)
+    rate = as_number(lr)
     if rate is None or rate <= 0:
         return Feedback(False, f"The learning rate must be one positive number, such as 1e-4; got {lr!r}.")
     bound = lc.stable_learning_rate(x)
@@ -678,7 +673,7 @@ def check_trained_model(model, x, y, tolerance=1e-3):
         )
     bound = lc.stable_learning_rate(x)
     if model.history is None:
-        lr = _number(model.lr)
+        lr = as_number(model.lr)
         if lr is not None and lr >= bound:
             return Feedback(
                 False,

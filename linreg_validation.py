@@ -79,16 +79,19 @@ def check_vector(values, name, allow_scalar=False):
 def check_kind(values, name):
     """Refuse values that numpy would silently turn into wrong numbers."""
     dtype = getattr(values, "dtype", None)
-    kind = getattr(dtype, "kind", None) or np.asarray(values, dtype=object).dtype.kind
-    if kind in "mM" or "datetime" in str(dtype) or "timedelta" in str(dtype):
+    if dtype is None:  # a list or a number: the dtype numpy would give it
+        try:
+            dtype = np.asarray(values).dtype
+        except (TypeError, ValueError):  # ragged or odd: the float conversion explains it
+            return
+    kind = getattr(dtype, "kind", "O")
+    if kind in "mM":
         raise TypeError(
             f"{name} holds dates or times, which numpy would turn into nanoseconds. Convert "
             f"them to a number with a unit first, e.g. years: dates.dt.year, or days since "
             f"the first date: (dates - dates.min()).dt.days."
         )
-    if np.iscomplexobj(values) or (
-        kind == "O" and any(isinstance(v, complex) for v in np.ravel(np.asarray(values, dtype=object)))
-    ):
+    if kind == "c":
         raise TypeError(
             f"{name} holds complex numbers; a regression line needs real ones. If the "
             f"imaginary parts are all 0, pass {name}.real."
