@@ -3,7 +3,7 @@
     python tools/notebooks.py sync       # setup cell, badges and links from pyproject.toml
     python tools/notebooks.py execute    # run every notebook on a fresh kernel, save outputs
     python tools/notebooks.py            # both: what `make notebooks` does
-    python tools/notebooks.py execute notebooks/03_update_rule.ipynb   # just one
+    python tools/notebooks.py all notebooks/03_update_rule.ipynb       # just one, both steps
 
 Every notebook has a text twin, ``notebooks/sources/NN_*.md`` (MyST Markdown, written by
 jupytext, no outputs): the file to review in a diff, and to edit if you prefer text. ``sync``
@@ -144,9 +144,12 @@ def take_text_cells(nb, md):
     nb.cells = cells
 
 
-def sync():
+def sync(targets=()):
+    """Sync every notebook, or only ``targets`` (paths of .ipynb files)."""
     repo, paths = repository(), notebook_paths()
     for i, path in enumerate(paths):
+        if targets and path not in targets:
+            continue
         nb = nbformat.read(path, as_version=4)
         before = nbformat.writes(nb)
         md = source_path(path)
@@ -259,7 +262,7 @@ def execute(paths):
 if __name__ == "__main__":
     command, targets = (sys.argv[1:2] or ["all"])[0], [Path(p).resolve() for p in sys.argv[2:]]
     if command in ("sync", "all"):
-        sync()
+        sync(targets)
     if command in ("execute", "all"):
         execute(targets or notebook_paths())
     if command not in ("sync", "execute", "all"):
