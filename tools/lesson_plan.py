@@ -8,16 +8,17 @@
 Every notebook has a *core path* (what is taught in class) and optional material: a section
 whose heading contains "(optional)" (it ends at the next heading of the same or a higher
 level) and every collapsed ``<details>`` block (solutions, asides). For the core path this
-counts the words of prose, the code cells (without the setup cell), the explorers (a cell that
-builds an ``lw.…Explorer``) and the exercises (a heading that starts with "Exercise"), and
-turns them into minutes at a classroom pace:
+counts the words of prose, the code cells done in class (not the setup cell, not homework),
+the explorers (a cell that builds an ``lw.…Explorer``) and the exercises (a heading that
+starts with "Exercise"), and turns them into minutes at a classroom pace:
 
 - prose: 130 words a minute, a teacher's speaking pace, pauses included;
 - a code cell: half a minute to run it and read its output together;
 - an explorer: 3 minutes of dragging, asking and answering;
 - a predict-then-check exercise (its heading starts with "Exercise" and contains "predict"):
   2 minutes in class, to write a guess, run the cell and discuss the difference;
-- the other exercises (writing a function) are homework and cost no class time.
+- an exercise whose heading says "(homework)" costs no class time: its words count as core
+  prose, but neither they nor its code cells count as minutes.
 """
 
 import argparse
@@ -59,12 +60,18 @@ def without_details(markdown):
 
 
 def count(cells):
-    """Core-path counts of one notebook's cells (dicts with cell_type, source, metadata)."""
-    totals = {"words": 0, "optional words": 0, "code cells": 0, "explorers": 0, "exercises": 0, "predict": 0}
-    optional_level = None  # the level of the "(optional)" heading we are under, if any
+    """Core-path counts of one notebook's cells (dicts with cell_type, source, metadata).
 
-    def core():
-        return optional_level is None
+    A heading with "(optional)" starts optional material and one with "(homework)" an exercise
+    for home; either ends at the next heading of the same or a higher level. Homework is part
+    of the core path (its words count) but not of the class time (its code cells do not).
+    ``"core prose"`` is the core path's Markdown, for tests that read it.
+    """
+    totals = dict.fromkeys(
+        ["words", "class words", "optional words", "code cells", "explorers", "exercises", "predict"], 0
+    )
+    core_prose = []
+    region, region_level = "class", None  # "class", "homework" or "optional", and its heading level
 
     for cell in cells:
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
@@ -79,22 +86,28 @@ def count(cells):
                 match = HEADING.match(line)
                 if match:
                     words = prose_words("\n".join(block))
-                    totals["words" if core() else "optional words"] += words
+                    if region == "optional":
+                        totals["optional words"] += words
+                    else:
+                        totals["words"] += words
+                        totals["class words"] += words if region == "class" else 0
+                        core_prose.append("\n".join(block))
                     block = []
                     if line == "# end":
                         break
-                    level, title = len(match.group(1)), match.group(2)
-                    if optional_level is not None and level <= optional_level:
-                        optional_level = None
-                    if optional_level is None and "(optional)" in title.lower():
-                        optional_level = level
-                    if core() and title.lower().startswith("exercise"):
+                    level, title = len(match.group(1)), match.group(2).lower()
+                    if region_level is not None and level <= region_level:
+                        region, region_level = "class", None
+                    if region == "class" and ("(optional)" in title or "(homework)" in title):
+                        region, region_level = ("optional" if "(optional)" in title else "homework"), level
+                    if region != "optional" and title.startswith("exercise"):
                         totals["exercises"] += 1
-                        totals["predict"] += "predict" in title.lower()
+                        totals["predict"] += "predict" in title
                 block.append(line)
-        elif cell["cell_type"] == "code" and "setup" not in tags and core():
+        elif cell["cell_type"] == "code" and "setup" not in tags and region == "class":
             totals["code cells"] += 1
             totals["explorers"] += bool(EXPLORER.search(source))
+    totals["core prose"] = "\n".join(core_prose)
     return totals
 
 
@@ -130,7 +143,7 @@ def notebooks(ref=None):
 def minutes(row):
     """Class time of a notebook's core path, at the pace in the module docstring."""
     return (
-        row["words"] / WORDS_PER_MINUTE
+        row["class words"] / WORDS_PER_MINUTE
         + row["code cells"] * MINUTES_PER_CODE_CELL
         + row["explorers"] * MINUTES_PER_EXPLORER
         + row["predict"] * MINUTES_PER_PREDICTION
@@ -140,9 +153,9 @@ def minutes(row):
 def table(ref=None):
     """The lesson plan as a Markdown table."""
     lines = [
-        "| notebook | core words | optional words | code cells | explorers "
+        "| notebook | core words | of them in class | optional words | code cells in class | explorers "
         "| exercises (predict first) | minutes |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     live = {"words": 0, "minutes": 0.0}
     for number, title, cells in notebooks(ref):
@@ -152,11 +165,13 @@ def table(ref=None):
             live["words"] += row["words"]
             live["minutes"] += planned
         lines.append(
-            f"| {title} | {row['words']:,} | {row['optional words']:,} | {row['code cells']} "
-            f"| {row['explorers']} | {row['exercises']} ({row['predict']}) "
+            f"| {title} | {row['words']:,} | {row['class words']:,} | {row['optional words']:,} "
+            f"| {row['code cells']} | {row['explorers']} | {row['exercises']} ({row['predict']}) "
             f"| {round(planned)} |"
         )
-    lines.append(f"| **01–04, taught live** | **{live['words']:,}** | | | | | **{round(live['minutes'])}** |")
+    lines.append(
+        f"| **01–04, taught live** | **{live['words']:,}** | | | | | | **{round(live['minutes'])}** |"
+    )
     return "\n".join(lines)
 
 
