@@ -37,6 +37,7 @@ MINUTES_PER_CODE_CELL = 0.5
 MINUTES_PER_EXPLORER = 3
 MINUTES_PER_PREDICTION = 2
 LIVE = ("01", "02", "03", "04")  # the notebooks taught live (docs/classroom.md)
+FIRST_MINUTE = 5  # the lesson opens with five minutes for the index's setup check
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*)")
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
@@ -153,24 +154,29 @@ def minutes(row):
 def table(ref=None):
     """The lesson plan as a Markdown table."""
     lines = [
-        "| notebook | core words | of them in class | optional words | code cells in class | explorers "
+        "| notebook | in class (minute) | core words | optional words | code cells in class | explorers "
         "| exercises (predict first) | minutes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     live = {"words": 0, "minutes": 0.0}
+    clock = FIRST_MINUTE
     for number, title, cells in notebooks(ref):
         row = count(cells)
         planned = minutes(row)
+        slot = "setup check only" if number == "00" else "homework"
         if number in LIVE:
             live["words"] += row["words"]
             live["minutes"] += planned
+            slot = f"{round(clock)}–{round(clock + planned)}"
+            clock += planned
         lines.append(
-            f"| {title} | {row['words']:,} | {row['class words']:,} | {row['optional words']:,} "
+            f"| {title} | {slot} | {row['words']:,} | {row['optional words']:,} "
             f"| {row['code cells']} | {row['explorers']} | {row['exercises']} ({row['predict']}) "
             f"| {round(planned)} |"
         )
     lines.append(
-        f"| **01–04, taught live** | **{live['words']:,}** | | | | | | **{round(live['minutes'])}** |"
+        f"| **01–04, taught live** | **{FIRST_MINUTE}–{round(clock)}** | **{live['words']:,}** | | | | "
+        f"| **{round(live['minutes'])}** |"
     )
     return "\n".join(lines)
 
