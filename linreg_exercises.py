@@ -1,20 +1,32 @@
 """Checkers for the notebooks' exercises: specific, friendly feedback.
 
-Each ``check_…`` function takes the student's answer (a number, a model or a
-function), compares it with an independent computation and returns a
-:class:`Feedback`, shown as one line in the notebook. A checker never raises:
-an answer that crashes gets feedback too, so "Run All" never breaks.
+Each ``check_…`` function takes the student's answer (a number, a prediction,
+a model or a function), compares it with an independent computation and
+returns a :class:`Feedback`, shown as one line in the notebook. A checker never
+raises: an answer that crashes, hangs or has the wrong shape gets feedback too,
+so "Run All" never breaks.
 
 Checkers of a student's *function* share one mechanism, :func:`check_function`:
-run the function on a few cases, compare with the reference answers, and if
-they differ, look the answers up in a table of typical :class:`Mistake` s,
-each a wrong formula and its hint. The checkers follow the notebooks' order.
+run the function on a few cases (with a time limit, its printed output
+captured), compare with the reference answers, and if they differ, look the
+answers up in a table of typical :class:`Mistake` s, each a wrong formula and
+its hint. Predict-then-check exercises share another, :func:`compare_prediction`.
+The checkers follow the notebooks' order.
 """
 
+import contextlib
+import dis
+import functools
 import inspect
+import io
 import math
 import re
-from collections.abc import Callable
+import signal
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -26,6 +38,12 @@ import linreg_validation as lv
 #: The five points of data/tiny.csv, the data students compute by hand.
 TINY_X = np.array([0.0, 2.0, 3.0, 5.0, 6.0])
 TINY_Y = np.array([2.0, 2.0, 4.0, 8.0, 5.0])
+
+#: Seconds one call of a student's function may take before the checker stops it.
+TIME_LIMIT = 3.0
+
+#: Characters of a student's printed output quoted in the feedback.
+PRINT_LIMIT = 200
 
 
 class Feedback(NamedTuple):
@@ -52,18 +70,44 @@ class Mistake(NamedTuple):
     hint: str
 
 
+def _never_raises(checker):
+    """Decorate a checker: whatever goes wrong inside, the student gets a Feedback, not a traceback."""
+
+    @functools.wraps(checker)
+    def guarded(*args, **kwargs):
+        try:
+            return checker(*args, **kwargs)
+        except Exception as error:  # an input nobody foresaw, or a bug of ours: still feedback
+            return Feedback(
+                False,
+                f"The checker could not use what you passed ({_error(error)}). Compare your call "
+                f"with the one in the exercise; if it looks the same, tell your teacher.",
+            )
+
+    return guarded
+
+
 # --------------------------------------------------------------------------
-# The one mechanism: run, compare, pick the hint
+# Reading answers safely
 # --------------------------------------------------------------------------
 
 
 def as_number(value):
-    """``float(value)``, or None if it is not one finite number."""
-    if isinstance(value, (str, bytes, bool)):
+    """``float(value)``, or None if it is not one finite real number.
+
+    Text, True/False and complex numbers are refused; an array holding exactly
+    one number counts as that number.
+    """
+    if isinstance(value, (str, bytes, bool, np.bool_, complex, np.complexfloating)):
         return None
     try:
+        if not isinstance(value, (int, float, np.number)) and np.ndim(value) != 0:
+            array = np.asarray(value)
+            if array.size != 1 or array.dtype.kind not in "iuf":
+                return None
+            value = array.reshape(()).item()
         number = float(value)
-    except (TypeError, ValueError, OverflowError):
+    except Exception:  # an int too large for a float, an object whose float() fails
         return None
     return number if math.isfinite(number) else None
 
@@ -74,7 +118,7 @@ def as_pair(value):
         return None
     try:
         items = list(value)
-    except Exception:  # a generator that raises, an object that cannot iterate
+    except Exception:  # an object that cannot iterate, or raises while doing it
         return None
     if len(items) != 2:
         return None
@@ -84,7 +128,165 @@ def as_pair(value):
 
 def close(a, e, rtol=1e-6):
     """True if the answer ``a`` (a number or numbers) is within ``rtol`` of ``e``."""
-    return np.allclose(np.asarray(a, float), np.asarray(e, float), rtol=rtol, atol=1e-9)
+    try:
+        return bool(np.allclose(np.asarray(a, float), np.asarray(e, float), rtol=rtol, atol=1e-9))
+    except (TypeError, ValueError):  # different shapes
+        return False
+
+
+def _show(value, width=60):
+    """``repr(value)`` cut to ``width`` characters; never raises (huge ints, broken ``__repr__``)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer with {len(format(value, 'x')) * 1.204:.0f} digits or so (too large for a float)"
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<a {type(value).__name__} that cannot be shown>"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _error(error):
+    """``'ZeroDivisionError: division by zero'``, never raising."""
+    try:
+        text = str(error)
+    except Exception:
+        text = "(no message)"
+    text = text if len(text) <= 200 else text[:199] + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+# --------------------------------------------------------------------------
+# Running a student's code: a time limit, printed output captured
+# --------------------------------------------------------------------------
+
+
+class _TooSlow(BaseException):
+    """Raised inside a student's code that runs past the time limit. A BaseException, so that
+    an ``except Exception`` in the student's loop does not swallow it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Interrupt the code inside the ``with`` by raising :class:`_TooSlow` after ``seconds``.
+
+    On POSIX's main thread (Jupyter runs cells there) a timer signal does it, so
+    that even ``while True: pass`` stops; the timer repeats every 0.1 s in case
+    the student's code catches the first one. Elsewhere (Windows, a thread) a
+    trace function checks the clock at every line of Python, which also stops
+    loops written in Python, and only those.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    armed = [True]
+
+    def interrupt(signum, frame):
+        if armed[0]:
+            raise _TooSlow
+
+    try:
+        previous = signal.signal(signal.SIGALRM, interrupt) if usable else None
+    except (ValueError, OSError, TypeError):  # signals refused here: use the fallback
+        usable = False
+    if usable:
+        start = time.monotonic()
+        old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+        try:
+            yield
+        finally:
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+            if old_delay:  # somebody else's timer was running: give back what is left of it
+                left = max(old_delay - (time.monotonic() - start), 1e-3)
+                signal.setitimer(signal.ITIMER_REAL, left, old_interval)
+        return
+    deadline = time.monotonic() + seconds
+
+    def tracer(frame, event, arg):
+        if armed[0] and time.monotonic() > deadline:
+            raise _TooSlow
+        return tracer
+
+    outer = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        yield
+    finally:
+        armed[0] = False
+        sys.settrace(outer)
+
+
+class _Capped(io.TextIOBase):
+    """A stand-in for ``sys.stdout`` that keeps the first few thousand characters only."""
+
+    def __init__(self, limit=4000):
+        super().__init__()
+        self.parts, self.kept, self.limit, self.dropped = [], 0, limit, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = max(self.limit - self.kept, 0)
+        self.parts.append(text[:room])
+        self.kept += min(len(text), room)
+        self.dropped += len(text) - min(len(text), room)
+        return len(text)
+
+    def getvalue(self):
+        return "".join(self.parts) + ("…" if self.dropped else "")
+
+
+_TOO_SLOW = (
+    "Your function did not finish within {limit:g} s: look for a loop that never ends (a `while` "
+    "whose condition stays true, or a counter that is never increased)."
+)
+
+
+class _Student:
+    """Runs a student's function or method and remembers what it printed."""
+
+    def __init__(self):
+        self.printed = []
+
+    def call(self, function, args):
+        """``(value, None)``, or ``(None, Feedback)`` if the call raised or did not finish in time.
+
+        A returned generator or iterator is read here, under the same time limit,
+        because reading it runs the student's code.
+        """
+        out = _Capped()
+        try:
+            with _time_limit(TIME_LIMIT), contextlib.redirect_stdout(out):
+                try:
+                    value = function(*args)
+                except (Exception, SystemExit) as error:  # any failure in student code becomes feedback
+                    return None, Feedback(False, f"Your function raised {_error(error)}")
+                if isinstance(value, Iterator):
+                    try:
+                        value = tuple(value)
+                    except (Exception, SystemExit) as error:
+                        return None, Feedback(
+                            False,
+                            f"Your function returned a generator, and reading it raised {_error(error)}. "
+                            f"Return the values themselves, e.g. `return dm, db`, not a generator.",
+                        )
+                return value, None
+        except _TooSlow:
+            return None, Feedback(False, _TOO_SLOW.format(limit=TIME_LIMIT))
+        finally:
+            self.printed.append(out.getvalue())
+
+    def note(self):
+        """What the student's code printed, once and cut short, or ''."""
+        outputs = [text.strip() for text in self.printed if text.strip()]
+        if not outputs:
+            return ""
+        text = outputs[0] if len(outputs[0]) <= PRINT_LIMIT else outputs[0][: PRINT_LIMIT - 1] + "…"
+        text = " ⏎ ".join(line.rstrip() for line in text.splitlines())
+        calls = len(self.printed)
+        which = "" if calls == 1 else f" (first of {calls} test calls; the others are not shown)"
+        return f" Your function printed{which}: “{text}”."
 
 
 def _copies(case):
@@ -93,16 +295,90 @@ def _copies(case):
 
 
 def _run(function, case):
-    """``(value, None)``, or ``(None, Feedback)`` if the student's function raised."""
-    try:
-        return function(*_copies(case)), None
-    except Exception as error:  # any failure in student code becomes feedback
-        return None, Feedback(False, f"Your function raised {type(error).__name__}: {error}")
+    """``(value, None)``, or ``(None, Feedback)`` if the student's function raised or hung."""
+    return _Student().call(function, _copies(case))
 
 
 def _all(count, noun):
     """'both test cases' or 'all 5 test cases'."""
     return f"both {noun}s" if count == 2 else f"all {count} {noun}s"
+
+
+# --------------------------------------------------------------------------
+# A slip no formula explains: reading the notebook's data instead of the arguments
+# --------------------------------------------------------------------------
+
+_GLOBAL_LOADS = {"LOAD_GLOBAL", "LOAD_NAME", "LOAD_FROM_DICT_OR_GLOBALS"}
+_OUTER_LOADS = {"LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_FROM_DICT_OR_DEREF"}
+
+
+def _is_data(value):
+    """True for an array of several numbers (numpy, or a pandas Series / DataFrame)."""
+    try:
+        if isinstance(value, np.ndarray):
+            return value.ndim >= 1 and value.size >= 2
+        return type(value).__module__.split(".")[0] == "pandas" and getattr(value, "ndim", 0) >= 1
+    except Exception:
+        return False
+
+
+def outside_data(function):
+    """The data arrays ``function`` reads from outside itself: ``[(name, size), ...]``.
+
+    These are the names its code (and the code of any lambda or function
+    inside it) loads as globals, or from an enclosing function, that hold an
+    array of numbers right now, e.g. the notebook's ``x`` in
+    ``def my_mse(y, y_pred): return np.mean((y - (m * x + b)) ** 2)``.
+    """
+    try:
+        code, namespace = function.__code__, function.__globals__
+        cells = dict(zip(code.co_freevars, function.__closure__ or ()))
+    except AttributeError:  # a builtin, a numpy ufunc, functools.partial: no code of its own
+        return []
+    found, seen, codes = [], set(), [code]
+    while codes:
+        current = codes.pop(0)
+        for instruction in dis.get_instructions(current):
+            name = instruction.argval
+            if not isinstance(name, str) or name in seen:
+                continue
+            if instruction.opname in _GLOBAL_LOADS and name in namespace:
+                value = namespace[name]
+            elif instruction.opname in _OUTER_LOADS and name in cells:
+                try:
+                    value = cells[name].cell_contents
+                except ValueError:  # an empty cell
+                    continue
+            else:
+                continue
+            seen.add(name)
+            if _is_data(value):
+                found.append((name, int(np.size(value))))
+        codes += [const for const in current.co_consts if isinstance(const, types.CodeType)]
+    return found
+
+
+def _parameters(function):
+    try:
+        return ", ".join(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return "its arguments"
+
+
+def _outside_hint(function, reads):
+    """The hint for a wrong answer from a function that reads the notebook's data."""
+    names = " and ".join(f"`{name}`" for name, _ in reads[:3])
+    sizes = ", ".join(f"`{name}` holds {size} numbers" for name, size in reads[:3])
+    return (
+        f"Your function reads the global {names} of the notebook, not its own arguments ({sizes} "
+        f"there). The checker calls it with other data, so inside the function use only its "
+        f"parameters ({_parameters(function)}) and compute everything else, such as y_pred, from them."
+    )
+
+
+# --------------------------------------------------------------------------
+# The one mechanism for functions: run, compare, pick the hint
+# --------------------------------------------------------------------------
 
 
 def check_function(function, cases, expected, mistakes, *, wrong_shape, right, wrong, parse=as_pair):
@@ -132,25 +408,120 @@ def check_function(function, cases, expected, mistakes, *, wrong_shape, right, w
     Returns
     -------
     Feedback
+        Each call runs for at most :data:`TIME_LIMIT` seconds; what the function
+        prints is quoted once, at the end. A wrong answer from a function that
+        reads the notebook's data arrays (:func:`outside_data`) says so first.
     """
     if not callable(function):
-        return Feedback(False, f"Pass your function itself, without calling it; got {function!r:.60}.")
-    answers = []
+        return Feedback(False, f"Pass your function itself, without calling it; got {_show(function)}.")
+    student, answers, failure = _Student(), [], None
     for case in cases:
-        value, failure = _run(function, case)
+        value, failure = student.call(function, _copies(case))
+        if failure is None and parse(value) is None:
+            failure = Feedback(False, wrong_shape(value, *case))
         if failure is not None:
-            return failure
-        answer = parse(value)
-        if answer is None:
-            return Feedback(False, wrong_shape(value, *case))
-        answers.append(answer)
-    first_wrong = next((i for i, (a, e) in enumerate(zip(answers, expected)) if not close(a, e)), None)
-    if first_wrong is None:
-        return Feedback(True, right(answers))
+            break
+        answers.append(parse(value))
+    if failure is None:
+        first_wrong = next((i for i, (a, e) in enumerate(zip(answers, expected)) if not close(a, e)), None)
+        if first_wrong is None:
+            return Feedback(True, right(answers) + student.note())
+    reads = outside_data(function)
+    if reads:
+        detail = (
+            failure.message
+            if failure is not None
+            else wrong(first_wrong, answers[first_wrong], expected[first_wrong])
+        )
+        return Feedback(
+            False, f"{_outside_hint(function, reads)} What the checker saw: {detail}{student.note()}"
+        )
+    if failure is not None:
+        return Feedback(False, failure.message + student.note())
     for mistake in mistakes:
         if all(close(a, mistake.formula(*case)) for a, case in zip(answers, cases)):
-            return Feedback(False, mistake.hint)
-    return Feedback(False, wrong(first_wrong, answers[first_wrong], expected[first_wrong]))
+            return Feedback(False, mistake.hint + student.note())
+    return Feedback(False, wrong(first_wrong, answers[first_wrong], expected[first_wrong]) + student.note())
+
+
+# --------------------------------------------------------------------------
+# The one mechanism for predictions: read, compare with the truth, explain
+# --------------------------------------------------------------------------
+
+
+def _is_starter(value):
+    """True for what an exercise ships before the student predicts: None, ..., '?', '' or 'TODO'."""
+    if value is None or value is Ellipsis:
+        return True
+    return isinstance(value, str) and value.strip().strip("?.… ").upper() in ("", "TODO")
+
+
+def compare_prediction(predictions, truth, *, read, matches, explain, example):
+    """Judge a prediction made before computing, and always explain why.
+
+    Parameters
+    ----------
+    predictions : dict
+        What the student wrote, by name, e.g. ``{"prediction": 3.0}`` or
+        ``{"dm_sign": "+", "db_sign": "-"}``.
+    truth
+        The right answer, computed independently by the checker.
+    read : callable
+        ``read(name, value) -> (answer, problem)``: the prediction in the form
+        ``truth`` has, or ``(None, "what was not understood")``.
+    matches : callable
+        ``matches(answers, truth) -> bool``, with ``answers`` a dict by name.
+    explain : callable
+        ``explain(answers, truth, ok) -> str``: the whole message, right or wrong.
+    example : str
+        A sample prediction, for the "write it first" message.
+
+    A prediction still at its starter value (None, ``...``, ``"?"``) is not
+    wrong: the student is asked to write one first, then run the cell again.
+    """
+    open_ = [name for name, value in predictions.items() if _is_starter(value)]
+    if open_:
+        which = "your prediction" if len(predictions) == 1 else " and ".join(f"`{name}`" for name in open_)
+        return Feedback(
+            False,
+            f"Write {which} first ({example}), then run this cell. Guess before you compute: the "
+            f"point is to find out whether your picture of the loss is right.",
+        )
+    answers = {}
+    for name, value in predictions.items():
+        answer, problem = read(name, value)
+        if answer is None:
+            return Feedback(False, problem)
+        answers[name] = answer
+    ok = bool(matches(answers, truth))
+    return Feedback(ok, explain(answers, truth, ok))
+
+
+def _read_number(value, name):
+    """``(number, None)`` or ``(None, what is wrong with it)``, for a number the student typed."""
+    if isinstance(value, (bool, np.bool_)):
+        return None, f"{name} is {value}, a yes/no value: write a number instead."
+    if isinstance(value, (str, bytes)):
+        text = value.decode(errors="replace") if isinstance(value, bytes) else value
+        if as_number(_float_or_none(text)) is not None:
+            return None, (
+                f"{name} is the text {_show(value)}: write the number without quotes, "
+                f"{text.strip()} rather than {_show(value)}."
+            )
+        return None, f"{name} must be a number, but it is the text {_show(value)}."
+    number = as_number(value)
+    if number is None:
+        if _float_or_none(value) is not None:  # NaN or infinity
+            return None, f"{name} must be a finite number, but it is {_show(value)}."
+        return None, f"{name} must be one number, but it is {_show(value)}."
+    return number, None
+
+
+def _float_or_none(value):
+    try:
+        return float(value)
+    except Exception:
+        return None
 
 
 # --------------------------------------------------------------------------
@@ -220,12 +591,16 @@ MSE_MISTAKES = [
 def _not_a_number(value, n, what):
     if value is None:
         return "Your function returned None: did you forget the `return` line?"
-    if np.ndim(value) == 1 and np.size(value) == n:
+    try:
+        per_point = np.ndim(value) == 1 and np.size(value) == n
+    except Exception:  # an object numpy cannot even look at
+        per_point = False
+    if per_point:
         return (
             f"Your function returned {n} values, one per point, but {what} is a single "
             f"number: average them, e.g. with np.mean(...)."
         )
-    return f"Your function should return one number ({what}), but it returned {value!r:.60}."
+    return f"Your function should return one number ({what}), but it returned {_show(value)}."
 
 
 def check_mse(function):
@@ -268,6 +643,9 @@ def check_low_loss(x, y, m, b, target):
         return Feedback(
             False, "m and b must be numbers, e.g. m = 0.5 and b = 20 (read them off the sliders)."
         )
+    goal = as_number(target)
+    if goal is None:
+        return Feedback(False, f"target must be a number, e.g. target=60; got {_show(target)}.")
     try:
         x, y = lv.check_xy(x, y)
         m_hat, b_hat = lc.closed_form(x, y)
@@ -279,16 +657,16 @@ def check_low_loss(x, y, m, b, target):
 
     current, best = loss(m_num, b_num), loss(m_hat, b_hat)
     line = f"Your line y = {m_num:.4g}·x + {b_num:.4g} has MSE = {current:.2f}"
-    if target < best:
+    if goal < best:
         return Feedback(
             False,
-            f"No line can reach MSE {target:g} on this data: the lowest "
+            f"No line can reach MSE {goal:g} on this data: the lowest "
             f"possible is {best:.2f}. Choose a target above that.",
         )
-    if current <= target:
+    if current <= goal:
         return Feedback(
             True,
-            f"{line}, below the target {target:g}. The lowest possible MSE "
+            f"{line}, below the target {goal:g}. The lowest possible MSE "
             f"on this data is {best:.2f} (the star on the contour).",
         )
     m_only = float(x @ (y - b_num) / (x @ x))  # the best slope with b held
@@ -299,9 +677,84 @@ def check_low_loss(x, y, m, b, target):
         move = "increase b (lift the line)" if b_only > b_num else "decrease b (lower the line)"
     return Feedback(
         False,
-        f"{line}, above the target {target:g}. The biggest single "
+        f"{line}, above the target {goal:g}. The biggest single "
         f"improvement: {move}, then adjust the other slider. On the contour, "
         f"steer the red dot towards the star.",
+    )
+
+
+def _mean(values):
+    return sum(values) / len(values)
+
+
+def _tiny_residuals(intercept):
+    """The residuals y - (x + intercept) on the tiny data, by a plain loop."""
+    return [float(yi) - (float(xi) + intercept) for xi, yi in zip(TINY_X, TINY_Y)]
+
+
+def _listed(values):
+    return ", ".join(f"{v:g}".replace("-", "−") for v in values)
+
+
+@_never_raises
+def check_mse_prediction(prediction):
+    """Notebook 01: predict the MSE of the line y_pred = x + 2 on the tiny data.
+
+    The student has just computed MSE = 2.0 for y_pred = x + 1 and predicts the
+    MSE of the line one higher before computing it. The truth (3.0) comes from a
+    plain loop here; a prediction counts as right within 0.01 of it. The
+    feedback explains why, right or wrong: every residual drops by 1,
+    (r − 1)² = r² − 2r + 1, and the residuals of x + 1 average 0, so the MSE
+    grows by exactly 1. A prediction of None means "not written yet".
+    """
+    before, after = _tiny_residuals(1.0), _tiny_residuals(2.0)
+    mse_before, mse_after = _mean([r * r for r in before]), _mean([r * r for r in after])
+    mean_before = _mean(before) + 0.0
+
+    def explain(answers, truth, ok):
+        guess = answers["prediction"]
+        why = (
+            f"Moving the line up by 1 lowers every residual y − y_pred by 1 ({_listed(before)} become "
+            f"{_listed(after)}), and (r − 1)² = r² − 2r + 1, so the new MSE is mean(r²) − 2·mean(r) + 1 "
+            f"= {mse_before:.1f} − 2·{mean_before:g} + 1 = {truth:.1f}. The residuals of y_pred = x + 1 "
+            f"average exactly {mean_before:g}, so the middle term vanishes and the MSE grows by exactly 1."
+        )
+        if ok:
+            return f"Your prediction {guess:g} is right: the MSE of y_pred = x + 2 is {truth:.1f}. {why}"
+        if guess < 0:
+            specific = "An MSE is a mean of squares, so it is never negative. "
+        elif abs(guess - mse_before) <= 0.01:
+            specific = (
+                f"It does not stay at {mse_before:.1f}: the squared residuals change from "
+                f"{_listed([r * r for r in before])} to {_listed([r * r for r in after])}. Some points "
+                f"get closer to the line, but the others get further away by more. "
+            )
+        elif abs(guess - 2 * mse_before) <= 0.01:
+            specific = (
+                "It does not double: adding 1 to the intercept adds 1 to every prediction, it does not "
+                "scale the errors. "
+            )
+        elif abs(guess - (mse_before - 1)) <= 0.01:
+            specific = (
+                "Lowering every residual by 1 does not lower the MSE by 1: the residuals that were "
+                "negative grow in size, and their squares grow most. "
+            )
+        elif abs(guess - (mse_before + len(before))) <= 0.01:
+            specific = (
+                f"Each squared residual changes by 1 − 2r; added up over the {len(before)} points that "
+                f"is {len(before)}, but the MSE is a mean, so the change is {len(before)}/{len(before)} = 1. "
+            )
+        else:
+            specific = ""
+        return f"You predicted {guess:g}, but the MSE of y_pred = x + 2 is {truth:.1f}. {specific}{why}"
+
+    return compare_prediction(
+        {"prediction": prediction},
+        mse_after,
+        read=lambda name, value: _read_number(value, "Your prediction"),
+        matches=lambda answers, truth: abs(answers["prediction"] - truth) <= 0.01,
+        explain=explain,
+        example="e.g. my_prediction = 2.5",
     )
 
 
@@ -439,7 +892,7 @@ def check_gradients(function):
     def wrong_shape(value, *case):
         if value is None:
             return "Your function returned None: end it with `return dm, db`."
-        return f"Your function should return two numbers, `return dm, db`, but it returned {value!r:.60}."
+        return f"Your function should return two numbers, `return dm, db`, but it returned {_show(value)}."
 
     def wrong(i, got, right):
         parts = [
@@ -465,6 +918,160 @@ def check_gradients(function):
             f"Your gradient matches lc.gradients at {_all(len(cases), 'test point')}; on the tiny data "
             f"at m = 1, b = 1 it gives ∂L/∂m = {got[0][0] + 0.0:g} and ∂L/∂b = {got[0][1] + 0.0:g}."
         ),
+    )
+
+
+#: What a student may write for a sign, after lower-casing and removing spaces.
+_SIGN_WORDS = {
+    1: {"+", "+1", "1", "positive", "pos", "plus", ">0"},
+    -1: {"-", "-1", "negative", "neg", "minus", "<0"},
+    0: {"0", "zero"},
+}
+_SIGN_NAMES = {1: "positive", -1: "negative", 0: "zero"}
+
+
+def _read_sign(value, name):
+    """``(+1 | -1 | 0, None)`` or ``(None, what was not understood)``."""
+    again = f"write {name} = '+' or '-' (also 'positive' / 'negative', or +1 / -1)"
+    if isinstance(value, (bool, np.bool_)):
+        return None, f"{name} is {value}, a yes/no value: {again}."
+    if isinstance(value, str):
+        word = re.sub(r"\s+", "", value).lower().replace("−", "-")
+        sign = next((sign for sign, words in _SIGN_WORDS.items() if word in words), None)
+        if sign is None:
+            return None, f"I did not understand {name} = {_show(value)}: {again}."
+        return sign, None
+    number = as_number(value)
+    if number in (1.0, -1.0, 0.0):
+        return int(number), None
+    return None, f"I did not understand {name} = {_show(value)}: {again}. Only the sign counts, not the size."
+
+
+def _plain_gradients(x, y, m, b):
+    """``(dm, db)`` and the sizes of their terms, by a plain loop over the points."""
+    n, dm, db, size_m, size_b = len(x), 0.0, 0.0, 0.0, 0.0
+    for xi, yi in zip(x.tolist(), y.tolist()):
+        r = yi - (m * xi + b)
+        dm, db = dm - 2 * xi * r / n, db - 2 * r / n
+        size_m, size_b = size_m + abs(2 * xi * r) / n, size_b + abs(2 * r) / n
+    return dm, db, size_m, size_b
+
+
+def _minus(text):
+    """Text with true minus signs, as in the notebooks' labels."""
+    return text.replace("-", "−")
+
+
+def _signed(value):
+    return "0" if value == 0 else _minus(f"{value:+.4g}")
+
+
+def _sign(value, size):
+    return 0 if abs(value) <= 1e-12 * size else (1 if value > 0 else -1)
+
+
+def _why_db(x, y, m, b, db):
+    residuals = [yi - (m * xi + b) for xi, yi in zip(x.tolist(), y.tolist())]
+    n, mean_r = len(residuals), _mean(residuals)
+    below, above = sum(r < 0 for r in residuals), sum(r > 0 for r in residuals)
+    line = f"The line y_pred = {m:g}·x + {b:g}".replace("+ -", "− ")
+    if db > 0:
+        most = (
+            f"above {below} of the {n} points"
+            if below > n / 2
+            else f"above only {below} of the {n} points, but by more"
+        )
+        return (
+            f"{line} lies {most}: on average y − y_pred = {_minus(f'{mean_r:.4g}')} < 0, so raising b makes "
+            f"it worse, ∂L/∂b = −2·mean(y − y_pred) = {_signed(db)} > 0."
+        )
+    if db < 0:
+        most = (
+            f"below {above} of the {n} points"
+            if above > n / 2
+            else f"below only {above} of the {n} points, but by more"
+        )
+        return (
+            f"{line} lies {most}: on average y − y_pred = {_signed(mean_r)} > 0, so raising b helps, "
+            f"∂L/∂b = −2·mean(y − y_pred) = {_signed(db)} < 0."
+        )
+    return f"{line} has residuals that average 0: lifting it a little does not change the loss, ∂L/∂b = 0."
+
+
+def _why_dm(x, y, m, b, dm):
+    weighted = _mean([xi * (yi - (m * xi + b)) for xi, yi in zip(x.tolist(), y.tolist())])
+    shown = _minus(f"{weighted:.4g}")
+    if dm == 0:
+        return (
+            "Weighted by x, the residuals average 0: tilting the line a little does not change "
+            "the loss, ∂L/∂m = 0."
+        )
+    if min(x.tolist()) >= 0:
+        where = "above the points" if weighted < 0 else "below the points"
+        effect = "worse" if dm > 0 else "better"
+        return (
+            f"Making the line steeper lifts it more the larger x is, so the points with large x decide: "
+            f"weighted by x, the residuals average mean(x·(y − y_pred)) = {shown}, so where x is "
+            f"large the line is {where}, and a steeper line is {effect}: ∂L/∂m = −2·mean(x·(y − y_pred)) "
+            f"= {_signed(dm)} {'>' if dm > 0 else '<'} 0."
+        )
+    return (
+        f"∂L/∂m = −2·mean(x·(y − y_pred)) = {_signed(dm)}: weighted by x, the residuals average {shown}, "
+        f"so a steeper line makes the loss {'larger' if dm > 0 else 'smaller'}."
+    )
+
+
+@_never_raises
+def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
+    """Notebook 02: predict the signs of ∂L/∂m and ∂L/∂b at ``(m, b)`` before computing them.
+
+    ``dm_sign`` and ``db_sign`` may be ``"+"``, ``"-"``, ``"positive"``,
+    ``"negative"``, ``+1`` or ``-1`` (``0`` / ``"zero"`` too); anything else is
+    answered with what was not understood. The truth comes from a plain loop
+    here; the feedback explains both signs in words: where the line lies
+    relative to the points, and what lifting or tilting it does.
+    """
+    try:
+        x, y = lv.check_xy(x, y)
+    except (TypeError, ValueError) as error:
+        return Feedback(False, f"Pass the data arrays x and y: {error}")
+    m_num, b_num = as_number(m), as_number(b)
+    if m_num is None or b_num is None:
+        return Feedback(
+            False, f"m and b must be numbers, such as m = 1.5 and b = 0; got m = {_show(m)}, b = {_show(b)}."
+        )
+    dm, db, size_m, size_b = _plain_gradients(x, y, m_num, b_num)
+    truth = {"dm_sign": _sign(dm, size_m), "db_sign": _sign(db, size_b)}
+    dm, db = (dm if truth["dm_sign"] else 0.0), (db if truth["db_sign"] else 0.0)
+    labels = {"dm_sign": ("∂L/∂m", dm), "db_sign": ("∂L/∂b", db)}
+
+    def explain(answers, truth, ok):
+        verdicts = []
+        for name, (label, value) in labels.items():
+            said, sign = answers[name], truth[name]
+            if said == sign:
+                verdicts.append(f"{label} is {_SIGN_NAMES[sign]} ({_signed(value)}): right")
+            else:
+                verdicts.append(
+                    f"{label}: you predicted {_SIGN_NAMES[said]}, but it is {_SIGN_NAMES[sign]} "
+                    f"({_signed(value)})"
+                )
+        head = ("Both signs right: " if ok else "") + "; ".join(verdicts) + "."
+        moves = [
+            f"{'lowers' if s > 0 else 'raises'} {p}"
+            for p, s in (("m", truth["dm_sign"]), ("b", truth["db_sign"]))
+            if s
+        ]
+        step = f" Gradient descent moves against the signs: it {' and '.join(moves)}." if moves else ""
+        return f"{head} {_why_db(x, y, m_num, b_num, db)} {_why_dm(x, y, m_num, b_num, dm)}{step}"
+
+    return compare_prediction(
+        {"dm_sign": dm_sign, "db_sign": db_sign},
+        truth,
+        read=lambda name, value: _read_sign(value, name),
+        matches=lambda answers, truth: answers == truth,
+        explain=explain,
+        example="'+' or '-', e.g. dm_sign = '+'",
     )
 
 
@@ -574,7 +1181,7 @@ def check_step(function):
         wrong=wrong,
         wrong_shape=lambda value, x, y, m, b, lr: (
             f"Return two numbers, (new_m, new_b); for m={m:g}, b={b:g}, lr={lr:g} your function "
-            f"returned {value!r:.60}."
+            f"returned {_show(value)}."
         ),
         right=lambda got: f"Your update matches m - lr·dm, b - lr·db on {_all(len(cases), 'test case')}.",
     )
@@ -874,7 +1481,7 @@ def check_unstandardize(function):
         wrong=wrong,
         wrong_shape=lambda value, m_s, b_s, mean, std: (
             f"Return two numbers, (m, b); for m_scaled={m_s:.4g}, b_scaled={b_s:.4g}, mean={mean:.4g}, "
-            f"std={std:.4g} your function returned {value!r:.60}."
+            f"std={std:.4g} your function returned {_show(value)}."
         ),
         right=lambda got: (
             f"On {_all(len(cases), 'data set')} your (m, b) is the least-squares line fitted to the raw "
@@ -961,7 +1568,7 @@ def check_normal_equation(function):
         if w is None:
             return (
                 f"Return the weights as one array of numbers, intercept first; your function "
-                f"returned {value!r:.60}."
+                f"returned {_show(value)}."
             )
         if w.size == p:
             return (
@@ -1128,7 +1735,7 @@ def check_minibatch_epoch(function):
         MINIBATCH_MISTAKES,
         wrong=wrong,
         wrong_shape=lambda value, *case: (
-            f"Return two numbers, (m, b) after the epoch; your function returned {value!r:.60}."
+            f"Return two numbers, (m, b) after the epoch; your function returned {_show(value)}."
         ),
         right=lambda got: (
             f"Your epoch matches the reference on {_all(len(cases), 'test case')}, including a last batch "
