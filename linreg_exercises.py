@@ -381,6 +381,7 @@ def _outside_hint(function, reads):
 # --------------------------------------------------------------------------
 
 
+@_never_raises
 def check_function(function, cases, expected, mistakes, *, wrong_shape, right, wrong, parse=as_pair):
     """Run ``function(*case)`` for every case and judge the answers.
 
@@ -509,6 +510,12 @@ def _read_number(value, name):
                 f"{text.strip()} rather than {_show(value)}."
             )
         return None, f"{name} must be a number, but it is the text {_show(value)}."
+    try:
+        several = not isinstance(value, (int, float, np.number)) and np.ndim(value) != 0
+    except Exception:
+        several = True
+    if several:
+        return None, f"{name} must be one number, but it is {_show(value)}."
     number = as_number(value)
     if number is None:
         if _float_or_none(value) is not None:  # NaN or infinity
@@ -603,6 +610,7 @@ def _not_a_number(value, n, what):
     return f"Your function should return one number ({what}), but it returned {_show(value)}."
 
 
+@_never_raises
 def check_mse(function):
     """Check that ``function(y, y_pred)`` computes the mean squared error.
 
@@ -632,6 +640,7 @@ def check_mse(function):
     )
 
 
+@_never_raises
 def check_low_loss(x, y, m, b, target):
     """Check that the line ``y = m x + b`` has an MSE of at most ``target``.
 
@@ -859,6 +868,18 @@ GRADIENT_MISTAKES = [
         for f, hint in _FACTORS
     ],
     Mistake(
+        lambda x, y, m, b: (
+            -2 * np.mean(x) * np.mean(y - (m * x + b)),
+            _gradient(x, y, m * x + b)[1],
+        ),
+        "∂L/∂b is right, but your ∂L/∂m is −2·mean(x)·mean(y − y_pred), the product of two means. The mean "
+        "of a product is not the product of the means: for x = (0, 2) and residuals (2, 0), mean(x·r) = 0 "
+        "but mean(x)·mean(r) = 1·1 = 1. Multiply point by point first, then average: "
+        "dm = −2·np.mean(x * (y − y_pred)). With your formula ∂L/∂m is 0 whenever ∂L/∂b is, so "
+        "every line through the point (mean(x), mean(y)) looks like a minimum, and training stops at "
+        "a wrong slope.",
+    ),
+    Mistake(
         _scaled(lambda n: 0.0, _right),
         "∂L/∂b is right, but your ∂L/∂m is always 0: replace the placeholder by the formula.",
     ),
@@ -878,6 +899,7 @@ GRADIENT_MISTAKES = [
 ]
 
 
+@_never_raises
 def check_gradients(function):
     """Check that ``function(x, y, m, b)`` returns ``(dm, db)``, the gradient of the MSE.
 
@@ -1098,6 +1120,15 @@ def _moved(x, y, m, b, lr, along_m=1.0, along_b=1.0):
     return m - lr * along_m * dm, b - lr * along_b * db
 
 
+def _in_turn(x, y, m, b, lr, m_first):
+    """The update done one parameter at a time, the second gradient taken at the moved first one."""
+    if m_first:
+        new_m = m - lr * lc.gradients(x, y, m, b)[0]
+        return new_m, b - lr * lc.gradients(x, y, new_m, b)[1]
+    new_b = b - lr * lc.gradients(x, y, m, b)[1]
+    return m - lr * lc.gradients(x, y, m, new_b)[0], new_b
+
+
 STEP_MISTAKES = [
     Mistake(
         lambda x, y, m, b, lr: (m, b),
@@ -1149,6 +1180,18 @@ STEP_MISTAKES = [
         "-lr * gradient; add it to the current values: return (m - lr * dm, b - lr * db).",
     ),
     Mistake(
+        lambda x, y, m, b, lr: _in_turn(x, y, m, b, lr, m_first=True),
+        "Your m is right, but db was computed with the new m: you updated m first, then computed "
+        "y_pred (and db) from the moved m. Compute dm and db both at the old (m, b), then update both: "
+        "the gradient is taken once, at the current point.",
+    ),
+    Mistake(
+        lambda x, y, m, b, lr: _in_turn(x, y, m, b, lr, m_first=False),
+        "Your b is right, but dm was computed with the new b: you updated b first, then computed "
+        "y_pred (and dm) from the moved b. Compute dm and db both at the old (m, b), then update both: "
+        "the gradient is taken once, at the current point.",
+    ),
+    Mistake(
         lambda x, y, m, b, lr: (_moved(x, y, m, b, lr)[0], b - lr * lc.gradients(x, y, m, b)[0]),
         "Your m is right, but b was moved with dm: b needs its own derivative, "
         "db = -(2/n) * sum(y - y_pred).",
@@ -1156,6 +1199,7 @@ STEP_MISTAKES = [
 ]
 
 
+@_never_raises
 def check_step(function):
     """Check ``function(x, y, m, b, lr)``: one gradient-descent update, returning ``(m, b)``.
 
@@ -1187,69 +1231,285 @@ def check_step(function):
     )
 
 
-def learning_rate_target(x, y, epochs=50, tolerance=0.01):
-    """The MSE that ``check_learning_rate`` asks for after ``epochs`` epochs.
+def _read_rate(lr, name="lr"):
+    """``(rate, None)`` or ``(None, what is wrong)``: a learning rate must be one positive number."""
+    if lr is None:
+        return None, f"{name} is None: replace it by a number, such as 1e-4."
+    rate, problem = _read_number(lr, name)
+    if problem is not None:
+        return None, problem
+    if rate <= 0:
+        return None, (
+            f"{name} = {rate:g}: the learning rate must be positive. At 0 nothing moves, and a negative "
+            f"lr walks uphill. Try a small value such as 1e-4."
+        )
+    return rate, None
 
-    The lowest MSE that any stable learning rate reaches in ``epochs``
-    epochs from ``m = b = 0`` (searched on a fine grid below the bound),
-    plus ``tolerance`` (1 %) of it.
-    """
-    x, y = lv.check_xy(x, y)
-    bound = lc.stable_learning_rate(x)
-    best = min(
-        lc.gradient_descent(x, y, lr, epochs, warn=False).losses[-1]
-        for lr in bound * np.geomspace(1e-4, 0.999, 81)
+
+def _read_epochs(epochs, default):
+    """A whole number of epochs from 1 to 100 000 (300 and 300.0 both count), else ``default``."""
+    number = None if isinstance(epochs, (bool, np.bool_)) else as_number(epochs)
+    if number is None or number != int(number) or not 1 <= number <= 100_000:
+        return default
+    return int(number)
+
+
+def _curvatures(x):
+    """``(c, c_floor)``: the loss's curvature in its steep direction (across the valley, almost
+    pure m when x is far from 0) and along the valley floor. ``c = 2 / lc.stable_learning_rate(x)``;
+    the two multiply to 4·var(x), so ``c_floor = 4·var(x) / c``."""
+    c = 2 / lc.stable_learning_rate(x)
+    mean = _mean(x.tolist())
+    variance = _mean([(xi - mean) ** 2 for xi in x.tolist()])
+    return c, 4 * variance / c
+
+
+def _factor(q):
+    return _minus(f"{q:.3f}" if abs(q) < 10 else f"{q:.4g}")
+
+
+def _steep_factor(rate, c, name=""):
+    """'one step multiplies the distance … by 1 − lr·c, where c = …: 1 − 0.0001·6722 = 0.328'."""
+    return (
+        f"one step multiplies the distance to the valley along its steep direction (almost pure m) "
+        f"by {name}1 − lr·c, where c = {c:.4g} is the curvature of the loss across the valley (about "
+        f"2·mean(x²) when x is far from 0): {name}1 − {rate:.4g}·{c:.4g} = {_factor(1 - rate * c)}"
     )
-    return float(best * (1 + tolerance))
 
 
-def check_learning_rate(x, y, lr, epochs=50):
-    """Check that ``lr`` brings the MSE close to its best within ``epochs`` epochs.
+def _steps_to(fraction, factor):
+    """How many steps multiply a distance by ``fraction`` (< 1) at ``|factor|`` per step."""
+    size = abs(factor)
+    if size == 0:
+        return 1
+    if size >= 1:
+        return math.inf
+    return max(1, math.ceil(math.log(fraction) / math.log(size)))
 
-    "Close to its best" means within 1 % of the lowest MSE any stable
-    learning rate reaches in that many epochs from ``m = b = 0``
-    (:func:`learning_rate_target`). Explains a failure: diverging (above the
-    bound ``2 / lambda_max``), oscillating (just below it) or crawling (too small).
+
+def _about(count):
+    """'99 000': a count rounded to two significant digits, digits grouped by thin spaces."""
+    if math.isinf(count):
+        return "never"
+    return f"{int(float(f'{count:.2g}')):,}".replace(",", " ")
+
+
+def _floor_note(rate, c_floor, epochs):
+    """The slow direction, said honestly: it barely moves at any stable lr."""
+    factor = 1 - rate * c_floor
+    moved = 1 - factor**epochs
+    digits = max(6, 2 - math.floor(math.log10(rate * c_floor))) if 0 < rate * c_floor < 1 else 6
+    return (
+        f" But along the floor of the valley (mostly b) the curvature is only {c_floor:.3g}, so "
+        f"there one step multiplies the distance by 1 − lr·{c_floor:.3g} = "
+        f"{_minus(f'{factor:.{digits}f}')}: in {epochs} "
+        f"epochs that direction moves only {100 * moved:.2g} % of the way. A low loss does not mean "
+        f"training is done (notebook 6 fixes this by scaling x)."
+    )
+
+
+@_never_raises
+def check_learning_rate(x, y, lr, epochs=50, **ignored):
+    """Check a learning rate by how fast the steep direction settles (notebook 03, Exercise 2).
+
+    One step multiplies the distance to the valley along the loss's steep
+    direction (almost pure m for x in 0…100) by ``q = 1 - lr·c``, with
+    ``c = 2 / lc.stable_learning_rate(x)``. The answer is right when
+    ``|q| <= 0.5``: the distance at least halves every step, i.e. lr between
+    0.25 and 0.75 of the bound. The feedback states q and what it means
+    (diverging, zigzags that die out slowly, smooth but slow), and, even when
+    right, that the valley floor barely moves at any stable lr.
+
+    ``lr`` must be one positive number (an int or a numpy number is fine; text,
+    True/False, None and NaN are refused with a hint). ``epochs`` (default 50)
+    is only used to say how far the slow direction gets; a value that is not a
+    whole number, and any other keyword, are ignored.
     """
     try:
         x, y = lv.check_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y: {error}")
-    rate = as_number(lr)
-    if rate is None or rate <= 0:
-        return Feedback(False, f"The learning rate must be one positive number, such as 1e-4; got {lr!r}.")
+    rate, problem = _read_rate(lr)
+    if problem is not None:
+        return Feedback(False, problem)
+    epochs = _read_epochs(epochs, 50)
     bound = lc.stable_learning_rate(x)
-    result = lc.gradient_descent(x, y, rate, epochs, warn=False)
-    target = learning_rate_target(x, y, epochs)
-    start, final = result.losses[0], result.losses[-1]
-    where = f"lr = {rate:.4g} (the stable bound 2/λmax is {bound:.4g})"
-    if result.diverged or rate >= bound:
+    c, c_floor = _curvatures(x)
+    q = 1 - rate * c
+    low, high = 0.25 * bound, 0.75 * bound
+    where = f"At lr = {rate:.4g} " + _steep_factor(rate, c)
+    advice = f"pick lr between {low:.3g} and {high:.3g} (a quarter and three quarters of the bound)"
+    if rate >= bound:
         return Feedback(
             False,
-            f"{where}: this diverges — lr is above the bound, so every step "
-            f"overshoots the valley further (the loss went from {start:.4g} "
-            f"to {final:.4g} in {len(result.losses) - 1} epochs). "
-            f"Pick an lr below {bound:.4g}.",
+            f"{where}. That is −1 or less, so this diverges: "
+            f"every step jumps past the valley and lands further away, and the swings grow. The stable "
+            f"bound is 2/c = {bound:.4g}; {advice}.",
         )
-    if final <= target:
+    steps = _steps_to(1e-3, q)
+    if abs(q) <= 0.5 + 1e-12:
+        kind = (
+            "m creeps to the valley from one side"
+            if q >= 0
+            else "m overshoots a little, and the swings die fast"
+        )
         return Feedback(
             True,
-            f"{where}: after {epochs} epochs the MSE is {final:.4f} "
-            f"(target: below {target:.4f}; it started at {start:.4g}).",
+            f"{where}: |{_factor(q)}| ≤ 0.5, so the distance at least halves every step ({kind}) "
+            f"and shrinks 1000-fold in {steps} steps: the steep direction settles within a few steps."
+            + _floor_note(rate, c_floor, epochs),
         )
-    if rate > bound / 2:
+    if q > 0:
         return Feedback(
             False,
-            f"{where}: after {epochs} epochs the MSE is still {final:.4g} "
-            f"(target: below {target:.4f}). So close to the bound, each step "
-            f"overshoots the valley and the swings die out slowly. "
-            f"Try a somewhat smaller lr.",
+            f"{where}: too small. Smooth but slow: each step keeps {100 * q:.0f} % of the distance, so "
+            f"shrinking it 1000-fold takes {steps} steps. Take bigger steps: {advice}."
+            + _floor_note(rate, c_floor, epochs),
         )
     return Feedback(
         False,
-        f"{where}: too small — after {epochs} epochs the loss is still "
-        f"{final:.4g} (target: below {target:.4f}; it started at {start:.4g}). "
-        f"Take bigger steps: try a larger lr, still below the bound.",
+        f"{where}: so close to the bound ({bound:.4g}) that each step overshoots the valley, and the "
+        f"zigzags die out slowly: each swing is {100 * abs(q):.0f} % of the one before, so shrinking them "
+        f"1000-fold takes {steps} steps. Try a somewhat smaller lr: {advice}."
+        + _floor_note(rate, c_floor, epochs),
+    )
+
+
+#: The three behaviours of the slope under repeated steps, and the words a student may use for each.
+_BEHAVIOURS = {
+    "smooth": {"smooth", "smoothly", "creep", "creeps", "creeping", "monotone", "monotonic"},
+    "zigzag": {"zigzag", "zigzags", "zigzagging", "oscillate", "oscillates", "oscillating", "overshoot"},
+    "diverge": {"diverge", "diverges", "diverging", "divergence", "explode", "explodes", "blowup", "blowsup"},
+}
+
+
+def _read_behaviour(value):
+    again = "write 'smooth', 'zigzag' or 'diverge'"
+    if not isinstance(value, str):
+        return None, f"I did not understand {_show(value)}: {again} (as text, in quotes)."
+    word = re.sub(r"[^a-z]", "", value.lower())
+    for behaviour, words in _BEHAVIOURS.items():
+        if word in words:
+            return behaviour, None
+    if word.startswith("converg"):
+        return None, (
+            "Both 'smooth' and 'zigzag' converge: which of the two? Does m creep in from one side, "
+            "or overshoot and swing back?"
+        )
+    return None, f"I did not understand {_show(value)}: {again}."
+
+
+def _behaviour(q):
+    return "smooth" if q >= 0 else ("zigzag" if q > -1 else "diverge")
+
+
+def _best_line(x, y):
+    """The least-squares ``(m, b)`` from sums: m = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², b = ȳ − m·x̄."""
+    mean_x, mean_y = _mean(x.tolist()), _mean(y.tolist())
+    top = sum((xi - mean_x) * (yi - mean_y) for xi, yi in zip(x.tolist(), y.tolist()))
+    m = top / sum((xi - mean_x) ** 2 for xi in x.tolist())
+    return m, mean_y - m * mean_x
+
+
+def _walk_steep(x, y, lr, c, steps=30):
+    """Distances to the bottom after 0…steps plain steps, from 1 unit away along the steep direction.
+
+    That direction is (c − 2, 2·mean(x)) in (m, b) (for x in 0…100 almost pure m); the distance is
+    measured along it, so it should be multiplied by q = 1 − lr·c at every step.
+    """
+    m_best, b_best = _best_line(x, y)
+    um, ub = c - 2, 2 * _mean(x.tolist())
+    length = math.hypot(um, ub)
+    um, ub = (um / length, ub / length) if length else (0.0, 1.0)
+    m, b, distances = m_best + um, b_best + ub, [1.0]
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            r = y - (m * x + b)
+            m, b = m + lr * 2 * float(np.mean(x * r)), b + lr * 2 * float(np.mean(r))
+            distances.append(um * (m - m_best) + ub * (b - b_best))
+            if not math.isfinite(distances[-1]):
+                break
+    return distances
+
+
+def _seen(distances):
+    """The behaviour the distances show: growing, changing side, or neither."""
+    last = distances[-1]
+    if not math.isfinite(last) or abs(last) >= abs(distances[0]):
+        return "diverge"
+    return "zigzag" if distances[1] < 0 else "smooth"
+
+
+@_never_raises
+def check_step_prediction(x, y, lr, prediction):
+    """Notebook 03: predict what the slope m does under repeated steps at this ``lr``.
+
+    ``prediction`` is ``"smooth"`` (m creeps to the valley from one side),
+    ``"zigzag"`` (m overshoots and the swings shrink) or ``"diverge"`` (the
+    swings grow). The truth comes from the factor ``q = 1 - lr·c`` of the steep
+    direction, ``c = 2 / lc.stable_learning_rate(x)``: q in (0, 1) smooth,
+    (−1, 0) zigzag, ≤ −1 diverge; and it is checked by 30 plain steps from one
+    unit away along that direction. Within 0.02 of q = 0 or 0.005 of q = −1 the
+    behaviour is on the edge, and either neighbour counts as right.
+    Words such as "zig-zag", "diverges" or "Smooth" are understood.
+    """
+    try:
+        x, y = lv.check_xy(x, y)
+    except (TypeError, ValueError) as error:
+        return Feedback(False, f"Pass the data arrays x and y: {error}")
+    if len(set(x.tolist())) < 2:
+        return Feedback(False, "x needs at least two different values for a line to be fitted.")
+    rate, problem = _read_rate(lr)
+    if problem is not None:
+        return Feedback(False, problem)
+    c = 2 / lc.stable_learning_rate(x)
+    q = 1 - rate * c
+    distances = _walk_steep(x, y, rate, c)
+    truth = {_behaviour(q), _seen(distances)}
+    if abs(q) < 0.02:
+        truth |= {"smooth", "zigzag"}
+    if abs(q + 1) < 0.005:
+        truth |= {"zigzag", "diverge"}
+    shown = " → ".join(_minus(f"{d:.3g}") for d in distances[:4]) + (
+        f" → … → {_minus(f'{distances[-1]:.2g}')} after {len(distances) - 1} steps"
+    )
+    q_text = _factor(q)
+    meaning = {
+        "smooth": (
+            f"q = {q_text} is between 0 and 1: each step goes only part of the way to the valley, never "
+            f"past it, so m creeps in from one side, keeping {100 * q:.0f} % of the distance each step."
+        ),
+        "zigzag": (
+            f"q = {q_text} is between −1 and 0: each step jumps past the valley to the other side but "
+            f"lands closer ({100 * abs(q):.0f} % of the distance), so m zigzags and the swings shrink."
+        ),
+        "diverge": (
+            f"q = {q_text} is −1 or less: each step jumps past the valley and lands {abs(q):.3g} times as "
+            f"far away, so the swings grow and m diverges."
+        ),
+    }[_behaviour(q)]
+    edge = ""
+    if len(truth) > 1:
+        edge = " This lr is on the edge between two behaviours, so both count as right."
+    story = (
+        f"At lr = {rate:.4g} {_steep_factor(rate, c, 'q = ')}. {meaning}{edge} Checked by "
+        f"running plain steps from 1 unit away along that direction: {shown}. On this data: smooth for "
+        f"lr < 1/c = {1 / c:.3g}, zigzag between that and 2/c = {2 / c:.3g}, diverge above."
+    )
+    return compare_prediction(
+        {"prediction": prediction},
+        truth,
+        read=lambda name, value: _read_behaviour(value),
+        matches=lambda answers, truth: answers["prediction"] in truth,
+        explain=lambda answers, truth, ok: (
+            (
+                f"Your prediction '{answers['prediction']}' is right. "
+                if ok
+                else f"You predicted '{answers['prediction']}', but the answer is '{_behaviour(q)}'. "
+            )
+            + story
+        ),
+        example="'smooth', 'zigzag' or 'diverge'",
     )
 
 
@@ -1258,6 +1518,23 @@ def check_learning_rate(x, y, lr, epochs=50):
 # --------------------------------------------------------------------------
 
 
+_MISSING = object()
+
+
+def _attribute(thing, name):
+    """``thing.name``, or ``_MISSING`` if it is absent or reading it fails (a property that raises)."""
+    try:
+        return getattr(thing, name)
+    except Exception:
+        return _MISSING
+
+
+def _number_text(value):
+    number = as_number(value)
+    return f"{number:.6g}" if number is not None else _show(value, 30)
+
+
+@_never_raises
 def check_trained_model(model, x, y, tolerance=1e-3):
     """Check a trained ``LinearRegression`` against the least-squares line.
 
@@ -1266,21 +1543,27 @@ def check_trained_model(model, x, y, tolerance=1e-3):
     ``tolerance * std(y)`` of the prediction of the least-squares line
     (:func:`linreg_core.closed_form`). Otherwise the feedback says why: not
     fitted (and whether ``fit`` would diverge), trained on other data, or not
-    converged (more epochs, or scale ``x``).
+    converged (more epochs, or scale ``x``). A model object of another shape
+    (no ``predict``, a ``history`` without losses, a ``predict`` that raises
+    or hangs) gets feedback too.
     """
     try:
         x, y = lv.check_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y you trained on: {error}")
-    if not all(hasattr(model, name) for name in ("lr", "predict", "history")):
+    parts = {name: _attribute(model, name) for name in ("lr", "predict", "history", "m", "b")}
+    if any(parts[name] is _MISSING for name in ("lr", "predict", "history")) or not callable(
+        parts["predict"]
+    ):
         return Feedback(
             False,
             f"Expected a LinearRegression, e.g. model = lc.LinearRegression("
             f"lr=..., epochs=...).fit(x, y); got {type(model).__name__}.",
         )
     bound = lc.stable_learning_rate(x)
-    if model.history is None:
-        lr = as_number(model.lr)
+    history = parts["history"]
+    if history is None:
+        lr = as_number(parts["lr"])
         if lr is not None and lr >= bound:
             return Feedback(
                 False,
@@ -1289,14 +1572,25 @@ def check_trained_model(model, x, y, tolerance=1e-3):
                 f"{bound:.4g}. Choose a smaller lr, or standardise x.",
             )
         return Feedback(False, "The model is not trained yet: call model.fit(x, y) first.")
-    y_pred, failure = _run(model.predict, (x,))
+    losses = _attribute(history, "losses")
+    try:
+        trained_loss = as_number(losses[-1])
+    except Exception:  # no losses, an empty history, something else
+        trained_loss = None
+    if trained_loss is None:
+        return Feedback(
+            False,
+            f"model.history holds no training losses (it is {_show(history, 40)}): train the model "
+            f"with model.fit(x, y) of an lc.LinearRegression.",
+        )
+    student = _Student()
+    y_pred, failure = student.call(parts["predict"], (x.copy(),))
     if failure is not None:
-        return failure
+        return Feedback(False, failure.message.replace("Your function", "model.predict(x)") + student.note())
     try:
         loss = lc.mse(y, y_pred)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"model.predict(x) did not give one number per point: {error}")
-    trained_loss = float(model.history.losses[-1])
     if not math.isclose(loss, trained_loss, rel_tol=1e-6, abs_tol=1e-9):
         return Feedback(
             False,
@@ -1309,7 +1603,7 @@ def check_trained_model(model, x, y, tolerance=1e-3):
     gap = float(np.max(np.abs(np.asarray(y_pred, float) - lc.predict(x, m_ls, b_ls))))
     allowed = tolerance * float(np.std(y))
     found = (
-        f"m = {model.m:.6g}, b = {model.b:.6g}, MSE = {loss:.6g} (least squares: "
+        f"m = {_number_text(parts['m'])}, b = {_number_text(parts['b'])}, MSE = {loss:.6g} (least squares: "
         f"m = {m_ls:.6g}, b = {b_ls:.6g}, MSE = {lc.mse(y, lc.predict(x, m_ls, b_ls)):.6g}); "
         f"largest gap between your predictions and the least-squares line: {gap:.3g} "
         f"(allowed: {allowed:.3g})"
@@ -1327,6 +1621,104 @@ def check_trained_model(model, x, y, tolerance=1e-3):
     else:
         advice += f"Train for more epochs, or use a larger lr (it must stay below the bound {bound:.4g})."
     return Feedback(False, f"{found}. {advice}")
+
+
+def _plain_descent(x, y, lr, epochs):
+    """``(m, b)`` after ``epochs`` plain gradient-descent steps from (0, 0), or None if it blew up."""
+    m = b = 0.0
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            r = y - (m * x + b)
+            m, b = m + lr * 2 * float(np.mean(x * r)), b + lr * 2 * float(np.mean(r))
+            if not (math.isfinite(m) and math.isfinite(b)):
+                return None
+    return m, b
+
+
+@_never_raises
+def check_intercept_prediction(x, y, prediction, lr=1e-4, epochs=300):
+    """Notebook 04: predict b after ``epochs`` epochs of gradient descent from (0, 0) at ``lr``.
+
+    The truth comes from a plain loop here (on classic.csv, b ≈ 0.08 after 300
+    epochs at 1e-4, although the best intercept is 4.85). A prediction counts
+    as right within a tenth of the way from the start to the best intercept,
+    ``±0.1·|b_best|`` (±0.49 on classic.csv; at least ``0.001·std(y)``). The
+    feedback explains the crawl: along the valley floor the curvature is tiny,
+    so each epoch removes only a tiny fraction of the remaining distance; it
+    gives that per-epoch factor and how many epochs reach 1 % of the best b.
+    ``epochs`` is a whole number from 1 to 100 000.
+    """
+    try:
+        x, y = lv.check_xy(x, y)
+    except (TypeError, ValueError) as error:
+        return Feedback(False, f"Pass the data arrays x and y: {error}")
+    if len(set(x.tolist())) < 2:
+        return Feedback(False, "x needs at least two different values for a line to be fitted.")
+    rate, problem = _read_rate(lr)
+    if problem is not None:
+        return Feedback(False, problem)
+    count = _read_epochs(epochs, None)
+    if count is None:
+        return Feedback(False, f"epochs must be a whole number from 1 to 100 000; got {_show(epochs)}.")
+    bound = lc.stable_learning_rate(x)
+    run = _plain_descent(x, y, rate, count) if rate < bound else None
+    if run is None:
+        return Feedback(
+            False,
+            f"At lr = {rate:.4g} gradient descent diverges on this data (the stable bound is {bound:.4g}), "
+            f"so b never settles: use an lr below the bound.",
+        )
+    b_after = run[1]
+    _, b_best = _best_line(x, y)
+    tolerance = 0.1 * max(abs(b_best), 0.01 * float(np.std(y)))
+    c, c_floor = _curvatures(x)
+    removed = rate * c_floor
+    factor = 1 - removed
+    share = b_after / b_best if b_best else 1.0
+    crawl = (
+        f"Along the floor of the valley the loss is almost flat: its curvature there is only "
+        f"{c_floor:.3g}, against {c:.4g} across the valley. So each epoch removes only "
+        f"lr·{c_floor:.3g} = {100 * removed:.2g} % of the remaining distance to the best b (a factor "
+        f"{factor:.{max(4, 2 - math.floor(math.log10(removed)))}f} per epoch), and getting within 1 % "
+        f"of the best b = {b_best:.3g} takes about {_about(_steps_to(0.01, factor))} epochs. The loss "
+        f"looks low long before that: the steep direction settled in the first few epochs."
+    )
+    if abs(factor) ** count < 0.01:
+        crawl = (
+            f"Here the valley floor has curvature {c_floor:.3g}, so each epoch multiplies the distance "
+            f"to the best b by {_minus(f'{factor:.4g}')}, and {count} epochs are enough to get there."
+        )
+    result = (
+        f"after {count} epochs at lr = {rate:.4g}, b is {b_after:.4g}, {100 * share:.3g} % of the way "
+        f"from 0 to the best b = {b_best:.4g}"
+    )
+    rule = f"(a prediction counts as right within ±{tolerance:.2g}, a tenth of the way)"
+
+    def explain(answers, truth, ok):
+        guess = answers["prediction"]
+        if ok:
+            return f"Your prediction {guess:.4g} is right: {result} {rule}. {crawl}"
+        if abs(guess - b_best) <= tolerance and abs(b_after - b_best) > tolerance:
+            specific = f"{b_best:.4g} is where b ends up eventually, not after {count} epochs. "
+        elif guess * b_best < 0 < b_after * b_best:
+            side = "above" if b_best > 0 else "below"
+            specific = (
+                f"b starts at 0 and heads towards the best b = {b_best:.3g}, so here it stays {side} 0. "
+            )
+        elif abs(guess) > abs(b_after):
+            specific = "b moves much less than you expected. "
+        else:
+            specific = ""
+        return f"You predicted {guess:.4g}, but {result} {rule}. {specific}{crawl}"
+
+    return compare_prediction(
+        {"prediction": prediction},
+        b_after,
+        read=lambda name, value: _read_number(value, "Your prediction"),
+        matches=lambda answers, truth: abs(answers["prediction"] - truth) <= tolerance,
+        explain=explain,
+        example="e.g. my_prediction = 2.0",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -1364,6 +1756,7 @@ BUG_SYMPTOMS = {
 }
 
 
+@_never_raises
 def check_bug_match(answers):
     """Check a dict mapping each symptom ``"S1"``…``"S5"`` to a bug letter ``"a"``…``"e"``.
 
@@ -1453,6 +1846,7 @@ UNSTANDARDIZE_MISTAKES = [
 ]
 
 
+@_never_raises
 def check_unstandardize(function):
     """Check ``function(m_scaled, b_scaled, mean, std) -> (m, b)``.
 
@@ -1544,6 +1938,7 @@ def _weights(value, finite=True):
     return w if w.size and (np.all(np.isfinite(w)) or not finite) else None
 
 
+@_never_raises
 def check_normal_equation(function):
     """Check ``function(features, y)``: least-squares weights ``(b, w_1, ..., w_p)``.
 
@@ -1707,6 +2102,7 @@ MINIBATCH_MISTAKES = [
 ]
 
 
+@_never_raises
 def check_minibatch_epoch(function):
     """Check ``function(x, y, m, b, lr, batch_size, order)``: one epoch of mini-batch descent.
 
