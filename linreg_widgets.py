@@ -8,27 +8,86 @@ on Colab (ipywidgets 7.7) and with the plain inline backend — no ipympl.
 Speed: the loss surface and everything else that does not move is drawn once
 and kept as a background bitmap; a slider change only redraws the artists
 that move (the line, a marker, a path) on top of it, then encodes the PNG.
+
+Projector style: importing this module applies :data:`PROJECTOR_STYLE` to
+matplotlib's ``rcParams`` (every text at least 12 pt, white backgrounds), so
+the static figures a notebook draws with ``plt`` afterwards read from the back
+of a room and in JupyterLab's dark theme too. The explorers build their
+figures under the same style whatever ``rcParams`` say, at :data:`DPI` = 96,
+where 12 pt is 16 pixels, and at most :data:`MAX_WIDTH_PX` wide, so the PNG
+is shown at its native size on a 1366×768 projector. :func:`use_projector_style`
+applies the style again (e.g. after ``plt.style.use``).
 """
 
+import functools
 import io
 import math
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from PIL import Image as PILImage
 
 import linreg_core as lc
 import linreg_minibatch as lm
 import linreg_validation as lv
 
-#: Size and resolution of every explorer figure (inches, dots per inch).
-FIGSIZE = (10, 4)
+#: Size and resolution of the two-panel explorer figures (inches, dots per inch).
+FIGSIZE = (10.4, 4.4)
 DPI = 96
+#: The widest explorer image, in pixels: shown at native size on a 1366×768 projector.
+MAX_WIDTH_PX = 1000
 DATA_COLOR, LINE_COLOR, PATH_COLOR = "tab:blue", "tab:red", "white"
+MAE_COLOR, OUTLIER_COLOR = "tab:green", "darkorange"
+
+#: The smallest font size (points) of any text in a figure from this module.
+MIN_FONT_PT = 12
+
+#: matplotlib settings for a projector: every text at least 12 pt (16 px at 96 dpi), white
+#: (not transparent) backgrounds so figures read in a dark notebook theme as well.
+PROJECTOR_STYLE = {
+    "font.size": MIN_FONT_PT,
+    "axes.titlesize": 13,
+    "axes.labelsize": MIN_FONT_PT,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": MIN_FONT_PT,
+    "legend.fontsize": MIN_FONT_PT,
+    "legend.title_fontsize": MIN_FONT_PT,
+    "figure.titlesize": 14,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.transparent": False,
+}
+
+
+def use_projector_style():
+    """Apply :data:`PROJECTOR_STYLE` to ``matplotlib.rcParams`` (done once on import)."""
+    matplotlib.rcParams.update(PROJECTOR_STYLE)
+
+
+use_projector_style()
+
+
+def _styled(function):
+    """Run ``function`` under :data:`PROJECTOR_STYLE`, whatever the global rcParams say."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(PROJECTOR_STYLE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _style_axes(ax):
+    """Fix the tick-label size on ``ax`` (ticks are made at draw time, from the rcParams then)."""
+    ax.tick_params(labelsize=MIN_FONT_PT)
 
 
 # --------------------------------------------------------------------------
@@ -62,12 +121,13 @@ def parameter_grid(x, y, include=(), n=150):
 
 def draw_data(ax, x, y, xlabel="x", ylabel="y"):
     """Scatter the data on ``ax`` with fixed limits that leave room for lines."""
-    ax.scatter(x, y, s=14, color=DATA_COLOR, alpha=0.7, label="data")
+    ax.scatter(x, y, s=16, color=DATA_COLOR, alpha=0.7, label="data")
     pad_x, pad_y = 0.05 * (np.ptp(x) or 1.0), 0.15 * (np.ptp(y) or 1.0)
     ax.set_xlim(x.min() - pad_x, x.max() + pad_x)
     ax.set_ylim(y.min() - pad_y, y.max() + pad_y)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    _style_axes(ax)
 
 
 def nice_log_levels(lo, hi, max_levels=16):
@@ -93,6 +153,13 @@ def nice_log_levels(lo, hi, max_levels=16):
     return np.array(every if every[-1] == levels[-1] else every + [levels[-1]])
 
 
+def _loss_levels(surface):
+    """Contour levels and colour norm of a loss surface (log scale, round numbers)."""
+    lo, hi = max(surface.min(), 1e-12 * surface.max()), surface.max()
+    levels = nice_log_levels(lo, hi)
+    return levels, LogNorm(levels[0], levels[-1])
+
+
 def draw_loss_contour(ax, x, y, m_values, b_values):
     """Filled contour of the MSE over the grid, with the minimum starred.
 
@@ -100,32 +167,52 @@ def draw_loss_contour(ax, x, y, m_values, b_values):
     bowl and its steep walls are both visible and the colour bar reads easily.
     """
     surface = lc.loss_surface(x, y, m_values, b_values)
-    lo, hi = max(surface.min(), 1e-12 * surface.max()), surface.max()
-    levels = nice_log_levels(lo, hi)
-    filled = ax.contourf(
-        m_values, b_values, surface, levels=levels, norm=LogNorm(levels[0], levels[-1]), cmap="viridis"
-    )
+    levels, norm = _loss_levels(surface)
+    filled = ax.contourf(m_values, b_values, surface, levels=levels, norm=norm, cmap="viridis")
     ax.contour(m_values, b_values, surface, levels=filled.levels, colors="k", linewidths=0.3, alpha=0.5)
     m_hat, b_hat = lc.closed_form(x, y)
     ax.plot(
-        m_hat, b_hat, marker="*", ms=14, color="gold", mec="k", ls="none", label="minimum (least squares)"
+        m_hat, b_hat, marker="*", ms=15, color="gold", mec="k", ls="none", label="minimum (least squares)"
     )
     ax.set_xlabel("slope m")
     ax.set_ylabel("intercept b")
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    _style_axes(ax)
     return filled
 
 
 def add_colorbar(ax, filled):
     """The colour bar of a loss contour, in round numbers."""
-    ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%g")
+    colorbar = ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%g")
+    _style_axes(colorbar.ax)
+    return colorbar
 
 
+@_styled
 def plot_fit(x, y, m, b, ax=None, xlabel="x", ylabel="y", residuals=True):
-    """Data, the line ``y = m x + b`` and (optionally) each residual."""
+    """Data, the line ``y = m x + b`` and (optionally) each residual.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The data.
+    m, b : float
+        Slope and intercept of the line.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new 6 × 4.5 in figure by default.
+    xlabel, ylabel : str
+        Axis labels.
+    residuals : bool
+        Draw the vertical residual of every point.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     import matplotlib.pyplot as plt
 
-    ax = ax or plt.subplots(figsize=(5, 4))[1]
-    x, y = np.asarray(x, float), np.asarray(y, float)
+    ax = ax or plt.subplots(figsize=(6, 4.5), layout="constrained")[1]
+    x, y = lv.check_xy(x, y)
     draw_data(ax, x, y, xlabel, ylabel)
     xs = np.array(ax.get_xlim())
     ax.plot(xs, lc.predict(xs, m, b), color=LINE_COLOR, lw=2, label=line_label(m, b))
@@ -133,19 +220,25 @@ def plot_fit(x, y, m, b, ax=None, xlabel="x", ylabel="y", residuals=True):
         ax.add_collection(
             LineCollection(_residual_segments(x, y, m, b), colors="0.4", linewidths=0.8, label="residuals")
         )
-    ax.legend(loc="upper left")
+    ax.legend(loc="best", framealpha=0.9)
     return ax
 
 
+@_styled
 def plot_loss_surface(x, y, path=None, ax=None):
-    """Contour of the loss; ``path`` = (ms, bs) draws a training path on it."""
+    """Contour of the loss; ``path`` = (ms, bs) draws a training path on it.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     import matplotlib.pyplot as plt
 
-    x, y = np.asarray(x, float), np.asarray(y, float)
+    x, y = lv.check_xy(x, y)
     include = [] if path is None else list(zip(path[0][:1], path[1][:1]))
     m_values, b_values = parameter_grid(x, y, include)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 4))
+        fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
     filled = draw_loss_contour(ax, x, y, m_values, b_values)
     add_colorbar(ax, filled)
     if path is not None:
@@ -155,11 +248,189 @@ def plot_loss_surface(x, y, path=None, ax=None):
 
 
 #: Legend of a contour panel: on a grey box, so white paths stay visible in it.
-CONTOUR_LEGEND = dict(loc="upper right", fontsize=8, facecolor="0.7", framealpha=0.9)
+CONTOUR_LEGEND = dict(loc="best", facecolor="0.7", framealpha=0.9)
 
 
 def _contour_legend(ax):
     ax.legend(**CONTOUR_LEGEND)
+
+
+# --------------------------------------------------------------------------
+# The loss surface in 3-D: a bowl
+# --------------------------------------------------------------------------
+
+#: Camera of the 3-D bowl (degrees): looking along the long valley of classic.csv, from above.
+BOWL_VIEW = dict(elev=32, azim=-115)
+
+
+def _round_cap(value):
+    """``value`` rounded up to one significant digit (4 213 → 5 000), for a readable label."""
+    scale = 10.0 ** math.floor(math.log10(value))
+    return math.ceil(value / scale) * scale
+
+
+def draw_loss_bowl(ax, x, y, m_values, b_values):
+    """The MSE over the grid as a 3-D surface on ``ax`` (an mplot3d ``Axes3D``).
+
+    The heights are the MSE itself (a true bowl, a parabola in every
+    direction), clipped at a round number near the median over the grid, so
+    the steep corners do not dwarf the bottom; the z label says where. The
+    colours are those of :func:`draw_loss_contour` (log scale), so the
+    contour map is this bowl seen from above.
+
+    Returns
+    -------
+    float
+        The clipping height: a point ``(m, b)`` sits at ``min(L(m, b), cap)``.
+    """
+    surface = lc.loss_surface(x, y, m_values, b_values)
+    levels, norm = _loss_levels(surface)
+    cap = _round_cap(max(float(np.median(surface)), 2 * float(surface.min()), 1e-12))
+    ms, bs = np.meshgrid(m_values, b_values)
+    colors = matplotlib.colormaps["viridis"](norm(surface))
+    ax.plot_surface(
+        ms, bs, np.minimum(surface, cap), facecolors=colors, rcount=60, ccount=60, linewidth=0, shade=False
+    )
+    m_hat, b_hat = lc.closed_form(x, y)
+    ax.plot(
+        [m_hat],
+        [b_hat],
+        [surface.min()],
+        marker="*",
+        ms=15,
+        color="gold",
+        mec="k",
+        ls="none",
+        label="minimum (least squares)",
+    )
+    ax.set_xlim(m_values[0], m_values[-1])
+    ax.set_ylim(b_values[0], b_values[-1])
+    ax.set_zlim(0, cap)
+    ax.set_xlabel("slope m", labelpad=8)
+    ax.set_ylabel("intercept b", labelpad=8)
+    ax.set_zlabel(f"MSE (clipped at {cap:g})", labelpad=10)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(MaxNLocator(4))
+    ax.view_init(**BOWL_VIEW)
+    # A smaller box inside the axes leaves room for the tick labels and axis labels, which
+    # the figure layout does not count for a 3-D axes.
+    ax.set_box_aspect(None, zoom=0.85)
+    ax.tick_params(labelsize=MIN_FONT_PT)
+    return cap
+
+
+@_styled
+def plot_loss_bowl(x, y, ax=None, point=None):
+    """The loss surface ``L(m, b)`` as a 3-D bowl (a static figure, no kernel needed).
+
+    Parameters
+    ----------
+    x, y : array_like
+        The data.
+    ax : mpl_toolkits.mplot3d.axes3d.Axes3D, optional
+        A 3-D axes (``fig.add_subplot(projection="3d")``); a new figure by default.
+    point : (float, float), optional
+        A line ``(m, b)`` to mark on the surface (a red dot).
+
+    Returns
+    -------
+    mpl_toolkits.mplot3d.axes3d.Axes3D
+        The axes: x "slope m", y "intercept b", z "MSE (clipped at …)".
+    """
+    import matplotlib.pyplot as plt
+
+    x, y = lv.check_xy(x, y)
+    if ax is None:
+        ax = plt.figure(figsize=(6, 5), layout="constrained").add_subplot(projection="3d")
+    elif getattr(ax, "name", None) != "3d":
+        raise TypeError(
+            "plot_loss_bowl needs a 3-D axes: pass ax=fig.add_subplot(..., projection='3d')."
+        )
+    include = [] if point is None else [(lv.check_number(point[0], "m"), lv.check_number(point[1], "b"))]
+    m_values, b_values = parameter_grid(x, y, include)
+    cap = draw_loss_bowl(ax, x, y, m_values, b_values)
+    if point is not None:
+        m, b = include[0]
+        loss = min(lc.mse(y, lc.predict(x, m, b)), cap)
+        ax.plot([m], [b], [loss], "o", ms=10, color=LINE_COLOR, mec="w", label=f"(m, b) = ({m:.3g}, {b:.3g})")
+    ax.legend(loc="upper left", facecolor="0.85", framealpha=0.9)
+    return ax
+
+
+# --------------------------------------------------------------------------
+# The mean absolute error and its best line (outliers)
+# --------------------------------------------------------------------------
+
+
+def mean_absolute_error(x, y, m, b):
+    """The MAE ``(1/n) * sum(|y - (m x + b)|)`` of the line ``(m, b)``."""
+    x, y = lv.check_xy(x, y)
+    return float(np.mean(np.abs(y - (m * x + b))))
+
+
+def mae_line(x, y):
+    """Slope and intercept of the line with the smallest mean absolute error.
+
+    For a fixed slope ``m`` the best intercept is ``median(y - m x)``; the MAE
+    of that line, as a function of ``m`` alone, is convex and piecewise
+    linear, so a golden-section search finds its minimum (to about 1e-12 of
+    the slope's natural unit ``std(y) / std(x)``). An optimum is always a
+    line through two data points, so the search ends by trying the lines
+    through the points closest to the line found and keeps any that does
+    better: the answer is then exact up to rounding. When several lines
+    share the smallest MAE, one of them is returned.
+
+    Returns
+    -------
+    (float, float)
+        ``(m, b)``.
+    """
+    x, y = lv.check_xy(x, y)
+    if np.ptp(x) == 0:
+        raise ValueError(
+            f"All x values are equal (x = {x[0]:g}), so the slope is undefined: "
+            f"use data with at least two different x values."
+        )
+
+    def loss(m):  # the MAE of the best line with slope m
+        shifted = y - m * x
+        return float(np.mean(np.abs(shifted - np.median(shifted))))
+
+    m_mid = lc.closed_form(x, y)[0]
+    unit = (np.std(y) / np.std(x)) or 1.0 / np.std(x)
+    # Bracket: widen each end until the loss there is no lower than at m_mid (convexity
+    # then puts a minimum between the ends).
+    f_mid, ends = loss(m_mid), []
+    for sign in (-1.0, 1.0):
+        width = unit
+        while loss(m_mid + sign * width) < f_mid:
+            width *= 2.0
+        ends.append(m_mid + sign * width)
+    lo, hi = ends
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    c, d = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    f_c, f_d = loss(c), loss(d)
+    while hi - lo > 1e-12 * unit:
+        if f_c <= f_d:
+            hi, d, f_d = d, c, f_c
+            c = hi - ratio * (hi - lo)
+            f_c = loss(c)
+        else:
+            lo, c, f_c = c, d, f_d
+            d = lo + ratio * (hi - lo)
+            f_d = loss(d)
+    m = (lo + hi) / 2.0
+    b = float(np.median(y - m * x))
+    # Snap to the exact optimum: a line through two of the points nearest to this one.
+    near = np.argsort(np.abs(y - (m * x + b)))[:4]
+    best = (mean_absolute_error(x, y, m, b), m, b)
+    for i in near:
+        for j in near:
+            if x[i] < x[j]:
+                m_ij = (y[j] - y[i]) / (x[j] - x[i])
+                b_ij = y[i] - m_ij * x[i]
+                best = min(best, (mean_absolute_error(x, y, m_ij, b_ij), m_ij, b_ij))
+    return float(best[1]), float(best[2])
 
 
 def _set_log_limits(ax, *values):
@@ -186,17 +457,28 @@ class Explorer(widgets.VBox):
 
     Subclasses build ``self.fig`` (a plain ``matplotlib.figure.Figure``),
     mark the artists that change with :meth:`moving`, and implement
-    :meth:`update`, which sets their data and the readout text.
+    :meth:`update`, which sets their data and the readout text. Their
+    ``__init__`` runs under :data:`PROJECTOR_STYLE` (see ``__init_subclass__``).
+
+    One legend, below the panels, lists the labelled artists of every panel in
+    :attr:`legend_axes` (in that order): it never covers a point or a curve.
     """
 
     description = "interactive plot"
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _styled(cls.__init__)
+
     def __init__(self, controls, figsize=FIGSIZE):
-        self.fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+        if figsize[0] * DPI > MAX_WIDTH_PX:
+            raise ValueError(f"an explorer figure may be at most {MAX_WIDTH_PX} px wide, got {figsize}")
+        self.fig = Figure(figsize=figsize, dpi=DPI, layout="constrained", facecolor="white")
         FigureCanvasAgg(self.fig)
         self.readout = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self._moving, self._background, self._legend_styles = [], None, {}
+        self._moving, self._background, self.legend_axes = [], None, []
         super().__init__(
             [widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), self.readout, self.image]
         )
@@ -212,7 +494,7 @@ class Explorer(widgets.VBox):
         draw_data(ax, self.x, self.y, xlabel, ylabel)
         ax.set_title(title)
         self._x_ends = np.array(ax.get_xlim())
-        self._legend_styles[ax] = dict(loc="upper left")
+        self.legend_axes.append(ax)
         self.line = self.moving(ax.plot([], [], color=LINE_COLOR, lw=2, label=label)[0])
         return self.line
 
@@ -225,7 +507,7 @@ class Explorer(widgets.VBox):
         if colorbar:
             add_colorbar(ax, filled)
         ax.set_title(title)
-        self._legend_styles[ax] = CONTOUR_LEGEND
+        self.legend_axes.append(ax)
         return filled
 
     def add_path(self, ax, style, lw, ms=4, label="path"):
@@ -242,10 +524,11 @@ class Explorer(widgets.VBox):
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.set_yscale("log")
-        self._legend_styles[ax] = dict(loc="upper right", fontsize=8)
+        _style_axes(ax)
+        self.legend_axes.append(ax)
         best = lc.mse(self.y, lc.predict(self.x, *lc.closed_form(self.x, self.y)))
         if best > 0:  # an exact fit has MSE 0, which a log axis cannot show
-            ax.axhline(best, color="goldenrod", ls="--", lw=1.2, label=floor_label)
+            ax.axhline(best, color="goldenrod", ls="--", lw=1.5, label=floor_label)
         return best
 
     def moving(self, *artists):
@@ -265,21 +548,36 @@ class Explorer(widgets.VBox):
         """Call after changing anything that is not a moving artist."""
         self._background = None
 
+    def add_legend(self):
+        """The shared legend below the panels, in as few rows as fit the figure's width."""
+        handles, labels = [], []
+        for ax in self.legend_axes:
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                if label not in labels:
+                    handles.append(handle)
+                    labels.append(label)
+        if not handles:
+            return None
+        renderer = self.fig.canvas.get_renderer()
+        for ncols in range(len(handles), 0, -1):
+            legend = self.fig.legend(
+                handles, labels, loc="outside lower center", ncols=ncols, facecolor="0.72", framealpha=1
+            )
+            if legend.get_window_extent(renderer).width <= 0.98 * self.fig.bbox.width or ncols == 1:
+                return legend
+            legend.remove()
+
     def render(self):
         """Draw the moving artists over the cached background into the Image."""
         canvas = self.fig.canvas
         if self._background is None:
-            for ax, style in self._legend_styles.items():
-                if ax.get_legend() is None:
-                    ax.legend(**style)
-            # Legends go on top of the moving artists, so they are drawn last, too.
-            self._legends = [ax.get_legend() for ax in self.fig.axes if ax.get_legend()]
-            for legend in self._legends:
-                legend.set_animated(True)
-            canvas.draw()  # animated artists are skipped by a full draw
+            if not self.fig.legends:
+                self.add_legend()
+            with matplotlib.rc_context(PROJECTOR_STYLE):  # ticks are made now, from the rcParams
+                canvas.draw()  # animated artists are skipped by a full draw
             self._background = canvas.copy_from_bbox(self.fig.bbox)
         canvas.restore_region(self._background)
-        for artist in self._moving + self._legends:
+        for artist in self._moving:
             self.fig.draw_artist(artist)
         self.image.value = png_bytes(canvas)
 
@@ -359,29 +657,44 @@ def divergence_note(when, advice="Choose a smaller lr."):
 
 
 class LossExplorer(Explorer):
-    """Sliders for ``m`` and ``b``: the fit line with its residuals (left) and
-    the current ``(m, b)`` on the loss contour (right), with a live MSE."""
+    """Sliders for ``m`` and ``b``: the fit line with its residuals (left),
+    the current ``(m, b)`` on the loss contour (middle) and on the loss
+    surface in 3-D, a bowl (right); the readout gives the MSE and R².
+
+    The contour map is the bowl seen from above (the same colours); the bowl
+    is clipped (its z label says where), the readout always shows the true MSE.
+    """
 
     description = "drag m and b: the line and its point on the loss surface move"
 
     def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None):
         self.x, self.y = lv.check_xy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
-        m_hat, b_hat = lc.closed_form(self.x, self.y)
         # Default start: a too-flat line through the middle of the data.
         m = m_values[len(m_values) // 4] if m is None else lv.check_number(m, "m")
         b = self.y.mean() - m * self.x.mean() if b is None else lv.check_number(b, "b")
         self.m_slider = _slider("slope m", *_inner(m_values), m)
         self.b_slider = _slider("intercept b", *_inner(b_values), b)
-        super().__init__([self.m_slider, self.b_slider])
+        super().__init__([self.m_slider, self.b_slider], figsize=(10.4, 4.6))
 
-        ax_fit, ax_loss = self.fig.subplots(1, 2)
-        self.fit_panel(ax_fit, "the line and its residuals", xlabel, ylabel, label="y = m·x + b")
+        grid = self.fig.add_gridspec(1, 3, width_ratios=[1, 1, 1.35])
+        ax_fit, ax_loss = self.fig.add_subplot(grid[0]), self.fig.add_subplot(grid[1])
+        self.ax_bowl = self.fig.add_subplot(grid[2], projection="3d")
+        self.fit_panel(ax_fit, "the line, its residuals", xlabel, ylabel, label="y = m·x + b")
         self.residuals = self.moving(
             ax_fit.add_collection(LineCollection([], colors="0.35", linewidths=0.8, label="residuals"))
         )
-        self.contour_panel(ax_loss, m_values, b_values, "where (m, b) sits on the loss surface")
+        self.contour_panel(ax_loss, m_values, b_values, "the loss, from above", colorbar=False)
         self.marker = self.add_marker(ax_loss, "current (m, b)", ms=10)
+        self.bowl_cap = draw_loss_bowl(self.ax_bowl, self.x, self.y, m_values, b_values)
+        self.ax_bowl.set_title("the loss surface: a bowl")
+        # The point on the bowl, and a drop line to its floor so its place reads in 3-D.
+        self.bowl_stem = self.moving(self.ax_bowl.plot([], [], [], color="w", lw=1.5)[0])
+        self.bowl_marker = self.moving(
+            self.ax_bowl.plot([], [], [], "o", ms=10, color=LINE_COLOR, mec="w", ls="none")[0]
+        )
+        # R² needs some spread in y; for constant y the readout says it is undefined.
+        self._r2_defined = np.ptp(self.y) > 0
 
         self.m_slider.observe(self.refresh, names="value")
         self.b_slider.observe(self.refresh, names="value")
@@ -392,8 +705,128 @@ class LossExplorer(Explorer):
         self.set_line(m, b)
         self.residuals.set_segments(_residual_segments(self.x, self.y, m, b))
         self.marker.set_data([m], [b])
-        self.loss = lc.mse(self.y, lc.predict(self.x, m, b))
-        self.readout.value = f"line: {line_label(m, b)} &nbsp;→&nbsp; <b>MSE = {self.loss:.6g}</b>"
+        y_pred = lc.predict(self.x, m, b)
+        self.loss = lc.mse(self.y, y_pred)
+        height = min(self.loss, self.bowl_cap)
+        self.bowl_marker.set_data_3d([m], [b], [height])
+        self.bowl_stem.set_data_3d([m, m], [b, b], [0.0, height])
+        self.r2 = lc.r_squared(self.y, y_pred) if self._r2_defined else None
+        r2 = f"R² = {self.r2:.4f}" if self._r2_defined else "R² undefined (all y are equal)"
+        self.readout.value = (
+            f"line: {line_label(m, b)} &nbsp;→&nbsp; <b>MSE = {self.loss:.6g}</b>, &nbsp;<b>{r2}</b>"
+        )
+
+
+class OutlierExplorer(Explorer):
+    """One outlier, moved by a slider: the least-squares (MSE) line follows it,
+    the least-absolute-error (MAE) line hardly moves.
+
+    The outlier sits at ``x = outlier_x`` (the largest x by default, where a
+    point pulls hardest on a slope); the slider sets its y, the checkbox adds or
+    removes it. Left: the data, the outlier, both lines (thin dashed: the same
+    lines without the outlier). Right: the slope of each line for every
+    position of the outlier, with the current one marked. The readout gives
+    both slopes and how far each moved from its value without the outlier.
+    An outlier beyond the left panel is drawn at its edge as a triangle.
+    """
+
+    description = "drag one outlier: the MSE line follows it, the MAE line hardly moves"
+
+    def __init__(self, x, y, outlier_x=None, outlier_y=None, xlabel="x", ylabel="y"):
+        self.x, self.y = lv.check_xy(x, y)
+        self.base = {"MSE": lc.closed_form(self.x, self.y), "MAE": mae_line(self.x, self.y)}
+        self.outlier_x = self.x.max() if outlier_x is None else lv.check_number(outlier_x, "outlier_x")
+        spread = np.ptp(self.y) or 1.0
+        if outlier_y is None:  # well below the data: an obvious outlier
+            outlier_y = self.y.min() - spread
+        self.outlier_slider = _slider(
+            "outlier y", self.y.min() - 3 * spread, self.y.max() + 3 * spread, lv.check_number(outlier_y, "outlier_y")
+        )
+        self.outlier_box = widgets.Checkbox(value=True, description="add the outlier", indent=False)
+        super().__init__([self.outlier_slider, self.outlier_box])
+
+        ax_fit, self.ax_slope = self.fig.subplots(1, 2)
+        xs_all = np.append(self.x, self.outlier_x)
+        draw_data(ax_fit, xs_all, np.append(self.y, self.y.mean()), xlabel, ylabel)
+        # Room for the outlier to stray (beyond, it is drawn at the edge).
+        ax_fit.set_ylim(self.y.min() - 1.2 * spread, self.y.max() + 1.2 * spread)
+        ax_fit.set_title("one outlier against two lines")
+        self._x_ends = np.array(ax_fit.get_xlim())
+        for name, color in (("MSE", LINE_COLOR), ("MAE", MAE_COLOR)):
+            m, b = self.base[name]
+            ax_fit.plot(self._x_ends, m * self._x_ends + b, "--", color=color, lw=1, alpha=0.8)
+        ax_fit.plot([], [], "--", color="0.4", lw=1, label="the lines without the outlier")
+        self.lines = {
+            "MSE": self.moving(ax_fit.plot([], [], color=LINE_COLOR, lw=2.5, label="MSE line (least squares)")[0]),
+            "MAE": self.moving(ax_fit.plot([], [], color=MAE_COLOR, lw=2.5, label="MAE line")[0]),
+        }
+        self.outlier = self.moving(
+            ax_fit.plot([], [], "D", ms=11, color=OUTLIER_COLOR, mec="k", label="the outlier")[0]
+        )
+        self.outlier_note = self.moving(ax_fit.text(0, 0, "", ha="right", va="center", fontsize=MIN_FONT_PT))
+
+        # Right: each slope as a function of the outlier's height, over the slider's range.
+        ax = self.ax_slope
+        heights = np.linspace(self.outlier_slider.min, self.outlier_slider.max, 61)
+        self.curves = {name: np.array([self._slope(name, h) for h in heights]) for name in self.base}
+        for name, color in (("MSE", LINE_COLOR), ("MAE", MAE_COLOR)):
+            label = "MSE line (least squares)" if name == "MSE" else "MAE line"
+            ax.plot(heights, self.curves[name], color=color, lw=2, label=label)
+            ax.axhline(self.base[name][0], color=color, ls=":", lw=1.2)
+        ax.set_xlim(heights[0], heights[-1])
+        ax.set_xlabel("the outlier's y")
+        ax.set_ylabel("slope m of the line")
+        ax.set_title("slopes as the outlier moves (dotted: without it)")
+        _style_axes(ax)
+        self.legend_axes = [ax_fit]
+        self.now_line = self.moving(ax.axvline(heights[0], color=OUTLIER_COLOR, lw=1.5))
+        self.slope_points = {
+            name: self.moving(ax.plot([], [], "o", ms=9, color=color, mec="k")[0])
+            for name, color in (("MSE", LINE_COLOR), ("MAE", MAE_COLOR))
+        }
+
+        self.outlier_slider.observe(self.refresh, names="value")
+        self.outlier_box.observe(self.refresh, names="value")
+        self.refresh()
+
+    def _fit(self, name, height):
+        x, y = np.append(self.x, self.outlier_x), np.append(self.y, height)
+        return lc.closed_form(x, y) if name == "MSE" else mae_line(x, y)
+
+    def _slope(self, name, height):
+        return self._fit(name, height)[0]
+
+    def update(self):
+        present, height = self.outlier_box.value, self.outlier_slider.value
+        self.fits = {name: self._fit(name, height) if present else self.base[name] for name in self.base}
+        for name, (m, b) in self.fits.items():
+            self.lines[name].set_data(self._x_ends, m * self._x_ends + b)
+            self.slope_points[name].set_data([height] if present else [], [m] if present else [])
+        low, high = self.outlier.axes.get_ylim()
+        shown = min(max(height, low + 0.03 * (high - low)), high - 0.03 * (high - low))
+        marker = "D" if shown == height else ("^" if height > high else "v")
+        self.outlier.set_marker(marker)
+        self.outlier.set_data([self.outlier_x] if present else [], [shown] if present else [])
+        note = f"y = {height:.4g} " if present and shown != height else ""
+        self.outlier_note.set_text(note.replace("-", "−"))
+        self.outlier_note.set_position((self.outlier_x - 0.03 * np.ptp(self._x_ends), shown))
+        self.now_line.set_xdata([height, height])
+        self.now_line.set_visible(present)
+
+        self.moved = {name: self.fits[name][0] - self.base[name][0] for name in self.base}
+        parts = []
+        for name, title in (("MSE", "MSE line (least squares)"), ("MAE", "MAE line")):
+            m, m0 = self.fits[name][0], self.base[name][0]
+            parts.append(f"<b>{title}: m = {m:.4f}</b> (without the outlier {m0:.4f}, moved by {m - m0:+.4f})")
+        text = " &nbsp;·&nbsp; ".join(parts)
+        if present and abs(self.moved["MAE"]) > 0:
+            ratio = abs(self.moved["MSE"]) / abs(self.moved["MAE"])
+            text += f"<br>The outlier moved the MSE slope {ratio:.3g} times as far as the MAE slope."
+        elif present:
+            text += "<br>The MAE slope did not move at all."
+        else:
+            text += "<br>No outlier: tick 'add the outlier'."
+        self.readout.value = text.replace("+-", "−").replace("-", "−")
 
 
 # --------------------------------------------------------------------------
@@ -438,7 +871,7 @@ class SlopeExplorer(Explorer):
             self.tangent_line = self.moving(
                 ax_curve.plot([], [], "--", color=LINE_COLOR, lw=1.5, label="tangent: slope = ∂L/∂m")[0]
             )
-        self._legend_styles[ax_curve] = dict(loc="upper center", fontsize=8)
+        self.legend_axes.append(ax_curve)
 
         self.contour_panel(ax_loss, m_values, b_values, "the slice b = const through the surface")
         ax_loss.axhline(self.b, color="w", lw=1, ls=":", label=f"b = {self.b:.3g} (held)")
@@ -602,6 +1035,58 @@ class StepExplorer(Explorer):
 # --------------------------------------------------------------------------
 
 
+#: Play shows every epoch on this many first frames, then speeds up.
+PLAY_SLOW_FRAMES = 20
+
+
+def play_epochs(epochs, frames=100, slow=PLAY_SLOW_FRAMES):
+    """The epoch that Play shows at each frame: every epoch at first, then faster.
+
+    The first ``slow`` frames show epochs 0, 1, …, ``slow - 1`` (where the
+    loss falls fastest); after that the epochs grow geometrically (the same
+    ratio from frame to frame) to end exactly at ``epochs``. Repeated epochs
+    are dropped, so there are at most ``frames`` frames; a run of at most
+    ``frames - 1`` epochs shows every epoch.
+
+    Parameters
+    ----------
+    epochs : int
+        The last epoch of the run (0 or more).
+    frames : int
+        The most frames to show (more than ``slow``).
+    slow : int
+        How many first frames show consecutive epochs.
+
+    Returns
+    -------
+    numpy.ndarray
+        Increasing whole numbers, from 0 to ``epochs``: the epoch of each frame.
+
+    Examples
+    --------
+    >>> play_epochs(5).tolist()
+    [0, 1, 2, 3, 4, 5]
+    >>> schedule = play_epochs(300)
+    >>> schedule[:21].tolist() == list(range(21)), int(schedule[-1]), len(schedule)
+    (True, 300, 100)
+    """
+    epochs = lv.check_whole_number(epochs, "epochs", low=0)
+    slow = lv.check_whole_number(slow, "slow")
+    frames = lv.check_whole_number(frames, "frames", low=slow + 1)
+    if epochs < frames:
+        return np.arange(epochs + 1)
+    head = np.arange(slow)
+    best = None
+    # More geometric points than frames are needed, as rounding makes repeats at the start.
+    for count in range(frames - slow, 2 * frames):
+        tail = np.rint(np.geomspace(slow, epochs, count)).astype(int)
+        schedule = np.unique(np.concatenate([head, tail]))
+        if len(schedule) > frames:
+            break
+        best = schedule
+    return best
+
+
 class TrainingExplorer(Explorer):
     """Replay a gradient-descent run: Play (or the epoch slider) moves the
     line, the path on the contour and the loss curve together. Changing the
@@ -626,24 +1111,27 @@ class TrainingExplorer(Explorer):
         self.epoch_slider = widgets.IntSlider(
             value=0, min=0, max=epochs, description="epoch", layout=widgets.Layout(width="360px")
         )
-        self.play = widgets.Play(value=0, min=0, max=epochs, interval=60, description="Play")
-        widgets.jslink((self.play, "value"), (self.epoch_slider, "value"))
-        super().__init__(
-            [self.play, self.epoch_slider, self.lr_slider, self.epochs_slider], figsize=(12, 3.8)
+        # Play counts frames; the kernel maps frame k to the epoch play_epochs(...)[k] (a
+        # kernel-side link: jslink between Play and a slider misbehaves on Colab, colabtools #1612).
+        self.schedule = play_epochs(epochs)
+        self.play = widgets.Play(
+            value=0, min=0, max=len(self.schedule) - 1, interval=60, description="Play"
         )
+        widgets.dlink((self.play, "value"), (self.epoch_slider, "value"), transform=self._frame_epoch)
+        super().__init__([self.play, self.epoch_slider, self.lr_slider, self.epochs_slider])
 
         ax_fit, ax_loss, self.ax_curve = self.fig.subplots(1, 3)
         self.fit_panel(ax_fit, "the line", xlabel, ylabel)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
-        self.contour_panel(ax_loss, m_values, b_values, "the path on the loss surface", colorbar=False)
+        self.contour_panel(ax_loss, m_values, b_values, "the path on the loss", colorbar=False)
         self.path = self.add_path(ax_loss, "-", lw=1.5)
         self.marker = self.add_marker(ax_loss, "epoch shown", ms=8)
         self.best_loss = self.loss_curve_panel(
             self.ax_curve,
             "the loss, epoch by epoch",
-            "epoch (log scale after 10)",
+            "epoch (log scale past 10)",
             "MSE (log scale)",
-            "least squares (lowest possible)",
+            "lowest possible MSE",
         )
         # Epochs on a log scale past 10: the first plunge and the long crawl both show.
         self.ax_curve.set_xscale("symlog", linthresh=10, linscale=0.5)
@@ -662,13 +1150,19 @@ class TrainingExplorer(Explorer):
         )
         last = len(self.result.losses) - 1
         self.play.playing = self.play._playing = False  # ipywidgets 8 and 7 names
+        self.schedule = play_epochs(last)
+        self.play.value = 0  # frame 0 is epoch 0 (the link sets the epoch slider)
         self.epoch_slider.value = 0
-        self.epoch_slider.max = self.play.max = last
-        self.play.step = max(1, last // 100)
+        self.epoch_slider.max = last
+        self.play.max = len(self.schedule) - 1
         self.ax_curve.set_xlim(0, max(last, 1))
         _set_log_limits(self.ax_curve, self.result.losses, self.best_loss)
         self.invalidate_background()
         self.refresh()
+
+    def _frame_epoch(self, frame):
+        """The epoch shown at Play's frame ``frame``."""
+        return int(self.schedule[min(max(frame, 0), len(self.schedule) - 1)])
 
     def update(self):
         k = min(self.epoch_slider.value, len(self.result.losses) - 1)
@@ -679,7 +1173,9 @@ class TrainingExplorer(Explorer):
         self.curve.set_data(np.arange(k + 1), losses[: k + 1])
         self.curve_point.set_data([k], [losses[k]])
         text = (
-            f"epoch {k}: m = {ms[k]:.5g}, b = {bs[k]:.5g}, <b>MSE = {losses[k]:.6g}</b>"
+            f"epoch {k}: m = {ms[k]:.5g}, b = {bs[k]:.5g}, <b>MSE = {losses[k]:.6g}</b> "
+            f"(showing epoch {k} of {len(losses) - 1}; Play shows every epoch up to "
+            f"{min(PLAY_SLOW_FRAMES, len(losses)) - 1}, then faster)"
             f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
         )
         if self.result.diverged:
@@ -710,6 +1206,13 @@ def square_parameter_grid(x, y, include=(), n=150):
     for m, b in include:
         half = max(half, 1.1 * max(abs(m - m_hat), abs(b - b_hat)))
     return np.linspace(m_hat - half, m_hat + half, n), np.linspace(b_hat - half, b_hat + half, n)
+
+
+def is_standardized(x):
+    """Whether ``x`` has mean 0 and standard deviation 1 (up to rounding), as
+    :func:`linreg_core.standardize` returns it."""
+    x = np.asarray(x, float)
+    return x.size > 1 and abs(x.mean()) <= 1e-9 * (1 + np.abs(x).max()) and abs(x.std() - 1) <= 1e-9
 
 
 def draw_scaling_contours(ax_raw, ax_scaled, x, y, start=(0.0, 0.0), paths=None):
@@ -785,11 +1288,11 @@ class ScalingExplorer(Explorer):
         m0, b0 = self.start
         self.starts = {False: self.start, True: (m0 * self.x_std, b0 + m0 * self.x_mean)}
         self.axes = {False: ax_raw, True: ax_scaled}
+        self.legend_axes = [ax_raw, ax_scaled]
         self.paths, self.markers = {}, {}
         for scaled, ax in self.axes.items():
             self.paths[scaled] = self.add_path(ax, ".-", lw=1, ms=3, label="gradient descent")
             self.markers[scaled] = self.add_marker(ax, "after the last epoch", ms=8)
-            self._legend_styles[ax] = CONTOUR_LEGEND
 
         self.lr_slider.observe(self.refresh, names="value")
         self.scale_box.observe(self._switch, names="value")
@@ -889,13 +1392,18 @@ class MinibatchExplorer(Explorer):
         self.seed_slider = widgets.IntSlider(
             value=lv.check_seed(seed), min=0, max=max(20, seed), description="seed", continuous_update=False
         )
-        super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider], figsize=(11, 4))
+        super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider])
 
         ax_loss, self.ax_curve = self.fig.subplots(1, 2)
-        m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
+        # Standardised x has a round bowl: a square box and equal axes show it round.
+        round_bowl = is_standardized(self.x)
+        grid = square_parameter_grid if round_bowl else parameter_grid
+        m_values, b_values = grid(self.x, self.y, include=[self.start])
         self.contour_panel(ax_loss, m_values, b_values, "the path of (m, b), one vertex per update")
         ax_loss.set_xlim(m_values[0], m_values[-1])
         ax_loss.set_ylim(b_values[0], b_values[-1])
+        if round_bowl:
+            ax_loss.set_aspect("equal")
         ax_loss.plot(*self.start, "s", ms=7, color="w", mec="k", label="start")
         self.path = self.add_path(ax_loss, "-", lw=0.8)
         self.marker = self.add_marker(ax_loss, "end", ms=8)
@@ -904,7 +1412,7 @@ class MinibatchExplorer(Explorer):
             self.ax_curve,
             "the loss after each epoch",
             "epoch (one pass over all the data)",
-            "MSE on all the data (log scale)",
+            "MSE, all the data (log scale)",
             "minimum (least squares)",
         )
         self.full_curve = self.moving(

@@ -103,8 +103,8 @@ def set_value(widget, value):
 
 
 def contour_axes(explorer):
-    """The axes showing the loss contour (x label "slope m", y label "intercept b")."""
-    (ax,) = [a for a in explorer.fig.axes if a.get_ylabel() == "intercept b"]
+    """The axes showing the loss contour (x label "slope m", y label "intercept b"; not 3-D)."""
+    (ax,) = [a for a in explorer.fig.axes if a.get_ylabel() == "intercept b" and a.name != "3d"]
     return ax
 
 
@@ -648,6 +648,14 @@ def test_lr_slider_spans_the_stable_bound_of_the_data(classic, penguins, scale):
 # --------------------------------------------------------------------------
 
 EPOCHS = 300
+#: Play's frames for a long run (the default of play_epochs); Play counts frames, not epochs
+#: (changed in issue 9: it used to count epochs, in steps of epochs // 100).
+PLAY_FRAMES = 100
+
+
+def play_frames(e):
+    """How many frames Play runs through (its value goes from min to max)."""
+    return e.play.max - e.play.min + 1
 
 
 @pytest.fixture(scope="module")
@@ -669,7 +677,7 @@ def test_training_explorer_history_is_gradient_descent(trainer, classic):
     np.testing.assert_allclose(e.result.ms, ref_ms, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(e.result.bs, ref_bs, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(e.result.losses, ref_losses, rtol=1e-9)
-    assert e.epoch_slider.max == e.play.max == EPOCHS
+    assert e.epoch_slider.max == EPOCHS and play_frames(e) == PLAY_FRAMES
     assert not e.result.diverged
 
 
@@ -718,7 +726,7 @@ def test_training_explorer_lr_slider_retrains(trainer, classic):
     old_image = e.image.value
     lr = set_value(e.lr_slider, 2e-4)
     assert e.epoch_slider.value == 0  # back to the start of the new run
-    assert e.epoch_slider.max == e.play.max == EPOCHS
+    assert e.epoch_slider.max == EPOCHS and play_frames(e) == PLAY_FRAMES
     assert not np.allclose(e.result.ms, old_ms)
     ref_ms, ref_bs, _ = ref_descent(x, y, lr, EPOCHS)
     np.testing.assert_allclose(e.result.ms, ref_ms, rtol=1e-9, atol=1e-12)
@@ -732,7 +740,7 @@ def test_training_explorer_epochs_slider_retrains(trainer, classic):
     e, (x, y) = trainer, classic
     e.epochs_slider.value = 500
     assert len(e.result.losses) == 501
-    assert e.epoch_slider.max == e.play.max == 500
+    assert e.epoch_slider.max == 500 and play_frames(e) == PLAY_FRAMES
     assert e.ax_curve.get_xlim() == (0, 500)
     e.epoch_slider.value = 500
     ref_ms, ref_bs, _ = ref_descent(x, y, LR, 500)
@@ -754,7 +762,7 @@ def test_training_explorer_diverges_cleanly(trainer, classic):
     assert "Diverged" in e.readout.value and "above the stable bound" in e.readout.value
     last = e.epoch_slider.max
     assert 0 < last < EPOCHS
-    assert e.play.max == last
+    assert play_frames(e) == min(last + 1, PLAY_FRAMES)  # every epoch of a short run
     assert np.all(np.isfinite(e.result.ms)) and np.all(np.isfinite(e.result.losses))
     ref_ms, _, ref_losses = ref_descent(x, y, lr, last + 1)
     np.testing.assert_allclose(e.result.ms, ref_ms[:-1], rtol=1e-9)
@@ -763,7 +771,7 @@ def test_training_explorer_diverges_cleanly(trainer, classic):
     assert inside(ref_losses[last], *e.ax_curve.get_ylim())
     # Back to a stable lr: the full run again.
     e.lr_slider.value = LR
-    assert not e.result.diverged and e.epoch_slider.max == e.play.max == EPOCHS
+    assert not e.result.diverged and e.epoch_slider.max == EPOCHS and play_frames(e) == PLAY_FRAMES
     assert "Diverged" not in e.readout.value
 
 
