@@ -136,8 +136,15 @@ def close(a, e, rtol=1e-6):
 
 def _show(value, width=60):
     """``repr(value)`` cut to ``width`` characters; never raises (huge ints, broken ``__repr__``)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
-        return f"an integer with {len(format(value, 'x')) * 1.204:.0f} digits or so (too large for a float)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1023:
+        try:
+            float(value)
+        except OverflowError:
+            return f"an integer too large for a float ({len(format(value, 'x')) * 1.204:.0f} digits or so)"
+    if type(value) in (list, tuple) and len(value) <= 10:
+        items = ", ".join(_show(item, width) for item in value)
+        text = f"[{items}]" if type(value) is list else f"({items}{',' if len(value) == 1 else ''})"
+        return text if len(text) <= width else text[: width - 1] + "…"
     try:
         text = repr(value)
     except Exception:

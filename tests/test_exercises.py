@@ -1093,3 +1093,696 @@ def test_no_top_level_name_is_defined_twice():
         if isinstance(target, ast.Name)
     ]
     assert [name for name, count in Counter(names).items() if count > 1] == []
+
+
+# --------------------------------------------------------------------------
+# New hints: the step with one parameter already moved, the product of the means
+# --------------------------------------------------------------------------
+
+
+def step_m_first(x, y, m, b, lr):  # the student moves m, then computes db with the new m
+    dm, _ = _grad(x, y, m, b)
+    m = m - lr * dm
+    _, db = _grad(x, y, m, b)
+    return m, b - lr * db
+
+
+def step_b_first(x, y, m, b, lr):
+    _, db = _grad(x, y, m, b)
+    b = b - lr * db
+    dm, _ = _grad(x, y, m, b)
+    return m - lr * dm, b
+
+
+@pytest.mark.parametrize(
+    "fn, hint",
+    [(step_m_first, "db was computed with the new m"), (step_b_first, "dm was computed with the new b")],
+)
+def test_check_step_recognises_an_update_in_turn(fn, hint):
+    feedback = ex.check_step(fn)
+    assert not feedback.ok
+    assert hint in feedback.message and "both at the old (m, b)" in feedback.message
+
+
+def _product_of_means(x, y, m, b):  # bug of notebook 05, exercise 2
+    y_pred = m * x + b
+    return -2 * np.mean(x) * np.mean(y - y_pred), -2 * np.mean(y - y_pred)
+
+
+def test_check_gradients_recognises_the_product_of_the_means():
+    feedback = ex.check_gradients(_product_of_means)
+    assert not feedback.ok
+    for text in ("the product of two means", "mean of a product is not the product of the means"):
+        assert text in feedback.message
+    assert "(mean(x), mean(y)) looks like a minimum" in feedback.message
+    assert "stops at a wrong slope" in feedback.message
+
+
+def test_the_product_of_the_means_really_stops_on_every_line_through_the_centre():
+    """What the hint claims, checked: with that dm, a line through (mean x, mean y) has zero gradient."""
+    x = np.array([0.0, 2.0, 3.0, 5.0, 6.0])
+    y = np.array([2.0, 2.0, 4.0, 8.0, 5.0])
+    for m in (-1.0, 0.3, 2.0):
+        b = y.mean() - m * x.mean()
+        assert np.allclose(_product_of_means(x, y, m, b), 0.0, atol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# A function that reads the notebook's global data instead of its arguments
+# --------------------------------------------------------------------------
+
+
+def _notebook_function(source, **names):
+    """Define a function as a notebook cell would: its globals are the notebook's variables."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    namespace = {"np": np, "x": x, "y": y, "y_pred": 1.5 * x, "lc": lc, **names}
+    exec(source, namespace)
+    return namespace["f"]
+
+
+@pytest.mark.parametrize(
+    "check, source, name",
+    [
+        (ex.check_mse, "def f(y_true, y_hat):\n    return np.mean((y_true - y_pred) ** 2)", "y_pred"),
+        (ex.check_mse, "def f(y, p):\n    return float(np.mean((y[0] - p[0]) ** 2 + 0 * x[:1]))", "x"),
+        (
+            ex.check_gradients,
+            "def f(x_data, y_data, m, b):\n    r = y_data - (m * x + b)\n"
+            "    return -2 * np.mean(x * r), -2 * np.mean(r)",
+            "x",
+        ),
+        (
+            ex.check_gradients,
+            "def f(xs, ys, m, b):\n    r = lambda: y - (m * x + b)\n    return -2 * np.mean(x * r()), 0.0",
+            "x` and `y",  # y only inside a lambda of the function
+        ),
+        (ex.check_step, "def f(a, c, m, b, lr):\n    return m - lr * np.mean(x), b", "x"),
+        (ex.check_unstandardize, "def f(m_s, b_s, mean, std):\n    return m_s / x.std(), b_s", "x"),
+        (ex.check_normal_equation, "def f(X, t):\n    return np.zeros(3) + y[:3]", "y"),
+        (ex.check_minibatch_epoch, "def f(a, c, m, b, lr, size, order):\n    return m + x[0], b", "x"),
+    ],
+)
+def test_every_function_checker_says_when_the_global_data_is_read(check, source, name):
+    feedback = check(_notebook_function(source))
+    assert not feedback.ok
+    assert f"Your function reads the global `{name}` of the notebook" in feedback.message, feedback.message
+    assert "What the checker saw:" in feedback.message
+
+
+def test_reading_a_global_array_is_fine_when_the_answer_is_right():
+    f = _notebook_function(
+        "def f(y, y_pred):\n    n = len(x)  # harmless\n    return np.mean((y - y_pred) ** 2)"
+    )
+    assert ex.check_mse(f).ok
+
+
+def test_global_numbers_and_modules_are_not_data():
+    f = _notebook_function("def f(y, p):\n    return np.mean((y - p) ** 2) + k", k=1.0)
+    feedback = ex.check_mse(f)
+    assert not feedback.ok and "global" not in feedback.message
+
+
+def test_outside_data_lists_the_arrays_a_function_reads():
+    f = _notebook_function("def f(a, b):\n    return x + y_pred + a + k", k=np.array([1.0]))
+    assert ex.outside_data(f) == [("x", 200), ("y_pred", 200)]  # k has one number only
+    assert ex.outside_data(np.mean) == [] and ex.outside_data(len) == []
+
+
+# --------------------------------------------------------------------------
+# Student code that hangs, prints, or hides its failure in a generator
+# --------------------------------------------------------------------------
+
+
+def _forever(x, y, m, b):
+    while True:
+        pass
+
+
+def _forever_and_deaf(x, y, m, b):
+    while True:
+        try:
+            while True:
+                pass
+        except Exception:  # a student who catches everything
+            pass
+
+
+@pytest.mark.parametrize("function", [_forever, _forever_and_deaf])
+def test_a_function_that_never_ends_is_stopped(monkeypatch, function):
+    import signal
+    import time
+
+    monkeypatch.setattr(ex, "TIME_LIMIT", 0.2)
+    before = signal.getsignal(signal.SIGALRM)
+    start = time.monotonic()
+    feedback = ex.check_gradients(function)
+    assert time.monotonic() - start < 3
+    assert not feedback.ok
+    assert "did not finish within 0.2 s: look for a loop that never ends" in feedback.message
+    assert signal.getsignal(signal.SIGALRM) is before  # the handler is given back
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # and no timer is left running
+
+
+def test_a_function_that_never_ends_is_stopped_outside_the_main_thread_too(monkeypatch):
+    import sys
+    import threading
+
+    monkeypatch.setattr(ex, "TIME_LIMIT", 0.2)
+    result, main_trace = {}, sys.gettrace()
+
+    def in_thread():
+        result["feedback"] = ex.check_step(lambda *a: _forever(*a[:4]))
+        result["trace"] = sys.gettrace()
+
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert "did not finish within 0.2 s" in result["feedback"].message
+    assert result["trace"] is None  # the thread's trace function was removed afterwards
+    assert sys.gettrace() is main_trace  # and the main thread's was never touched
+
+
+def test_a_fast_function_is_not_disturbed_by_the_time_limit():
+    import signal
+
+    assert ex.check_gradients(_gradients_right).ok
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_another_timer_is_given_back_what_is_left():
+    import signal
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *args: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        assert ex.check_gradients(_gradients_right).ok
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25 < left <= 30
+        assert not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_printed_output_is_shown_once_and_cut_short(capsys):
+    def chatty(x, y, m, b):
+        print("dm and db are", m, b)
+        return _gradients_right(x, y, m, b)
+
+    feedback = ex.check_gradients(chatty)
+    assert feedback.ok
+    assert feedback.message.count("dm and db are") == 1
+    assert "Your function printed (first of 5 test calls" in feedback.message
+    assert capsys.readouterr().out == ""  # nothing reached the real output, not once per call
+
+
+def test_a_flood_of_printing_is_cut_short(capsys, monkeypatch):
+    def flood(y, y_pred):
+        for i in range(20_000):
+            print("residual", i)
+        return np.mean((y - y_pred) ** 2)
+
+    feedback = ex.check_mse(flood)
+    assert feedback.ok
+    printed = feedback.message.split("printed")[1]
+    assert len(printed) < ex.PRINT_LIMIT + 100 and "…" in printed
+    assert capsys.readouterr().out == ""
+
+
+def test_printing_in_a_loop_that_never_ends_is_stopped(monkeypatch, capsys):
+    monkeypatch.setattr(ex, "TIME_LIMIT", 0.2)
+
+    def shouting(y, y_pred):
+        while True:
+            print("still going")
+
+    feedback = ex.check_mse(shouting)
+    assert not feedback.ok and "did not finish" in feedback.message and "still going" in feedback.message
+    assert capsys.readouterr().out == ""
+
+
+def _generator_that_fails(x, y, m, b):
+    yield 1.0
+    raise ValueError("no db today")
+
+
+def _generator_right(x, y, m, b):
+    yield from _gradients_right(x, y, m, b)
+
+
+def test_a_generator_is_read_under_the_checker_and_its_failure_explained():
+    feedback = ex.check_gradients(_generator_that_fails)
+    assert not feedback.ok
+    assert "returned a generator, and reading it raised ValueError: no db today" in feedback.message
+    assert ex.check_gradients(_generator_right).ok
+
+
+def test_a_function_calling_exit_gets_feedback():
+    import sys
+
+    feedback = ex.check_mse(lambda y, p: sys.exit(3))
+    assert not feedback.ok and "SystemExit" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "check, function",
+    [
+        (ex.check_mse, lambda y, p: 10**400),
+        (ex.check_mse, lambda y, p: 10**5000),  # too long even to print as digits
+        (ex.check_gradients, lambda x, y, m, b: (10**400, 0)),
+        (ex.check_step, lambda x, y, m, b, lr: [10**5000, b]),
+        (ex.check_normal_equation, lambda X, y: [10**400, 1, 2]),
+    ],
+)
+def test_ints_too_large_for_a_float_get_feedback(check, function):
+    feedback = check(function)
+    assert not feedback.ok and "too large for a float" in feedback.message, feedback.message
+
+
+def test_check_low_loss_without_a_target_number(classic_for_low_loss):
+    for target in (None, "60", float("nan")):
+        feedback = ex.check_low_loss(*classic_for_low_loss, 1.0, 5.0, target)
+        assert not feedback.ok and "target must be a number, e.g. target=60" in feedback.message
+    assert ex.check_low_loss(*classic_for_low_loss, 10**400, 5.0, 60).message.startswith("m and b must be")
+
+
+# --------------------------------------------------------------------------
+# Predict, then check: notebooks 01–04
+# --------------------------------------------------------------------------
+
+STARTERS = [None, ..., "?", "", "  ", "TODO", "???"]
+
+
+def _mse_of_line(intercept):
+    """The MSE of y_pred = x + intercept on the tiny data, by hand in numpy."""
+    x = np.array([0.0, 2.0, 3.0, 5.0, 6.0])
+    y = np.array([2.0, 2.0, 4.0, 8.0, 5.0])
+    return float(np.mean((y - x - intercept) ** 2))
+
+
+def test_the_mse_prediction_exercise_is_about_a_line_with_mse_2():
+    assert _mse_of_line(1.0) == 2.0 and _mse_of_line(2.0) == 3.0
+
+
+@pytest.mark.parametrize("prediction", [3, 3.0, np.float64(3.0), np.int64(3), 15 / 5, 3.004])
+def test_check_mse_prediction_accepts_the_truth(prediction):
+    feedback = ex.check_mse_prediction(prediction)
+    assert feedback.ok, feedback.message
+    assert repr(feedback).startswith("✅ Correct! Your prediction")
+    assert f"is {_mse_of_line(2.0):.1f}" in feedback.message
+    assert "average exactly 0" in feedback.message and "grows by exactly 1" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "prediction, hint",
+    [
+        (2.0, "It does not stay at 2.0"),
+        (4.0, "It does not double"),
+        (1.0, "does not lower the MSE by 1"),
+        (7.0, "the MSE is a mean"),
+        (-1.0, "never negative"),
+        (2.5, "You predicted 2.5, but the MSE of y_pred = x + 2 is 3.0."),
+    ],
+)
+def test_check_mse_prediction_explains_wrong_predictions(prediction, hint):
+    feedback = ex.check_mse_prediction(prediction)
+    assert not feedback and not feedback.ok
+    assert hint in feedback.message
+    assert "(r − 1)² = r² − 2r + 1" in feedback.message  # the why, for everyone
+
+
+@pytest.mark.parametrize("prediction", STARTERS)
+def test_check_mse_prediction_starter_asks_for_a_prediction(prediction):
+    feedback = ex.check_mse_prediction(prediction)
+    assert not feedback.ok and "Write your prediction first" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "prediction, hint",
+    [
+        ("3", "without quotes"),
+        ("three", "must be a number"),
+        (True, "yes/no"),
+        (float("nan"), "finite"),
+        ([3.0], "one number"),
+        (object(), "one number"),
+    ],
+)
+def test_check_mse_prediction_refuses_what_is_not_a_number(prediction, hint):
+    feedback = ex.check_mse_prediction(prediction)
+    assert not feedback.ok and hint in feedback.message
+
+
+SIGNS = {1: ["+", "positive", " Positive ", "+1", 1, 1.0, np.int64(1), "pos", "plus"]}
+SIGNS[-1] = ["-", "−", "negative", "NEGATIVE", "-1", -1, np.float64(-1.0), "minus"]
+
+
+@pytest.mark.parametrize("m, b", [(1.5, 0.0), (0.5, 0.0), (1.0, 40.0), (1.2, -20.0)])
+def test_check_sign_prediction_knows_the_signs(classic, m, b):
+    dm, db = _grad(*classic, m, b)
+    truth = int(np.sign(dm)), int(np.sign(db))
+    assert ex.check_sign_prediction(*classic, m, b, *truth).ok
+    for wrong in [(-truth[0], truth[1]), (truth[0], -truth[1]), (-truth[0], -truth[1])]:
+        assert not ex.check_sign_prediction(*classic, m, b, *wrong)
+
+
+def test_the_notebook_point_has_both_derivatives_positive(classic):
+    dm, db = _grad(*classic, 1.5, 0.0)
+    assert dm > 0 and db > 0
+
+
+@pytest.mark.parametrize("dm_sign", SIGNS[1])
+@pytest.mark.parametrize("db_sign", SIGNS[1][:3])
+def test_check_sign_prediction_accepts_the_ways_of_writing_plus(classic, dm_sign, db_sign):
+    feedback = ex.check_sign_prediction(*classic, 1.5, 0.0, dm_sign, db_sign)
+    assert feedback.ok, feedback.message
+
+
+@pytest.mark.parametrize("sign", SIGNS[-1])
+def test_check_sign_prediction_accepts_the_ways_of_writing_minus(classic, sign):
+    assert ex.check_sign_prediction(*classic, 0.5, 0.0, sign, sign).ok  # below the points: both negative
+
+
+def test_check_sign_prediction_explains_in_words(classic):
+    feedback = ex.check_sign_prediction(*classic, 1.5, 0.0, "+", "+")
+    assert feedback.ok
+    x, y = classic
+    below = int(np.sum(y < 1.5 * x))
+    assert f"lies above {below} of the 200 points" in feedback.message  # 176
+    assert "raising b makes it worse" in feedback.message and "a steeper line is worse" in feedback.message
+    assert "it lowers m and lowers b" in feedback.message
+
+
+def test_check_sign_prediction_says_which_sign_is_wrong(classic):
+    feedback = ex.check_sign_prediction(*classic, 1.5, 0.0, "+", "-")
+    assert not feedback.ok
+    assert "∂L/∂m is positive" in feedback.message and ": right" in feedback.message
+    assert "∂L/∂b: you predicted negative, but it is positive" in feedback.message
+    assert "raising b makes it worse" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "dm_sign, db_sign, text",
+    [
+        (None, "+", "Write `dm_sign` first"),
+        ("+", "?", "Write `db_sign` first"),
+        ("?", None, "Write `dm_sign` and `db_sign` first"),
+        ("up", "+", "I did not understand dm_sign = 'up'"),
+        ("+", 2, "Only the sign counts"),
+        (True, "+", "yes/no"),
+        ("+", ["+"], "I did not understand db_sign"),
+    ],
+)
+def test_check_sign_prediction_starters_and_words_it_does_not_know(classic, dm_sign, db_sign, text):
+    feedback = ex.check_sign_prediction(*classic, 1.5, 0.0, dm_sign, db_sign)
+    assert not feedback.ok and text in feedback.message, feedback.message
+
+
+def test_check_sign_prediction_at_a_zero_derivative():
+    # on the tiny data the line y = x + 1 has residuals averaging 0: ∂L/∂b = 0
+    assert ex.check_sign_prediction(ex.TINY_X, ex.TINY_Y, 1.0, 1.0, "+", 0).ok
+    assert ex.check_sign_prediction(ex.TINY_X, ex.TINY_Y, 1.0, 1.0, "+", "zero").ok
+    assert not ex.check_sign_prediction(ex.TINY_X, ex.TINY_Y, 1.0, 1.0, "+", "+").ok
+
+
+def _behaviour_by_eigenvalue(x, lr):
+    c, _ = _curvatures(x)
+    q = 1 - lr * c
+    return "smooth" if q > 0 else ("zigzag" if q > -1 else "diverge")
+
+
+def _slope_from_zero(x, y, lr, steps=8):
+    """What the student watches: m over a few plain steps from (0, 0)."""
+    m = b = 0.0
+    ms = [m]
+    for _ in range(steps):
+        dm, db = _grad(x, y, m, b)
+        m, b = m - lr * dm, b - lr * db
+        ms.append(m)
+    return np.array(ms)
+
+
+@pytest.mark.parametrize("share", [0.1, 0.3, 0.45, 0.55, 0.8, 0.97, 1.03, 1.5, 10.0])
+def test_check_step_prediction_agrees_with_the_eigenvalues_and_with_what_m_does(classic, share):
+    x, y = classic
+    c, _ = _curvatures(x)
+    lr = share * 2 / c
+    truth = _behaviour_by_eigenvalue(x, lr)
+    assert ex.check_step_prediction(x, y, lr, truth).ok
+    for other in {"smooth", "zigzag", "diverge"} - {truth}:
+        assert not ex.check_step_prediction(x, y, lr, other).ok
+    # and what the slope does from (0, 0), as in the notebook
+    # (the first three steps, while the steep direction dominates; later m drifts along the floor)
+    steps = np.diff(_slope_from_zero(x, y, lr))
+    if truth == "smooth":
+        assert np.all(steps[:3] > 0)
+    else:
+        assert np.all(steps[:2] * steps[1:3] < 0)  # m turns back every step
+        growing = abs(steps[-1]) > abs(steps[0])
+        assert growing == (truth == "diverge")
+
+
+def test_check_step_prediction_feedback_gives_q_and_explains(classic):
+    x, y = classic
+    c, _ = _curvatures(x)
+    right = ex.check_step_prediction(x, y, 1e-4, "smooth")
+    assert right.ok and f"{1 - 1e-4 * c:.3g}" in right.message  # 0.328
+    assert "creeps in from one side" in right.message and "Checked by running plain steps" in right.message
+    wrong = ex.check_step_prediction(x, y, 2.5e-4, "diverge")
+    assert not wrong.ok and "You predicted 'diverge', but the answer is 'zigzag'" in wrong.message
+    assert _minus(f"{1 - 2.5e-4 * c:.3g}") in wrong.message and "the swings shrink" in wrong.message
+    assert f"{2 / c:.3g}" in wrong.message  # the bound
+
+
+@pytest.mark.parametrize("word", ["Smooth", "zig-zag", "ZIGZAG", "zig zag", "diverges", "oscillates"])
+def test_check_step_prediction_understands_variants(classic, word):
+    feedback = ex.check_step_prediction(*classic, 1e-4, word)
+    assert "I did not understand" not in feedback.message
+
+
+def test_check_step_prediction_on_the_edge_accepts_both_neighbours(classic):
+    x, y = classic
+    c, _ = _curvatures(x)
+    assert (
+        ex.check_step_prediction(x, y, 1 / c, "smooth").ok
+        and ex.check_step_prediction(x, y, 1 / c, "zigzag").ok
+    )
+    assert "on the edge" in ex.check_step_prediction(x, y, 1 / c, "smooth").message
+
+
+@pytest.mark.parametrize(
+    "lr, prediction, text",
+    [
+        (1e-4, None, "Write your prediction first"),
+        (1e-4, "?", "Write your prediction first"),
+        (1e-4, "converges", "Both 'smooth' and 'zigzag' converge"),
+        (1e-4, "wobbly", "I did not understand 'wobbly'"),
+        (1e-4, 1, "as text, in quotes"),
+        ("1e-4", "smooth", "without quotes"),
+        (-1e-4, "smooth", "must be positive"),
+        (None, "smooth", "lr is None"),
+    ],
+)
+def test_check_step_prediction_starters_and_bad_input(classic, lr, prediction, text):
+    feedback = ex.check_step_prediction(*classic, lr, prediction)
+    assert not feedback.ok and text in feedback.message, feedback.message
+
+
+def _b_after(x, y, lr, epochs):
+    m = b = 0.0
+    for _ in range(epochs):
+        dm, db = _grad(x, y, m, b)
+        m, b = m - lr * dm, b - lr * db
+    return b
+
+
+def test_check_intercept_prediction_truth_is_the_plain_loop(classic):
+    x, y = classic
+    truth = _b_after(x, y, 1e-4, 300)
+    assert 0.07 < truth < 0.09
+    feedback = ex.check_intercept_prediction(x, y, round(truth, 2))
+    assert feedback.ok, feedback.message
+    assert f"b is {truth:.4g}" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "prediction, ok", [(0.0, True), (0.5, True), (0.6, False), (-0.5, False), (4.85, False)]
+)
+def test_check_intercept_prediction_rule_is_a_tenth_of_the_way(classic, prediction, ok):
+    x, y = classic
+    _, b_best = np.polyfit(x, y, 1)
+    truth = _b_after(x, y, 1e-4, 300)
+    assert (abs(prediction - truth) <= 0.1 * abs(b_best)) == ok  # the rule, stated independently
+    feedback = ex.check_intercept_prediction(x, y, prediction)
+    assert feedback.ok == ok
+    assert f"±{0.1 * abs(b_best):.2g}" in feedback.message
+
+
+def test_check_intercept_prediction_explains_the_crawl(classic):
+    x, y = classic
+    _, c_floor = _curvatures(x)
+    factor = 1 - 1e-4 * c_floor
+    epochs = _steps_to_shrink(factor, 0.01)  # about 99 000
+    feedback = ex.check_intercept_prediction(x, y, 4.85)
+    assert not feedback.ok
+    assert "where b ends up eventually, not after 300 epochs" in feedback.message
+    assert f"{factor:.7f} per epoch" in feedback.message
+    assert f"about {int(float(f'{epochs:.2g}')):,} epochs".replace(",", " ") in feedback.message
+    assert "floor of the valley" in feedback.message
+
+
+def test_check_intercept_prediction_with_other_settings(classic):
+    x, y = classic
+    x_s = (x - x.mean()) / x.std()
+    truth = _b_after(x_s, y, 0.1, 200)
+    assert ex.check_intercept_prediction(x_s, y, truth, lr=0.1, epochs=200.0).ok
+    feedback = ex.check_intercept_prediction(x, y, 1.0, lr=1e-2)
+    assert not feedback.ok and "diverges" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "kwargs, text",
+    [
+        ({"prediction": None}, "Write your prediction first"),
+        ({"prediction": "0.1"}, "without quotes"),
+        ({"prediction": 0.1, "epochs": "many"}, "epochs must be a whole number"),
+        ({"prediction": 0.1, "epochs": 2.5}, "epochs must be a whole number"),
+        ({"prediction": 0.1, "epochs": 10**9}, "epochs must be a whole number"),
+        ({"prediction": 0.1, "lr": "0.0001"}, "without quotes"),
+        ({"prediction": 0.1, "lr": 0}, "must be positive"),
+    ],
+)
+def test_check_intercept_prediction_starters_and_bad_input(classic, kwargs, text):
+    feedback = ex.check_intercept_prediction(*classic, **kwargs)
+    assert not feedback.ok and text in feedback.message, feedback.message
+
+
+def test_compare_prediction_is_the_one_mechanism():
+    def read(name, value):
+        return (value, None) if isinstance(value, int) else (None, f"{name}: whole numbers only")
+
+    def judge(prediction):
+        return ex.compare_prediction(
+            {"guess": prediction},
+            7,
+            read=read,
+            matches=lambda answers, truth: answers["guess"] == truth,
+            explain=lambda answers, truth, ok: f"{answers['guess']} vs {truth}",
+            example="e.g. guess = 3",
+        )
+
+    assert judge(7).ok and judge(7).message == "7 vs 7"
+    assert not judge(8).ok and judge(8).message == "8 vs 7"
+    assert judge(None).message.startswith("Write your prediction first (e.g. guess = 3)")
+    assert judge(1.5).message == "guess: whole numbers only"
+
+
+# --------------------------------------------------------------------------
+# Never raise: junk of every kind in every argument
+# --------------------------------------------------------------------------
+
+
+class _NoRepr:
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+    def __float__(self):
+        raise ZeroDivisionError("no float either")
+
+    def __iter__(self):
+        raise KeyError("no items")
+
+
+def _junk():
+    def gen():
+        yield 1.0
+        raise ValueError("late")
+
+    return [
+        None,
+        ...,
+        True,
+        np.False_,
+        0,
+        -1,
+        10**400,
+        10**5000,
+        float("nan"),
+        float("inf"),
+        1e308,
+        2 + 3j,
+        "",
+        "0.0001",
+        "x",
+        b"1",
+        [],
+        [1.0, 2.0],
+        (1.0, "a"),
+        {},
+        {"S1": object()},
+        np.array([]),
+        np.array(["a", "b"]),
+        np.zeros((2, 2)),
+        np.arange(200.0),
+        object(),
+        _NoRepr(),
+        gen(),
+        lambda *args: 1 / 0,
+        lambda *args: None,
+        lambda *args: _NoRepr(),
+        print,
+        np.mean,
+    ]
+
+
+CHECKERS = {
+    ex.check_mse: 1,
+    ex.check_low_loss: 5,
+    ex.check_gradients: 1,
+    ex.check_step: 1,
+    ex.check_learning_rate: 3,
+    ex.check_trained_model: 3,
+    ex.check_bug_match: 1,
+    ex.check_unstandardize: 1,
+    ex.check_normal_equation: 1,
+    ex.check_minibatch_epoch: 1,
+    ex.check_mse_prediction: 1,
+    ex.check_sign_prediction: 6,
+    ex.check_step_prediction: 4,
+    ex.check_intercept_prediction: 3,
+}
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=lambda checker: checker.__name__)
+def test_no_checker_raises_on_junk(checker, classic):
+    """Each argument in turn gets every junk value (the others sensible), then random mixes."""
+    import random
+    import warnings
+
+    x, y = classic
+    sensible = {1: [lambda *args: (0.0, 0.0)], 3: [x, y, 1e-4], 4: [x, y, 1e-4, "smooth"]}
+    sensible.update({5: [x, y, 1.0, 5.0, 60], 6: [x, y, 1.5, 0.0, "+", "+"]})
+    base = sensible[CHECKERS[checker]]
+    calls = []
+    for i in range(len(base)):
+        for junk in _junk():
+            calls.append(base[:i] + [junk] + base[i + 1 :])
+    rng = random.Random(10)
+    for _ in range(60):
+        calls.append([rng.choice(_junk()) for _ in base])
+    calls.append([])  # no arguments at all
+    calls.append(base + ["one too many"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning escapes either
+        for args in calls:
+            feedback = checker(*args)
+            assert isinstance(feedback, ex.Feedback) and isinstance(feedback.message, str)
+            assert isinstance(feedback.ok, bool) and bool(feedback) == feedback.ok
+            repr(feedback)
+
+
+def test_the_safety_net_names_the_problem():
+    feedback = ex.check_mse()  # called without the function
+    assert not feedback.ok and "could not use what you passed (TypeError" in feedback.message
