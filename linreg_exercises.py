@@ -425,31 +425,32 @@ def check_function(function, cases, expected, mistakes, *, wrong_shape, right, w
     student, answers, failure = _Student(), [], None
     for case in cases:
         value, failure = student.call(function, _copies(case))
-        if failure is None and parse(value) is None:
+        answer = None if failure is not None else parse(value)
+        if failure is None and answer is None:
             failure = Feedback(False, wrong_shape(value, *case))
         if failure is not None:
             break
-        answers.append(parse(value))
+        answers.append(answer)
     if failure is None:
         first_wrong = next((i for i, (a, e) in enumerate(zip(answers, expected)) if not close(a, e)), None)
         if first_wrong is None:
             return Feedback(True, right(answers) + student.note())
+        seen = wrong(first_wrong, answers[first_wrong], expected[first_wrong])
+    else:
+        seen = failure.message
     reads = outside_data(function)
-    if reads:
-        detail = (
-            failure.message
-            if failure is not None
-            else wrong(first_wrong, answers[first_wrong], expected[first_wrong])
+    if reads:  # more basic than any formula: the function does not use the data it is given
+        message = f"{_outside_hint(function, reads)} What the checker saw: {seen}"
+    elif failure is None:
+        explained = (
+            mistake.hint
+            for mistake in mistakes
+            if all(close(a, mistake.formula(*case)) for a, case in zip(answers, cases))
         )
-        return Feedback(
-            False, f"{_outside_hint(function, reads)} What the checker saw: {detail}{student.note()}"
-        )
-    if failure is not None:
-        return Feedback(False, failure.message + student.note())
-    for mistake in mistakes:
-        if all(close(a, mistake.formula(*case)) for a, case in zip(answers, cases)):
-            return Feedback(False, mistake.hint + student.note())
-    return Feedback(False, wrong(first_wrong, answers[first_wrong], expected[first_wrong]) + student.note())
+        message = next(explained, seen)
+    else:
+        message = seen
+    return Feedback(False, message + student.note())
 
 
 # --------------------------------------------------------------------------
@@ -470,8 +471,9 @@ def compare_prediction(predictions, truth, *, read, matches, explain, example):
     Parameters
     ----------
     predictions : dict
-        What the student wrote, by name, e.g. ``{"prediction": 3.0}`` or
-        ``{"dm_sign": "+", "db_sign": "-"}``.
+        What the student wrote, by what it is, e.g. ``{"prediction": 3.0}`` or
+        ``{"the sign of ∂L/∂m": "+", "the sign of ∂L/∂b": "-"}`` (with several, the
+        "write it first" message names those still open).
     truth
         The right answer, computed independently by the checker.
     read : callable
@@ -489,7 +491,7 @@ def compare_prediction(predictions, truth, *, read, matches, explain, example):
     """
     open_ = [name for name, value in predictions.items() if _is_starter(value)]
     if open_:
-        which = "your prediction" if len(predictions) == 1 else " and ".join(f"`{name}`" for name in open_)
+        which = "your prediction" if len(predictions) == 1 else " and ".join(open_)
         return Feedback(
             False,
             f"Write {which} first ({example}), then run this cell. Guess before you compute: the "
@@ -770,7 +772,7 @@ def check_mse_prediction(prediction):
         read=lambda name, value: _read_number(value, "Your prediction"),
         matches=lambda answers, truth: abs(answers["prediction"] - truth) <= 0.01,
         explain=explain,
-        example="e.g. my_prediction = 2.5",
+        example="a number, e.g. 2.5",
     )
 
 
@@ -961,19 +963,22 @@ _SIGN_NAMES = {1: "positive", -1: "negative", 0: "zero"}
 
 def _read_sign(value, name):
     """``(+1 | -1 | 0, None)`` or ``(None, what was not understood)``."""
-    again = f"write {name} = '+' or '-' (also 'positive' / 'negative', or +1 / -1)"
+    again = "write '+' or '-' (also 'positive' / 'negative', or +1 / −1)"
     if isinstance(value, (bool, np.bool_)):
-        return None, f"{name} is {value}, a yes/no value: {again}."
+        return None, f"For {name} you wrote {value}, a yes/no value: {again}."
     if isinstance(value, str):
         word = re.sub(r"\s+", "", value).lower().replace("−", "-")
         sign = next((sign for sign, words in _SIGN_WORDS.items() if word in words), None)
         if sign is None:
-            return None, f"I did not understand {name} = {_show(value)}: {again}."
+            return None, f"I did not understand {_show(value)} as {name}: {again}."
         return sign, None
     number = as_number(value)
-    if number in (1.0, -1.0, 0.0):
+    if number in (1.0, -1.0, 0.0) and np.ndim(value) == 0:
         return int(number), None
-    return None, f"I did not understand {name} = {_show(value)}: {again}. Only the sign counts, not the size."
+    return (
+        None,
+        f"I did not understand {_show(value)} as {name}: {again}. Only the sign counts, not the size.",
+    )
 
 
 def _plain_gradients(x, y, m, b):
@@ -1070,9 +1075,10 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
             False, f"m and b must be numbers, such as m = 1.5 and b = 0; got m = {_show(m)}, b = {_show(b)}."
         )
     dm, db, size_m, size_b = _plain_gradients(x, y, m_num, b_num)
-    truth = {"dm_sign": _sign(dm, size_m), "db_sign": _sign(db, size_b)}
-    dm, db = (dm if truth["dm_sign"] else 0.0), (db if truth["db_sign"] else 0.0)
-    labels = {"dm_sign": ("∂L/∂m", dm), "db_sign": ("∂L/∂b", db)}
+    on_m, on_b = "the sign of ∂L/∂m", "the sign of ∂L/∂b"
+    truth = {on_m: _sign(dm, size_m), on_b: _sign(db, size_b)}
+    dm, db = (dm if truth[on_m] else 0.0), (db if truth[on_b] else 0.0)
+    labels = {on_m: ("∂L/∂m", dm), on_b: ("∂L/∂b", db)}
 
     def explain(answers, truth, ok):
         verdicts = []
@@ -1087,20 +1093,18 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
                 )
         head = ("Both signs right: " if ok else "") + "; ".join(verdicts) + "."
         moves = [
-            f"{'lowers' if s > 0 else 'raises'} {p}"
-            for p, s in (("m", truth["dm_sign"]), ("b", truth["db_sign"]))
-            if s
+            f"{'lowers' if s > 0 else 'raises'} {p}" for p, s in (("m", truth[on_m]), ("b", truth[on_b])) if s
         ]
         step = f" Gradient descent moves against the signs: it {' and '.join(moves)}." if moves else ""
         return f"{head} {_why_db(x, y, m_num, b_num, db)} {_why_dm(x, y, m_num, b_num, dm)}{step}"
 
     return compare_prediction(
-        {"dm_sign": dm_sign, "db_sign": db_sign},
+        {on_m: dm_sign, on_b: db_sign},
         truth,
         read=lambda name, value: _read_sign(value, name),
         matches=lambda answers, truth: answers == truth,
         explain=explain,
-        example="'+' or '-', e.g. dm_sign = '+'",
+        example="'+' or '-' each",
     )
 
 
@@ -1724,7 +1728,7 @@ def check_intercept_prediction(x, y, prediction, lr=1e-4, epochs=300):
         read=lambda name, value: _read_number(value, "Your prediction"),
         matches=lambda answers, truth: abs(answers["prediction"] - truth) <= tolerance,
         explain=explain,
-        example="e.g. my_prediction = 2.0",
+        example="a number, e.g. 2.0",
     )
 
 

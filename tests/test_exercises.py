@@ -1486,13 +1486,13 @@ def test_check_sign_prediction_says_which_sign_is_wrong(classic):
 @pytest.mark.parametrize(
     "dm_sign, db_sign, text",
     [
-        (None, "+", "Write `dm_sign` first"),
-        ("+", "?", "Write `db_sign` first"),
-        ("?", None, "Write `dm_sign` and `db_sign` first"),
-        ("up", "+", "I did not understand dm_sign = 'up'"),
+        (None, "+", "Write the sign of ∂L/∂m first ('+' or '-' each)"),
+        ("+", "?", "Write the sign of ∂L/∂b first"),
+        ("?", None, "Write the sign of ∂L/∂m and the sign of ∂L/∂b first"),
+        ("up", "+", "I did not understand 'up' as the sign of ∂L/∂m"),
         ("+", 2, "Only the sign counts"),
         (True, "+", "yes/no"),
-        ("+", ["+"], "I did not understand db_sign"),
+        ("+", ["+"], "as the sign of ∂L/∂b"),
     ],
 )
 def test_check_sign_prediction_starters_and_words_it_does_not_know(classic, dm_sign, db_sign, text):
