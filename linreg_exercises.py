@@ -182,6 +182,7 @@ def _time_limit(seconds):
     trace function checks the clock at every line of Python, which also stops
     loops written in Python, and only those.
     """
+    seconds = max(float(seconds), 1e-3)  # a timer of 0 would mean no timer at all
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     armed = [True]
 
@@ -1701,7 +1702,7 @@ def check_intercept_prediction(x, y, prediction, lr=1e-4, epochs=300):
         )
     result = (
         f"after {count} epochs at lr = {rate:.4g}, b is {b_after:.4g}, {100 * share:.3g} % of the way "
-        f"from 0 to the best b = {b_best:.4g}"
+        f"from 0 to the best b = {b_best:.3g}"
     )
     rule = f"(a prediction counts as right within ±{tolerance:.2g}, a tenth of the way)"
 
@@ -1710,7 +1711,7 @@ def check_intercept_prediction(x, y, prediction, lr=1e-4, epochs=300):
         if ok:
             return f"Your prediction {guess:.4g} is right: {result} {rule}. {crawl}"
         if abs(guess - b_best) <= tolerance and abs(b_after - b_best) > tolerance:
-            specific = f"{b_best:.4g} is where b ends up eventually, not after {count} epochs. "
+            specific = f"{b_best:.3g} is where b ends up eventually, not after {count} epochs. "
         elif guess * b_best < 0 < b_after * b_best:
             side = "above" if b_best > 0 else "below"
             specific = (
