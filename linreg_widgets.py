@@ -343,9 +343,7 @@ def plot_loss_bowl(x, y, ax=None, point=None):
     if ax is None:
         ax = plt.figure(figsize=(6, 5), layout="constrained").add_subplot(projection="3d")
     elif getattr(ax, "name", None) != "3d":
-        raise TypeError(
-            "plot_loss_bowl needs a 3-D axes: pass ax=fig.add_subplot(..., projection='3d')."
-        )
+        raise TypeError("plot_loss_bowl needs a 3-D axes: pass ax=fig.add_subplot(..., projection='3d').")
     include = [] if point is None else [(lv.check_number(point[0], "m"), lv.check_number(point[1], "b"))]
     m_values, b_values = parameter_grid(x, y, include)
     cap = draw_loss_bowl(ax, x, y, m_values, b_values)
@@ -740,7 +738,10 @@ class OutlierExplorer(Explorer):
         if outlier_y is None:  # well below the data: an obvious outlier
             outlier_y = self.y.min() - spread
         self.outlier_slider = _slider(
-            "outlier y", self.y.min() - 3 * spread, self.y.max() + 3 * spread, lv.check_number(outlier_y, "outlier_y")
+            "outlier y",
+            self.y.min() - 3 * spread,
+            self.y.max() + 3 * spread,
+            lv.check_number(outlier_y, "outlier_y"),
         )
         self.outlier_box = widgets.Checkbox(value=True, description="add the outlier", indent=False)
         super().__init__([self.outlier_slider, self.outlier_box])
@@ -757,8 +758,11 @@ class OutlierExplorer(Explorer):
             ax_fit.plot(self._x_ends, m * self._x_ends + b, "--", color=color, lw=1, alpha=0.8)
         ax_fit.plot([], [], "--", color="0.4", lw=1, label="the lines without the outlier")
         self.lines = {
-            "MSE": self.moving(ax_fit.plot([], [], color=LINE_COLOR, lw=2.5, label="MSE line (least squares)")[0]),
-            "MAE": self.moving(ax_fit.plot([], [], color=MAE_COLOR, lw=2.5, label="MAE line")[0]),
+            name: self.moving(ax_fit.plot([], [], color=color, lw=2.5, label=label)[0])
+            for name, color, label in (
+                ("MSE", LINE_COLOR, "MSE line (least squares)"),
+                ("MAE", MAE_COLOR, "MAE line"),
+            )
         }
         self.outlier = self.moving(
             ax_fit.plot([], [], "D", ms=11, color=OUTLIER_COLOR, mec="k", label="the outlier")[0]
@@ -817,7 +821,9 @@ class OutlierExplorer(Explorer):
         parts = []
         for name, title in (("MSE", "MSE line (least squares)"), ("MAE", "MAE line")):
             m, m0 = self.fits[name][0], self.base[name][0]
-            parts.append(f"<b>{title}: m = {m:.4f}</b> (without the outlier {m0:.4f}, moved by {m - m0:+.4f})")
+            parts.append(
+                f"<b>{title}: m = {m:.4f}</b> (without the outlier {m0:.4f}, moved by {m - m0:+.4f})"
+            )
         text = " &nbsp;·&nbsp; ".join(parts)
         if present and abs(self.moved["MAE"]) > 0:
             ratio = abs(self.moved["MSE"]) / abs(self.moved["MAE"])
@@ -826,7 +832,7 @@ class OutlierExplorer(Explorer):
             text += "<br>The MAE slope did not move at all."
         else:
             text += "<br>No outlier: tick 'add the outlier'."
-        self.readout.value = text.replace("+-", "−").replace("-", "−")
+        self.readout.value = text.replace("-", "−")  # true minus signs
 
 
 # --------------------------------------------------------------------------
@@ -1114,9 +1120,7 @@ class TrainingExplorer(Explorer):
         # Play counts frames; the kernel maps frame k to the epoch play_epochs(...)[k] (a
         # kernel-side link: jslink between Play and a slider misbehaves on Colab, colabtools #1612).
         self.schedule = play_epochs(epochs)
-        self.play = widgets.Play(
-            value=0, min=0, max=len(self.schedule) - 1, interval=60, description="Play"
-        )
+        self.play = widgets.Play(value=0, min=0, max=len(self.schedule) - 1, interval=60, description="Play")
         widgets.dlink((self.play, "value"), (self.epoch_slider, "value"), transform=self._frame_epoch)
         super().__init__([self.play, self.epoch_slider, self.lr_slider, self.epochs_slider])
 
@@ -1282,6 +1286,9 @@ class ScalingExplorer(Explorer):
         super().__init__([self.lr_slider, self.scale_box])
 
         ax_raw, ax_scaled = self.fig.subplots(1, 2)
+        # Space between the panels: the left colour bar's label and the right panel's
+        # y label would touch (constrained layout does not see the equal-axes shrink).
+        self.fig.get_layout_engine().set(wspace=0.08)
         self.x_scaled, self.x_mean, self.x_std = draw_scaling_contours(
             ax_raw, ax_scaled, self.x, self.y, self.start
         )

@@ -850,3 +850,414 @@ def test_scaling_explorer_starts_at_the_learning_rate_it_was_given():
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     e = lw.ScalingExplorer(x, y, lr=1e-4)
     assert math.isclose(e.lr_slider.value, 1e-4, rel_tol=1e-9)
+
+
+# --------------------------------------------------------------------------
+# Issue 9: the 3-D bowl and R² (LossExplorer), static bowl
+# --------------------------------------------------------------------------
+
+
+def ref_r_squared(x, y, m, b):
+    """R² = 1 − SS_res / SS_tot, written out."""
+    ss_res = sum((yi - (m * xi + b)) ** 2 for xi, yi in zip(x, y))
+    ss_tot = sum((yi - sum(y) / len(y)) ** 2 for yi in y)
+    return 1 - ss_res / ss_tot
+
+
+@pytest.mark.parametrize("fm, fb", [(0.5, 0.5), (0.2, 0.8), (0.9, 0.1)])
+def test_loss_explorer_bowl_marker_and_r_squared_follow_the_sliders(loss_explorer, classic, fm, fb):
+    e, (x, y) = loss_explorer, classic
+    m = set_value(e.m_slider, at_fraction(e.m_slider, fm))
+    b = set_value(e.b_slider, at_fraction(e.b_slider, fb))
+    bx, by, bz = (np.asarray(v, float) for v in e.bowl_marker.get_data_3d())
+    top = e.ax_bowl.get_zlim()[1]  # the bowl is clipped at the top of its axis
+    np.testing.assert_allclose([bx[0], by[0]], [m, b], rtol=1e-12)
+    assert bz[0] == pytest.approx(min(ref_mse(x, y, m, b), top), rel=1e-12)
+    # The drop line stands under the point, from the floor.
+    sx, sy, sz = (np.asarray(v, float) for v in e.bowl_stem.get_data_3d())
+    np.testing.assert_allclose(sx, [m, m]) and np.testing.assert_allclose(sy, [b, b])
+    np.testing.assert_allclose(sz, [0.0, bz[0]])
+    assert readout_number(e, "R²") == pytest.approx(ref_r_squared(x.tolist(), y.tolist(), m, b), abs=6e-5)
+    assert e.r2 == pytest.approx(ref_r_squared(x.tolist(), y.tolist(), m, b), rel=1e-9)
+
+
+def test_loss_explorer_bowl_is_labelled_and_clipped(loss_explorer, classic):
+    ax, (x, y) = loss_explorer.ax_bowl, classic
+    assert ax.name == "3d"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("slope m", "intercept b")
+    zlabel, top = ax.get_zlabel(), ax.get_zlim()[1]
+    assert zlabel.startswith("MSE") and f"clipped at {top:g}" in zlabel
+    # The clip leaves the bottom of the bowl visible: the lowest MSE is far below it.
+    m_hat, b_hat = np.polyfit(x, y, 1)
+    assert ref_mse(x, y, m_hat, b_hat) < 0.1 * top
+
+
+def test_loss_explorer_constant_y_says_r_squared_is_undefined():
+    e = lw.LossExplorer(np.arange(10.0), np.full(10, 3.0))
+    assert "R² undefined" in e.readout.value
+
+
+def test_plot_loss_bowl(classic):
+    x, y = classic
+    fig = Figure()
+    ax = fig.add_subplot(projection="3d")
+    m, b = 0.5, 20.0
+    assert lw.plot_loss_bowl(x, y, ax=ax, point=(m, b)) is ax
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("slope m", "intercept b") and "MSE" in ax.get_zlabel()
+    (dot,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("(m, b)")]
+    px, py, pz = (np.asarray(v, float) for v in dot.get_data_3d())
+    assert (px[0], py[0]) == (m, b)
+    assert pz[0] == pytest.approx(min(ref_mse(x, y, m, b), ax.get_zlim()[1]), rel=1e-12)
+    with pytest.raises(TypeError, match="3-D axes"):
+        lw.plot_loss_bowl(x, y, ax=Figure().subplots())
+    ax = lw.plot_loss_bowl(list(x), list(y))  # its own figure
+    plt.close(ax.figure)
+
+
+# --------------------------------------------------------------------------
+# Issue 9: the MAE line and the outlier
+# --------------------------------------------------------------------------
+
+
+def brute_force_lad(x, y):
+    """The smallest MAE over every line through two data points (an LAD optimum is one)."""
+    best = (math.inf, None, None)
+    for i in range(len(x)):
+        for j in range(len(x)):
+            if x[i] < x[j]:
+                m = (y[j] - y[i]) / (x[j] - x[i])
+                b = y[i] - m * x[i]
+                best = min(best, (sum(abs(yk - m * xk - b) for xk, yk in zip(x, y)) / len(x), m, b))
+    return best
+
+
+def test_mae_line_by_hand():
+    # Four points on y = x and one far above: the MAE line ignores the outlier exactly.
+    x, y = [0.0, 1.0, 2.0, 3.0, 4.0], [0.0, 1.0, 2.0, 3.0, 40.0]
+    m, b = lw.mae_line(x, y)
+    assert m == pytest.approx(1.0, abs=1e-12) and b == pytest.approx(0.0, abs=1e-12)
+    # Two points: the line through both (MAE 0).
+    assert lw.mae_line([1.0, 3.0], [2.0, 8.0]) == (pytest.approx(3.0), pytest.approx(-1.0))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_mae_line_matches_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 14))
+    x = rng.uniform(-5, 5, n).round(2)  # rounded: ties in x and y happen too
+    y = (1.5 * x + rng.standard_t(2, n) * 3).round(1)
+    best_mae, best_m, best_b = brute_force_lad(x.tolist(), y.tolist())
+    m, b = lw.mae_line(x, y)
+    mae = float(np.mean(np.abs(y - m * x - b)))
+    assert mae == pytest.approx(best_mae, rel=1e-9, abs=1e-12)
+    if n % 2 and len(set(x.tolist())) == n:  # odd n, distinct x: the optimum is generically unique
+        assert m == pytest.approx(best_m, rel=1e-7, abs=1e-9)
+        assert b == pytest.approx(best_b, rel=1e-7, abs=1e-9)
+
+
+def test_mae_line_refuses_bad_input():
+    with pytest.raises(ValueError, match="x values are equal"):
+        lw.mae_line([2.0, 2.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="same length"):
+        lw.mae_line([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError):
+        lw.mae_line([1.0, float("nan")], [1.0, 2.0])
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    rng = np.random.default_rng(42)
+    x = np.arange(1.0, 16.0)
+    return x, (2.0 * x + 1.0 + rng.normal(0, 1.5, x.size)).round(2)
+
+
+def test_outlier_pulls_the_mse_line_more_than_the_mae_line(small_data):
+    x, y = small_data
+    e = lw.OutlierExplorer(x, y)
+    assert e.outlier_x == 15.0  # at the largest x by default
+    height = set_value(e.outlier_slider, at_fraction(e.outlier_slider, 0.02))  # far below the data
+    x_out, y_out = np.append(x, 15.0), np.append(y, height)
+    mse_before, mse_after = np.polyfit(x, y, 1)[0], np.polyfit(x_out, y_out, 1)[0]
+    mae_before = brute_force_lad(x.tolist(), y.tolist())[1]
+    mae_after = brute_force_lad(x_out.tolist(), y_out.tolist())[1]
+    assert e.fits["MSE"][0] == pytest.approx(mse_after, rel=1e-9)
+    assert e.fits["MAE"][0] == pytest.approx(mae_after, rel=1e-7)
+    assert abs(mse_after - mse_before) > 5 * abs(mae_after - mae_before)  # the point of the lesson
+    assert e.moved["MSE"] == pytest.approx(mse_after - mse_before, rel=1e-7)
+    text = e.readout.value.replace("−", "-")
+    moved = mse_after - mse_before
+    assert f"m = {mse_after:.4f}</b> (without the outlier {mse_before:.4f}, moved by {moved:+.4f})" in text
+    # The lines drawn are those fits.
+    for name, (m, b) in e.fits.items():
+        xs = np.asarray(e.lines[name].get_xdata())
+        np.testing.assert_allclose(e.lines[name].get_ydata(), m * xs + b)
+    # Removing the outlier brings both lines back.
+    e.outlier_box.value = False
+    assert e.fits["MSE"][0] == pytest.approx(mse_before, rel=1e-9)
+    assert e.fits["MAE"][0] == pytest.approx(mae_before, rel=1e-7)
+    assert len(e.outlier.get_xdata()) == 0
+
+
+def test_outlier_beyond_the_panel_is_drawn_at_its_edge(small_data):
+    e = lw.OutlierExplorer(*small_data)
+    e.outlier_slider.value = e.outlier_slider.max
+    low, high = e.outlier.axes.get_ylim()
+    assert e.outlier_slider.value > high
+    assert low < e.outlier.get_ydata()[0] < high and e.outlier.get_marker() == "^"
+    assert e.outlier_note.get_text().startswith("y = ")
+
+
+def test_outlier_explorer_at_a_chosen_x(small_data):
+    x, y = small_data
+    e = lw.OutlierExplorer(x, y, outlier_x=8.0, outlier_y=100.0)
+    assert e.outlier_slider.value == pytest.approx(100.0)
+    assert e.fits["MSE"][0] == pytest.approx(np.polyfit(np.append(x, 8.0), np.append(y, 100.0), 1)[0])
+    with pytest.raises(ValueError, match="outlier_x must be a finite number"):
+        lw.OutlierExplorer(x, y, outlier_x=float("nan"))
+
+
+# --------------------------------------------------------------------------
+# Issue 9: Play tells the story
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("epochs", [300, 1000, 2000, 10**6])
+def test_play_schedule_starts_epoch_by_epoch_and_ends_at_the_last(epochs):
+    schedule = lw.play_epochs(epochs)
+    assert schedule[:20].tolist() == list(range(20))  # every epoch on the first 20 frames
+    assert schedule[-1] == epochs and len(schedule) <= 100
+    steps = np.diff(schedule)
+    assert np.all(steps >= 1)  # always forward
+    assert steps[-1] > steps[20]  # and faster at the end
+
+
+@pytest.mark.parametrize("epochs", [0, 1, 10, 99])
+def test_play_schedule_of_a_short_run_shows_every_epoch(epochs):
+    assert lw.play_epochs(epochs).tolist() == list(range(epochs + 1))
+
+
+def test_play_schedule_refuses_bad_input():
+    with pytest.raises(TypeError, match="epochs must be a whole number"):
+        lw.play_epochs(2.5)
+    with pytest.raises(ValueError, match="epochs must be at least 0"):
+        lw.play_epochs(-1)
+
+
+def test_training_explorer_play_frames_show_the_schedule(trainer):
+    e = trainer
+    for frame in range(21):
+        e.play.value = frame  # what the browser's Play does, one frame after the other
+        assert e.epoch_slider.value == frame
+        assert e.readout.value.startswith(f"epoch {frame}:")
+    e.play.value = e.play.max
+    assert e.epoch_slider.value == EPOCHS and f"showing epoch {EPOCHS} of {EPOCHS}" in e.readout.value
+    e.play.value = 0
+
+
+# --------------------------------------------------------------------------
+# Issue 9: projector-ready (fonts, legends, labels, round bowls, white backgrounds)
+# --------------------------------------------------------------------------
+
+
+def _explorers(classic):
+    x, y = classic
+    x_s = (x - x.mean()) / x.std()
+    made = {
+        "loss": lw.LossExplorer(x, y),
+        "slope": lw.SlopeExplorer(x, y),
+        "tangent": lw.SlopeExplorer(x, y, tangent=True),
+        "step": lw.StepExplorer(x, y, lr=1e-4),
+        "training": lw.TrainingExplorer(x, y, lr=1e-4),
+        "scaling": lw.ScalingExplorer(x, y),
+        "minibatch": lw.MinibatchExplorer(x_s, y, lr=0.05, batch_size=10),
+        "outlier": lw.OutlierExplorer(x, y),
+    }
+    # One move each, so the moving artists are somewhere else than at the start.
+    made["loss"].m_slider.value = at_fraction(made["loss"].m_slider, 0.7)
+    made["slope"].m_slider.value = at_fraction(made["slope"].m_slider, 0.7)
+    made["tangent"].m_slider.value = at_fraction(made["tangent"].m_slider, 0.7)
+    made["step"].step10_button.click()
+    made["training"].epoch_slider.value = 40
+    made["scaling"].scale_box.value = True
+    made["minibatch"].batch_buttons.value = 1
+    made["outlier"].outlier_slider.value = at_fraction(made["outlier"].outlier_slider, 0.9)
+    return made
+
+
+def _static_figures(classic):
+    x, y = classic
+    run = lc.gradient_descent(x, y, 1e-4, 100)
+    figures = {
+        "plot_fit": lw.plot_fit(x, y, 1.0, 5.0).figure,
+        "plot_loss_surface": lw.plot_loss_surface(x, y, path=(run.ms, run.bs)).figure,
+        "plot_loss_bowl": lw.plot_loss_bowl(x, y, point=(0.5, 20.0)).figure,
+    }
+    fig, (ax_raw, ax_scaled) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    x_s = (x - x.mean()) / x.std()
+    scaled = lc.gradient_descent(x_s, y, 0.3, 30)
+    lw.draw_scaling_contours(ax_raw, ax_scaled, x, y, paths=[(run.ms, run.bs), (scaled.ms, scaled.bs)])
+    figures["draw_scaling_contours"] = fig
+    fig, (ax_data, ax_loss) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    lw.draw_data(ax_data, x, y)
+    lw.add_colorbar(ax_loss, lw.draw_loss_contour(ax_loss, x, y, *lw.parameter_grid(x, y)))
+    figures["draw_data + draw_loss_contour"] = fig
+    for fig in figures.values():
+        fig.canvas.draw()
+    return figures
+
+
+@pytest.fixture(scope="module")
+def every_figure(classic):
+    """Every explorer's figure (after one move) and every static figure function's, drawn."""
+    explorers = _explorers(classic)
+    figures = {f"{name} explorer": e.fig for name, e in explorers.items()}
+    static = _static_figures(classic)
+    figures.update(static)
+    yield figures, explorers
+    for fig in static.values():
+        plt.close(fig)
+
+
+def _texts(artist):
+    from matplotlib.text import Text
+
+    return [t for t in artist.findobj(Text, include_self=False) if t.get_visible() and t.get_text().strip()]
+
+
+def test_every_text_is_at_least_12_pt(every_figure):
+    figures, _ = every_figure
+    for name, fig in figures.items():
+        small = {(t.get_text(), t.get_fontsize()) for t in _texts(fig) if t.get_fontsize() < 12}
+        assert not small, f"{name}: texts below 12 pt: {sorted(small)[:5]}"
+
+
+def test_explorer_images_show_at_native_size_with_16_px_text(every_figure):
+    """≤ 1000 px wide (no scaling down in a 1366-px-wide notebook) and 12 pt = 16 px."""
+    _, explorers = every_figure
+    for name, e in explorers.items():
+        width, height = png_size(e.image.value)
+        assert width <= 1000 and height <= 480, (name, width, height)
+        assert 12 * e.fig.dpi / 72 >= 16
+
+
+def test_every_figure_has_an_opaque_white_background(every_figure):
+    figures, explorers = every_figure
+    for name, fig in figures.items():
+        assert matplotlib.colors.to_rgba(fig.get_facecolor()) == (1, 1, 1, 1), name
+    for name, e in explorers.items():
+        corner = np.asarray(PILImage.open(io.BytesIO(e.image.value)).convert("RGBA"))[0, 0]
+        assert corner.tolist() == [255, 255, 255, 255], name
+
+
+def _data_points_on_screen(ax):
+    """Display coordinates of what ``ax`` plots: scatter points, line vertices (and points
+    every few pixels along each segment), line-collection segments; only what is inside ``ax``."""
+    from matplotlib.collections import LineCollection, PathCollection
+    from matplotlib.lines import Line2D
+
+    pieces = []
+
+    def along(xy, step_px=3.0):  # points along a polyline, in display coordinates
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        if len(xy) < 2:
+            return xy
+        out = [xy[:1]]
+        for a, b in zip(xy[:-1], xy[1:]):
+            k = max(2, int(np.hypot(*(b - a)) / step_px))
+            out.append(a + np.linspace(0, 1, k)[:, None] * (b - a))
+        return np.concatenate(out)
+
+    for artist in ax.get_children():
+        if not artist.get_visible():
+            continue
+        if isinstance(artist, Line2D) and artist.get_label() != "_nolegend_":
+            xs, ys = np.asarray(artist.get_xdata(), float), np.asarray(artist.get_ydata(), float)
+            xy = np.column_stack([xs, ys])
+            if len(xy):
+                pieces.append(along(artist.get_transform().transform(xy)))
+        elif isinstance(artist, PathCollection):
+            offsets = np.asarray(artist.get_offsets(), float)
+            if len(offsets):
+                pieces.append(artist.get_offset_transform().transform(offsets))
+        elif isinstance(artist, LineCollection):
+            for segment in artist.get_segments():
+                pieces.append(along(artist.get_transform().transform(np.asarray(segment, float))))
+    if not pieces:
+        return np.empty((0, 2))
+    points = np.concatenate(pieces)
+    return points[_within(points, ax.bbox, closed=True)]
+
+
+def _within(points, box, closed=False):
+    """Which display points lie in ``box`` (on its edge too if ``closed``)."""
+    (x0, y0), (x1, y1) = box.get_points()
+    if closed:
+        return (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
+    return (points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0) & (points[:, 1] < y1)
+
+
+def test_legends_cover_no_data_and_no_curve(every_figure):
+    figures, _ = every_figure
+    for name, fig in figures.items():
+        legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+        assert legends or name == "draw_data + draw_loss_contour", f"{name}: no legend"
+        for legend in legends:
+            box = legend.get_window_extent()
+            for ax in fig.axes:
+                if ax.name == "3d":
+                    continue
+                points = _data_points_on_screen(ax)
+                inside_box = _within(points, box)
+                assert not inside_box.any(), f"{name}: the legend covers {inside_box.sum()} plotted points"
+
+
+GAP = 2  # pixels
+
+
+def _drawn_labels(ax):
+    """Titles, axis labels, texts and the tick labels drawn (ticks in view only)."""
+    texts = [ax.title, ax._left_title, ax._right_title, *ax.texts]
+    for axis in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)):
+        if axis is None:
+            continue
+        texts.append(axis.label)
+        for tick in axis._update_ticks():  # the ticks matplotlib draws (inside the view)
+            texts.extend([tick.label1, tick.label2])
+    return [t for t in texts if t.get_visible() and t.get_text().strip()]
+
+
+def test_labels_of_different_panels_never_touch(every_figure):
+    """No title, axis label or tick label of one panel (or colour bar) overlaps another's."""
+    figures, _ = every_figure
+    for name, fig in figures.items():
+        boxes = [
+            (i, t.get_text(), t.get_window_extent())
+            for i, ax in enumerate(fig.axes)
+            for t in _drawn_labels(ax)
+        ]
+        assert len(boxes) > 10, name  # titles, labels and tick labels were found
+        for i, text_a, a in boxes:
+            for j, text_b, b in boxes:
+                # At least GAP pixels apart: touching letters read as one word from afar.
+                apart = a.x0 >= b.x1 + GAP or b.x0 >= a.x1 + GAP or a.y0 >= b.y1 + GAP or b.y0 >= a.y1 + GAP
+                if i < j and not apart:
+                    pytest.fail(f"{name}: {text_a!r} (axes {i}) touches {text_b!r} (axes {j})")
+
+
+def _pixels_per_unit(ax):
+    (x0, y0), (x1, y1) = ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
+    return abs(x1 - x0), abs(y1 - y0)
+
+
+def test_standardised_contours_have_equal_axes(every_figure, classic):
+    figures, explorers = every_figure
+    scaled = explorers["scaling"].axes[True]
+    (mini,) = [a for a in explorers["minibatch"].fig.axes if a.get_ylabel() == "intercept b"]
+    (static,) = [a for a in figures["draw_scaling_contours"].axes if a.get_ylabel() == "intercept b_s"]
+    for ax in (scaled, mini, static):
+        px, py = _pixels_per_unit(ax)
+        assert px == pytest.approx(py, rel=1e-6)  # a circle is drawn as a circle
+    # Raw x keeps its long valley in a box that fills the panel.
+    x, y = classic
+    raw = lw.MinibatchExplorer(x, y, lr=1e-4, batch_size=10)
+    assert raw.fig.axes[0].get_aspect() == "auto"
