@@ -227,25 +227,31 @@ def build_cases():
     return cases, checks
 
 
-def replot_two_panels(x, y, m, b):
+def replot_three_panels(x, y, m, b):
     """The main explorer's figure drawn from scratch, as a naive callback would.
 
     Same content as :class:`linreg_widgets.LossExplorer`: data, line and
-    residuals on the left; loss contour, colour bar and marker on the right;
-    then the PNG.
+    residuals on the left; the loss contour and marker in the middle; the
+    3-D bowl and its marker on the right; one legend below; then the PNG.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     import linreg_widgets as lw
 
-    fig = Figure(figsize=lw.FIGSIZE, dpi=lw.DPI, layout="constrained")
+    fig = Figure(figsize=(10.4, 4.6), dpi=lw.DPI, layout="constrained")
     FigureCanvasAgg(fig)
-    ax_fit, ax_loss = fig.subplots(1, 2)
+    grid = fig.add_gridspec(1, 3, width_ratios=[1, 1, 1.35])
+    ax_fit, ax_loss = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    ax_bowl = fig.add_subplot(grid[2], projection="3d")
     lw.plot_fit(x, y, m, b, ax=ax_fit)
-    filled = lw.draw_loss_contour(ax_loss, x, y, *lw.parameter_grid(x, y))
-    fig.colorbar(filled, ax=ax_loss, label="MSE (log scale)", format="%.3g")
+    ax_fit.get_legend().remove()
+    m_values, b_values = lw.parameter_grid(x, y)
+    lw.draw_loss_contour(ax_loss, x, y, m_values, b_values)
     ax_loss.plot([m], [b], "o", ms=10)
+    cap = lw.draw_loss_bowl(ax_bowl, x, y, m_values, b_values)
+    ax_bowl.plot([m], [b], [min(cap, float(np.mean((y - m * x - b) ** 2)))], "o", ms=10)
+    fig.legend(*ax_fit.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     fig.canvas.draw()
     return lw.png_bytes(fig.canvas)
 
@@ -266,7 +272,7 @@ def slider_case(x, y):
     return Case(
         "slider update → PNG (LossExplorer) vs full re-plot of the same figure",
         move_slider,
-        lambda: replot_two_panels(x, y, explorer.m_slider.value, explorer.b_slider.value),
+        lambda: replot_three_panels(x, y, explorer.m_slider.value, explorer.b_slider.value),
         required_ratio=2,
     )
 
