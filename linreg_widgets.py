@@ -675,6 +675,8 @@ class LossExplorer(Explorer):
         self.b_slider = _slider("intercept b", *_inner(b_values), b)
         super().__init__([self.m_slider, self.b_slider], figsize=(10.4, 4.6))
 
+        # Space before the bowl: its MSE label stands out to the left of the 3-D box.
+        self.fig.get_layout_engine().set(wspace=0.06)
         grid = self.fig.add_gridspec(1, 3, width_ratios=[1, 1, 1.35])
         ax_fit, ax_loss = self.fig.add_subplot(grid[0]), self.fig.add_subplot(grid[1])
         self.ax_bowl = self.fig.add_subplot(grid[2], projection="3d")
