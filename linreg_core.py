@@ -138,6 +138,8 @@ def numerical_gradients(x, y, m, b, h=1e-5):
 
     ``dm ≈ (L(m + h, b) - L(m - h, b)) / (2h)``, and likewise for ``b``: an
     independent check of :func:`gradients`, since it only evaluates the loss.
+    For ``|m| > 1`` the step is ``h * |m|`` (likewise for ``b``), so it is not lost
+    in rounding.
     The MSE is a quadratic, so central differences carry no truncation error
     and only rounding limits the accuracy.
 
@@ -152,8 +154,9 @@ def numerical_gradients(x, y, m, b, h=1e-5):
     def loss(m_, b_):
         return np.mean((y - (m_ * x + b_)) ** 2)
 
-    dm = (loss(m + h, b) - loss(m - h, b)) / (2 * h)
-    db = (loss(m, b + h) - loss(m, b - h)) / (2 * h)
+    hm, hb = h * max(1.0, abs(m)), h * max(1.0, abs(b))  # relative steps for large m, b
+    dm = (loss(m + hm, b) - loss(m - hm, b)) / (2 * hm)
+    db = (loss(m, b + hb) - loss(m, b - hb)) / (2 * hb)
     return float(dm), float(db)
 
 

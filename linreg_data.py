@@ -10,6 +10,7 @@ its line.
 import csv
 import io
 import math
+import os
 import re
 from pathlib import Path
 
@@ -78,6 +79,17 @@ def load_columns(path, columns, sep=",", decimal="."):
         fields, or a value is missing or not a finite number. The message names
         the line of the file and how to fix it.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"path must be a file name or a pathlib.Path, e.g. DATA_DIR / 'classic.csv', "
+            f"got {type(path).__name__} {path!r:.60}."
+        )
+    if not isinstance(columns, (list, tuple)) or not all(isinstance(c, str) for c in columns):
+        raise TypeError(f"columns must be a list of column names, e.g. ['x', 'y'], got {columns!r:.60}.")
+    for value, what in ((sep, "sep"), (decimal, "decimal")):
+        if not isinstance(value, str) or len(value) != 1:
+            example = ";" if what == "sep" else ","
+            raise TypeError(f"{what} must be one character, e.g. {what}={example!r}, got {value!r:.40}.")
     path = Path(path)
     if not path.is_file():
         shipped = ", ".join(sorted(p.name for p in DATA_DIR.glob("*.csv")))

@@ -36,6 +36,33 @@ class DataError(ValueError):
 # --------------------------------------------------------------------------
 
 
+#: Inputs must stay below this size (and a nonzero array must not lie wholly below its
+#: inverse), so that products, squares and sums of up to 10**7 squared residuals stay
+#: finite floating-point numbers: (1e75 * 1e75)**2 * 1e7 = 1e307 < 1.8e308.
+LARGEST = 1e75
+
+
+def check_size(arr, name):
+    """Refuse numbers too large (or an array wholly too small) to square in floating point."""
+    largest = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if largest > LARGEST:
+        k = int(np.floor(np.log10(largest)))
+        raise ValueError(
+            f"{name} holds numbers as large as {largest:.3g}: too large to compute with, since "
+            f"their squares overflow floating point (above about 1.8e308 numbers become inf). "
+            f"Rescale first, e.g. divide by 1e{k} (measure in larger units), and scale the "
+            f"answer back."
+        )
+    if 0 < largest < 1 / LARGEST:
+        k = -int(np.floor(np.log10(largest)))
+        raise ValueError(
+            f"{name} holds only tiny numbers (at most {largest:.3g} in size): their squares "
+            f"round to 0 in floating point. Rescale first, e.g. multiply by 1e{k} (measure in "
+            f"smaller units), and scale the answer back."
+        )
+    return arr
+
+
 def first_non_number(values):
     """The first element of ``values`` that ``float()`` refuses (for error messages)."""
     for value in np.ravel(np.asarray(values, dtype=object)):
@@ -51,7 +78,14 @@ def check_vector(values, name, allow_scalar=False):
     check_kind(values, name)
     try:
         arr = np.asarray(values, dtype=float)
+    except OverflowError:
+        raise ValueError(f"{name} holds a whole number too large for a float (above 1.8e308).") from None
     except (TypeError, ValueError):
+        if isinstance(values, (list, tuple)) and any(isinstance(v, (list, tuple)) for v in values):
+            raise ValueError(
+                f"{name} must be a flat sequence of numbers (one per data point), but it holds "
+                f"lists of different lengths: {values!r:.80}."
+            ) from None
         raise TypeError(
             f"{name} must contain only numbers, but it holds {first_non_number(values)!r}. "
             f"Convert it first, e.g. pd.to_numeric(column) or float(value)."
@@ -73,7 +107,7 @@ def check_vector(values, name, allow_scalar=False):
             f"{name} contains {int(bad.sum())} NaN or infinite value(s){where}. "
             f"Drop or fill the missing values first, e.g. df.dropna()."
         )
-    return arr
+    return check_size(arr, name)
 
 
 def check_kind(values, name):
@@ -133,14 +167,27 @@ def check_number(value, name):
     """One finite real number (a parameter such as m, b or lr), as a float."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a number, got {value!r} (text): write the number without quotes.")
-    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
-        raise TypeError(f"{name} must be a single number, got {value!r}.")
+    try:
+        single = not isinstance(value, (bool, np.bool_)) and np.ndim(value) == 0
+    except ValueError:  # a ragged list
+        single = False
+    if not single:
+        raise TypeError(f"{name} must be a single number, got {value!r:.80}.")
+    if isinstance(value, (complex, np.complexfloating)):
+        raise TypeError(f"{name} must be a real number, got the complex number {value!r}.")
     try:
         number = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} is a whole number too large for a float (above 1.8e308).") from None
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number, got {value!r}.") from None
+        raise TypeError(f"{name} must be a number, got {value!r:.80}.") from None
     if not np.isfinite(number):
         raise ValueError(f"{name} must be a finite number, got {number}.")
+    if abs(number) > LARGEST:
+        raise ValueError(
+            f"{name} = {number:.3g} is too large to compute with: its square overflows floating "
+            f"point. Use a number below {LARGEST:g} in size (rescale the data if you need more)."
+        )
     return number
 
 
@@ -180,10 +227,11 @@ def check_epochs(epochs):
     """The number of updates: a whole number from 1 to :data:`MAX_EPOCHS`."""
     epochs = check_whole_number(epochs, "epochs")
     if epochs > MAX_EPOCHS:
+        shown = f"{epochs:,}" if epochs < 10**15 else f"about 10^{len(str(epochs)) - 1}"
         raise ValueError(
-            f"epochs={epochs:,} is more than {MAX_EPOCHS:,}: that would run for many minutes and "
-            f"keep a history of {24 * epochs / 1e9:.1f} GB. If training needs that long, scale x "
-            f"(x - x.mean()) / x.std(), which allows a far larger lr."
+            f"epochs={shown} is more than {MAX_EPOCHS:,}: that would run for many minutes and "
+            f"keep a history of {24 * min(epochs, 10**15) / 1e9:,.1f}{'+' * (epochs > 10**15)} GB. "
+            f"If training needs that long, scale x (x - x.mean()) / x.std(), which allows a far larger lr."
         )
     return epochs
 
@@ -235,8 +283,11 @@ def check_tau(tau):
 
 def check_matrix(values, name="X"):
     """``values`` as a finite 2-D float array with at least one row and column."""
+    check_kind(values, name)
     try:
         arr = np.asarray(values, dtype=float)
+    except OverflowError:
+        raise ValueError(f"{name} holds a whole number too large for a float (above 1.8e308).") from None
     except (TypeError, ValueError):
         rows = values if isinstance(values, (list, tuple)) else []
         lengths = {np.size(row) for row in rows}
@@ -267,7 +318,7 @@ def check_matrix(values, name="X"):
             f"{name} contains {int(bad.sum())} NaN or infinite value(s) (first in row "
             f"{row}, column {column}). Drop or fill the missing values first, e.g. df.dropna()."
         )
-    return arr
+    return check_size(arr, name)
 
 
 def check_features_target(X, y):
