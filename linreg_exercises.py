@@ -773,7 +773,7 @@ def check_mse_prediction(prediction):
         read=lambda name, value: _read_number(value, "Your prediction"),
         matches=lambda answers, truth: abs(answers["prediction"] - truth) <= 0.01,
         explain=explain,
-        example="a number, e.g. 2.5",
+        example="a number, e.g. 7",
     )
 
 
@@ -1284,8 +1284,9 @@ def _steep_factor(rate, c, name=""):
     """'one step multiplies the distance … by 1 − lr·c, where c = …: 1 − 0.0001·6722 = 0.328'."""
     return (
         f"one step multiplies the distance to the valley along its steep direction (almost pure m) "
-        f"by {name}1 − lr·c, where c = {c:.4g} is the curvature of the loss across the valley (about "
-        f"2·mean(x²) when x is far from 0): {name}1 − {rate:.4g}·{c:.4g} = {_factor(1 - rate * c)}"
+        f"by {name}1 − lr·c, where c = {c:.4g} is the curvature of the loss across the valley (a hair "
+        f"more than 2·mean(x²), since the steepest way down also changes b): "
+        f"{name}1 − {rate:.4g}·{c:.4g} = {_factor(1 - rate * c)}"
     )
 
 

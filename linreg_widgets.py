@@ -288,6 +288,7 @@ def draw_loss_bowl(ax, x, y, m_values, b_values):
     cap = _round_cap(max(float(np.median(surface)), 2 * float(surface.min()), 1e-12))
     ms, bs = np.meshgrid(m_values, b_values)
     colors = matplotlib.colormaps["viridis"](norm(surface))
+    ax.computed_zorder = False  # markers drawn after the surface stay in front of it
     ax.plot_surface(
         ms, bs, np.minimum(surface, cap), facecolors=colors, rcount=60, ccount=60, linewidth=0, shade=False
     )
@@ -900,7 +901,7 @@ class SlopeExplorer(Explorer):
                     label="−gradient here",
                 )
             )
-            ax_loss.set_title("arrows: downhill direction −∇L")
+            ax_loss.set_title("arrows: the downhill direction")
         self.m_slider.observe(self.refresh, names="value")
         self.refresh()
 
@@ -925,10 +926,10 @@ class SlopeExplorer(Explorer):
             scale_units="xy",
             scale=1,
             color="w",
-            alpha=0.9,
-            width=0.004,
-            edgecolor="0.2",
-            linewidth=0.3,
+            alpha=0.95,
+            width=0.005,
+            edgecolor="0.1",
+            linewidth=0.8,
         )
         self._axis_spans = np.ptp(m_values), np.ptp(b_values)
         self._typical_gradient = np.median(norm)  # arrows shorter than this shrink
@@ -1045,6 +1046,12 @@ class StepExplorer(Explorer):
 
 #: Play shows every epoch on this many first frames, then speeds up.
 PLAY_SLOW_FRAMES = 20
+
+
+def _last_consecutive(schedule):
+    """The last epoch up to which a Play schedule shows every epoch."""
+    gaps = np.flatnonzero(np.diff(schedule) > 1)
+    return int(schedule[gaps[0]] if gaps.size else schedule[-1])
 
 
 def play_epochs(epochs, frames=100, slow=PLAY_SLOW_FRAMES):
@@ -1181,7 +1188,7 @@ class TrainingExplorer(Explorer):
         text = (
             f"epoch {k}: m = {ms[k]:.5g}, b = {bs[k]:.5g}, <b>MSE = {losses[k]:.6g}</b> "
             f"(showing epoch {k} of {len(losses) - 1}; Play shows every epoch up to "
-            f"{min(PLAY_SLOW_FRAMES, len(losses)) - 1}, then faster)"
+            f"{_last_consecutive(self.schedule)}, then faster)"
             f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
         )
         if self.result.diverged:

@@ -163,7 +163,9 @@ def table(ref=None):
     for number, title, cells in notebooks(ref):
         row = count(cells)
         planned = minutes(row)
-        slot = "setup check only" if number == "00" else "homework"
+        slot = "homework"
+        if number == "00":  # in class only its setup check; the rest is for reading at home
+            planned, slot = FIRST_MINUTE, f"0–{FIRST_MINUTE} (setup check)"
         if number in LIVE:
             live["words"] += row["words"]
             live["minutes"] += planned
