@@ -13,6 +13,7 @@ PYTHON_BINDER ?= $(call find_python,3.10)
 NBVAL := --nbval --nbval-current-env -p no:cacheprovider
 
 .PHONY: help lab test test-main lint test-colab test-binder notebooks bench clean
+.PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 22
@@ -71,3 +72,31 @@ bench: .venv/.stamp-dev  ## speed ratios, measured side by side
 
 clean:  ## remove the virtualenvs and test artifacts
 	rm -rf .venv .venv-colab .venv-binder test-artifacts
+
+# ---- A whole class on JupyterHub (docs/jupyterhub.md) ----------------------------------------
+# configurable-http-proxy, JupyterHub's proxy, from npm (package.json + package-lock.json) into
+# .venv-node/ (gitignored like every .venv*). tests/test_hub.py, part of test-main, needs it.
+test-main: .venv-node/.stamp
+
+HUB ?= https://hub.example.edu
+BRANCH ?= main
+STUDENTS ?= 1 5 10 20
+
+classroom-link: .venv/.stamp-lab  ## the nbgitpuller link: make classroom-link HUB=https://hub.example.edu
+	.venv/bin/python tools/classroom.py link --hub $(HUB) --branch $(BRANCH)
+
+test-hub: .venv/.stamp-dev .venv-node/.stamp  ## only the JupyterHub classroom test (a real hub, 4 students)
+	.venv/bin/python -m pytest tests/test_hub.py -p no:cacheprovider
+
+bench-classroom: .venv/.stamp-dev .venv-node/.stamp  ## hub capacity: memory, CPU and latency for 1-20 students
+	.venv/bin/python benchmarks/bench_classroom.py $(STUDENTS)
+
+.venv-node/.stamp: package.json package-lock.json
+	rm -rf .venv-node && mkdir -p .venv-node
+	cp package.json package-lock.json .venv-node/
+	cd .venv-node && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean: clean-hub
+clean-hub:  ## remove .venv-node (configurable-http-proxy)
+	rm -rf .venv-node
