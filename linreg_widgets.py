@@ -19,6 +19,7 @@ is shown at its native size on a 1366×768 projector. :func:`use_projector_style
 applies the style again (e.g. after ``plt.style.use``).
 """
 
+import base64
 import functools
 import io
 import math
@@ -485,6 +486,20 @@ class Explorer(widgets.VBox):
     def __repr__(self):
         # Shown where widgets cannot render (GitHub, a closed kernel): keep it useful and stable.
         return f"{type(self).__name__}: {self.description} (run the notebook to use it)"
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, plus a PNG of its first frame for places without a kernel.
+
+        A frontend shows one format per output: JupyterLab and VS Code the live widget
+        when the notebook runs; GitHub, nbviewer and a just-opened (untrusted) notebook
+        the picture. ipywidgets 7 (Colab) displays widgets through ``_ipython_display_``
+        and never calls this, so Colab gets the widget alone.
+        """
+        parent = getattr(super(), "_repr_mimebundle_", None)  # absent in ipywidgets 7
+        bundle = parent(**kwargs) if parent else None
+        if bundle is not None and self.image.value:
+            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
 
     # -- panels: each builder draws what stays put and returns what moves ----------
 

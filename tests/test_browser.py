@@ -93,22 +93,41 @@ BAD_OUTPUT = (
 # --------------------------------------------------------------------------- collection
 
 
-def _uses_widgets(path: Path) -> bool:
-    """True if a committed output is a widget view.
+EXPLORER_CELL = re.compile(r"\blw\.\w+Explorer\(")
 
-    The notebooks are committed executed. A notebook with no outputs at all counts
-    when its JSON mentions ipywidgets (an importing cell alone is not enough: the
-    setup cell of every notebook imports the widget module).
+
+def _code_sources(path: Path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in nb["cells"]
+        if c.get("cell_type") == "code"
+    ]
+
+
+def _uses_widgets(path: Path) -> bool:
+    """True if a cell builds an explorer, or a committed output is a widget view.
+
+    Explorers are committed as the picture of their first frame (tools/notebooks.py), so
+    their cells are found by their source.
     """
     try:
         text = path.read_text(encoding="utf-8")
         nb = json.loads(text)
     except (OSError, ValueError):
         return True  # let the test report the broken notebook
+    if any(EXPLORER_CELL.search(src) for src in _code_sources(path)):
+        return True
     outputs = [out for cell in nb.get("cells", []) for out in cell.get("outputs", [])]
     if not outputs:
         return "ipywidgets" in text
     return any(WIDGET_MIME in out.get("data", {}) for out in outputs)
+
+
+def _explorer_cells(page, path: Path) -> list:
+    """The code cells on screen that build an explorer, in order."""
+    cells = page.locator(f"{PANEL} .jp-CodeCell")
+    return [cells.nth(i) for i, src in enumerate(_code_sources(path)) if EXPLORER_CELL.search(src)]
 
 
 def _widget_notebooks() -> list[Path]:
@@ -571,6 +590,20 @@ def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
     _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
     times["open"] = time.monotonic() - t0
 
+    # Just opened, before anything runs: every explorer shows the picture of its first frame.
+    explorers = _explorer_cells(page, notebook)
+    for k, cell in enumerate(explorers):
+        cell.scroll_into_view_if_needed()
+        _poll(
+            lambda cell=cell: cell.locator(".jp-OutputArea-output img").count() == 1,
+            30,
+            f"explorer {k + 1}'s saved picture to show in the just-opened notebook",
+            page,
+        )
+    if explorers:
+        _shot(explorers[0], f"{name}-00-just-opened.png")
+    _assert_clean(panel, "in the just-opened notebook")
+
     # Clear stored outputs so that everything checked below comes from this kernel.
     _menu(page, "Edit", "editmenu:clear-all")
     _poll(lambda: panel.locator(".jp-OutputArea-output").count() == 0, 30, "outputs cleared", page)
@@ -594,6 +627,12 @@ def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
     ]
     assert len(prompts) == len(expected), f"{len(prompts)} code cells on screen, {len(expected)} in the file"
     assert not not_run, f"code cells {not_run} did not run (prompts {prompts})"
+
+    # After Run All each explorer is live, shown once: one widget image, no saved picture.
+    for k, cell in enumerate(explorers):
+        live = cell.locator(".jp-OutputArea-output .widget-image").count()
+        static = cell.locator(".jp-OutputArea-output > img").count()
+        assert (live, static) == (1, 0), f"explorer {k + 1}: {live} live pictures, {static} static ones"
 
     # Every widget with a plot must react to its controls; Play must animate.
     widgets = panel.locator(TOP_OUTPUT).filter(has=page.locator(PLOT_IMAGES))

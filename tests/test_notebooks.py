@@ -217,11 +217,51 @@ def test_reexecuting_a_notebook_writes_the_same_bytes(tmp_path):
         tool.execute([copy])
         copies.append(copy.read_bytes())
     assert copies[0] == copies[1]
-    assert b"application/vnd.jupyter.widget-view+json" in copies[0]  # it did hold widgets
+    assert copies[0].count(b'"image/png"') >= 4  # the static figures and the explorers' pictures
 
 
-def test_committed_widget_ids_are_the_stable_ones():
-    """Every saved widget model id is the one `make notebooks` derives from the notebook's name."""
+def test_committed_outputs_are_the_static_ones():
+    """Saved as `make notebooks` saves them: pictures for explorers, stable ids, no widget state."""
     for path in PATHS:
         text = path.read_text(encoding="utf-8")
-        assert tool.stable_widget_ids(text, path.name) == text, f"{path.name}: run `make notebooks`"
+        assert tool.static_outputs(text, path.name) == text, f"{path.name}: run `make notebooks`"
+
+
+EXPLORER_CELL = re.compile(r"\blw\.\w+Explorer\(")
+
+
+def explorer_cells(path):
+    return [c for c in load(path)["cells"] if c["cell_type"] == "code" and EXPLORER_CELL.search(source(c))]
+
+
+def shown_outputs(cell):
+    return [o for o in cell.get("outputs", []) if o["output_type"] in ("display_data", "execute_result")]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_every_explorer_is_saved_as_a_picture(path):
+    """Before a kernel runs, an explorer's place shows the picture of its first frame."""
+    explorers = [
+        c for c in load(path)["cells"] if c["cell_type"] == "code" and EXPLORER_CELL.search(source(c))
+    ]
+    assert explorers or path.stem in ("05_classic_code_bugs", "07_closed_form_and_multiple_features")
+    for cell in explorers:
+        outputs = shown_outputs(cell)
+        assert [set(o["data"]) for o in outputs] == [{"image/png", "text/plain"}], source(cell)[:80]
+    assert "widgets" not in load(path)["metadata"]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_github_and_nbviewer_show_every_picture(path):
+    """nbconvert's HTML (what GitHub and nbviewer show), with every script stripped as GitHub does,
+    has one picture per saved PNG: the static figures and one per explorer."""
+    from nbconvert import HTMLExporter
+
+    html, _ = HTMLExporter().from_filename(str(path))
+    html = re.sub(r"<script\b.*?</script>", "", html, flags=re.S | re.I)
+    pictures = len(re.findall(r"<img\b[^>]*src=\"data:image/png;base64,", html))
+    saved = sum("image/png" in o["data"] for c in load(path)["cells"] for o in shown_outputs(c))
+    explorers = sum(
+        bool(EXPLORER_CELL.search(source(c))) for c in load(path)["cells"] if c["cell_type"] == "code"
+    )
+    assert pictures == saved >= explorers

@@ -1261,3 +1261,20 @@ def test_standardised_contours_have_equal_axes(every_figure, classic):
     x, y = classic
     raw = lw.MinibatchExplorer(x, y, lr=1e-4, batch_size=10)
     assert raw.fig.axes[0].get_aspect() == "auto"
+
+
+def test_an_explorer_output_carries_the_picture_of_its_first_frame():
+    """Where no kernel runs (GitHub, a just-opened notebook) the output's PNG is shown instead."""
+    import base64
+
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.LossExplorer(x, y)
+    bundle = explorer._repr_mimebundle_()
+    if bundle is None:  # ipywidgets 7 (Colab) displays widgets another way: no fallback there
+        import ipywidgets
+
+        assert ipywidgets.__version__.startswith("7.")
+        return
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    png = base64.b64decode(bundle["image/png"])
+    assert png == explorer.image.value and png.startswith(b"\x89PNG")

@@ -14,8 +14,9 @@ newer and differs), then rewrites three tagged cells in every ``notebooks/NN_*.i
 - ``badges`` (markdown): "Open in Colab" and "Binder" badges for that notebook;
 - ``nav`` (markdown, may appear twice): links to the previous, index and next notebook.
 
-``execute`` saves no output for cells tagged ``clock`` (wall-clock timings), so that
-re-executing an unchanged notebook writes the same bytes.
+``execute`` saves no output for cells tagged ``clock`` (wall-clock timings), and saves each
+explorer as the picture of its first frame (``static_outputs``), so that re-executing an
+unchanged notebook writes the same bytes and a reader without a kernel sees the picture.
 
 The repository's owner/name is read from ``[project.urls] Repository`` in
 pyproject.toml, the one place where it is written. Finally it writes the ``.md`` twin anew.
@@ -196,41 +197,37 @@ def coalesce_streams(outputs):
     return merged
 
 
-def stable_widget_ids(text, name):
-    """Give a notebook's widget models stable ids and a stable order.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
-    The kernel names each widget model with a random id, and the saved widget state lists
-    the models in the order their messages arrived. Here the models are ordered as they are
-    reached from the cells' outputs (then through the models they refer to), and the k-th
-    gets the id ``sha256("<notebook name>/k")``; nbformat writes the state sorted by id. So
-    re-executing an unchanged notebook writes the same bytes.
+
+def static_outputs(text, name):
+    """Save what a reader without a kernel can see, and the same bytes at every run.
+
+    An explorer's output carries a PNG of its first frame beside the widget view (see
+    ``Explorer._repr_mimebundle_``). The saved copy keeps the picture and drops the view and
+    the widget state: a widget cannot run before the notebook does, and where a saved view
+    has no model JupyterLab shows "Error displaying widget" instead of the picture, while
+    GitHub and nbviewer render saved widgets only through scripts, which GitHub strips.
+    Running the notebook replaces the outputs with the live widgets.
+
+    Views without a picture (a plain slider) stay; their model ids become
+    ``sha256("<notebook name>/k")`` in the order the outputs show them, since the kernel
+    names models at random.
     """
     nb = json.loads(text)
-    bundle = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json")
-    if not bundle:
-        return text.rstrip("\n") + "\n"
-    state, order = bundle["state"], []
-
-    def visit(model_id):
-        if model_id in state and model_id not in order:
-            order.append(model_id)
-            for ref in re.findall(r"IPY_MODEL_(\w+)", json.dumps(state[model_id], sort_keys=True)):
-                visit(ref)
-
+    nb["metadata"].pop("widgets", None)
+    order = []
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):
-            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
-            if view:
-                visit(view["model_id"])
-    ids = re.compile("|".join(map(re.escape, state)))
-    for model_id in sorted(  # models no output shows (e.g. a jslink): by content, ids masked
-        (m for m in state if m not in order), key=lambda m: ids.sub("", json.dumps(state[m], sort_keys=True))
-    ):
-        visit(model_id)
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "image/png" in data:
+                del data[WIDGET_VIEW]
+            elif WIDGET_VIEW in data and data[WIDGET_VIEW]["model_id"] not in order:
+                order.append(data[WIDGET_VIEW]["model_id"])
     text = json.dumps(nb)
     for k, model_id in enumerate(order):
         text = text.replace(model_id, hashlib.sha256(f"{name}/{k}".encode()).hexdigest()[:32])
-    return nbformat.writes(nbformat.from_dict(json.loads(text))) + "\n"  # keys sorted: by the new ids
+    return nbformat.writes(nbformat.from_dict(json.loads(text))) + "\n"
 
 
 def execute(paths):
@@ -255,7 +252,7 @@ def execute(paths):
                 cell.outputs = []
             if cell.cell_type == "code":
                 cell.outputs = coalesce_streams(cell.outputs)
-        path.write_text(stable_widget_ids(nbformat.writes(nb), path.name), encoding="utf-8")
+        path.write_text(static_outputs(nbformat.writes(nb), path.name), encoding="utf-8")
         print(f"executed {shown(path)}")
 
 
