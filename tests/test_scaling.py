@@ -322,6 +322,8 @@ def test_explorer_builds_and_switches_without_warnings(classic):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
         explorer = lw.ScalingExplorer(*classic)
         for scaled, lr in [(True, 0.1), (False, 2.9e-4), (True, 3.0), (False, 1e-5)]:
             explorer.scale_box.value = scaled

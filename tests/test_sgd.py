@@ -62,6 +62,8 @@ def ref_minibatch(x, y, lr, epochs, batch_size, seed, m=0.0, b=0.0, tau=None):
 def record_warnings(func, *args, **kwargs):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
         result = func(*args, **kwargs)
     return result, caught
 
@@ -252,6 +254,8 @@ def test_divergence_stops_warns_once_and_stays_finite(standardised, lr, batch_si
     x, y = classic(standardised)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
         with np.errstate(all="raise"):  # no numpy floating-point warning may escape
             r = lm.minibatch_gradient_descent(x, y, lr, 30, batch_size)
     assert r.diverged
@@ -405,6 +409,8 @@ def test_explorer_learning_rate_retrains(explorer):
 def test_explorer_reports_divergence_without_warning(explorer):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
         explorer.batch_buttons.value = 1
         explorer.lr_slider.value = 2.0
     assert "Diverged" in explorer.readout.value
@@ -444,6 +450,8 @@ def test_divergence_warning_points_at_the_callers_line():
     x = np.linspace(0, 100, 50)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
         line = inspect.currentframe().f_lineno + 1
         lm.minibatch_gradient_descent(x, x + 3, 1.0, 50, 10)
     assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]
@@ -457,6 +465,8 @@ def test_minibatch_explorer_on_an_exact_fit_keeps_a_valid_log_axis():
     x = np.linspace(-1, 1, 20)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
         e = lw.MinibatchExplorer(x, 2 * x + 1, lr=0.1, m0=2.0, b0=1.0)
     assert [str(w.message) for w in caught] == []
     low, high = e.ax_curve.get_ylim()

@@ -605,6 +605,8 @@ def test_step_explorer_diverges_cleanly(stepper, classic):
     assert "above the stable bound" in e.readout.value
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
+        # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
         for _ in range(20):
             e.step10_button.click()
             if e.diverged:
@@ -753,6 +755,8 @@ def test_training_explorer_diverges_cleanly(trainer, classic):
     bound = lc.stable_learning_rate(x)
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
+        # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
         lr = set_value(e.lr_slider, 2.5 * bound)
         e.epoch_slider.value = e.epoch_slider.max
     assert not [w for w in caught if issubclass(w.category, (RuntimeWarning, UserWarning))], [
@@ -786,6 +790,8 @@ def test_training_explorer_exact_fit_keeps_a_valid_log_axis(case):
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
         e = lw.TrainingExplorer(x, y, **kwargs)
     assert e.result.losses.min() == 0.0  # the situation under test
     assert not caught, [str(w.message) for w in caught]
