@@ -658,3 +658,65 @@ def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
     times = {k: round(v, 2) if isinstance(v, float) else v for k, v in times.items()}
     (ARTIFACTS / f"{name}-timings.json").write_text(json.dumps(times, indent=1) + "\n", encoding="utf-8")
     print(f"{name}: {times}")
+
+
+_CONTRAST_JS = """(root) => {
+    // WCAG contrast of every widget text against the first opaque background behind it.
+    const lum = (rgb) => {
+        const linear = (c) => (c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        const [r, g, b] = rgb.map(linear);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const parse = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+    const background = (el) => {
+        for (; el; el = el.parentElement) {
+            const c = parse(getComputedStyle(el).backgroundColor);
+            if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+    };
+    return [...root.querySelectorAll('.widget-label, .widget-readout, .widget-html-content, .widget-button')]
+        .filter((el) => el.textContent.trim())
+        .map((el) => {
+            const fg = lum(parse(getComputedStyle(el).color).slice(0, 3)), bg = lum(background(el));
+            const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+            return [el.textContent.trim().slice(0, 40), ratio];
+        });
+}"""
+
+
+def test_dark_theme_keeps_pictures_and_labels_readable(browser, lab_server, lab_page):
+    """JupyterLab's dark theme: the explorer's picture keeps its white background, and every
+    widget label, readout and button keeps a contrast of at least 4.5 (WCAG AA)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    page, notebook = lab_page, NOTEBOOK_DIR / "01_loss_function.ipynb"
+    rel = notebook.relative_to(SERVER_ROOT).as_posix()
+    page.goto(f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}?reset&token={lab_server['token']}")
+    panel = page.locator(PANEL)
+    panel.wait_for(state="visible", timeout=PAGE_TIMEOUT * 1000)
+    page.wait_for_function("() => !!window.jupyterapp", timeout=PAGE_TIMEOUT * 1000)
+    page.evaluate(
+        "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
+    )
+    _poll(
+        lambda: page.evaluate("() => document.body.dataset.jpThemeLight") == "false",
+        30,
+        "the dark theme to apply",
+        page,
+    )
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
+    cell = _explorer_cells(page, notebook)[1]  # the LossExplorer
+    cell.locator(".jp-InputArea-editor").click()
+    _menu(page, "Run", "runmenu:run-all")
+    _poll(lambda: _loaded_images(cell), RUN_ALL_TIMEOUT, "the explorer to draw in the dark theme", page)
+    time.sleep(1.0)
+    _shot(cell, "dark-theme-01-loss-explorer.png")
+    picture = Image.open(BytesIO(_image_pixels(page, cell)[0])).convert("RGB")
+    assert min(picture.getpixel((2, 2))) >= 240, "the figure background is not opaque white"
+    contrasts = cell.evaluate(_CONTRAST_JS)
+    assert contrasts, "no widget text found"
+    low = [(text, round(ratio, 2)) for text, ratio in contrasts if ratio < 4.5]
+    assert not low, f"widget texts too faint on the dark theme: {low}"
