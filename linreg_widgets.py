@@ -1146,7 +1146,22 @@ class TrainingExplorer(Explorer):
         self.schedule = play_epochs(epochs)
         self.play = widgets.Play(value=0, min=0, max=len(self.schedule) - 1, interval=60, description="Play")
         widgets.dlink((self.play, "value"), (self.epoch_slider, "value"), transform=self._frame_epoch)
-        super().__init__([self.play, self.epoch_slider, self.lr_slider, self.epochs_slider])
+        # Buttons with words: Play's own buttons are icons, which do not show everywhere
+        # (no icon font on Colab, colabtools #60 and #1302).
+        self.play_button = widgets.Button(description="▶ Play", layout=widgets.Layout(width="90px"))
+        self.pause_button = widgets.Button(description="❚❚ Pause", layout=widgets.Layout(width="90px"))
+        self.play_button.on_click(lambda _: self.set_playing(True))
+        self.pause_button.on_click(lambda _: self.set_playing(False))
+        super().__init__(
+            [
+                self.play_button,
+                self.pause_button,
+                self.play,
+                self.epoch_slider,
+                self.lr_slider,
+                self.epochs_slider,
+            ]
+        )
 
         ax_fit, ax_loss, self.ax_curve = self.fig.subplots(1, 3)
         self.fit_panel(ax_fit, "the line", xlabel, ylabel)
@@ -1170,6 +1185,12 @@ class TrainingExplorer(Explorer):
         self.lr_slider.observe(self.train, names="value")
         self.epochs_slider.observe(self.train, names="value")
         self.train()
+
+    def set_playing(self, playing):
+        """Start (from the first frame, if at the end) or pause Play's animation."""
+        if playing and self.play.value >= self.play.max:
+            self.play.value = 0
+        self.play.playing = self.play._playing = playing  # ipywidgets 8 and 7 names
 
     def train(self, *_):
         """Run gradient descent with the current controls and show epoch 0."""

@@ -513,7 +513,8 @@ def _check_play(page, widget, tag: str) -> int:
     before_pixels = _image_pixels(page, widget)
     buttons = widget.locator(f"{PLAY} button")
     play = buttons.filter(has=page.locator(".fa-play"))
-    (play if play.count() else buttons).first.click()
+    worded = widget.locator(BUTTON).filter(has_text="▶ Play")  # works without an icon font
+    (worded if worded.count() else play if play.count() else buttons).first.click()
     started = time.monotonic()
     frames = {
         tuple(_wait_image_change(page, widget, before, f"{tag}: the plot to change after pressing Play"))
@@ -526,8 +527,11 @@ def _check_play(page, widget, tag: str) -> int:
         time.sleep(0.2)
     _image_pixels(page, widget)  # loaded, for the screenshot
     _shot(widget, f"{tag}-3-play.png")
+    pause = widget.locator(BUTTON).filter(has_text="Pause")
     stop = buttons.filter(has=page.locator(".fa-stop"))
-    if stop.count():  # ipywidgets 8: Stop also rewinds the value to `min`
+    if pause.count():
+        pause.first.click()
+    elif stop.count():  # ipywidgets 8: Stop also rewinds the value to `min`
         stop.first.click()
     return len(frames)
 

@@ -1284,3 +1284,16 @@ def test_an_explorer_output_carries_the_picture_of_its_first_frame():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     png = base64.b64decode(bundle["image/png"])
     assert png == explorer.image.value and png.startswith(b"\x89PNG")
+
+
+def test_training_explorer_has_worded_play_and_pause_buttons():
+    """Play's own buttons are icons, which do not show without an icon font (Colab)."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
+    playing = "playing" if "playing" in explorer.play.trait_names() else "_playing"  # ipywidgets 8 / 7
+    assert (explorer.play_button.description, explorer.pause_button.description) == ("▶ Play", "❚❚ Pause")
+    explorer.play.value = explorer.play.max  # at the end, Play starts over
+    explorer.play_button.click()
+    assert getattr(explorer.play, playing) is True and explorer.play.value == 0
+    explorer.pause_button.click()
+    assert getattr(explorer.play, playing) is False
