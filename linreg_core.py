@@ -256,7 +256,7 @@ def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0, warn=True):
     lr : float
         Learning rate (> 0).
     epochs : int
-        Number of updates (>= 1).
+        Number of updates, 1 to 10**7 (``MAX_EPOCHS``: the history then takes 240 MB).
     m0, b0 : float, optional
         Starting slope and intercept.
     warn : bool, optional

@@ -256,7 +256,7 @@ def gradient_descent_multi(X, y, lr, epochs, w0=None, warn=True):
     lr : float
         Learning rate (> 0).
     epochs : int
-        Number of updates (>= 1).
+        Number of updates, 1 to 10**7 (``MAX_EPOCHS``, which bounds the history's memory).
     w0 : array_like, optional
         Starting weights ``(b, w_1, ..., w_p)``; zeros by default.
     warn : bool, optional

@@ -102,7 +102,8 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
     lr : float
         Learning rate (> 0); the starting one if ``tau`` is given.
     epochs : int
-        Number of passes over the data (>= 1).
+        Number of passes over the data (>= 1); all passes together may make at most
+        10**7 updates (``MAX_EPOCHS``, which bounds the history's memory).
     batch_size : int
         Points per update, from 1 to ``n``.
     seed : int, optional
