@@ -48,8 +48,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tools"))
-import classroom  # noqa: E402
+_spec = importlib.util.spec_from_file_location("classroom", REPO / "tools" / "classroom.py")
+classroom = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(classroom)
 
 VENV_BIN = Path(sys.executable).parent
 CHP = REPO / ".venv-node" / "node_modules" / ".bin" / "configurable-http-proxy"
