@@ -277,6 +277,141 @@ def slider_case(x, y):
     )
 
 
+# --------------------------------------------------------------------------
+# Every explorer at n = 200 and n = 10^5, side by side
+# --------------------------------------------------------------------------
+
+#: The large data set of the explorer rows (the issue's "a hundred thousand points").
+BIG_N = 10**5
+
+
+def big_data(n=BIG_N, seed=0):
+    """Data like classic.csv (x in [0.5, 100], y ≈ 0.99 x + 4.85 + noise), ``n`` points."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.5, 100.0, n)
+    return x, 0.99 * x + 4.85 + rng.normal(0.0, 9.0, n)
+
+
+class ExplorerCase(NamedTuple):
+    """One explorer control: ``setup(x, y)`` builds the explorer and returns a function
+    that makes one change of the control (the observer trains and/or redraws the PNG)."""
+
+    name: str
+    setup: Callable[[np.ndarray, np.ndarray], Callable[[], object]]
+    max_seconds: float
+
+
+def _cycle(values):
+    values = iter(np.resize(np.asarray(values), 10**6))
+    return lambda: next(values)
+
+
+def _setter(control, values):
+    nxt = _cycle(values)
+
+    def change():
+        control.value = nxt()
+
+    return change
+
+
+def _slider_values(slider, count=37):
+    return np.linspace(slider.min, slider.max, count)
+
+
+def explorer_cases():
+    """Every explorer's controls as the notebooks use them (limits from issue 11: a
+    redraw at most 50 ms, a retraining at most 0.5 s, at n = 10^5)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import linreg_widgets as lw
+
+    def loss(x, y):
+        e = lw.LossExplorer(x, y)
+        return _setter(e.m_slider, _slider_values(e.m_slider))
+
+    def outlier(x, y):
+        e = lw.OutlierExplorer(x, y)
+        return _setter(e.outlier_slider, _slider_values(e.outlier_slider))
+
+    def tangent(x, y):
+        e = lw.SlopeExplorer(x, y, tangent=True)
+        return _setter(e.m_slider, _slider_values(e.m_slider))
+
+    def step_lr(x, y):
+        e = lw.StepExplorer(x, y, lr=1e-4)
+        return _setter(e.lr_slider, 1e-4 * np.geomspace(0.5, 2, 7))
+
+    def step_button(x, y):
+        e = lw.StepExplorer(x, y, lr=1e-4)
+        return lambda: e.step_button.click()
+
+    def training_epoch(x, y):
+        e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
+        return _setter(e.epoch_slider, np.arange(0, 301, 7))
+
+    def training_lr(x, y):
+        e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
+        return _setter(e.lr_slider, 1e-4 * np.geomspace(0.5, 2, 7))
+
+    def training_epochs(x, y):
+        e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
+        return _setter(e.epochs_slider, [300, 2000])
+
+    def scaling_lr(x, y):
+        e = lw.ScalingExplorer(x, y, lr=1e-4, epochs=1000)
+        return _setter(e.lr_slider, 1e-4 * np.geomspace(0.5, 2, 7))
+
+    def scaling_box(x, y):
+        e = lw.ScalingExplorer(x, y, lr=1e-4, epochs=1000)
+        return _setter(e.scale_box, [True, False])
+
+    def minibatch(control):
+        def setup(x, y):
+            e = lw.MinibatchExplorer(linreg_core.standardize(x)[0], y, lr=0.05, epochs=20, batch_size=10)
+            if control == "lr":
+                return _setter(e.lr_slider, 0.05 * np.geomspace(0.5, 2, 7))
+            sizes = [value for _, value in e.batch_buttons.options]
+            return _setter(e.batch_buttons, [sizes[0], 10] if control == "smallest" else [sizes[-1], 10])
+
+        return setup
+
+    redraw, retrain = 0.05, 0.5
+    return [
+        ExplorerCase("LossExplorer: slope slider", loss, redraw),
+        ExplorerCase("OutlierExplorer: outlier slider", outlier, redraw),
+        ExplorerCase("SlopeExplorer (tangent): slope slider", tangent, redraw),
+        ExplorerCase("StepExplorer: lr slider", step_lr, redraw),
+        ExplorerCase("StepExplorer: Step button", step_button, redraw),
+        ExplorerCase("TrainingExplorer: epoch slider", training_epoch, redraw),
+        ExplorerCase("TrainingExplorer: lr slider (retrains)", training_lr, retrain),
+        ExplorerCase("TrainingExplorer: epochs 300 ↔ 2000 (retrains)", training_epochs, retrain),
+        ExplorerCase("ScalingExplorer: lr slider (retrains)", scaling_lr, retrain),
+        ExplorerCase("ScalingExplorer: standardise box (retrains)", scaling_box, retrain),
+        ExplorerCase("MinibatchExplorer: lr slider (retrains)", minibatch("lr"), retrain),
+        ExplorerCase(
+            "MinibatchExplorer: smallest batch offered ↔ 10 (retrains)", minibatch("smallest"), retrain
+        ),
+        ExplorerCase("MinibatchExplorer: full batch ↔ 10 (retrains)", minibatch("full"), retrain),
+    ]
+
+
+def run_explorer_case(case, small, big, repeats, min_seconds):
+    """Time one control at n = 200 and n = 10^5 in alternation; the table row and whether
+    the large case is within its limit."""
+    at_small, at_big = case.setup(*small), case.setup(*big)
+    t_small, t_big, _ = measure_side_by_side(at_small, at_big, repeats, min_seconds)
+    passed = t_big <= case.max_seconds
+    cells = [
+        case.name,
+        format_seconds(t_small),
+        format_seconds(t_big),
+        f"≤ {format_seconds(case.max_seconds)} {'ok' if passed else 'FAIL'}",
+    ]
+    return "| " + " | ".join(cells) + " |", passed
+
+
 def nbval_suite_seconds():
     """Wall time of every notebook under strict nbval (one run)."""
     root = Path(__file__).resolve().parent.parent
@@ -344,23 +479,41 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
     parser.add_argument("--no-nbval", action="store_true", help="skip timing the notebook suite under nbval")
+    parser.add_argument("--no-explorers", action="store_true", help="skip the explorer rows")
+    parser.add_argument("--no-core", action="store_true", help="skip the core rows (gradient descent, …)")
+    parser.add_argument("--only", default="", help="explorer rows whose name contains this text")
     args = parser.parse_args(argv)
     repeats, min_seconds = (3, 0.02) if args.quick else (7, 0.2)
 
     print(f"Machine: {machine_description()}")
     print(f"Timing: median of {repeats} repeats, each at least {min_seconds:g} s\n")
-    cases, checks = build_cases()
     all_passed = True
-    for message, passed in checks:
-        print(("ok   " if passed else "FAIL ") + message)
-        all_passed &= passed
+    if not args.no_core:
+        cases, checks = build_cases()
+        for message, passed in checks:
+            print(("ok   " if passed else "FAIL ") + message)
+            all_passed &= passed
 
-    print("\n| what | ours | reference | ratio | required |")
-    print("|---|---|---|---|---|")
-    for case in cases:
-        row, passed = run_case(case, repeats, min_seconds)
-        print(row, flush=True)
-        all_passed &= passed
+        print("\n| what | ours | reference | ratio | required |")
+        print("|---|---|---|---|---|")
+        for case in cases:
+            row, passed = run_case(case, repeats, min_seconds)
+            print(row, flush=True)
+            all_passed &= passed
+    if not args.no_explorers:
+        small = linreg_core.load_xy(linreg_core.DATA_DIR / "classic.csv")
+        print(
+            f"\nEvery explorer, one control change → PNG, at n = {small[0].size} and n = {BIG_N:,} "
+            "(timed in alternation)"
+        )
+        print(f"\n| explorer: control | n = {small[0].size} | n = {BIG_N:,} | limit at n = {BIG_N:,} |")
+        print("|---|---|---|---|")
+        for case in explorer_cases():
+            if args.only and args.only not in case.name:
+                continue
+            row, passed = run_explorer_case(case, small, big_data(), repeats, min_seconds)
+            print(row, flush=True)
+            all_passed &= passed
     if not args.no_nbval:
         seconds, summary, passed = nbval_suite_seconds()
         print(
