@@ -46,7 +46,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -117,35 +116,54 @@ _KERNEL_READ = """print(_json.dumps({"times": _bench_times, "m": _bench_explorer
     "readout": _bench_explorer.readout.value})); _bench_times.clear()"""
 
 
+# The duty cycle runs in its own small process (not a thread of this one, where the GIL and
+# Playwright's event loop would delay it), on absolute deadlines so that late wake-ups do
+# not add up; it always leaves the kernel running when it ends.
+_THROTTLE_CODE = """
+import os, signal, sys, time
+pid, share, period = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+running = True
+def stop(*_):
+    global running
+    running = False
+signal.signal(signal.SIGTERM, stop)
+start = time.monotonic()
+try:
+    while running:
+        os.kill(pid, signal.SIGCONT)
+        time.sleep(max(0.0, start + share * period - time.monotonic()))
+        if not running:
+            break
+        os.kill(pid, signal.SIGSTOP)
+        start += period
+        time.sleep(max(0.0, start - time.monotonic()))
+except ProcessLookupError:  # the process has ended
+    pass
+finally:
+    try:
+        os.kill(pid, signal.SIGCONT)
+    except ProcessLookupError:
+        pass
+"""
+
+
 class Throttle:
     """Hold a process to a share of one CPU: SIGCONT for ``share * period``, SIGSTOP for the rest."""
 
     def __init__(self, pid: int, share: float, period: float):
         self.pid, self.share, self.period = pid, share, period
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        run, pause = self.share * self.period, (1 - self.share) * self.period
-        try:
-            while not self._stop.is_set():
-                os.kill(self.pid, signal.SIGCONT)
-                time.sleep(run)
-                os.kill(self.pid, signal.SIGSTOP)
-                time.sleep(pause)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGCONT)
+        self._proc = None
 
     def __enter__(self):
         if self.share < 1:
-            self._thread.start()
+            args = [sys.executable, "-c", _THROTTLE_CODE, str(self.pid), str(self.share), str(self.period)]
+            self._proc = subprocess.Popen(args)
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait(timeout=10)
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGCONT)
 

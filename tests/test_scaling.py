@@ -332,3 +332,21 @@ def test_explorer_builds_and_switches_without_warnings(classic):
 
 def test_explorer_repr_fits_what_ipywidgets_shows(explorer):
     assert len(repr(explorer)) <= 110 and "run the notebook" in repr(explorer)
+
+
+def test_large_scaling_explorer_runs_gradient_descent_on_all_the_points():
+    """At n = 10^5 the explorer trains on four points with the data's averages: same path."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.5, 100.0, 10**5)
+    y = 0.99 * x + 4.85 + rng.normal(0.0, 9.0, x.size)
+    explorer = lw.ScalingExplorer(x, y, lr=1e-4, epochs=300)
+    x_scaled = (x - x.mean()) / x.std()
+    for scaled, lr, data in ((False, 2e-4, x), (True, 0.3, x_scaled)):
+        explorer.scale_box.value = scaled
+        explorer.lr_slider.value = lr
+        full = lc.gradient_descent(data, y, explorer.lr_slider.value, 300, warn=False)
+        np.testing.assert_allclose(explorer.result.ms, full.ms, rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(explorer.result.bs, full.bs, rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(explorer.result.losses, full.losses, rtol=1e-11)
+    ms, bs = lc.unstandardize(full.ms, full.bs, x.mean(), x.std())
+    assert explorer.converged_at == lc.epochs_to_converge(ms, bs, *np.polyfit(x, y, 1), rtol=1e-3)

@@ -471,3 +471,42 @@ def test_minibatch_explorer_on_an_exact_fit_keeps_a_valid_log_axis():
     assert [str(w.message) for w in caught] == []
     low, high = e.ax_curve.get_ylim()
     assert 0 < low < high
+
+
+# --------------------------------------------------------------------------
+# MinibatchExplorer at n = 10^5: at most MAX_UPDATES updates a run, said in the readout
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_explorer():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.5, 100.0, 10**5)
+    y = 0.99 * x + 4.85 + rng.normal(0.0, 9.0, x.size)
+    return lw.MinibatchExplorer((x - x.mean()) / x.std(), y, lr=0.05, epochs=20)
+
+
+def test_large_minibatch_explorer_offers_only_batches_whose_epoch_fits(big_explorer):
+    e, n = big_explorer, big_explorer.x.size
+    sizes = [value for _, value in e.batch_buttons.options]
+    assert sizes[-1] == n and len(sizes) == 7
+    assert all(-(-n // s) <= e.MAX_UPDATES for s in sizes)
+    assert 1 not in sizes and e.batch_buttons.value == 20  # the default: the smallest that fits
+    with pytest.raises(ValueError, match=r"batch_size=1 with 100,000 points makes 100,000 updates per epoch"):
+        lw.MinibatchExplorer(e.x, e.y, batch_size=1)
+
+
+def test_large_minibatch_explorer_shows_the_first_epochs_and_says_so(big_explorer):
+    e = big_explorer
+    e.batch_buttons.value = 100  # 1000 updates an epoch: 5 of the 20 epochs fit
+    assert e.epochs_run == 5 and len(e.result.losses) == 6 and len(e.result.ms) == 5001
+    assert "Showing the first 5 of 20 epochs" in e.readout.value
+    ms, bs = ref_minibatch(e.x, e.y, e.lr_slider.value, 5, 100, e.seed_slider.value)
+    np.testing.assert_allclose(e.result.ms, ms, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(e.result.bs, bs, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(e.result.losses[-1], ref_mse(e.x, e.y, ms[-1], bs[-1]), rtol=1e-12)
+    # the full-batch curve is gradient descent on all the points
+    full = lc.gradient_descent(e.x, e.y, e.lr_slider.value, 5, warn=False)
+    np.testing.assert_allclose(e.full.losses, full.losses, rtol=1e-11)
+    e.batch_buttons.value = e.x.size  # full batch: every epoch fits, no note
+    assert e.epochs_run == 20 and "Showing" not in e.readout.value

@@ -1297,3 +1297,140 @@ def test_training_explorer_has_worded_play_and_pause_buttons():
     assert getattr(explorer.play, playing) is True and explorer.play.value == 0
     explorer.pause_button.click()
     assert getattr(explorer.play, playing) is False
+
+
+# --------------------------------------------------------------------------
+# Large data (issue 11): the same numbers at n = 10^5, a documented sample of residuals
+# --------------------------------------------------------------------------
+
+BIG_N = 10**5
+
+
+@pytest.fixture(scope="module")
+def big():
+    """Data like classic.csv, 10^5 points (as benchmarks/bench.py times them)."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.5, 100.0, BIG_N)
+    return x, 0.99 * x + 4.85 + rng.normal(0.0, 9.0, BIG_N)
+
+
+@pytest.fixture(scope="module")
+def big_loss_explorer(big):
+    return lw.LossExplorer(*big)
+
+
+def test_residual_sample_is_all_points_up_to_the_limit_then_a_fixed_random_sample():
+    np.testing.assert_array_equal(lw.residual_sample(5), np.arange(5))
+    np.testing.assert_array_equal(lw.residual_sample(lw.MAX_RESIDUALS), np.arange(lw.MAX_RESIDUALS))
+    sample = lw.residual_sample(BIG_N)
+    assert sample.size == lw.MAX_RESIDUALS == len(set(sample.tolist()))
+    assert np.all(np.diff(sample) > 0) and 0 <= sample[0] and sample[-1] < BIG_N
+    np.testing.assert_array_equal(sample, lw.residual_sample(BIG_N))  # seeded: always the same
+    # the sample spreads over the data, it is not the first points
+    assert sample[0] < BIG_N / 10 and sample[-1] > 0.9 * BIG_N
+
+
+def test_large_loss_explorer_draws_a_labelled_sample_of_residuals(big_loss_explorer, big):
+    e, (x, y) = big_loss_explorer, big
+    e.m_slider.value = at_fraction(e.m_slider, 0.3)
+    m, b = e.m_slider.value, e.b_slider.value
+    index = lw.residual_sample(x.size)
+    segments = np.array(e.residuals.get_segments())
+    assert segments.shape == (lw.MAX_RESIDUALS, 2, 2)
+    np.testing.assert_allclose(segments[:, 0], np.column_stack([x[index], y[index]]))
+    np.testing.assert_allclose(segments[:, 1], np.column_stack([x[index], m * x[index] + b]), rtol=1e-12)
+    assert e.residuals.get_label() == f"residuals of {lw.MAX_RESIDUALS} random points"
+    assert f"residuals of {lw.MAX_RESIDUALS} random points" in [t.get_text() for t in e.fig.legends[0].texts]
+    # the scatter of every point is in the background, drawn once, not a moving artist
+    (scatter,) = [c for c in fit_axes(e).collections if c not in e._moving]
+    assert len(scatter.get_offsets()) == x.size
+
+
+@pytest.mark.parametrize("fm", [0.0, 0.25, 0.5, 1.0])
+@pytest.mark.parametrize("fb", [0.0, 0.5, 1.0])
+def test_large_loss_explorer_mse_and_r_squared_are_exact(big_loss_explorer, big, fm, fb):
+    e, (x, y) = big_loss_explorer, big
+    m = set_value(e.m_slider, at_fraction(e.m_slider, fm))
+    b = set_value(e.b_slider, at_fraction(e.b_slider, fb))
+    mse = ref_mse(x, y, m, b)
+    r2 = 1 - np.sum((y - m * x - b) ** 2) / np.sum((y - y.mean()) ** 2)
+    assert e.loss == pytest.approx(mse, rel=1e-12)
+    assert e.r2 == pytest.approx(r2, rel=1e-12, abs=1e-12)
+    assert readout_number(e, "MSE") == float(f"{mse:.6g}")
+    assert readout_number(e, "R²") == float(f"{r2:.4f}")
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1.0, 1e6])
+def test_line_loss_has_no_cancellation_even_at_the_least_squares_line(big, scale):
+    """The worst case of a sum formula: the minimum, with data far from 0 (y ≈ 5000 ± 9)."""
+    x, y = big[0] * scale, big[1] + 5000.0
+    loss = lw.LineLoss(x, y)
+    m_hat, b_hat = np.polyfit(x, y, 1)
+    for m, b in [(m_hat, b_hat), (m_hat * 1.001, b_hat), (0.0, 0.0), (m_hat, b_hat + 1.0)]:
+        assert loss(m, b) == pytest.approx(ref_mse(x, y, m, b), rel=1e-11)
+
+
+def test_equivalent_data_has_the_five_averages_of_the_data(big, classic):
+    x, y = big
+    x4, y4 = lw.equivalent_data(x, y)
+    assert x4.size == y4.size == 4
+    for f in (lambda a, b: a, lambda a, b: b, lambda a, b: a * a, lambda a, b: a * b, lambda a, b: b * b):
+        assert np.mean(f(x4, y4)) == pytest.approx(np.mean(f(x, y)), rel=1e-13)
+    small = lw.equivalent_data(*classic)  # small data is used as it is
+    assert small[0] is classic[0] and small[1] is classic[1]
+
+
+@pytest.fixture(scope="module")
+def big_trainer(big):
+    return lw.TrainingExplorer(*big, lr=1e-4, epochs=300)
+
+
+def test_large_training_explorer_is_gradient_descent_on_all_the_points(big_trainer, big):
+    e, (x, y) = big_trainer, big
+    for lr in (2e-4, 1e-4):
+        e.lr_slider.value = lr
+        ms, bs, losses = ref_descent(x, y, e.lr_slider.value, 300)
+        np.testing.assert_allclose(e.result.ms, ms, rtol=1e-11)
+        np.testing.assert_allclose(e.result.bs, bs, rtol=1e-11)
+        np.testing.assert_allclose(e.result.losses, losses, rtol=1e-11)
+    e.epoch_slider.value = 40
+    assert readout_number(e, "MSE") == float(f"{losses[40]:.6g}")
+
+
+def test_large_training_explorer_diverges_at_the_same_epoch_as_on_all_the_points(big_trainer, big):
+    e, (x, y) = big_trainer, big
+    e.lr_slider.value = 3 * lc.stable_learning_rate(x)
+    full = lc.gradient_descent(x, y, e.lr_slider.value, 300, warn=False)
+    assert e.result.diverged and full.diverged and len(e.result.losses) == len(full.losses)
+    np.testing.assert_allclose(e.result.losses, full.losses, rtol=1e-10)
+    e.lr_slider.value = 1e-4
+
+
+def test_retraining_redraws_the_loss_axes_exactly_as_a_full_redraw(classic):
+    """The loss-curve axes are drawn again over a cached picture of the rest: same pixels."""
+    x, y = classic
+    e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
+    first = e.image.value
+    e.lr_slider.value = 2e-4
+    fresh = lw.TrainingExplorer(x, y, lr=2e-4, epochs=300)
+    assert e.image.value == fresh.image.value
+    e.lr_slider.value = 1e-4
+    assert e.image.value == first
+
+
+@pytest.fixture(scope="module")
+def big_outliers(big):
+    x, y = big
+    return lw.OutlierExplorer(x, y)
+
+
+@pytest.mark.parametrize("frac", [0.0, 0.3, 0.45, 0.5, 0.55, 0.7, 1.0])
+def test_large_outlier_explorer_lines_are_exact(big_outliers, big, frac):
+    e, (x, y) = big_outliers, big
+    height = set_value(e.outlier_slider, at_fraction(e.outlier_slider, frac))
+    xs, ys = np.append(x, e.outlier_x), np.append(y, height)
+    m_ls, b_ls = np.polyfit(xs, ys, 1)
+    assert e.fits["MSE"] == pytest.approx((m_ls, b_ls), rel=1e-11)
+    # the MAE line: as good as the one mae_line finds on all the points (ties may pick another)
+    best = lw.mean_absolute_error(xs, ys, *lw.mae_line(xs, ys))
+    assert lw.mean_absolute_error(xs, ys, *e.fits["MAE"]) == pytest.approx(best, rel=1e-13)
