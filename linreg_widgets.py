@@ -1613,7 +1613,8 @@ class MinibatchExplorer(Explorer):
     a control answers within a fraction of a second. A run whose epochs
     would need more shows its first epochs only, and the readout says so;
     batch sizes whose single epoch needs more (e.g. batch size 1 with 10⁵
-    points: 10⁵ updates an epoch) are not offered, and asking for one says why.
+    points: 10⁵ updates an epoch) are not offered; asked for one, the explorer
+    starts at the smallest that fits and its readout says why.
     """
 
     description = "batch size, learning rate, seed: the path and the loss curve"
@@ -1631,16 +1632,16 @@ class MinibatchExplorer(Explorer):
         self.tau = lv.check_tau(tau)
         self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
         fitting = [s for s in self.BATCH_SIZES if s < n and -(-n // s) <= self.MAX_UPDATES][:6]
-        if batch_size is None:
-            batch_size = min(10, n) if -(-n // min(10, n)) <= self.MAX_UPDATES else (fitting or [n])[0]
-        batch_size = lv.check_batch_size(batch_size, n)
-        if -(-n // batch_size) > self.MAX_UPDATES:
-            raise ValueError(
-                f"batch_size={batch_size} with {n:,} points makes {-(-n // batch_size):,} updates per epoch, "
-                f"more than the {self.MAX_UPDATES:,} a run of this explorer makes (it would take seconds "
-                f"to answer each change): use batch_size >= {-(-n // self.MAX_UPDATES)}, "
-                "or a sample of the data."
+        batch_size = lv.check_batch_size(min(10, n) if batch_size is None else batch_size, n)
+        self.batch_note = ""
+        if -(-n // batch_size) > self.MAX_UPDATES:  # e.g. batch size 1 with 10**5 points
+            fits = (fitting or [n])[0]
+            self.batch_note = (
+                f"Batch size {batch_size} would make {-(-n // batch_size):,} updates per epoch with "
+                f"{n:,} points, more than the {self.MAX_UPDATES:,} this explorer runs for one answer: "
+                f"batch size {fits} is shown instead (try smaller batches on a sample of the data).<br>"
             )
+            batch_size = fits
         sizes = sorted(set(fitting) | {n, batch_size})
         self.batch_buttons = widgets.ToggleButtons(
             options=[(f"n = {s}" if s == n else str(s), s) for s in sizes],
@@ -1725,7 +1726,7 @@ class MinibatchExplorer(Explorer):
             if size == 1
             else "mini-batch gradient descent"
         )
-        text = (
+        text = self.batch_note + (
             f"batch size {size} = {kind}: {r.updates_per_epoch} update(s) per epoch, "
             f"each from {size} point(s); every epoch uses all {n} points once.<br>"
         )

@@ -302,15 +302,18 @@ class ExplorerCase(NamedTuple):
 
 
 def _cycle(values):
-    values = iter(np.resize(np.asarray(values), 10**6))
+    values = iter(np.resize(np.asarray(values), 10**6).tolist())  # Python numbers and bools
     return lambda: next(values)
 
 
 def _setter(control, values):
     nxt = _cycle(values)
 
-    def change():
-        control.value = nxt()
+    def change():  # always a real change: a value equal to the current one fires no observer
+        value = nxt()
+        while value == control.value:
+            value = nxt()
+        control.value = value
 
     return change
 
@@ -373,7 +376,7 @@ def explorer_cases():
             if control == "lr":
                 return _setter(e.lr_slider, 0.05 * np.geomspace(0.5, 2, 7))
             sizes = [value for _, value in e.batch_buttons.options]
-            return _setter(e.batch_buttons, [sizes[0], 10] if control == "smallest" else [sizes[-1], 10])
+            return _setter(e.batch_buttons, sizes[:2] if control == "smallest" else [sizes[-1], sizes[0]])
 
         return setup
 
@@ -391,9 +394,9 @@ def explorer_cases():
         ExplorerCase("ScalingExplorer: standardise box (retrains)", scaling_box, retrain),
         ExplorerCase("MinibatchExplorer: lr slider (retrains)", minibatch("lr"), retrain),
         ExplorerCase(
-            "MinibatchExplorer: smallest batch offered ↔ 10 (retrains)", minibatch("smallest"), retrain
+            "MinibatchExplorer: the two smallest batches offered (retrains)", minibatch("smallest"), retrain
         ),
-        ExplorerCase("MinibatchExplorer: full batch ↔ 10 (retrains)", minibatch("full"), retrain),
+        ExplorerCase("MinibatchExplorer: full batch ↔ the smallest (retrains)", minibatch("full"), retrain),
     ]
 
 

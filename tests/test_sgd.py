@@ -491,9 +491,11 @@ def test_large_minibatch_explorer_offers_only_batches_whose_epoch_fits(big_explo
     sizes = [value for _, value in e.batch_buttons.options]
     assert sizes[-1] == n and len(sizes) == 7
     assert all(-(-n // s) <= e.MAX_UPDATES for s in sizes)
-    assert 1 not in sizes and e.batch_buttons.value == 20  # the default: the smallest that fits
-    with pytest.raises(ValueError, match=r"batch_size=1 with 100,000 points makes 100,000 updates per epoch"):
-        lw.MinibatchExplorer(e.x, e.y, batch_size=1)
+    # asked for batches of 10 (the default), it starts at the smallest that fits, and says why
+    assert 1 not in sizes and 10 not in sizes and e.batch_buttons.value == 20
+    assert "Batch size 10 would make 10,000 updates per epoch with 100,000 points" in e.readout.value
+    one = lw.MinibatchExplorer(e.x[:20000], e.y[:20000], batch_size=1, epochs=1)
+    assert one.batch_buttons.value == 5 and "Batch size 1 would make 20,000 updates" in one.readout.value
 
 
 def test_large_minibatch_explorer_shows_the_first_epochs_and_says_so(big_explorer):
