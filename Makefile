@@ -12,7 +12,7 @@ PYTHON_BINDER ?= $(call find_python,3.10)
 
 NBVAL := --nbval --nbval-current-env -p no:cacheprovider
 
-.PHONY: help lab test test-main lint test-colab test-binder notebooks bench clean
+.PHONY: help lab test test-main lint test-colab test-binder notebooks bench bench-browser clean
 .PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
@@ -47,6 +47,9 @@ notebooks: .venv/.stamp-dev  ## sync the .md twins, then re-execute every notebo
 
 bench: .venv/.stamp-dev  ## speed ratios, measured side by side
 	.venv/bin/python benchmarks/bench.py
+
+bench-browser: .venv/.stamp-dev  ## slider drag in JupyterLab + Chromium: pictures/s, settle time
+	.venv/bin/python benchmarks/bench_browser.py
 
 .venv/.stamp-lab: requirements.txt
 	test -d .venv || $(PYTHON) -m venv .venv
