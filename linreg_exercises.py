@@ -1453,6 +1453,18 @@ def _seen(distances):
     return "zigzag" if distances[1] < 0 else "smooth"
 
 
+def _data_and_rate(x, y, lr):
+    """``(x, y, rate, None)`` when the data and the learning rate are usable, else a problem text."""
+    try:
+        x, y = lv.check_xy(x, y)
+    except (TypeError, ValueError) as error:
+        return x, y, None, f"Pass the data arrays x and y: {error}"
+    if len(set(x.tolist())) < 2:
+        return x, y, None, "x needs at least two different values for a line to be fitted."
+    rate, problem = _read_rate(lr)
+    return x, y, rate, problem
+
+
 @_never_raises
 def check_step_prediction(x, y, lr, prediction):
     """Notebook 03: predict what the slope m does under repeated steps at this ``lr``.
@@ -1466,13 +1478,7 @@ def check_step_prediction(x, y, lr, prediction):
     behaviour is on the edge, and either neighbour counts as right.
     Words such as "zig-zag", "diverges" or "Smooth" are understood.
     """
-    try:
-        x, y = lv.check_xy(x, y)
-    except (TypeError, ValueError) as error:
-        return Feedback(False, f"Pass the data arrays x and y: {error}")
-    if len(set(x.tolist())) < 2:
-        return Feedback(False, "x needs at least two different values for a line to be fitted.")
-    rate, problem = _read_rate(lr)
+    x, y, rate, problem = _data_and_rate(x, y, lr)
     if problem is not None:
         return Feedback(False, problem)
     c = 2 / lc.stable_learning_rate(x)
@@ -1661,13 +1667,7 @@ def check_intercept_prediction(x, y, prediction, lr=1e-4, epochs=300):
     gives that per-epoch factor and how many epochs reach 1 % of the best b.
     ``epochs`` is a whole number from 1 to 100 000.
     """
-    try:
-        x, y = lv.check_xy(x, y)
-    except (TypeError, ValueError) as error:
-        return Feedback(False, f"Pass the data arrays x and y: {error}")
-    if len(set(x.tolist())) < 2:
-        return Feedback(False, "x needs at least two different values for a line to be fitted.")
-    rate, problem = _read_rate(lr)
+    x, y, rate, problem = _data_and_rate(x, y, lr)
     if problem is not None:
         return Feedback(False, problem)
     count = _read_epochs(epochs, None)

@@ -73,14 +73,22 @@ def first_non_number(values):
     return values
 
 
-def check_vector(values, name, allow_scalar=False):
-    """``values`` as a finite 1-D float array (or a 0-D one if ``allow_scalar``)."""
+def as_floats(values, name):
+    """``np.asarray(values, dtype=float)`` after :func:`check_kind`, or None if numpy cannot
+    convert it (the caller explains why); an int too large for a float is our ValueError."""
     check_kind(values, name)
     try:
-        arr = np.asarray(values, dtype=float)
+        return np.asarray(values, dtype=float)
     except OverflowError:
         raise ValueError(f"{name} holds a whole number too large for a float (above 1.8e308).") from None
     except (TypeError, ValueError):
+        return None
+
+
+def check_vector(values, name, allow_scalar=False):
+    """``values`` as a finite 1-D float array (or a 0-D one if ``allow_scalar``)."""
+    arr = as_floats(values, name)
+    if arr is None:
         if isinstance(values, (list, tuple)) and any(isinstance(v, (list, tuple)) for v in values):
             raise ValueError(
                 f"{name} must be a flat sequence of numbers (one per data point), but it holds "
@@ -283,12 +291,8 @@ def check_tau(tau):
 
 def check_matrix(values, name="X"):
     """``values`` as a finite 2-D float array with at least one row and column."""
-    check_kind(values, name)
-    try:
-        arr = np.asarray(values, dtype=float)
-    except OverflowError:
-        raise ValueError(f"{name} holds a whole number too large for a float (above 1.8e308).") from None
-    except (TypeError, ValueError):
+    arr = as_floats(values, name)
+    if arr is None:
         rows = values if isinstance(values, (list, tuple)) else []
         lengths = {np.size(row) for row in rows}
         if any(isinstance(row, (list, tuple, np.ndarray)) for row in rows) and len(lengths) > 1:

@@ -202,23 +202,7 @@ def start_lab(root: Path, tmp: Path, echo: bool, nodelay: bool = False):
     token = secrets.token_hex(16)
     port = tb._free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        "--allow-root",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",
-        f"--FileCheckpoints.checkpoint_dir={tmp / 'checkpoints'}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
-    ]
+    cmd = tb.lab_command(port, token, root, tmp / "checkpoints")
     log = open(tmp / "server.log", "ab")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
         cmd,

@@ -182,6 +182,28 @@ def _write_settings(settings_dir: Path) -> None:
         path.write_text(json.dumps(value), encoding="utf-8")
 
 
+def lab_command(port: int, token: str, root: Path, checkpoints: Path) -> list[str]:
+    """JupyterLab on 127.0.0.1 serving ``root``: no browser, a fixed port and token,
+    ``window.jupyterapp`` exposed, checkpoints kept out of the repository, no news."""
+    return [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--allow-root",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: kernel status
+        f"--FileCheckpoints.checkpoint_dir={checkpoints}",  # Lab writes one on opening a notebook
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+    ]
+
+
 def _kill_strays(marker: str) -> None:
     """SIGKILL leftover processes (kernels) whose command line names our temp dir.
 
@@ -245,24 +267,7 @@ def lab_server():
         for _attempt in range(3):  # the free port may be taken between bind and listen
             port = _free_port()
             base = f"http://127.0.0.1:{port}"
-            cmd = [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "lab",
-                "--no-browser",
-                "--ip=127.0.0.1",
-                f"--port={port}",
-                "--ServerApp.port_retries=0",
-                f"--IdentityProvider.token={token}",
-                "--allow-root",
-                f"--ServerApp.root_dir={SERVER_ROOT}",
-                "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: kernel status
-                # Lab writes a checkpoint when it opens a notebook: keep it out of the repo
-                f"--FileCheckpoints.checkpoint_dir={tmp / 'checkpoints'}",
-                "--LabApp.news_url=None",
-                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
-            ]
+            cmd = lab_command(port, token, SERVER_ROOT, tmp / "checkpoints")
             with open(log_path, "ab") as log:
                 proc = subprocess.Popen(
                     cmd,
