@@ -19,7 +19,8 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 22
 
 lab: .venv/.stamp-lab  ## install what a student needs and open JupyterLab
-	.venv/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_index.ipynb
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter" \
+		.venv/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_index.ipynb
 
 test: test-main test-colab test-binder  ## every test, on all three stacks
 

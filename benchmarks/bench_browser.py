@@ -5,9 +5,12 @@ as ``tests/test_browser.py`` does)::
 
     python benchmarks/bench_browser.py            # unthrottled and at 25 % of a CPU
     python benchmarks/bench_browser.py --cpu 1 --cpu 0.25 --cpu 0.1 --repeats 5
-    python benchmarks/bench_browser.py --root /tmp/old-checkout   # another copy of the repo
+    python benchmarks/bench_browser.py --root /tmp/old-checkout --server plain
 
-It starts JupyterLab on 127.0.0.1 (throwaway config, settings and workspaces), opens
+It measures two servers one after the other: ``project``, JupyterLab with the project's
+``.jupyter/jupyter_server_config.py`` (TCP_NODELAY on the kernel websocket), as ``make lab``
+and Binder run it, and ``plain``, JupyterLab's defaults, as a student's own install runs it.
+For each it starts JupyterLab on 127.0.0.1 (throwaway config, settings and workspaces), opens
 notebook 01, runs all cells, and drags the "slope m" slider of its ``LossExplorer`` with
 the mouse: steadily, one pixel every ``--step-ms`` milliseconds, right across the
 slider and back (a fast drag: about a hundred slider values a second). In the page it
@@ -168,37 +171,12 @@ class Throttle:
             os.kill(self.pid, signal.SIGCONT)
 
 
-# --nodelay: a server config that sets TCP_NODELAY on the kernel websockets (jupyter_server
-# does not; tornado leaves Nagle's algorithm on unless asked), to see what Nagle costs.
-_NODELAY_CONFIG = """
-from jupyter_server.services.kernels.websocket import KernelWebsocketHandler as _Handler
-_open = _Handler.open
-async def _open_nodelay(self, *args, **kwargs):
-    self.set_nodelay(True)
-    return await _open(self, *args, **kwargs)
-_Handler.open = _open_nodelay
-"""
-
-
-def start_lab(root: Path, tmp: Path, echo: bool, nodelay: bool = False):
-    """JupyterLab serving ``root`` on a free loopback port; returns (process, base URL, token)."""
-    if nodelay:
-        (tmp / "config").mkdir(parents=True, exist_ok=True)
-        (tmp / "config" / "jupyter_server_config.py").write_text(_NODELAY_CONFIG)
-    env = dict(os.environ)
-    env.update(
-        JUPYTER_CONFIG_DIR=str(tmp / "config"),
-        JUPYTER_DATA_DIR=str(tmp / "data"),
-        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
-        IPYTHONDIR=str(tmp / "ipython"),
-    )
-    env.pop("MPLBACKEND", None)
-    env.pop("JUPYTER_PATH", None)
+def start_lab(root: Path, tmp: Path, echo: bool, server_config: Path | None):
+    """JupyterLab serving ``root`` on a free loopback port, with ``server_config`` on
+    ``JUPYTER_CONFIG_PATH`` (None: JupyterLab's defaults); returns (process, base URL, token)."""
+    env = tb.lab_env(tmp, server_config)
     if not echo:
         env["JUPYTER_WIDGETS_ECHO"] = "0"
-    tb._write_settings(tmp / "settings")
     token = secrets.token_hex(16)
     port = tb._free_port()
     base = f"http://127.0.0.1:{port}"
@@ -322,35 +300,22 @@ def summarize(record, kernel):
     }
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--root", type=Path, default=REPO, help="the repository copy to serve (default: this one)"
-    )
-    parser.add_argument(
-        "--cpu", type=float, action="append", help="kernel CPU share(s) (default: 1 and 0.25)"
-    )
-    parser.add_argument("--repeats", type=int, default=3, help="drags per CPU share (median reported)")
-    parser.add_argument("--step-ms", type=float, default=8.0, help="milliseconds between pointer moves")
-    parser.add_argument("--period-ms", type=float, default=20.0, help="throttle duty-cycle period")
-    parser.add_argument("--no-echo", action="store_true", help="kernel with JUPYTER_WIDGETS_ECHO=0")
-    parser.add_argument(
-        "--nodelay", action="store_true", help="server sets TCP_NODELAY on kernel websockets (diagnosis)"
-    )
-    parser.add_argument("--json", type=Path, help="also write every drag's figures here")
-    args = parser.parse_args(argv)
-    shares = args.cpu or [1.0, 0.25]
-    if not os.access(tb.CHROMIUM, os.X_OK):
-        print(f"{tb.CHROMIUM} not found: install Debian's chromium (.ci/install-browser)")
-        return 2
+SERVERS = {
+    "project": "the project's .jupyter server config (TCP_NODELAY), as make lab and Binder run",
+    "plain": "JupyterLab's defaults (Nagle's algorithm on the kernel websocket)",
+}
+
+
+def measure(root, server_config, shares, args):
+    """Start JupyterLab, open and run notebook 01, drag at each CPU share; return
+    ({share: [per-drag figures]}, median PNG bytes)."""
     from playwright.sync_api import sync_playwright
 
-    root = args.root.resolve()
     tmp = Path(tempfile.mkdtemp(prefix="linreg-bench-browser-"))
     proc = None
     results = {}
     try:
-        proc, base, token = start_lab(root, tmp, echo=not args.no_echo, nodelay=args.nodelay)
+        proc, base, token = start_lab(root, tmp, echo=not args.no_echo, server_config=server_config)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=tb.CHROMIUM, headless=True, args=tb.CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
@@ -370,33 +335,77 @@ def main(argv=None):
                 results[share] = runs
             sizes = page.evaluate(_READ_JS)["sizes"]
             browser.close()
+        if server_config is not None and tb.NODELAY_LOG not in (tmp / "server.log").read_text(
+            errors="replace"
+        ):
+            raise RuntimeError(f"{server_config} was not loaded: no {tb.NODELAY_LOG!r} in the server log")
     finally:
         if proc is not None:
             tb._stop(proc)
         tb._kill_strays(str(tmp))
         shutil.rmtree(tmp, ignore_errors=True)
+    return results, statistics.median(sizes) if sizes else float("nan")
 
-    print(
-        f"Machine: {os.cpu_count()} CPUs; served: {root}; echo {'off' if args.no_echo else 'on'}; "
-        f"TCP_NODELAY on the kernel websocket: {'yes' if args.nodelay else 'no (as shipped)'}"
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--root", type=Path, default=REPO, help="the repository copy to serve (default: this one)"
     )
+    parser.add_argument(
+        "--cpu", type=float, action="append", help="kernel CPU share(s) (default: 1 and 0.25)"
+    )
+    parser.add_argument(
+        "--server",
+        choices=list(SERVERS),
+        action="append",
+        help="server settings to measure, one after the other (default: project, then plain)",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="drags per CPU share (median reported)")
+    parser.add_argument("--step-ms", type=float, default=8.0, help="milliseconds between pointer moves")
+    parser.add_argument("--period-ms", type=float, default=20.0, help="throttle duty-cycle period")
+    parser.add_argument("--no-echo", action="store_true", help="kernel with JUPYTER_WIDGETS_ECHO=0")
+    parser.add_argument("--json", type=Path, help="also write every drag's figures here")
+    args = parser.parse_args(argv)
+    shares = args.cpu or [1.0, 0.25]
+    servers = args.server or list(SERVERS)
+    if not os.access(tb.CHROMIUM, os.X_OK):
+        print(f"{tb.CHROMIUM} not found: install Debian's chromium (.ci/install-browser)")
+        return 2
+    root = args.root.resolve()
+    if "project" in servers and not (root / ".jupyter" / "jupyter_server_config.py").is_file():
+        print(f"{root} has no .jupyter/jupyter_server_config.py: measure it with --server plain")
+        return 2
+    results, sizes = {}, []
+    for server in servers:
+        config = root / ".jupyter" if server == "project" else None
+        results[server], size = measure(root, config, shares, args)
+        sizes.append(size)
+
+    print(f"Machine: {os.cpu_count()} CPUs; served: {root}; echo {'off' if args.no_echo else 'on'}")
     print(f"Drag: one pixel every {args.step_ms:g} ms; medians of {args.repeats} drags each")
-    print(f"Picture: {statistics.median(sizes) / 1000:.0f} KB PNG per frame" if sizes else "")
-    print("\n| kernel CPU | pictures/s | settle | after release | final ok | kernel ms/frame | target |")
-    print("|---|---|---|---|---|---|---|")
-    for share, runs in results.items():
+    print(f"Picture: {statistics.median(sizes) / 1000:.0f} KB PNG per frame")
+    for server in servers:
+        print(f"Server '{server}': {SERVERS[server]}")
+    columns = ["server", "kernel CPU", "pictures/s", "settle", "after release", "final ok"]
+    columns += ["kernel ms/frame", "target"]
+    print("\n| " + " | ".join(columns) + " |")
+    print("|---" * len(columns) + "|")
+    for server in servers:
+        for share, runs in results[server].items():
 
-        def med(key, runs=runs):
-            return statistics.median(r[key] for r in runs)
+            def med(key, runs=runs):
+                return statistics.median(r[key] for r in runs)
 
-        target = "≥ 25/s, ≤ 100 ms" if share >= 1 else ("≤ 400 ms, no backlog" if share == 0.25 else "—")
-        print(
-            f"| {share:.0%} | {med('fps'):.1f} | {med('settle_ms'):.0f} ms "
-            f"| {max(r['after_release'] for r in runs)} | {all(r['final_ok'] for r in runs)} "
-            f"| {med('kernel_ms'):.1f} | {target} |"
-        )
+            target = "≥ 25/s, ≤ 100 ms" if share >= 1 else ("≤ 400 ms, no backlog" if share == 0.25 else "—")
+            print(
+                f"| {server} | {share:.0%} | {med('fps'):.1f} | {med('settle_ms'):.0f} ms "
+                f"| {max(r['after_release'] for r in runs)} | {all(r['final_ok'] for r in runs)} "
+                f"| {med('kernel_ms'):.1f} | {target} |"
+            )
     if args.json:
-        args.json.write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1) + "\n")
+        data = {server: {str(k): v for k, v in res.items()} for server, res in results.items()}
+        args.json.write_text(json.dumps(data, indent=1) + "\n")
     return 0
 
 

@@ -51,6 +51,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = Path(os.environ.get("BROWSER_TEST_NOTEBOOKS") or REPO / "notebooks").resolve()
 SERVER_ROOT = NOTEBOOK_DIR.parent
+# The project's Jupyter server settings (TCP_NODELAY on kernel websockets), as `make lab` uses them.
+SERVER_CONFIG = REPO / ".jupyter"
+NODELAY_LOG = "Kernel websocket: TCP_NODELAY on"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 # Debian's chromium by default; CHROMIUM=/path selects another Chromium-based browser
 # (GitHub's Ubuntu runners have /usr/bin/google-chrome).
@@ -182,6 +185,28 @@ def _write_settings(settings_dir: Path) -> None:
         path.write_text(json.dumps(value), encoding="utf-8")
 
 
+def lab_env(tmp: Path, server_config: Path | None) -> dict[str, str]:
+    """The environment of a throwaway JupyterLab: config, data, settings and workspaces under
+    ``tmp``, plus ``server_config`` (the project's ``.jupyter`` folder, as ``make lab`` uses;
+    None for JupyterLab's defaults) on ``JUPYTER_CONFIG_PATH``."""
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_DATA_DIR=str(tmp / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        IPYTHONDIR=str(tmp / "ipython"),
+    )
+    # no backend override (a student's kernel draws inline), no config from this shell
+    for name in ("MPLBACKEND", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH"):
+        env.pop(name, None)
+    if server_config is not None:
+        env["JUPYTER_CONFIG_PATH"] = str(server_config)
+    _write_settings(tmp / "settings")
+    return env
+
+
 def lab_command(port: int, token: str, root: Path, checkpoints: Path) -> list[str]:
     """JupyterLab on 127.0.0.1 serving ``root``: no browser, a fixed port and token,
     ``window.jupyterapp`` exposed, checkpoints kept out of the repository, no news."""
@@ -243,18 +268,7 @@ def lab_server():
         _unavailable(f"jupyterlab is not installed for {sys.executable}")
 
     tmp = Path(tempfile.mkdtemp(prefix="linreg-browser-"))
-    env = dict(os.environ)
-    env.update(
-        JUPYTER_CONFIG_DIR=str(tmp / "config"),
-        JUPYTER_DATA_DIR=str(tmp / "data"),
-        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
-        IPYTHONDIR=str(tmp / "ipython"),
-    )
-    env.pop("MPLBACKEND", None)  # a student's kernel has the inline backend
-    env.pop("JUPYTER_PATH", None)
-    _write_settings(tmp / "settings")
+    env = lab_env(tmp, SERVER_CONFIG)
     if ARTIFACTS.is_dir():  # no stale screenshots from an earlier run
         for old in ARTIFACTS.iterdir():
             if old.is_file() and old.suffix in (".png", ".log", ".json"):
@@ -296,7 +310,7 @@ def lab_server():
             pytest.fail(
                 f"JupyterLab not up after {SERVER_START_TIMEOUT}s ({exc}):\n{log_tail}", pytrace=False
             )
-        yield {"base": base, "token": token, "pid": proc.pid}
+        yield {"base": base, "token": token, "pid": proc.pid, "log": log_path}
     finally:
         if proc is not None:
             _stop(proc)
@@ -598,6 +612,10 @@ def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
     page.wait_for_function("() => !!window.jupyterapp", timeout=PAGE_TIMEOUT * 1000)
     _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
     times["open"] = time.monotonic() - t0
+    # The project's server settings are in force: the kernel websocket sends at once.
+    assert NODELAY_LOG in lab_server["log"].read_text(errors="replace"), (
+        f"the server log lacks {NODELAY_LOG!r}: {SERVER_CONFIG}/jupyter_server_config.py not loaded"
+    )
 
     # Just opened, before anything runs: every explorer shows the picture of its first frame.
     explorers = _explorer_cells(page, notebook)
