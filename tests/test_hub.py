@@ -56,6 +56,10 @@ VENV_BIN = Path(sys.executable).parent
 CHP = REPO / ".venv-node" / "node_modules" / ".bin" / "configurable-http-proxy"
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts" / "hub"
+# The project's Jupyter server settings, where an admin's user image would hold them
+# (docs/jupyterhub.md): each student's server reads them from JUPYTER_CONFIG_PATH.
+SERVER_CONFIG = REPO / ".jupyter"
+NODELAY_LOG = "Kernel websocket: TCP_NODELAY on"
 REPO_NAME = classroom.repo_dir(classroom.repository())  # the folder students get
 NOTEBOOK = "notebooks/01_loss_function.ipynb"
 STUDENTS = int(os.environ.get("HUB_STUDENTS", "4"))
@@ -214,6 +218,7 @@ c.SimpleLocalProcessSpawner.home_dir_template = "{tmp}/home/{{username}}"
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.cmd = ["{venv_bin}/jupyterhub-singleuser"]
 c.Spawner.default_url = "/lab"
+c.Spawner.environment = {{"JUPYTER_CONFIG_PATH": "{server_config}"}}
 c.Spawner.start_timeout = {spawn_timeout}
 c.Spawner.http_timeout = {spawn_timeout}
 c.Spawner.args = [
@@ -272,6 +277,7 @@ class LocalHub:
                 venv_bin=VENV_BIN,
                 token=self.token,
                 spawn_timeout=self.spawn_timeout,
+                server_config=SERVER_CONFIG,
             ),
             encoding="utf-8",
         )
@@ -872,6 +878,8 @@ def test_a_class_follows_the_link_runs_notebook_01_and_moves_the_slider(classroo
         assert r["server_pid"], f"{r['name']}: no server PID"
         pids.add(r["server_pid"])
     assert len(pids) == STUDENTS, f"students share servers: {pids}"  # one server, one kernel each
+    nodelay = hub.log_path.read_text(errors="replace").count(NODELAY_LOG)
+    assert nodelay >= STUDENTS, f"{nodelay} kernel websockets with TCP_NODELAY for {STUDENTS} students"
     summary = {
         r["name"]: {"click_to_picture_s": round(r["click_to_picture"], 1), "slider_s": r["slider_updates"]}
         for r in results
