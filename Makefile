@@ -38,9 +38,10 @@ test-colab: .venv-colab/.stamp  ## notebooks and widget tests on Colab's version
 	PYDEVD_DISABLE_FILE_VALIDATION=1 .venv-colab/bin/python -m pytest \
 		tests/test_widgets.py tests/test_exercises.py tests/test_scaling.py tests/test_sgd.py notebooks $(NBVAL)
 
-# Binder: a fresh environment from requirements.txt alone runs every notebook.
+# Binder: a fresh environment from requirements.txt alone runs every notebook, and its
+# Jupyter server finds the project's server setting in the home directory.
 test-binder: .venv-binder/.stamp  ## every notebook in a fresh Python 3.10 from requirements.txt
-	.venv-binder/bin/python -m pytest notebooks $(NBVAL)
+	.venv-binder/bin/python -m pytest tests/test_server_config.py notebooks $(NBVAL)
 
 # Re-execute every notebook top to bottom and save its outputs (after editing one).
 notebooks: .venv/.stamp-dev  ## sync the .md twins, then re-execute every notebook
