@@ -528,17 +528,28 @@ def _check_controls(page, widget, tag: str) -> str:
 def _check_play(page, widget, tag: str) -> int:
     """Press Play: the plot must change; returns the number of frames seen in ~2 s."""
     widget.scroll_into_view_if_needed()
-    before = _poll(lambda: _loaded_images(widget), CHANGE_TIMEOUT, f"{tag}: plot to load", page)
+
+    def settled():  # the controls tried before may still be redrawing: wait for a still plot
+        first = _loaded_images(widget)
+        time.sleep(0.5)
+        return first if first and first == _loaded_images(widget) and _kernel_ready(page) else None
+
+    before = _poll(settled, CHANGE_TIMEOUT, f"{tag}: plot to load and stay", page)
     before_pixels = _image_pixels(page, widget)
     buttons = widget.locator(f"{PLAY} button")
     play = buttons.filter(has=page.locator(".fa-play"))
     worded = widget.locator(BUTTON).filter(has_text="▶ Play")  # works without an icon font
     (worded if worded.count() else play if play.count() else buttons).first.click()
     started = time.monotonic()
-    frames = {
-        tuple(_wait_image_change(page, widget, before, f"{tag}: the plot to change after pressing Play"))
-    }
-    assert _image_pixels(page, widget) != before_pixels, f"{tag}: Play: new src, same pixels"
+    # Play starts from its first frame, so one of its frames may be the picture shown before
+    # (e.g. epoch 3 after the slider was moved to 3): wait for a frame that looks different.
+    frames, seen = set(), before
+    while True:
+        seen = _wait_image_change(page, widget, seen, f"{tag}: the plot to change after pressing Play")
+        frames.add(tuple(seen))
+        if _image_pixels(page, widget) != before_pixels:
+            break
+        assert time.monotonic() - started < CHANGE_TIMEOUT, f"{tag}: Play: new srcs, never new pixels"
     while time.monotonic() - started < 2.0:  # watch it animate for a couple of seconds
         now = _loaded_images(widget)
         if now:
