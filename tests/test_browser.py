@@ -666,11 +666,14 @@ def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
     assert len(prompts) == len(expected), f"{len(prompts)} code cells on screen, {len(expected)} in the file"
     assert not not_run, f"code cells {not_run} did not run (prompts {prompts})"
 
-    # After Run All each explorer is live, shown once: one widget image, no saved picture.
+    # After Run All each explorer is live, shown once: its two layers (the still one and the
+    # moving one, in one grid cell), no saved picture.
     for k, cell in enumerate(explorers):
-        live = cell.locator(".jp-OutputArea-output .widget-image").count()
+        live = cell.locator(".jp-OutputArea-output .widget-gridbox .widget-image").count()
         static = cell.locator(".jp-OutputArea-output > img").count()
-        assert (live, static) == (1, 0), f"explorer {k + 1}: {live} live pictures, {static} static ones"
+        assert (live, static) == (2, 0), f"explorer {k + 1}: {live} live layers, {static} static pictures"
+        layers = [img.bounding_box() for img in cell.locator(".widget-image").all()]
+        assert layers[0] == layers[1], f"explorer {k + 1}: the moving layer is not over the still one"
 
     # Every widget with a plot must react to its controls; Play must animate.
     widgets = panel.locator(TOP_OUTPUT).filter(has=page.locator(PLOT_IMAGES))

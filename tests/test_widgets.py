@@ -1150,9 +1150,51 @@ def test_every_figure_has_an_opaque_white_background(every_figure):
     figures, explorers = every_figure
     for name, fig in figures.items():
         assert matplotlib.colors.to_rgba(fig.get_facecolor()) == (1, 1, 1, 1), name
+    for name, e in explorers.items():  # the still layer is opaque, and so is the whole frame
+        for png in (e.background.value, e.picture()):
+            corner = np.asarray(PILImage.open(io.BytesIO(png)).convert("RGBA"))[0, 0]
+            assert corner.tolist() == [255, 255, 255, 255], name
+
+
+def _assert_same_picture(shown, drawn, name):
+    """Equal to 8-bit rounding. Rounding adds up where many translucent edges overlap on the
+    transparent layer (the residuals; a path of 1,000 markers): a few edge pixels there
+    differ by more, at most one in 10,000 by more than 8 levels (of 255)."""
+    diff = np.abs(shown - drawn).max(axis=2)
+    assert np.mean(diff > 2) < 0.005 and np.mean(diff > 8) < 1e-4 and diff.mean() < 0.1, (
+        name,
+        np.mean(diff > 2),
+        np.mean(diff > 8),
+        diff.mean(),
+    )
+
+
+def _layers_composited(e):
+    """What a browser shows: the moving layer over the still one (Pillow's "over")."""
+    layers = (e.background.value, e.image.value)
+    still, moving = (PILImage.open(io.BytesIO(v)).convert("RGBA") for v in layers)
+    return np.asarray(PILImage.alpha_composite(still, moving), dtype=int)
+
+
+def test_the_two_layers_show_the_frame_drawn_in_one_piece(every_figure):
+    """The browser's stack of two images equals the frame drawn on one canvas (picture()),
+    to rounding, for every explorer and after a change; the moving layer is mostly
+    transparent, so it is a fraction of the whole frame's size."""
+    _, explorers = every_figure
+
+    def check(name, e):
+        whole = np.asarray(PILImage.open(io.BytesIO(e.picture())).convert("RGBA"), dtype=int)
+        _assert_same_picture(_layers_composited(e), whole, name)
+        assert len(e.image.value) < len(e.picture()) / 2, (name, len(e.image.value))
+
     for name, e in explorers.items():
-        corner = np.asarray(PILImage.open(io.BytesIO(e.image.value)).convert("RGBA"))[0, 0]
-        assert corner.tolist() == [255, 255, 255, 255], name
+        check(name, e)
+        kinds = (lw.widgets.FloatSlider, lw.widgets.IntSlider, lw.widgets.FloatLogSlider)
+        slider = next(c for c in e.children[0].children if isinstance(c, kinds))
+        start = slider.value
+        slider.value = type(start)((slider.min + slider.max) / 2)
+        check(f"{name} after a slider move", e)
+        slider.value = start  # the fixture is shared
 
 
 def _data_points_on_screen(ax):
@@ -1283,7 +1325,9 @@ def test_an_explorer_output_carries_the_picture_of_its_first_frame():
         return
     assert "application/vnd.jupyter.widget-view+json" in bundle
     png = base64.b64decode(bundle["image/png"])
-    assert png == explorer.image.value and png.startswith(b"\x89PNG")
+    assert png.startswith(b"\x89PNG")
+    shown = np.asarray(PILImage.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
+    _assert_same_picture(shown, _layers_composited(explorer), "the live widget's first frame")
 
 
 def test_training_explorer_has_worded_play_and_pause_buttons():
