@@ -26,17 +26,19 @@ test: test-main test-colab test-binder  ## every test, on all three stacks
 
 # Unit, widget and exercise tests, every notebook under strict nbval, the real browser.
 test-main: lint  ## unit, widget, notebook and browser tests with your Python
-	.venv/bin/python -m pytest tests notebooks $(NBVAL)
+	.venv/bin/python -m pytest tests notebooks $(NBVAL) --ignore=tests/test_colab_frontend.py
 
 # ruff: lint and format check over every Python file (settings in pyproject.toml).
 lint: .venv/.stamp-dev  ## ruff check and ruff format --check
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
-# Colab's preinstalled stack (constraints-colab.txt): notebooks and widget tests.
-test-colab: .venv-colab/.stamp  ## notebooks and widget tests on Colab's versions (Python 3.13)
+# Colab's preinstalled stack (constraints-colab.txt): notebooks and widget tests, and the
+# explorers in ipywidgets 7's own frontend (from npm, in .venv-node) in Chromium.
+test-colab: .venv-colab/.stamp .venv-node/.stamp  ## notebooks and widget tests on Colab's versions (Python 3.13)
 	PYDEVD_DISABLE_FILE_VALIDATION=1 .venv-colab/bin/python -m pytest \
-		tests/test_widgets.py tests/test_exercises.py tests/test_scaling.py tests/test_sgd.py notebooks $(NBVAL)
+		tests/test_widgets.py tests/test_exercises.py tests/test_scaling.py tests/test_sgd.py \
+		tests/test_colab_frontend.py notebooks $(NBVAL)
 
 # Binder: a fresh environment from requirements.txt alone runs every notebook, and its
 # Jupyter server finds the project's server setting in the home directory.
@@ -66,7 +68,7 @@ bench-browser: .venv/.stamp-dev  ## slider drag in JupyterLab + Chromium: pictur
 .venv-colab/.stamp: requirements.txt constraints-colab.txt
 	@test -n "$(PYTHON_COLAB)" || { echo "make test-colab needs Python 3.13 (set PYTHON_COLAB=/path/to/python3.13)"; exit 1; }
 	rm -rf .venv-colab && $(PYTHON_COLAB) -m venv .venv-colab
-	.venv-colab/bin/python -m pip install -q -r requirements.txt -c constraints-colab.txt pytest nbval
+	.venv-colab/bin/python -m pip install -q -r requirements.txt -c constraints-colab.txt pytest nbval "playwright>=1.45"
 	touch $@
 
 .venv-binder/.stamp: requirements.txt

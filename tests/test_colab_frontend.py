@@ -1,0 +1,99 @@
+"""The explorers in ipywidgets 7's own frontend: Colab runs ipywidgets 7.7 (constraints-colab.txt).
+
+Run on the Colab-like stack only (``make test-colab``; ``make test-main`` leaves it out). Each
+explorer is saved with ``ipywidgets.embed`` (its widget state, as a kernel would send it) and
+opened in Chromium with ipywidgets 7's HTML frontend, ``@jupyter-widgets/html-manager`` 0.20
+(``@jupyter-widgets/controls`` 1.5), installed from npm into ``.venv-node/`` (package.json).
+Checked: the picture's two layers (the still one and the moving one) lie exactly on top of
+each other, and the page shows the same picture as the frame drawn in one piece.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import ipywidgets
+import numpy as np
+import pytest
+from ipywidgets.embed import embed_minimal_html
+from PIL import Image
+
+import linreg_core as lc
+import linreg_widgets as lw
+
+REPO = Path(__file__).resolve().parents[1]
+EMBED_JS = REPO / ".venv-node" / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist" / "embed.js"
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+
+
+def _require(ok: bool, reason: str):
+    """Skip locally; fail in CI, where this test must always run."""
+    if not ok:
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"{reason} -- CI is set, so this is a failure, not a skip", pytrace=False)
+        pytest.skip(reason)
+
+
+def _explorers():
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    loss = lw.LossExplorer(x, y)
+    loss.m_slider.value = 2.0  # the moving layer away from its first place
+    training = lw.TrainingExplorer(x, y, lr=1e-4)
+    training.epoch_slider.value = 3
+    return {"loss": loss, "training": training, "outlier": lw.OutlierExplorer(x, y)}
+
+
+@pytest.mark.parametrize("name", ["loss", "training", "outlier"])
+def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
+    _require(ipywidgets.__version__.startswith("7."), f"ipywidgets {ipywidgets.__version__}, not 7")
+    _require(EMBED_JS.is_file(), f"{EMBED_JS} missing: make .venv-node/.stamp (npm ci)")
+    _require(os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} missing: .ci/install-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require(False, "Python package 'playwright' is not installed")
+
+    explorer = _explorers()[name]
+    page_path = tmp_path / "explorer.html"
+    embed_minimal_html(page_path, views=[explorer], title=name)
+    html = page_path.read_text(encoding="utf-8")
+    # no internet: the local frontend instead of the CDN's (and no require.js: embed.js is whole)
+    start = html.index('<script src="https://cdnjs')
+    html = html[:start] + html[html.index("</script>", start) + len("</script>") :]
+    cdn = html[html.index("https://unpkg.com/@jupyter-widgets/html-manager") :].split('"')[0]
+    html = html.replace(cdn, EMBED_JS.as_uri())
+    page_path.write_text(html, encoding="utf-8")
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(page_path.as_uri())
+            layers = page.locator(".widget-gridbox img")
+            layers.nth(1).wait_for(state="visible", timeout=30_000)
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.widget-gridbox img')]"
+                ".every(i => i.complete && i.naturalWidth > 0)",
+                timeout=30_000,
+            )
+            boxes = [layers.nth(k).bounding_box() for k in range(layers.count())]
+            shown = Image.open(io.BytesIO(layers.nth(0).screenshot())).convert("RGB")
+        finally:
+            browser.close()
+
+    assert not errors, errors
+    assert len(boxes) == 2 and boxes[0] == boxes[1], f"the layers are not stacked: {boxes}"
+    width, height = explorer.fig.canvas.get_width_height()
+    assert (round(boxes[0]["width"]), round(boxes[0]["height"])) == (width, height)
+    frame = Image.open(io.BytesIO(explorer.picture())).convert("RGB")
+    diff = np.abs(np.asarray(shown, dtype=int) - np.asarray(frame, dtype=int)).max(axis=2)
+    # the browser's own compositing and colour handling: equal to a few levels almost everywhere
+    assert np.mean(diff > 8) < 0.001, (name, np.mean(diff > 8), diff.max())
