@@ -596,7 +596,8 @@ class Student:
         return explorer
 
     def widget_parts(self, model_id: str) -> dict:
-        """The sliders and the image inside the widget ``model_id`` (walking its children)."""
+        """The sliders and the moving picture inside the widget ``model_id`` (walking its
+        children): an explorer's picture is two images, the still layer, then the moving one."""
         sliders, images, todo, seen = [], [], [model_id], set()
         while todo and len(seen) < 500:
             mid = todo.pop(0)
@@ -609,9 +610,10 @@ class Student:
             elif state.get("_model_name") == "ImageModel":
                 images.append(mid)
             todo += [c.removeprefix("IPY_MODEL_") for c in state.get("children", []) if isinstance(c, str)]
-        assert sliders and len(images) == 1, f"{self.name}: sliders {sliders}, images {images}"
-        assert self.comms[images[0]].get("_png"), f"{self.name}: the explorer shows no picture"
-        return {"sliders": sliders, "image": images[0]}
+        assert sliders and len(images) == 2, f"{self.name}: sliders {sliders}, images {images}"
+        for image in images:
+            assert self.comms[image].get("_png"), f"{self.name}: a layer of the explorer has no picture"
+        return {"sliders": sliders, "image": images[1]}
 
     def move_slider(self, explorer: dict, steps: int = 3) -> float:
         """Move the first slider by ``steps`` steps, as JupyterLab does; seconds to the new PNG."""
