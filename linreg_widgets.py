@@ -482,7 +482,8 @@ class LineLoss:
         self.x_mean, self.y_mean = float(np.mean(x)), float(np.mean(y))
         xc, yc = x - self.x_mean, y - self.y_mean
         self.sxx, self.syy = float(np.mean(xc * xc)), float(np.mean(yc * yc))
-        self.m_hat = float(np.mean(xc * yc)) / self.sxx if self.sxx > 0 else 0.0
+        self.sxy = float(np.mean(xc * yc))
+        self.m_hat = self.sxy / self.sxx if self.sxx > 0 else 0.0
         self.s_res = float(np.mean((yc - self.m_hat * xc) ** 2))
 
     def __call__(self, m, b):
@@ -519,14 +520,14 @@ def equivalent_data(x, y):
     """
     if x.size <= EQUIVALENT_ABOVE:
         return x, y
-    x_mean, y_mean = float(np.mean(x)), float(np.mean(y))
-    xc, yc = x - x_mean, y - y_mean
-    s = math.sqrt(float(np.mean(xc * xc)))
+    sums = LineLoss(x, y)
+    s = math.sqrt(sums.sxx)
     if s == 0:
         return x, y
-    c, v = float(np.mean(xc * yc)) / s, float(np.mean(yc * yc))
-    root = math.sqrt(max(v - c * c, 0.0))  # ≥ 0 by Cauchy–Schwarz, up to rounding
+    c = sums.sxy / s
+    root = math.sqrt(max(sums.syy - c * c, 0.0))  # ≥ 0 by Cauchy–Schwarz, up to rounding
     p, q = c + root, c - root
+    x_mean, y_mean = sums.x_mean, sums.y_mean
     return (
         np.array([x_mean + s, x_mean + s, x_mean - s, x_mean - s]),
         np.array([y_mean + p, y_mean + q, y_mean - p, y_mean - q]),
@@ -552,8 +553,8 @@ class Explorer(widgets.VBox):
     The picture is two images of the same size, one on top of the other:
     :attr:`background`, everything that stays put (sent again only when it
     changes), and :attr:`image`, the moving artists on a transparent canvas
-    (sent at every change: about 20 KB instead of 160 KB, and a third of the
-    time to encode).
+    (sent at every change: about 20 KB instead of 160 KB, drawn and encoded in
+    less than half the time).
     """
 
     description = "interactive plot"
@@ -999,9 +1000,7 @@ class OutlierExplorer(Explorer):
         :func:`mae_line` (and remembered).
         """
         if not hasattr(self, "_sums"):
-            x_mean, y_mean = float(np.mean(self.x)), float(np.mean(self.y))
-            xc = self.x - x_mean
-            self._sums = (x_mean, y_mean, float(xc @ xc), float(xc @ (self.y - y_mean)))
+            self._sums = LineLoss(self.x, self.y)  # the data's means and centred averages
             self._mae_solved, self._mae_sides = {}, []
             spread = (np.ptp(self.y) or 1.0) + abs(self.base["MSE"][0]) * (np.ptp(self.x) + 1.0)
             for sign, far in ((-1, self.y.min() - 100 * spread), (1, self.y.max() + 100 * spread)):
@@ -1009,11 +1008,13 @@ class OutlierExplorer(Explorer):
                 if sign * (far - (m * self.outlier_x + b)) > 0:  # the far outlier is on that side
                     self._mae_sides.append((sign, m, b))
         if name == "MSE":
-            n, (x_mean, y_mean, sxx, sxy) = self.x.size, self._sums
-            dx, dy = self.outlier_x - x_mean, height - y_mean
-            sxx, sxy = sxx + n / (n + 1) * dx * dx, sxy + n / (n + 1) * dx * dy
+            n, sums = self.x.size, self._sums
+            dx, dy = self.outlier_x - sums.x_mean, height - sums.y_mean
+            # centred sums (n times the averages) with the outlier added
+            sxx = n * sums.sxx + n / (n + 1) * dx * dx
+            sxy = n * sums.sxy + n / (n + 1) * dx * dy
             m = sxy / sxx
-            return m, (y_mean + dy / (n + 1)) - m * (x_mean + dx / (n + 1))
+            return m, (sums.y_mean + dy / (n + 1)) - m * (sums.x_mean + dx / (n + 1))
         for sign, m, b in self._mae_sides:
             if sign * (height - (m * self.outlier_x + b)) > 0:
                 return m, b
