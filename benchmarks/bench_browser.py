@@ -42,7 +42,6 @@ import argparse
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import signal
 import statistics
@@ -183,35 +182,12 @@ class Throttle:
 
 
 def start_lab(root: Path, tmp: Path, echo: bool, server_config: Path | None):
-    """JupyterLab serving ``root`` on a free loopback port, with ``server_config`` on
+    """JupyterLab serving ``root`` as the browser test starts it, with ``server_config`` on
     ``JUPYTER_CONFIG_PATH`` (None: JupyterLab's defaults); returns (process, base URL, token)."""
     env = tb.lab_env(tmp, server_config)
     if not echo:
         env["JUPYTER_WIDGETS_ECHO"] = "0"
-    token = secrets.token_hex(16)
-    port = tb._free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = tb.lab_command(port, token, root, tmp / "checkpoints")
-    log = open(tmp / "server.log", "ab")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(
-        cmd,
-        cwd=root,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + tb.SERVER_START_TIMEOUT
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            tb._api(base, token, f"/api/status?token={token}", timeout=2)
-            return proc, base, token
-        except (urllib.error.URLError, OSError, ValueError):
-            time.sleep(0.5)
-    raise RuntimeError(
-        f"JupyterLab did not start:\n{(tmp / 'server.log').read_text(errors='replace')[-2000:]}"
-    )
+    return tb.start_lab(root, tmp, env, tmp / "server.log")
 
 
 def wait(check, timeout, what, interval=0.25):

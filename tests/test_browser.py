@@ -229,6 +229,38 @@ def lab_command(port: int, token: str, root: Path, checkpoints: Path) -> list[st
     ]
 
 
+def start_lab(root: Path, tmp: Path, env: dict[str, str], log_path: Path):
+    """Start :func:`lab_command` serving ``root`` (its output to ``log_path``) and wait until
+    it answers; returns (process, base URL, token). Raises RuntimeError with the log's end
+    if it does not come up; the caller stops the process (:func:`_stop`)."""
+    token = secrets.token_hex(16)
+    for _attempt in range(3):  # the free port may be taken between bind and listen
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen(
+                lab_command(port, token, root, tmp / "checkpoints"),
+                cwd=root,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                _api(base, token, f"/api/status?token={token}", timeout=2)
+                return proc, base, token
+            except (urllib.error.URLError, OSError, ValueError):
+                time.sleep(0.5)
+        if proc.poll() is None:  # running but not answering
+            _stop(proc)
+            break
+    log_tail = log_path.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"JupyterLab did not come up in {SERVER_START_TIMEOUT}s:\n{log_tail}")
+
+
 def _kill_strays(marker: str) -> None:
     """SIGKILL leftover processes (kernels) whose command line names our temp dir.
 
@@ -274,42 +306,12 @@ def lab_server():
             if old.is_file() and old.suffix in (".png", ".log", ".json"):
                 old.unlink()
     log_path = tmp / "jupyter-server.log"
-    token = secrets.token_hex(16)
-
     proc = None
     try:
-        for _attempt in range(3):  # the free port may be taken between bind and listen
-            port = _free_port()
-            base = f"http://127.0.0.1:{port}"
-            cmd = lab_command(port, token, SERVER_ROOT, tmp / "checkpoints")
-            with open(log_path, "ab") as log:
-                proc = subprocess.Popen(
-                    cmd,
-                    cwd=SERVER_ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while time.monotonic() < deadline and proc.poll() is None:
-                try:
-                    _api(base, token, f"/api/status?token={token}", timeout=2)
-                    break
-                except (urllib.error.URLError, OSError, ValueError):
-                    time.sleep(0.5)
-            if proc.poll() is None:
-                break
-        log_tail = log_path.read_text(errors="replace")[-3000:]
-        if proc.poll() is not None:
-            pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log_tail}", pytrace=False)
         try:
-            _api(base, token, f"/api/status?token={token}", timeout=5)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            pytest.fail(
-                f"JupyterLab not up after {SERVER_START_TIMEOUT}s ({exc}):\n{log_tail}", pytrace=False
-            )
+            proc, base, token = start_lab(SERVER_ROOT, tmp, env, log_path)
+        except RuntimeError as exc:
+            pytest.fail(str(exc), pytrace=False)
         yield {"base": base, "token": token, "pid": proc.pid, "log": log_path}
     finally:
         if proc is not None:
