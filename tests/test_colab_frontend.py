@@ -17,6 +17,7 @@ from pathlib import Path
 import ipywidgets
 import numpy as np
 import pytest
+import test_browser as tb  # the browser test's Chromium and its skip-locally-fail-in-CI rule
 from ipywidgets.embed import embed_minimal_html
 from PIL import Image
 
@@ -25,15 +26,11 @@ import linreg_widgets as lw
 
 REPO = Path(__file__).resolve().parents[1]
 EMBED_JS = REPO / ".venv-node" / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist" / "embed.js"
-CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 
 
 def _require(ok: bool, reason: str):
-    """Skip locally; fail in CI, where this test must always run."""
     if not ok:
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"{reason} -- CI is set, so this is a failure, not a skip", pytrace=False)
-        pytest.skip(reason)
+        tb._unavailable(reason)
 
 
 def _explorers():
@@ -49,7 +46,7 @@ def _explorers():
 def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
     _require(ipywidgets.__version__.startswith("7."), f"ipywidgets {ipywidgets.__version__}, not 7")
     _require(EMBED_JS.is_file(), f"{EMBED_JS} missing: make .venv-node/.stamp (npm ci)")
-    _require(os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} missing: .ci/install-browser")
+    _require(os.access(tb.CHROMIUM, os.X_OK), f"{tb.CHROMIUM} missing: .ci/install-browser")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -68,9 +65,9 @@ def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=tb.CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"],
+            args=[*tb.CHROMIUM_ARGS, "--allow-file-access-from-files"],  # embed.js is a local file
         )
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
