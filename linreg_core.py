@@ -29,12 +29,12 @@ from linreg_validation import (  # noqa: F401
     DivergenceWarning,
     DivergenceWatch,
     NotFittedError,
-    check_epochs,
-    check_learning_rate,
-    check_number,
-    check_positive,
-    check_vector,
-    check_xy,
+    valid_epochs,
+    valid_learning_rate,
+    valid_number,
+    valid_positive,
+    valid_vector,
+    valid_xy,
 )
 
 # ==========================================================================
@@ -47,14 +47,14 @@ def predict(x, m, b):
 
     ``x`` is one number or a 1-D sequence; the result has the same shape.
     """
-    x, m, b = check_vector(x, "x", allow_scalar=True), check_number(m, "m"), check_number(b, "b")
+    x, m, b = valid_vector(x, "x", allow_scalar=True), valid_number(m, "m"), valid_number(b, "b")
     y_pred = m * x + b
     return float(y_pred) if y_pred.ndim == 0 else y_pred
 
 
 def mse(y_true, y_pred):
     """Mean squared error ``(1/n) * sum((y_true - y_pred)**2)`` of two 1-D arrays."""
-    y_true, y_pred = check_xy(y_true, y_pred, ("y_true", "y_pred"))
+    y_true, y_pred = valid_xy(y_true, y_pred, ("y_true", "y_pred"))
     residuals = y_true - y_pred
     return float(np.mean(residuals**2))
 
@@ -66,7 +66,7 @@ def r_squared(y_true, y_pred):
     the flat line ``y = mean(y_true)``. So 1 is a perfect fit, 0 is no better
     than predicting the mean for every point, and below 0 is worse than that.
     """
-    y_true, y_pred = check_xy(y_true, y_pred, ("y_true", "y_pred"))
+    y_true, y_pred = valid_xy(y_true, y_pred, ("y_true", "y_pred"))
     if np.ptp(y_true) == 0:
         raise ValueError(
             "R² is undefined when all y values are equal (there is no "
@@ -91,7 +91,7 @@ def loss_surface(x, y, m_values, b_values):
     Returns an array of shape ``(len(b_values), len(m_values))``: row ``i``
     holds ``b_values[i]``, ready for ``plt.contour(m_values, b_values, Z)``.
     """
-    (x, y), m, b = check_xy(x, y), check_vector(m_values, "m_values"), check_vector(b_values, "b_values")
+    (x, y), m, b = valid_xy(x, y), valid_vector(m_values, "m_values"), valid_vector(b_values, "b_values")
     m, b = m[np.newaxis, :], b[:, np.newaxis]
     dx, dy = x - x.mean(), y - y.mean()
     var_x, var_y, cov_xy = np.mean(dx * dx), np.mean(dy * dy), np.mean(dx * dy)
@@ -128,7 +128,7 @@ def gradients(x, y, m, b):
 
     Returns ``(dm, db)`` at the point ``(m, b)``.
     """
-    (x, y), m, b = check_xy(x, y), check_number(m, "m"), check_number(b, "b")
+    (x, y), m, b = valid_xy(x, y), valid_number(m, "m"), valid_number(b, "b")
     _, dm, db = _loss_and_gradients(x, y, m, b, float(x.mean()), float(y.mean()))
     return dm + 0.0, db + 0.0  # + 0.0 turns -0.0 into 0.0
 
@@ -148,8 +148,8 @@ def numerical_gradients(x, y, m, b, h=1e-5):
     (float, float)
         ``(dm, db)``.
     """
-    (x, y), m, b = check_xy(x, y), check_number(m, "m"), check_number(b, "b")
-    h = check_positive(h, "h", "1e-5")
+    (x, y), m, b = valid_xy(x, y), valid_number(m, "m"), valid_number(b, "b")
+    h = valid_positive(h, "h", "1e-5")
 
     def loss(m_, b_):
         return np.mean((y - (m_ * x + b_)) ** 2)
@@ -173,7 +173,7 @@ def step(x, y, m, b, lr):
     (float, float)
         The new ``(m, b)``.
     """
-    lr = check_learning_rate(lr)
+    lr = valid_learning_rate(lr)
     dm, db = gradients(x, y, m, b)
     return float(m - lr * dm), float(b - lr * db)
 
@@ -192,7 +192,7 @@ def stable_learning_rate(x):
     1e-4 for x in 0…100, which is why the classic lesson used lr = 0.0001.
     (Optional: ``c`` is the largest eigenvalue of :func:`hessian`.)
     """
-    x = check_vector(x, "x")
+    x = valid_vector(x, "x")
     mean_x2, mean_x = float(np.mean(x * x)), float(np.mean(x))
     curvature = mean_x2 + 1 + math.hypot(mean_x2 - 1, 2 * mean_x)
     return 2 / curvature
@@ -204,13 +204,13 @@ def hessian(x):
     ``H = 2 * [[mean(x**2), mean(x)], [mean(x), 1]]``. It depends on ``x``
     alone: the bowl's shape is set by the inputs, not by ``y``, ``m`` or ``b``.
     """
-    x = check_vector(x, "x")
+    x = valid_vector(x, "x")
     return 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
 
 
 def divergence_advice(x, lr):
     """What to tell a student whose run with this ``lr`` blew up."""
-    lr = check_learning_rate(lr)
+    lr = valid_learning_rate(lr)
     return (
         f"the learning rate lr={lr:g} is too large for this data: gradient descent only "
         f"converges for lr < {stable_learning_rate(x):.3g} (2 / the curvature of the loss "
@@ -266,8 +266,8 @@ def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0, warn=True):
     -------
     TrainingResult
     """
-    (x, y), lr, epochs = check_xy(x, y), check_learning_rate(lr), check_epochs(epochs)
-    m, b = check_number(m0, "m0"), check_number(b0, "b0")
+    (x, y), lr, epochs = valid_xy(x, y), valid_learning_rate(lr), valid_epochs(epochs)
+    m, b = valid_number(m0, "m0"), valid_number(b0, "b0")
     ms, bs, losses = [], [], []
     x_mean, y_mean = float(x.mean()), float(y.mean())
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is the watch's to report
@@ -313,7 +313,7 @@ class LinearRegression:
         DivergenceError
             If the loss blows up because the learning rate is too large.
         """
-        lr, epochs = check_learning_rate(self.lr), check_epochs(self.epochs)
+        lr, epochs = valid_learning_rate(self.lr), valid_epochs(self.epochs)
         result = gradient_descent(x, y, lr, epochs, m0, b0, warn=False)
         if result.diverged:
             raise DivergenceError("Training diverged: " + divergence_advice(x, lr))
@@ -348,7 +348,7 @@ def closed_form(x, y):
     (float, float)
         ``(m, b)``.
     """
-    x, y = check_xy(x, y)
+    x, y = valid_xy(x, y)
     if np.ptp(x) == 0:
         raise ValueError(
             f"All x values are equal (x = {x[0]:g}), so the slope is undefined: "
@@ -384,7 +384,7 @@ def standardize(x):
     >>> x_scaled.tolist(), mean, std
     ([-1.0, 1.0], 2.0, 1.0)
     """
-    x = check_vector(x, "x")
+    x = valid_vector(x, "x")
     if np.ptp(x) == 0:
         raise ValueError(
             f"Cannot standardise x: all its values are equal (x = {x[0]:g}), so its "
@@ -408,14 +408,14 @@ def unstandardize(m_scaled, b_scaled, mean, std):
     >>> unstandardize(2.0, 1.0, mean=3.0, std=2.0)
     (1.0, -2.0)
     """
-    m_scaled = check_vector(m_scaled, "m_scaled", allow_scalar=True)
-    b_scaled = check_vector(b_scaled, "b_scaled", allow_scalar=True)
+    m_scaled = valid_vector(m_scaled, "m_scaled", allow_scalar=True)
+    b_scaled = valid_vector(b_scaled, "b_scaled", allow_scalar=True)
     if m_scaled.shape != b_scaled.shape:
         raise ValueError(
             f"m_scaled and b_scaled must have the same shape, but they have "
             f"{m_scaled.shape} and {b_scaled.shape}: pass one slope per intercept."
         )
-    mean, std = check_number(mean, "mean"), check_number(std, "std")
+    mean, std = valid_number(mean, "mean"), valid_number(std, "std")
     if std <= 0:
         raise ValueError(
             f"std must be positive, got {std}. Pass the mean and std that "
@@ -438,11 +438,11 @@ def epochs_to_converge(ms, bs, m_ref, b_ref, rtol=1e-3):
     2
     """
     (ms, bs), m_ref, b_ref = (
-        check_xy(ms, bs, ("ms", "bs")),
-        check_number(m_ref, "m_ref"),
-        check_number(b_ref, "b_ref"),
+        valid_xy(ms, bs, ("ms", "bs")),
+        valid_number(m_ref, "m_ref"),
+        valid_number(b_ref, "b_ref"),
     )
-    rtol = check_positive(rtol, "rtol", "1e-3 for 0.1 %")
+    rtol = valid_positive(rtol, "rtol", "1e-3 for 0.1 %")
     close = (np.abs(ms - m_ref) <= rtol * abs(m_ref)) & (np.abs(bs - b_ref) <= rtol * abs(b_ref))
     if not close[-1]:
         return None

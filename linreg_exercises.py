@@ -666,7 +666,7 @@ def check_low_loss(x, y, m, b, target):
     if goal is None:
         return Feedback(False, f"target must be a number, e.g. target=60; got {_show(target)}.")
     try:
-        x, y = lv.check_xy(x, y)
+        x, y = lv.valid_xy(x, y)
         m_hat, b_hat = lc.closed_form(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"The data cannot be used: {error}")
@@ -1067,7 +1067,7 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
     relative to the points, and what lifting or tilting it does.
     """
     try:
-        x, y = lv.check_xy(x, y)
+        x, y = lv.valid_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y: {error}")
     m_num, b_num = as_number(m), as_number(b)
@@ -1339,7 +1339,7 @@ def check_learning_rate(x, y, lr, epochs=50, **ignored):
     whole number, and any other keyword, are ignored.
     """
     try:
-        x, y = lv.check_xy(x, y)
+        x, y = lv.valid_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y: {error}")
     rate, problem = _read_rate(lr)
@@ -1456,7 +1456,7 @@ def _seen(distances):
 def _data_and_rate(x, y, lr):
     """``(x, y, rate, None)`` when the data and the learning rate are usable, else a problem text."""
     try:
-        x, y = lv.check_xy(x, y)
+        x, y = lv.valid_xy(x, y)
     except (TypeError, ValueError) as error:
         return x, y, None, f"Pass the data arrays x and y: {error}"
     if len(set(x.tolist())) < 2:
@@ -1567,7 +1567,7 @@ def check_trained_model(model, x, y, tolerance=1e-3):
     or hangs) gets feedback too.
     """
     try:
-        x, y = lv.check_xy(x, y)
+        x, y = lv.valid_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y you trained on: {error}")
     parts = {name: _attribute(model, name) for name in ("lr", "predict", "history", "m", "b")}

@@ -14,11 +14,11 @@ import numpy as np
 
 from linreg_validation import (
     DivergenceWatch,
-    check_epochs,
-    check_features_target,
-    check_learning_rate,
-    check_matrix,
-    check_weights,
+    valid_epochs,
+    valid_features_target,
+    valid_learning_rate,
+    valid_matrix,
+    valid_weights,
 )
 
 
@@ -106,7 +106,7 @@ def design_matrix(X):
     array([[1., 2., 5.],
            [1., 3., 7.]])
     """
-    X = check_matrix(X, "X")
+    X = valid_matrix(X, "X")
     return np.column_stack([np.ones(X.shape[0]), X])
 
 
@@ -127,7 +127,7 @@ def predict_multi(X, weights):
         Shape ``(n,)``.
     """
     A = design_matrix(X)
-    return A @ check_weights(weights, A.shape[1] - 1)
+    return A @ valid_weights(weights, A.shape[1] - 1)
 
 
 def gradients_multi(X, y, weights):
@@ -151,9 +151,9 @@ def gradients_multi(X, y, weights):
     numpy.ndarray
         Shape ``(p + 1,)``.
     """
-    X, y = check_features_target(X, y)
+    X, y = valid_features_target(X, y)
     A = np.column_stack([np.ones(X.shape[0]), X])
-    w = check_weights(weights, X.shape[1])
+    w = valid_weights(weights, X.shape[1])
     return -2 * (A.T @ (y - A @ w)) / y.size
 
 
@@ -195,7 +195,7 @@ def normal_equation(X, y):
     >>> normal_equation([[0, 0], [1, 0], [0, 1], [1, 1]], [1, 3, 4, 6])
     array([1., 2., 3.])
     """
-    X, y = check_features_target(X, y)
+    X, y = valid_features_target(X, y)
     Z, mean, scale = _scaled_features(X)
     y_mean = y.mean()
     w = np.linalg.solve(Z.T @ Z, Z.T @ (y - y_mean)) / scale
@@ -268,10 +268,10 @@ def gradient_descent_multi(X, y, lr, epochs, w0=None, warn=True):
         Final ``weights``, ``weights_history`` of shape ``(epochs + 1, p + 1)``,
         ``losses`` and the ``diverged`` flag. Memory grows as epochs × features.
     """
-    (X, y), lr, epochs = check_features_target(X, y), check_learning_rate(lr), check_epochs(epochs)
+    (X, y), lr, epochs = valid_features_target(X, y), valid_learning_rate(lr), valid_epochs(epochs)
     _scaled_features(X)  # refuse constant or dependent columns, with a clear message
     n, p = X.shape
-    w = np.zeros(p + 1) if w0 is None else check_weights(w0, p, "w0").copy()
+    w = np.zeros(p + 1) if w0 is None else valid_weights(w0, p, "w0").copy()
     A = design_matrix(X)
     history, losses = [], []
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is the watch's to report

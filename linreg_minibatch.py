@@ -13,13 +13,13 @@ import linreg_core as lc
 from linreg_validation import (
     MAX_EPOCHS,
     DivergenceWatch,
-    check_batch_size,
-    check_epochs,
-    check_learning_rate,
-    check_number,
-    check_seed,
-    check_tau,
-    check_xy,
+    valid_batch_size,
+    valid_epochs,
+    valid_learning_rate,
+    valid_number,
+    valid_seed,
+    valid_tau,
+    valid_xy,
 )
 
 
@@ -121,9 +121,9 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
         Final ``m`` and ``b``; per-update histories ``ms``, ``bs``; per-epoch
         ``losses`` on the full data; ``diverged``; ``updates_per_epoch``.
     """
-    (x, y), lr, epochs = check_xy(x, y), check_learning_rate(lr), check_epochs(epochs)
-    batch_size, seed, tau = check_batch_size(batch_size, x.size), check_seed(seed), check_tau(tau)
-    m, b = check_number(m0, "m0"), check_number(b0, "b0")
+    (x, y), lr, epochs = valid_xy(x, y), valid_learning_rate(lr), valid_epochs(epochs)
+    batch_size, seed, tau = valid_batch_size(batch_size, x.size), valid_seed(seed), valid_tau(tau)
+    m, b = valid_number(m0, "m0"), valid_number(b0, "b0")
     n = x.size
     per_epoch = -(-n // batch_size)  # ceil(n / batch_size)
     if epochs * per_epoch > MAX_EPOCHS:

@@ -42,7 +42,7 @@ class DataError(ValueError):
 LARGEST = 1e75
 
 
-def check_size(arr, name):
+def valid_size(arr, name):
     """Refuse numbers too large (or an array wholly too small) to square in floating point."""
     largest = float(np.max(np.abs(arr))) if arr.size else 0.0
     if largest > LARGEST:
@@ -74,9 +74,9 @@ def first_non_number(values):
 
 
 def as_floats(values, name):
-    """``np.asarray(values, dtype=float)`` after :func:`check_kind`, or None if numpy cannot
+    """``np.asarray(values, dtype=float)`` after :func:`valid_kind`, or None if numpy cannot
     convert it (the caller explains why); an int too large for a float is our ValueError."""
-    check_kind(values, name)
+    valid_kind(values, name)
     try:
         return np.asarray(values, dtype=float)
     except OverflowError:
@@ -85,7 +85,7 @@ def as_floats(values, name):
         return None
 
 
-def check_vector(values, name, allow_scalar=False):
+def valid_vector(values, name, allow_scalar=False):
     """``values`` as a finite 1-D float array (or a 0-D one if ``allow_scalar``)."""
     arr = as_floats(values, name)
     if arr is None:
@@ -115,10 +115,10 @@ def check_vector(values, name, allow_scalar=False):
             f"{name} contains {int(bad.sum())} NaN or infinite value(s){where}. "
             f"Drop or fill the missing values first, e.g. df.dropna()."
         )
-    return check_size(arr, name)
+    return valid_size(arr, name)
 
 
-def check_kind(values, name):
+def valid_kind(values, name):
     """Refuse values that numpy would silently turn into wrong numbers."""
     dtype = getattr(values, "dtype", None)
     if dtype is None:  # a list or a number: the dtype numpy would give it
@@ -146,7 +146,7 @@ def check_kind(values, name):
         )
 
 
-def check_xy(x, y, names=("x", "y")):
+def valid_xy(x, y, names=("x", "y")):
     """A pair of data vectors of equal length, as ``(x, y)`` float arrays.
 
     pandas Series are paired by position, as numpy does, so their indexes must
@@ -161,8 +161,8 @@ def check_xy(x, y, names=("x", "y")):
                 f"{names[0]}, {names[1]} = {names[0]}.align({names[1]}, join='inner'); or, if the "
                 f"positions do match, pass {names[0]}.to_numpy() and {names[1]}.to_numpy()."
             )
-    x = check_vector(x, names[0])
-    y = check_vector(y, names[1])
+    x = valid_vector(x, names[0])
+    y = valid_vector(y, names[1])
     if x.shape != y.shape:
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same length, but {names[0]} has "
@@ -171,7 +171,7 @@ def check_xy(x, y, names=("x", "y")):
     return x, y
 
 
-def check_number(value, name):
+def valid_number(value, name):
     """One finite real number (a parameter such as m, b or lr), as a float."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a number, got {value!r} (text): write the number without quotes.")
@@ -199,17 +199,17 @@ def check_number(value, name):
     return number
 
 
-def check_positive(value, name, example):
+def valid_positive(value, name, example):
     """A finite number > 0; ``example`` completes the hint "e.g. ..."."""
-    number = check_number(value, name)
+    number = valid_number(value, name)
     if number <= 0:
         raise ValueError(f"{name} must be positive, got {number}, e.g. {example}.")
     return number
 
 
-def check_learning_rate(lr):
+def valid_learning_rate(lr):
     """The learning rate: a finite number > 0."""
-    lr = check_number(lr, "lr (the learning rate)")
+    lr = valid_number(lr, "lr (the learning rate)")
     if lr <= 0:
         raise ValueError(
             f"lr (the learning rate) must be positive, got {lr}. "
@@ -218,7 +218,7 @@ def check_learning_rate(lr):
     return lr
 
 
-def check_whole_number(value, name, low=1):
+def valid_whole_number(value, name, low=1):
     """An int (not a bool, not a float such as 2.0) of at least ``low``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be a whole number, got {value!r}.")
@@ -231,9 +231,9 @@ def check_whole_number(value, name, low=1):
 MAX_EPOCHS = 10_000_000
 
 
-def check_epochs(epochs):
+def valid_epochs(epochs):
     """The number of updates: a whole number from 1 to :data:`MAX_EPOCHS`."""
-    epochs = check_whole_number(epochs, "epochs")
+    epochs = valid_whole_number(epochs, "epochs")
     if epochs > MAX_EPOCHS:
         shown = f"{epochs:,}" if epochs < 10**15 else f"about 10^{len(str(epochs)) - 1}"
         raise ValueError(
@@ -249,7 +249,7 @@ def check_epochs(epochs):
 # --------------------------------------------------------------------------
 
 
-def check_batch_size(batch_size, n):
+def valid_batch_size(batch_size, n):
     """Points per update: a whole number from 1 to ``n``."""
     if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)):
         raise TypeError(f"batch_size must be a whole number of data points, got {batch_size!r}.")
@@ -262,7 +262,7 @@ def check_batch_size(batch_size, n):
     return int(batch_size)
 
 
-def check_seed(seed):
+def valid_seed(seed):
     """The seed of the shuffles: a whole number >= 0."""
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise TypeError(
@@ -271,11 +271,11 @@ def check_seed(seed):
     return int(seed)
 
 
-def check_tau(tau):
+def valid_tau(tau):
     """The decay time of the learning rate, in updates: None or a number > 0."""
     if tau is None:
         return None
-    tau = check_number(tau, "tau (the decay time of the learning rate)")
+    tau = valid_number(tau, "tau (the decay time of the learning rate)")
     if tau <= 0:
         raise ValueError(
             f"tau must be positive (the learning rate halves after tau updates), got {tau}. "
@@ -289,7 +289,7 @@ def check_tau(tau):
 # --------------------------------------------------------------------------
 
 
-def check_matrix(values, name="X"):
+def valid_matrix(values, name="X"):
     """``values`` as a finite 2-D float array with at least one row and column."""
     arr = as_floats(values, name)
     if arr is None:
@@ -322,12 +322,12 @@ def check_matrix(values, name="X"):
             f"{name} contains {int(bad.sum())} NaN or infinite value(s) (first in row "
             f"{row}, column {column}). Drop or fill the missing values first, e.g. df.dropna()."
         )
-    return check_size(arr, name)
+    return valid_size(arr, name)
 
 
-def check_features_target(X, y):
+def valid_features_target(X, y):
     """A feature matrix and a target vector with one value per row."""
-    X, y = check_matrix(X, "X"), check_vector(y, "y")
+    X, y = valid_matrix(X, "X"), valid_vector(y, "y")
     if X.shape[0] != y.size:
         raise ValueError(
             f"X and y must describe the same data points, but X has {X.shape[0]} rows and "
@@ -336,9 +336,9 @@ def check_features_target(X, y):
     return X, y
 
 
-def check_weights(weights, p, name="weights"):
+def valid_weights(weights, p, name="weights"):
     """``p + 1`` weights, the intercept first."""
-    w = check_vector(weights, name)
+    w = valid_vector(weights, name)
     if w.size != p + 1:
         raise ValueError(
             f"{name} must hold {p + 1} numbers, the intercept first and then one per feature "

@@ -213,7 +213,7 @@ def plot_fit(x, y, m, b, ax=None, xlabel="x", ylabel="y", residuals=True):
     import matplotlib.pyplot as plt
 
     ax = ax or plt.subplots(figsize=(6, 4.5), layout="constrained")[1]
-    x, y = lv.check_xy(x, y)
+    x, y = lv.valid_xy(x, y)
     draw_data(ax, x, y, xlabel, ylabel)
     xs = np.array(ax.get_xlim())
     ax.plot(xs, lc.predict(xs, m, b), color=LINE_COLOR, lw=2, label=line_label(m, b))
@@ -235,7 +235,7 @@ def plot_loss_surface(x, y, path=None, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    x, y = lv.check_xy(x, y)
+    x, y = lv.valid_xy(x, y)
     include = [] if path is None else list(zip(path[0][:1], path[1][:1]))
     m_values, b_values = parameter_grid(x, y, include)
     if ax is None:
@@ -341,12 +341,12 @@ def plot_loss_bowl(x, y, ax=None, point=None):
     """
     import matplotlib.pyplot as plt
 
-    x, y = lv.check_xy(x, y)
+    x, y = lv.valid_xy(x, y)
     if ax is None:
         ax = plt.figure(figsize=(6, 5), layout="constrained").add_subplot(projection="3d")
     elif getattr(ax, "name", None) != "3d":
         raise TypeError("plot_loss_bowl needs a 3-D axes: pass ax=fig.add_subplot(..., projection='3d').")
-    include = [] if point is None else [(lv.check_number(point[0], "m"), lv.check_number(point[1], "b"))]
+    include = [] if point is None else [(lv.valid_number(point[0], "m"), lv.valid_number(point[1], "b"))]
     m_values, b_values = parameter_grid(x, y, include)
     cap = draw_loss_bowl(ax, x, y, m_values, b_values)
     if point is not None:
@@ -364,7 +364,7 @@ def plot_loss_bowl(x, y, ax=None, point=None):
 
 def mean_absolute_error(x, y, m, b):
     """The MAE ``(1/n) * sum(|y - (m x + b)|)`` of the line ``(m, b)``."""
-    x, y = lv.check_xy(x, y)
+    x, y = lv.valid_xy(x, y)
     return float(np.mean(np.abs(y - (m * x + b))))
 
 
@@ -385,7 +385,7 @@ def mae_line(x, y):
     (float, float)
         ``(m, b)``.
     """
-    x, y = lv.check_xy(x, y)
+    x, y = lv.valid_xy(x, y)
     if np.ptp(x) == 0:
         raise ValueError(
             f"All x values are equal (x = {x[0]:g}), so the slope is undefined: "
@@ -805,7 +805,7 @@ def _lr_slider(bounds, value=None):
     to three times the largest, and always contains ``value``; the default
     value is half the smallest bound.
     """
-    value = 0.5 * min(bounds) if value is None else lv.check_learning_rate(value)
+    value = 0.5 * min(bounds) if value is None else lv.valid_learning_rate(value)
     top = math.ceil(math.log10(max(3 * max(bounds), value)) * 4) / 4
     bottom = min(top - 4, math.floor(math.log10(min(min(bounds) / 10, value)) * 4) / 4)
     return widgets.FloatLogSlider(
@@ -847,11 +847,11 @@ class LossExplorer(Explorer):
     description = "drag m and b: the line and its point on the loss surface move"
 
     def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None):
-        self.x, self.y = lv.check_xy(x, y)
+        self.x, self.y = lv.valid_xy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         # Default start: a too-flat line through the middle of the data.
-        m = m_values[len(m_values) // 4] if m is None else lv.check_number(m, "m")
-        b = self.y.mean() - m * self.x.mean() if b is None else lv.check_number(b, "b")
+        m = m_values[len(m_values) // 4] if m is None else lv.valid_number(m, "m")
+        b = self.y.mean() - m * self.x.mean() if b is None else lv.valid_number(b, "b")
         self.m_slider = _slider("slope m", *_inner(m_values), m)
         self.b_slider = _slider("intercept b", *_inner(b_values), b)
         super().__init__([self.m_slider, self.b_slider], figsize=(10.4, 4.6))
@@ -919,9 +919,9 @@ class OutlierExplorer(Explorer):
     description = "drag one outlier: the MSE line follows it, the MAE line hardly moves"
 
     def __init__(self, x, y, outlier_x=None, outlier_y=None, xlabel="x", ylabel="y"):
-        self.x, self.y = lv.check_xy(x, y)
+        self.x, self.y = lv.valid_xy(x, y)
         self.base = {"MSE": lc.closed_form(self.x, self.y), "MAE": mae_line(self.x, self.y)}
-        self.outlier_x = self.x.max() if outlier_x is None else lv.check_number(outlier_x, "outlier_x")
+        self.outlier_x = self.x.max() if outlier_x is None else lv.valid_number(outlier_x, "outlier_x")
         spread = np.ptp(self.y) or 1.0
         if outlier_y is None:  # well below the data: an obvious outlier
             outlier_y = self.y.min() - spread
@@ -929,7 +929,7 @@ class OutlierExplorer(Explorer):
             "outlier y",
             self.y.min() - 3 * spread,
             self.y.max() + 3 * spread,
-            lv.check_number(outlier_y, "outlier_y"),
+            lv.valid_number(outlier_y, "outlier_y"),
         )
         self.outlier_box = widgets.Checkbox(value=True, description="add the outlier", indent=False)
         super().__init__([self.outlier_slider, self.outlier_box])
@@ -1075,17 +1075,17 @@ class SlopeExplorer(Explorer):
     """
 
     def __init__(self, x, y, b=None, tangent=False, m=None):
-        self.x, self.y = lv.check_xy(x, y)
+        self.x, self.y = lv.valid_xy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         m_hat, b_hat = lc.closed_form(self.x, self.y)
-        self.b = b_hat if b is None else lv.check_number(b, "b")
+        self.b = b_hat if b is None else lv.valid_number(b, "b")
         self.tangent = tangent
         self.description = (
             "drag m: the tangent to the loss curve and the gradient"
             if tangent
             else "drag m: a point moves along the loss curve L(m)"
         )
-        m = m_values[len(m_values) // 5] if m is None else lv.check_number(m, "m")
+        m = m_values[len(m_values) // 5] if m is None else lv.valid_number(m, "m")
         self.m_slider = _slider("slope m", *_inner(m_values), m)
         super().__init__([self.m_slider])
 
@@ -1199,8 +1199,8 @@ class StepExplorer(Explorer):
     description = "press Step: one update, one more dot on the path"
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
-        self.x, self.y = lv.check_xy(x, y)
-        self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
+        self.x, self.y = lv.valid_xy(x, y)
+        self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
         self.bound = lc.stable_learning_rate(self.x)
         self.lr_slider = _lr_slider([self.bound], lr)
         self.step_button = widgets.Button(description="Step", button_style="primary")
@@ -1307,9 +1307,9 @@ def play_epochs(epochs, frames=100, slow=PLAY_SLOW_FRAMES):
     >>> schedule[:21].tolist() == list(range(21)), int(schedule[-1]), len(schedule)
     (True, 300, 100)
     """
-    epochs = lv.check_whole_number(epochs, "epochs", low=0)
-    slow = lv.check_whole_number(slow, "slow")
-    frames = lv.check_whole_number(frames, "frames", low=slow + 1)
+    epochs = lv.valid_whole_number(epochs, "epochs", low=0)
+    slow = lv.valid_whole_number(slow, "slow")
+    frames = lv.valid_whole_number(frames, "frames", low=slow + 1)
     if epochs < frames:
         return np.arange(epochs + 1)
     head = np.arange(slow)
@@ -1332,11 +1332,11 @@ class TrainingExplorer(Explorer):
     description = "press Play: line, path and loss curve, epoch by epoch"
 
     def __init__(self, x, y, lr=None, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
-        self.x, self.y = lv.check_xy(x, y)
-        self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
+        self.x, self.y = lv.valid_xy(x, y)
+        self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
         self.bound = lc.stable_learning_rate(self.x)
         self.lr_slider = _lr_slider([self.bound], lr)
-        epochs = lv.check_epochs(epochs)
+        epochs = lv.valid_epochs(epochs)
         self.epochs_slider = widgets.IntSlider(
             value=epochs,
             min=min(10, epochs),
@@ -1489,7 +1489,7 @@ def draw_scaling_contours(ax_raw, ax_scaled, x, y, start=(0.0, 0.0), paths=None)
     (numpy.ndarray, float, float)
         What :func:`linreg_core.standardize` returned: ``(x_scaled, mean, std)``.
     """
-    x, y = lv.check_xy(x, y)
+    x, y = lv.valid_xy(x, y)
     x_scaled, mean, std = lc.standardize(x)
     m0, b0 = start
     for ax, data, grid, first in (
@@ -1529,10 +1529,10 @@ class ScalingExplorer(Explorer):
     description = "learning rate and 'standardise x': long valley or round bowl"
 
     def __init__(self, x, y, lr=1e-4, epochs=1000, standardize=False, m0=0.0, b0=0.0, rtol=1e-3):
-        self.x, self.y = lv.check_xy(x, y)
-        self.epochs = lv.check_epochs(epochs)
-        self.rtol = lv.check_number(rtol, "rtol")
-        self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
+        self.x, self.y = lv.valid_xy(x, y)
+        self.epochs = lv.valid_epochs(epochs)
+        self.rtol = lv.valid_number(rtol, "rtol")
+        self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
         self.target = lc.closed_form(self.x, self.y)
         x_scaled = lc.standardize(self.x)[0]
         self.bounds = {False: lc.stable_learning_rate(self.x), True: lc.stable_learning_rate(x_scaled)}
@@ -1652,13 +1652,13 @@ class MinibatchExplorer(Explorer):
     MAX_UPDATES = 5000
 
     def __init__(self, x, y, lr=0.05, epochs=20, batch_size=None, seed=0, m0=0.0, b0=0.0, tau=None):
-        self.x, self.y = lv.check_xy(x, y)
+        self.x, self.y = lv.valid_xy(x, y)
         n = self.x.size
-        self.epochs = lv.check_epochs(epochs)
-        self.tau = lv.check_tau(tau)
-        self.start = (lv.check_number(m0, "m0"), lv.check_number(b0, "b0"))
+        self.epochs = lv.valid_epochs(epochs)
+        self.tau = lv.valid_tau(tau)
+        self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
         fitting = [s for s in self.BATCH_SIZES if s < n and -(-n // s) <= self.MAX_UPDATES][:6]
-        batch_size = lv.check_batch_size(min(10, n) if batch_size is None else batch_size, n)
+        batch_size = lv.valid_batch_size(min(10, n) if batch_size is None else batch_size, n)
         self.batch_note = ""
         if -(-n // batch_size) > self.MAX_UPDATES:  # e.g. batch size 1 with 10**5 points
             fits = (fitting or [n])[0]
@@ -1678,7 +1678,7 @@ class MinibatchExplorer(Explorer):
         self.bound = lc.stable_learning_rate(self.x)
         self.lr_slider = _lr_slider([self.bound], lr)
         self.seed_slider = widgets.IntSlider(
-            value=lv.check_seed(seed), min=0, max=max(20, seed), description="seed", continuous_update=False
+            value=lv.valid_seed(seed), min=0, max=max(20, seed), description="seed", continuous_update=False
         )
         super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider])
 

@@ -127,7 +127,7 @@ def test_each_public_core_function_checks_its_input_first():
             n.func.id for n in ast.walk(body[0]) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
         }
         assert (
-            any(c.startswith("check_") for c in called) or function.name == "step" and "gradients" in called
+            any(c.startswith("valid_") for c in called) or function.name == "step" and "gradients" in called
         ), f"{function.name} does not start by checking its input"
 
 

@@ -1,0 +1,28 @@
+"""Fixtures shared by the test files, and the test tiers.
+
+Tiers (see CONTRIBUTING.md): ``make check`` runs the tests not marked ``slow``, ``browser``
+or ``hub``; ``make test-main`` runs them all on your Python; ``make test`` adds the Colab and
+Binder stacks.
+"""
+
+import pytest
+
+import linreg_core as lc
+
+
+@pytest.fixture(scope="session")
+def classic():
+    """The popular tutorial's data set (data/classic.csv): x and y as float arrays."""
+    return lc.load_xy(lc.DATA_DIR / "classic.csv")
+
+
+@pytest.fixture(scope="session")
+def tiny():
+    """The five-point hand-computation data set (data/tiny.csv)."""
+    return lc.load_xy(lc.DATA_DIR / "tiny.csv")
+
+
+@pytest.fixture(scope="session")
+def bill():
+    """Penguins: bill length (mm) as x, body mass (g) as y."""
+    return lc.load_xy(lc.DATA_DIR / "penguins.csv", x="bill_length_mm", y="body_mass_g")
