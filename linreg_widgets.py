@@ -43,8 +43,48 @@ FIGSIZE = (10.4, 4.4)
 DPI = 96
 #: The widest explorer image, in pixels: shown at native size on a 1366×768 projector.
 MAX_WIDTH_PX = 1000
-DATA_COLOR, LINE_COLOR, PATH_COLOR = "tab:blue", "tab:red", "white"
-MAE_COLOR, OUTLIER_COLOR = "tab:green", "darkorange"
+
+#: The Okabe–Ito colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2002), by name.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+
+#: What each colour means, the same in every figure and explorer. Colours drawn in the same axes
+#: stay apart under simulated deuteranopia, protanopia and tritanopia (tests/test_colour.py);
+#: series are told apart by line style or marker as well. "path" is white: it is drawn on the
+#: (viridis) loss map, never on a white background.
+PALETTE = {
+    "data": OKABE_ITO["blue"],  # the data points
+    "line": OKABE_ITO["vermillion"],  # the line, the current (m, b), the MSE line
+    "mae": OKABE_ITO["sky blue"],  # the MAE line (drawn dashed)
+    "outlier": OKABE_ITO["reddish purple"],  # the outlier (a diamond)
+    "best": OKABE_ITO["yellow"],  # the minimum of the loss (a star with a black edge)
+    "guide": OKABE_ITO["orange"],  # a reference level, e.g. the lowest loss (dashed)
+    "curve": OKABE_ITO["black"],  # a loss curve
+    "path": "white",  # gradient descent's path on the loss map
+}
+
+#: Styles for several series in one axes (e.g. three learning rates), in order: colour, line
+#: style and marker all differ, so the series stay apart without colour too.
+SERIES = (
+    {"color": OKABE_ITO["blue"], "ls": "-", "marker": "o"},
+    {"color": OKABE_ITO["vermillion"], "ls": "--", "marker": "s"},
+    {"color": OKABE_ITO["black"], "ls": ":", "marker": "^"},
+    {"color": OKABE_ITO["reddish purple"], "ls": "-.", "marker": "D"},
+    {"color": OKABE_ITO["sky blue"], "ls": (0, (5, 1, 1, 1, 1, 1)), "marker": "v"},
+)
+
+# Short names used throughout this module (and by older notebook cells).
+DATA_COLOR, LINE_COLOR, PATH_COLOR = PALETTE["data"], PALETTE["line"], PALETTE["path"]
+MAE_COLOR, OUTLIER_COLOR = PALETTE["mae"], PALETTE["outlier"]
+BEST_COLOR, GUIDE_COLOR = PALETTE["best"], PALETTE["guide"]
 
 #: The smallest font size (points) of any text in a figure from this module.
 MIN_FONT_PT = 12
