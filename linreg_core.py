@@ -11,10 +11,14 @@ derivatives
     dL/dm = -(2/n) * sum_i x_i * (y_i - y_pred_i)
     dL/db = -(2/n) * sum_i       (y_i - y_pred_i)
 
-Each public function starts with one line that checks its input (the checks
-live in ``linreg_validation``) and then is the formula. Loading the CSV files
-lives in ``linreg_data``; several features (notebook 07) in ``linreg_features``;
-mini-batches (notebook 08) in ``linreg_minibatch``.
+The code is written the way the notebooks write the maths: each public
+function first checks its input, one line per argument (the checks live in
+``linreg_validation``), and then is the formula, e.g.
+``np.mean((y - y_pred) ** 2)``. It optimises for being read, not for speed.
+Loading the CSV files lives in ``linreg_data``; several features (notebook 07)
+in ``linreg_features``; mini-batches (notebook 08) in ``linreg_minibatch``.
+The loaders and the errors are also available here (end of file), so
+``import linreg_core as lc`` is all a notebook needs.
 """
 
 import math
@@ -22,11 +26,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from linreg_data import DATA_DIR, load_columns, load_xy  # noqa: F401  (lc.load_xy, lc.DATA_DIR)
-from linreg_validation import (  # noqa: F401
-    DataError,
+import linreg_data
+import linreg_validation
+from linreg_validation import (
     DivergenceError,
-    DivergenceWarning,
     DivergenceWatch,
     NotFittedError,
     valid_epochs,
@@ -47,7 +50,9 @@ def predict(x, m, b):
 
     ``x`` is one number or a 1-D sequence; the result has the same shape.
     """
-    x, m, b = valid_vector(x, "x", allow_scalar=True), valid_number(m, "m"), valid_number(b, "b")
+    x = valid_vector(x, "x", allow_scalar=True)
+    m = valid_number(m, "m")
+    b = valid_number(b, "b")
     y_pred = m * x + b
     return float(y_pred) if y_pred.ndim == 0 else y_pred
 
@@ -55,8 +60,7 @@ def predict(x, m, b):
 def mse(y_true, y_pred):
     """Mean squared error ``(1/n) * sum((y_true - y_pred)**2)`` of two 1-D arrays."""
     y_true, y_pred = valid_xy(y_true, y_pred, ("y_true", "y_pred"))
-    residuals = y_true - y_pred
-    return float(np.mean(residuals**2))
+    return float(np.mean((y_true - y_pred) ** 2))
 
 
 def r_squared(y_true, y_pred):
@@ -80,23 +84,24 @@ def r_squared(y_true, y_pred):
 def loss_surface(x, y, m_values, b_values):
     """The MSE at every point of a grid of slopes and intercepts.
 
-    The same numbers as ``mse(y, predict(x, m, b))`` for every ``(m, b)`` (to
-    about 1e-16 times ``var(y)``), from five averages instead of a pass over
-    the data per grid point, since the MSE is the variance of the residuals
-    plus their mean squared::
-
-        L(m, b) = var(y - m x) + (mean(y) - m mean(x) - b)**2
-        var(y - m x) = var(y) - 2 m cov(x, y) + m**2 var(x)
+    ``surface[i, j]`` is ``mean((y - (m * x + b))**2)`` with ``m = m_values[j]``
+    and ``b = b_values[i]``: the loss of notebook 01, once per grid point. One
+    line at a time, so the memory stays that of one prediction, whatever the
+    size of the data. (The explorers draw their contours with
+    ``linreg_widgets.loss_grid``, the same numbers from five averages.)
 
     Returns an array of shape ``(len(b_values), len(m_values))``: row ``i``
-    holds ``b_values[i]``, ready for ``plt.contour(m_values, b_values, Z)``.
+    holds ``b_values[i]``, ready for ``plt.contour(m_values, b_values, surface)``.
     """
-    (x, y), m, b = valid_xy(x, y), valid_vector(m_values, "m_values"), valid_vector(b_values, "b_values")
-    m, b = m[np.newaxis, :], b[:, np.newaxis]
-    dx, dy = x - x.mean(), y - y.mean()
-    var_x, var_y, cov_xy = np.mean(dx * dx), np.mean(dy * dy), np.mean(dx * dy)
-    residual_var = np.maximum(var_y - 2 * m * cov_xy + m**2 * var_x, 0.0)
-    return residual_var + (y.mean() - m * x.mean() - b) ** 2
+    x, y = valid_xy(x, y)
+    m_values = valid_vector(m_values, "m_values")
+    b_values = valid_vector(b_values, "b_values")
+    surface = np.empty((len(b_values), len(m_values)))
+    for i, b in enumerate(b_values):
+        for j, m in enumerate(m_values):
+            y_pred = m * x + b
+            surface[i, j] = np.mean((y - y_pred) ** 2)
+    return surface
 
 
 # ==========================================================================
@@ -104,33 +109,22 @@ def loss_surface(x, y, m_values, b_values):
 # ==========================================================================
 
 
-def _loss_and_gradients(x, y, m, b, x_mean, y_mean):
-    """The MSE at ``(m, b)`` and its two partial derivatives, on checked arrays.
-
-    For ``db`` no pass over the data is needed: the mean of the residuals is
-    the residual of the means, ``mean(y - (m x + b)) = mean(y) - (m mean(x) + b)``.
-    :func:`gradients` and the training loop both use this, so they compute
-    exactly the same numbers.
-    """
-    n = x.size
-    residuals = y - (m * x + b)
-    loss = float(residuals @ residuals) / n
-    dm = -2 * float(x @ residuals) / n  # -(2/n) * sum(x * residuals)
-    db = -2 * (y_mean - (m * x_mean + b))  # -(2/n) * sum(residuals)
-    return loss, dm, db
-
-
 def gradients(x, y, m, b):
     """Partial derivatives of the MSE with respect to ``m`` and ``b``.
 
     ``dm = -(2/n) * sum(x * (y - y_pred))`` and
-    ``db = -(2/n) * sum(y - y_pred)``, with ``y_pred = m * x + b``.
+    ``db = -(2/n) * sum(y - y_pred)``, with ``y_pred = m * x + b``; the
+    mean is the sum divided by n.
 
     Returns ``(dm, db)`` at the point ``(m, b)``.
     """
-    (x, y), m, b = valid_xy(x, y), valid_number(m, "m"), valid_number(b, "b")
-    _, dm, db = _loss_and_gradients(x, y, m, b, float(x.mean()), float(y.mean()))
-    return dm + 0.0, db + 0.0  # + 0.0 turns -0.0 into 0.0
+    x, y = valid_xy(x, y)
+    m = valid_number(m, "m")
+    b = valid_number(b, "b")
+    y_pred = m * x + b
+    dm = -2 * np.mean(x * (y - y_pred))
+    db = -2 * np.mean(y - y_pred)
+    return float(dm), float(db)
 
 
 def numerical_gradients(x, y, m, b, h=1e-5):
@@ -148,7 +142,9 @@ def numerical_gradients(x, y, m, b, h=1e-5):
     (float, float)
         ``(dm, db)``.
     """
-    (x, y), m, b = valid_xy(x, y), valid_number(m, "m"), valid_number(b, "b")
+    x, y = valid_xy(x, y)
+    m = valid_number(m, "m")
+    b = valid_number(b, "b")
     h = valid_positive(h, "h", "1e-5")
 
     def loss(m_, b_):
@@ -243,10 +239,10 @@ class TrainingResult(NamedTuple):
 def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0, warn=True):
     """Fit ``y ≈ m * x + b`` by full-batch gradient descent on the MSE.
 
-    Every epoch computes the loss and the gradient at ``(m, b)`` (the
-    formulas of :func:`gradients`), records them and takes one step
-    downhill. A :class:`DivergenceWatch` stops a run that is blowing up;
-    then ``diverged`` is True and, if ``warn``, one
+    Every epoch is the loop of notebook 3: predict, the gradient (the
+    formulas of :func:`gradients`), one step downhill; then it records the
+    new ``(m, b)`` and its MSE. A :class:`DivergenceWatch` stops a run that
+    is blowing up; then ``diverged`` is True and, if ``warn``, one
     :class:`DivergenceWarning` names the stable learning rate.
 
     Parameters
@@ -266,25 +262,33 @@ def gradient_descent(x, y, lr, epochs, m0=0.0, b0=0.0, warn=True):
     -------
     TrainingResult
     """
-    (x, y), lr, epochs = valid_xy(x, y), valid_learning_rate(lr), valid_epochs(epochs)
-    m, b = valid_number(m0, "m0"), valid_number(b0, "b0")
-    ms, bs, losses = [], [], []
-    x_mean, y_mean = float(x.mean()), float(y.mean())
+    x, y = valid_xy(x, y)
+    lr = valid_learning_rate(lr)
+    epochs = valid_epochs(epochs)
+    m = valid_number(m0, "m0")
+    b = valid_number(b0, "b0")
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is the watch's to report
-        for epoch in range(epochs + 1):
-            loss, dm, db = _loss_and_gradients(x, y, m, b, x_mean, y_mean)
-            if epoch == 0:
-                watch = DivergenceWatch(loss)
-            elif watch.diverging(loss):
-                break
+        loss = float(np.mean((y - (m * x + b)) ** 2))
+        watch = DivergenceWatch(loss)
+        ms, bs, losses = [m], [b], [loss]
+        for _ in range(epochs):
+            y_pred = m * x + b
+            dm = -2 * np.mean(x * (y - y_pred))
+            db = -2 * np.mean(y - y_pred)
+            m = m - lr * dm
+            b = b - lr * db
+            loss = float(np.mean((y - (m * x + b)) ** 2))
+            if watch.diverging(loss):
+                break  # the history ends with the last point before the blow-up
             ms.append(m)
             bs.append(b)
             losses.append(loss)
-            m, b = m - lr * dm, b - lr * db  # the update rule of notebook 3
     if watch.diverged and warn:
         how = f"stopped after epoch {len(losses) - 1}" if watch.stopped else "the loss ended above its start"
         watch.warn(f"Gradient descent diverged ({how}, {epochs} epochs)", divergence_advice(x, lr))
-    return TrainingResult(ms[-1], bs[-1], np.array(ms), np.array(bs), np.array(losses), watch.diverged)
+    return TrainingResult(
+        float(ms[-1]), float(bs[-1]), np.array(ms), np.array(bs), np.array(losses), watch.diverged
+    )
 
 
 class LinearRegression:
@@ -437,14 +441,23 @@ def epochs_to_converge(ms, bs, m_ref, b_ref, rtol=1e-3):
     >>> epochs_to_converge([0.0, 0.9, 0.9995, 1.0], [0.0, 1.9, 2.0, 2.0], 1.0, 2.0)
     2
     """
-    (ms, bs), m_ref, b_ref = (
-        valid_xy(ms, bs, ("ms", "bs")),
-        valid_number(m_ref, "m_ref"),
-        valid_number(b_ref, "b_ref"),
-    )
+    ms, bs = valid_xy(ms, bs, ("ms", "bs"))
+    m_ref = valid_number(m_ref, "m_ref")
+    b_ref = valid_number(b_ref, "b_ref")
     rtol = valid_positive(rtol, "rtol", "1e-3 for 0.1 %")
     close = (np.abs(ms - m_ref) <= rtol * abs(m_ref)) & (np.abs(bs - b_ref) <= rtol * abs(b_ref))
     if not close[-1]:
         return None
     far = np.flatnonzero(~close)
     return 0 if far.size == 0 else int(far[-1] + 1)
+
+
+# ==========================================================================
+# Also here, so that `import linreg_core as lc` is all a notebook needs
+# ==========================================================================
+
+DATA_DIR = linreg_data.DATA_DIR
+load_xy = linreg_data.load_xy
+load_columns = linreg_data.load_columns
+DataError = linreg_validation.DataError
+DivergenceWarning = linreg_validation.DivergenceWarning

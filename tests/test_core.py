@@ -12,7 +12,6 @@ after blank lines, constant y whose mean is not exact); they are fixed.
 """
 
 import math
-import sys
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -20,13 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # make the core importable without installing it
-    sys.path.insert(0, str(ROOT))
-
-import linreg_core as lc  # noqa: E402
-import linreg_minibatch as lm  # noqa: E402
-import linreg_validation as lv  # noqa: E402
+import linreg_core as lc
+import linreg_minibatch as lm
+import linreg_validation as lv
 
 # --------------------------------------------------------------------------
 # Independent helpers (plain Python / Fraction; none of them calls the core)
@@ -731,9 +726,8 @@ def test_loss_surface_never_negative_on_perfect_fit():
         b_values = np.array([0.1 - 1e-9, 0.1, 0.1 + 1e-9])
         Z = lc.loss_surface(x, y, m_values, b_values)
         assert np.all(Z >= 0)
-        # Five averages instead of a pass over the data: at the exact line the
-        # cancellation var(y) - 2m cov + m² var(x) leaves rounding of order
-        # eps * var(y) (measured up to 5.6e-17 here), never a negative value.
+        # At the exact line the residuals are 0 or rounding errors of m x + b,
+        # so their mean square is of order eps² * mean(y²), far below eps * var(y).
         assert Z[1, 100] <= 1e-14 * np.var(y)
 
 
@@ -1100,9 +1094,9 @@ def test_load_xy_line_number_counts_blank_lines(tmp_path):
 # --------------------------------------------------------------------------
 
 
-def test_shipped_classic_csv():
+def test_shipped_classic_csv(classic):
     """classic.csv: 200 rows, x within [0, 100], and the classic lr = 1e-4 is below its stability bound."""
-    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    x, y = classic
     assert len(x) == len(y) == 200
     assert x.min() >= 0 and x.max() <= 100
     assert 1e-4 < lc.stable_learning_rate(x) < 1e-3
@@ -1122,9 +1116,9 @@ def test_shipped_penguins_csv():
     assert values.shape == (len(x), 4)
 
 
-def test_shipped_tiny_csv():
+def test_shipped_tiny_csv(tiny):
     """tiny.csv: 4 to 6 points, few enough to compute by hand, with at least two different x and y."""
-    x, y = lc.load_xy(lc.DATA_DIR / "tiny.csv")
+    x, y = tiny
     assert 4 <= len(x) == len(y) <= 6
     assert np.ptp(x) > 0 and np.ptp(y) > 0
 
@@ -1244,9 +1238,9 @@ def test_missing_column_error_says_how_the_file_was_read(tmp_path):
 # --------------------------------------------------------------------------
 
 
-def test_short_divergent_runs_are_flagged():
+def test_short_divergent_runs_are_flagged(classic):
     """Fewer epochs than the watch's rising count: a loss that ends above its start still counts."""
-    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    x, y = classic
     bound = lc.stable_learning_rate(x)
     with pytest.warns(lc.DivergenceWarning, match=r"the loss ended above its start, 9 epochs.*lr < "):
         result = lc.gradient_descent(x, y, 1.5 * bound, 9)
@@ -1255,8 +1249,8 @@ def test_short_divergent_runs_are_flagged():
         lc.LinearRegression(lr=3 * bound, epochs=4).fit(x, y)
 
 
-def test_a_stable_short_run_is_not_flagged():
-    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+def test_a_stable_short_run_is_not_flagged(classic):
+    x, y = classic
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert not lc.gradient_descent(x, y, 0.99 * lc.stable_learning_rate(x), 3).diverged
