@@ -240,9 +240,9 @@ def gradient_descent_multi(X, y, lr, epochs, w0=None, warn=True):
     Each epoch applies ``w <- w - lr * grad`` with the vector gradient
     ``grad = -(2/n) * A.T @ (y - A @ w)`` (:func:`gradients_multi`). As in
     :func:`gradient_descent`, if the loss blows up (more than
-    ``DIVERGENCE_FACTOR`` times the starting loss, or not finite) training
-    stops at once and returns the history so far with ``diverged=True``
-    (likewise if it keeps rising for ``RISING_EPOCHS`` epochs in a row),
+    ``DivergenceWatch.FACTOR`` = 10**6 times the starting loss, or not finite)
+    training stops at once and returns the history so far with ``diverged=True``
+    (likewise if it keeps rising for ``DivergenceWatch.RISING_EPOCHS`` epochs in a row),
     after one :class:`DivergenceWarning` that names the stable bound.
     Gradient descent on raw features of very different sizes converges
     very slowly: standardise them first and convert the weights back.
