@@ -1829,3 +1829,195 @@ class MinibatchExplorer(Explorer):
                 f"{self.MAX_UPDATES:,} updates so that it answers at once (a larger batch shows more epochs)."
             )
         self.readout.value = text
+
+# --------------------------------------------------------------------------
+# Lesson helpers · notebook 01/02
+# (printing and plotting behind one call, so a notebook cell holds only the idea)
+# --------------------------------------------------------------------------
+
+
+def _plain(value, digits):
+    """``value`` rounded to ``digits`` decimals, as a Python float without a minus zero."""
+    return round(float(value), digits) + 0.0
+
+
+def show_fit(x, y, m, b, title=None):
+    """Draw the data, the line ``y = m x + b`` and every residual, and show the figure.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The data.
+    m, b : float
+        Slope and intercept of the line.
+    title : str, optional
+        The title; by default the line's equation.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = plot_fit(x, y, m, b)
+    ax.set_title(title or f"the line {line_label(m, b)} and its residuals")
+    plt.show()
+
+
+def show_mse_table(x, y, m, b):
+    """Print the MSE of the line ``y = m x + b`` step by step: one row per point.
+
+    The columns are x, y, the prediction, the residual ``y - y_pred`` and its
+    square; below them the sum of the squares, and the sum divided by n.
+    Meant for a few points (a worksheet); see :func:`linreg_core.mse`.
+    """
+    x, y = lv.valid_xy(x, y)
+    m, b = lv.valid_number(m, "m"), lv.valid_number(b, "b")
+    print(f"{'x':>6} {'y':>6} {'y_pred':>8} {'residual':>9} {'residual²':>10}")
+    total = 0.0
+    for xi, yi in zip(x.tolist(), y.tolist()):
+        y_pred = m * xi + b
+        r = yi - y_pred
+        total += r * r
+        print(f"{xi:6g} {yi:6g} {y_pred + 0.0:8g} {r + 0.0:9g} {r * r:10g}")
+    print(f"sum of the squares: {total:g}")
+    print(f"MSE = {total:g} / {x.size} = {_plain(total / x.size, 6)}")
+
+
+def show_outlier_lines(x, y, outlier_x, outlier_y):
+    """Print the best MSE line and the best MAE line, without and with one extra point.
+
+    The MSE line is :func:`linreg_core.closed_form`, the MAE line :func:`mae_line`;
+    the extra point ``(outlier_x, outlier_y)`` is the outlier.
+    """
+    x, y = lv.valid_xy(x, y)
+    outlier_x, outlier_y = lv.valid_number(outlier_x, "outlier_x"), lv.valid_number(outlier_y, "outlier_y")
+    x_out, y_out = np.append(x, outlier_x), np.append(y, outlier_y)
+    where = f"with ({outlier_x:g}, {outlier_y:g})"
+    print(f"{'':24} {'MSE line':>18} {'MAE line':>18}")
+    for label, (xs, ys) in (("without the outlier", (x, y)), (where, (x_out, y_out))):
+        (m_sq, b_sq), (m_abs, b_abs) = lc.closed_form(xs, ys), mae_line(xs, ys)
+        print(f"{label:24} m = {m_sq:.3f}, b = {b_sq:5.2f}  m = {m_abs:.3f}, b = {b_abs:5.2f}")
+
+
+def show_tangents(x, y, b, at):
+    """Draw the loss along the slope, ``L(m)`` with ``b`` held, and its tangent at each ``m`` in ``at``.
+
+    The slope of each tangent is ∂L/∂m there (:func:`linreg_core.gradients`), given
+    in the legend. Each tangent has its own colour, line style and marker.
+    """
+    import matplotlib.pyplot as plt
+
+    x, y = lv.valid_xy(x, y)
+    b = lv.valid_number(b, "b")
+    at = [lv.valid_number(m, "each m in at") for m in np.atleast_1d(np.asarray(at, dtype=float))]
+    m_values, _ = parameter_grid(x, y, include=[(m, b) for m in at])
+    curve = lc.loss_surface(x, y, m_values, [b])[0]
+    with matplotlib.rc_context(PROJECTOR_STYLE):
+        fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
+        ax.plot(m_values, curve, color=PALETTE["curve"], lw=1.5, label=f"L(m) with b = {b:.3g}")
+        half = 0.15 * np.ptp(m_values)
+        for m, style in zip(at, SERIES):
+            dm, _ = lc.gradients(x, y, m, b)
+            loss = lc.mse(y, lc.predict(x, m, b))
+            ends = np.array([m - half, m + half])
+            label = f"tangent at m = {m:.2f}: slope {int(round(dm))}".replace("-", "−")
+            ax.plot(ends, loss + dm * (ends - m), ls=style["ls"], color=style["color"], lw=2.2, label=label)
+            ax.plot(m, loss, style["marker"], color=style["color"], ms=10, mec="k")
+        ax.set_ylim(-0.05 * curve.max(), 1.05 * curve.max())
+        ax.set_xlabel("slope m")
+        ax.set_ylabel("MSE  L(m, b)")
+        ax.set_title("the loss along m, and three tangents")
+        ax.legend(loc="upper center", framealpha=0.9)
+        _style_axes(ax)
+        plt.show()
+
+
+def show_gradient_table(x, y, m, b):
+    """Print ∂L/∂m and ∂L/∂b of the MSE at ``(m, b)`` step by step: one row per point.
+
+    The columns are x, y, the prediction, the residual ``r = y - y_pred`` and
+    ``x·r``; below them their sums and the two derivatives, −(2/n)·Σ x·r and
+    −(2/n)·Σ r. Meant for a few points (a worksheet).
+    """
+    x, y = lv.valid_xy(x, y)
+    m, b = lv.valid_number(m, "m"), lv.valid_number(b, "b")
+    print(f"{'x':>6} {'y':>6} {'y_pred':>8} {'r':>6} {'x·r':>7}")
+    sum_r = sum_xr = 0.0
+    for xi, yi in zip(x.tolist(), y.tolist()):
+        r = yi - (m * xi + b)
+        sum_r, sum_xr = sum_r + r, sum_xr + xi * r
+        print(f"{xi:6g} {yi:6g} {m * xi + b + 0.0:8g} {r + 0.0:6g} {xi * r + 0.0:7g}")
+    print(f"{'sums:':>22} {sum_r + 0.0:6g} {sum_xr + 0.0:7g}")
+    n = x.size
+    dm, db = _plain(-2 / n * sum_xr, 6), _plain(-2 / n * sum_r, 6)
+    print(f"∂L/∂m = -(2/{n})·({sum_xr + 0.0:g}) = {dm}")
+    print(f"∂L/∂b = -(2/{n})·({sum_r + 0.0:g}) = {db}")
+
+
+def _two_numbers(result, name):
+    """``(dm, db)`` as floats from what a gradient function returned, or a clear error."""
+    try:
+        dm, db = result
+        return float(dm), float(db)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} returned {result!r}: it must return two numbers, (dm, db), "
+            f"e.g. 'return dm, db' as its last line."
+        ) from None
+
+
+def show_gradient_check(gradient_function, x, y, points, tolerance=1e-6):
+    """Compare ``gradient_function(x, y, m, b)`` with finite differences at each ``(m, b)``.
+
+    Prints one row per point: the function's ``dm`` and ``db`` next to the
+    estimates of :func:`linreg_core.numerical_gradients`, then a verdict:
+    "agree", or for each derivative that differs, its ratio to the estimate
+    (0.50 is the fingerprint of a lost factor 2, −1.00 of a flipped sign).
+
+    Two values agree when they differ by at most ``tolerance`` times the size
+    of the derivative's terms (the mean of |2·x·r| for dm, of |2·r| for db):
+    at the minimum both derivatives are 0 up to rounding, which is no mismatch,
+    and an exact 0 never divides.
+
+    Parameters
+    ----------
+    gradient_function : callable
+        ``gradient_function(x, y, m, b) -> (dm, db)``, e.g. ``lc.gradients``.
+    x, y : array_like
+        The data, passed on to ``gradient_function``.
+    points : sequence of (m, b)
+        Where to compare.
+    tolerance : float
+        The relative difference still counted as rounding.
+    """
+    if not callable(gradient_function):
+        raise TypeError(
+            f"gradient_function must be a function such as lc.gradients, got {gradient_function!r}."
+        )
+    x, y = lv.valid_xy(x, y)
+    tolerance = lv.valid_positive(tolerance, "tolerance", "1e-6")
+    try:
+        points = [(lv.valid_number(m, "m"), lv.valid_number(b, "b")) for m, b in points]
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"points must be a list of (m, b) pairs, e.g. [(0.0, 0.0), (1.5, -10.0)]; got {points!r}."
+        ) from None
+    name = getattr(gradient_function, "__name__", "the gradient function")
+    print(f"{'m':>7} {'b':>7} | {'dm':>10} {'estimate':>10} | {'db':>8} {'estimate':>8} | check")
+    for m, b in points:
+        dm, db = _two_numbers(gradient_function(x, y, m, b), name)
+        dm_num, db_num = lc.numerical_gradients(x, y, m, b)
+        r = y - (m * x + b)
+        sizes = float(np.mean(np.abs(2 * x * r))), float(np.mean(np.abs(2 * r)))
+        problems = []
+        for label, value, estimate, size in (("dm", dm, dm_num, sizes[0]), ("db", db, db_num, sizes[1])):
+            scale = tolerance * (abs(estimate) + size) or tolerance
+            if abs(value - estimate) <= scale:
+                continue
+            if abs(estimate) > scale:
+                problems.append(f"{label} is {_plain(value / estimate, 2):.2f} × the estimate")
+            else:
+                problems.append(f"{label} should be 0")
+        verdict = "; ".join(problems) or "agree"
+        print(
+            f"{m:7.3g} {b:7.3g} | {_plain(dm, 1):10.1f} {_plain(dm_num, 1):10.1f} | "
+            f"{_plain(db, 2):8.2f} {_plain(db_num, 2):8.2f} | {verdict}"
+        )
+
