@@ -32,7 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 import linreg_core as lc
 import linreg_minibatch as lm
@@ -63,7 +63,7 @@ OKABE_ITO = {
 PALETTE = {
     "data": OKABE_ITO["blue"],  # the data points
     "line": OKABE_ITO["vermillion"],  # the line, the current (m, b), the MSE line
-    "mae": OKABE_ITO["sky blue"],  # the MAE line (drawn dashed)
+    "mae": OKABE_ITO["black"],  # the MAE line (drawn dashed; stands out on the blue data)
     "outlier": OKABE_ITO["reddish purple"],  # the outlier (a diamond)
     "best": OKABE_ITO["yellow"],  # the minimum of the loss (a star with a black edge)
     "guide": OKABE_ITO["orange"],  # a reference level, e.g. the lowest loss (dashed)
@@ -213,7 +213,7 @@ def draw_loss_contour(ax, x, y, m_values, b_values):
     ax.contour(m_values, b_values, surface, levels=filled.levels, colors="k", linewidths=0.3, alpha=0.5)
     m_hat, b_hat = lc.closed_form(x, y)
     ax.plot(
-        m_hat, b_hat, marker="*", ms=15, color="gold", mec="k", ls="none", label="minimum (least squares)"
+        m_hat, b_hat, marker="*", ms=15, color=BEST_COLOR, mec="k", ls="none", label="minimum (least squares)"
     )
     ax.set_xlabel("slope m")
     ax.set_ylabel("intercept b")
@@ -340,7 +340,7 @@ def draw_loss_bowl(ax, x, y, m_values, b_values):
         [surface.min()],
         marker="*",
         ms=15,
-        color="gold",
+        color=BEST_COLOR,
         mec="k",
         ls="none",
         label="minimum (least squares)",
@@ -633,6 +633,7 @@ class Explorer(widgets.VBox):
             [self.background, self.image], layout=widgets.Layout(grid_template_areas='"picture"')
         )
         self._moving, self._background, self.legend_axes = [], None, []
+        self._edge_notes = {}  # marker -> its note, shown when the point has left the panel
         #: Axes that change on retraining (e.g. a loss curve's limits): see invalidate_background.
         self.redrawn_axes = ()
         self._under = None  # the background without the redrawn axes
@@ -686,8 +687,45 @@ class Explorer(widgets.VBox):
         return self.moving(ax.plot([], [], style, color=PATH_COLOR, lw=lw, ms=ms, label=label)[0])
 
     def add_marker(self, ax, label, ms=9):
-        """A moving dot (the current ``(m, b)`` or loss)."""
-        return self.moving(ax.plot([], [], "o", ms=ms, color=LINE_COLOR, mec="w", label=label)[0])
+        """A moving dot (the current ``(m, b)`` or loss); :meth:`place_marker` moves it."""
+        marker = self.moving(ax.plot([], [], "o", ms=ms, color=LINE_COLOR, mec="w", label=label)[0])
+        box = dict(facecolor="white", edgecolor=LINE_COLOR, alpha=0.9, boxstyle="round,pad=0.2")
+        self._edge_notes[marker] = self.moving(ax.text(0, 0, "", fontsize=MIN_FONT_PT, bbox=box))
+        return marker
+
+    def place_marker(self, marker, x, y, note="off the map"):
+        """Put ``marker`` (from :meth:`add_marker`) at ``(x, y)``; True if that is inside its panel.
+
+        A point outside the panel is drawn at the edge it left by, as an arrowhead
+        pointing the way it went, with ``note`` (e.g. "diverged") written beside it.
+        """
+        ax, text = marker.axes, self._edge_notes[marker]
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        if not (math.isfinite(x) and math.isfinite(y)):
+            marker.set_data([], [])
+            text.set_text("")
+            return False
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            marker.set_marker("o")
+            marker.set_data([x], [y])
+            text.set_text("")
+            return True
+        pad_x, pad_y = 0.035 * (x1 - x0), 0.05 * (y1 - y0)
+        ex, ey = min(max(x, x0 + pad_x), x1 - pad_x), min(max(y, y0 + pad_y), y1 - pad_y)
+        ha = "left" if ex < (x0 + x1) / 2 else "right"
+        if x > x1 or x < x0:  # out through a side: the note beside the arrowhead
+            shape = ">" if x > x1 else "<"
+            tx, ty, va = ex - pad_x if x > x1 else ex + pad_x, ey, "center"
+        else:  # out through the top or bottom: the note below or above it
+            shape = "^" if y > y1 else "v"
+            tx, ty, va = ex, ey - pad_y if y > y1 else ey + pad_y, "top" if y > y1 else "bottom"
+        marker.set_marker(shape)
+        marker.set_data([ex], [ey])
+        text.set_text(f"{note} {dict(zip('><^v', '→←↑↓'))[shape]}")
+        text.set_position((tx, ty))
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
+        return False
 
     def loss_curve_panel(self, ax, title, xlabel, ylabel, floor_label):
         """A log-scaled loss axis with the least-squares floor; returns that floor."""
@@ -699,7 +737,7 @@ class Explorer(widgets.VBox):
         self.legend_axes.append(ax)
         best = lc.mse(self.y, lc.predict(self.x, *lc.closed_form(self.x, self.y)))
         if best > 0:  # an exact fit has MSE 0, which a log axis cannot show
-            ax.axhline(best, color="goldenrod", ls="--", lw=1.5, label=floor_label)
+            ax.axhline(best, color=GUIDE_COLOR, ls="--", lw=1.5, label=floor_label)
         return best
 
     def moving(self, *artists):
@@ -820,6 +858,11 @@ def png_bytes(canvas):
             _png_chunk(b"IEND", b""),
         ]
     )
+
+
+def _plain_number(value, _position=None):
+    """A tick label without powers of ten: "9", "300", "0.5"."""
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:.0e}"
 
 
 def line_label(m, b):
@@ -995,16 +1038,15 @@ class OutlierExplorer(Explorer):
         ax_fit.set_ylim(self.y.min() - 1.2 * spread, self.y.max() + 1.2 * spread)
         ax_fit.set_title("one outlier against two lines")
         self._x_ends = np.array(ax_fit.get_xlim())
-        for name, color in (("MSE", LINE_COLOR), ("MAE", MAE_COLOR)):
+        # Told apart by colour and by style: the MSE line solid, the MAE line dashed.
+        styles = {"MSE": dict(color=LINE_COLOR, ls="-"), "MAE": dict(color=MAE_COLOR, ls="--")}
+        for name, style in styles.items():
             m, b = self.base[name]
-            ax_fit.plot(self._x_ends, m * self._x_ends + b, "--", color=color, lw=1, alpha=0.8)
-        ax_fit.plot([], [], "--", color="0.4", lw=1, label="the lines without the outlier")
+            ax_fit.plot(self._x_ends, m * self._x_ends + b, ":", color=style["color"], lw=1.5, alpha=0.9)
+        ax_fit.plot([], [], ":", color="0.3", lw=1.5, label="the lines without the outlier")
         self.lines = {
-            name: self.moving(ax_fit.plot([], [], color=color, lw=2.5, label=label)[0])
-            for name, color, label in (
-                ("MSE", LINE_COLOR, "MSE line (least squares)"),
-                ("MAE", MAE_COLOR, "MAE line"),
-            )
+            name: self.moving(ax_fit.plot([], [], **styles[name], lw=2.5, label=label)[0])
+            for name, label in (("MSE", "MSE line (least squares)"), ("MAE", "MAE line"))
         }
         self.outlier = self.moving(
             ax_fit.plot([], [], "D", ms=11, color=OUTLIER_COLOR, mec="k", label="the outlier")[0]
@@ -1015,10 +1057,10 @@ class OutlierExplorer(Explorer):
         ax = self.ax_slope
         heights = np.linspace(self.outlier_slider.min, self.outlier_slider.max, 61)
         self.curves = {name: np.array([self._slope(name, h) for h in heights]) for name in self.base}
-        for name, color in (("MSE", LINE_COLOR), ("MAE", MAE_COLOR)):
+        for name, style in styles.items():
             label = "MSE line (least squares)" if name == "MSE" else "MAE line"
-            ax.plot(heights, self.curves[name], color=color, lw=2, label=label)
-            ax.axhline(self.base[name][0], color=color, ls=":", lw=1.2)
+            ax.plot(heights, self.curves[name], **style, lw=2.5, label=label)
+            ax.axhline(self.base[name][0], color=style["color"], ls=":", lw=1.5)
         ax.set_xlim(heights[0], heights[-1])
         ax.set_xlabel("the outlier's y")
         ax.set_ylabel("slope m of the line")
@@ -1027,8 +1069,8 @@ class OutlierExplorer(Explorer):
         self.legend_axes = [ax_fit]
         self.now_line = self.moving(ax.axvline(heights[0], color=OUTLIER_COLOR, lw=1.5))
         self.slope_points = {
-            name: self.moving(ax.plot([], [], "o", ms=9, color=color, mec="k")[0])
-            for name, color in (("MSE", LINE_COLOR), ("MAE", MAE_COLOR))
+            name: self.moving(ax.plot([], [], marker, ms=9, color=styles[name]["color"], mec="k")[0])
+            for name, marker in (("MSE", "o"), ("MAE", "s"))
         }
 
         self.outlier_slider.observe(self.refresh, names="value")
@@ -1262,12 +1304,27 @@ class StepExplorer(Explorer):
         self.reset_button = widgets.Button(description="Reset", button_style="warning")
         super().__init__([self.lr_slider, self.step_button, self.step10_button, self.reset_button])
 
-        ax_fit, ax_loss = self.fig.subplots(1, 2)
+        ax_fit, ax_loss, self.ax_steps = self.fig.subplots(1, 3)
         self.fit_panel(ax_fit, "the line after each step", xlabel, ylabel)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
-        self.contour_panel(ax_loss, m_values, b_values, "the path of (m, b), one dot per step")
+        self.contour_panel(ax_loss, m_values, b_values, "(m, b), one dot per step", colorbar=False)
         self.path = self.add_path(ax_loss, ".-", lw=1, ms=5)
         self.marker = self.add_marker(ax_loss, "current (m, b)")
+        # Right: m after each step. On the map a zigzag of m folds onto one flat segment
+        # (b hardly moves); here each swing is one step up or down.
+        ax = self.ax_steps
+        ax.set_title("m after each step")
+        ax.set_xlabel("step")
+        ax.set_ylabel("slope m")
+        ax.set_ylim(m_values[0], m_values[-1])  # the map's range of m
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.axhline(lc.closed_form(self.x, self.y)[0], color=GUIDE_COLOR, ls="--", lw=1.5, label="best m")
+        _style_axes(ax)
+        self.legend_axes.append(ax)
+        self.m_curve = self.moving(ax.plot([], [], ".-", color=PALETTE["curve"], lw=1.2, ms=8)[0])
+        self.m_marker = self.add_marker(ax, "current (m, b)")
+        self.redrawn_axes = (ax,)  # its step axis grows as steps are taken
+        self._steps_shown = None
 
         self.step_button.on_click(lambda _: self.take_steps(1))
         self.step10_button.on_click(lambda _: self.take_steps(10))
@@ -1302,14 +1359,25 @@ class StepExplorer(Explorer):
         m, b = self.ms[-1], self.bs[-1]
         self.set_line(m, b)
         self.path.set_data(self.ms, self.bs)
-        self.marker.set_data([m], [b])
+        note = "diverged" if self.diverged else "off the map"
+        self.place_marker(self.marker, m, b, note)
+        steps = len(self.ms) - 1
+        shown = 10
+        while shown < steps:
+            shown *= 2
+        if shown != self._steps_shown:  # 10, 20, 40, … steps wide
+            self._steps_shown = shown
+            self.ax_steps.set_xlim(-0.5, 1.05 * shown + 0.5)  # room for the last tick's label
+            self.invalidate_background(self.ax_steps)
+        self.m_curve.set_data(np.arange(steps + 1), self.ms)
+        self.place_marker(self.m_marker, steps, m, note)
         text = (
             f"step {len(self.ms) - 1}: m = {m:.5g}, b = {b:.5g}, <b>MSE = {self.losses[-1]:.6g}</b>"
             f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
         )
         if self.diverged:
             text += "<br>" + divergence_note(
-                "at this step: the next one would make the loss over a million times its starting value",
+                "at this step (the next one would make the loss over a million times its first value)",
                 "Press Reset and choose a smaller lr.",
             )
         self.readout.value = text
@@ -1439,8 +1507,11 @@ class TrainingExplorer(Explorer):
         )
         # Epochs on a log scale past 10: the first plunge and the long crawl both show.
         self.ax_curve.set_xscale("symlog", linthresh=10, linscale=0.5)
+        # Plain epoch numbers ("9", "300"), never "9 × 10⁰" (cut off at the panel's edge).
+        self.ax_curve.xaxis.set_major_formatter(FuncFormatter(_plain_number))
         self.curve = self.moving(self.ax_curve.plot([], [], color="k", lw=1.5, label="gradient descent")[0])
         self.curve_point = self.moving(self.ax_curve.plot([], [], "o", ms=7, color=LINE_COLOR)[0])
+        self.curve_point.set_clip_on(False)  # whole, even on the panel's right edge
         self.redrawn_axes = (self.ax_curve,)  # retraining redraws the loss curve's axes only
 
         # The same run on four points with the data's averages, for large n (equivalent_data).
@@ -1482,7 +1553,7 @@ class TrainingExplorer(Explorer):
         ms, bs, losses = self.result.ms, self.result.bs, self.result.losses
         self.set_line(ms[k], bs[k])
         self.path.set_data(ms[: k + 1], bs[: k + 1])
-        self.marker.set_data([ms[k]], [bs[k]])
+        self.place_marker(self.marker, ms[k], bs[k], "diverged" if self.result.diverged else "off the map")
         self.curve.set_data(np.arange(k + 1), losses[: k + 1])
         self.curve_point.set_data([k], [losses[k]])
         text = (
@@ -1830,6 +1901,7 @@ class MinibatchExplorer(Explorer):
             )
         self.readout.value = text
 
+
 # --------------------------------------------------------------------------
 # Lesson helpers · notebook 01/02
 # (printing and plotting behind one call, so a notebook cell holds only the idea)
@@ -2021,3 +2093,202 @@ def show_gradient_check(gradient_function, x, y, points, tolerance=1e-6):
             f"{_plain(db, 2):8.2f} {_plain(db_num, 2):8.2f} | {verdict}"
         )
 
+
+# --------------------------------------------------------------------------
+# Lesson helpers · notebook 03/04
+# (printing and plotting behind one call, so a notebook cell holds only the idea)
+# --------------------------------------------------------------------------
+
+
+def _num(value, digits=3):
+    """``value`` as text with ``digits`` decimals, a true minus sign and no minus zero."""
+    return f"{round(float(value), digits) + 0.0:.{digits}f}".replace("-", "−")
+
+
+def show_step(x, y, before, after):
+    """Print one update of ``(m, b)`` with the MSE before and after, and draw both lines.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The data.
+    before, after : (float, float)
+        ``(m, b)`` before and after the step.
+    """
+    import matplotlib.pyplot as plt
+
+    x, y = lv.valid_xy(x, y)
+    (m0, b0), (m1, b1) = before, after
+    loss0, loss1 = lc.mse(y, lc.predict(x, m0, b0)), lc.mse(y, lc.predict(x, m1, b1))
+    print(
+        f"m: {_num(m0)} → {_num(m1)}    b: {_num(b0)} → {_num(b1)}    "
+        f"MSE: {_num(loss0, 2)} → {_num(loss1, 2)}"
+    )
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    draw_data(ax, x, y)
+    xs = np.array(ax.get_xlim())
+    ax.plot(
+        xs, lc.predict(xs, m0, b0), color=GUIDE_COLOR, ls="--", lw=2, label=f"before: {line_label(m0, b0)}"
+    )
+    ax.plot(
+        xs, lc.predict(xs, m1, b1), color=LINE_COLOR, ls="-", lw=2.5, label=f"after: {line_label(m1, b1)}"
+    )
+    ax.set_title(f"one step: the MSE falls from {loss0:.2f} to {loss1:.2f}")
+    ax.legend(loc="upper left", framealpha=0.9)
+    plt.show()
+
+
+def show_trained(x, y, m, b):
+    """Print a trained line's ``m``, ``b`` and MSE next to the best line (least squares)."""
+    x, y = lv.valid_xy(x, y)
+    m, b = lv.valid_number(m, "m"), lv.valid_number(b, "b")
+    m_best, b_best = lc.closed_form(x, y)
+    for label, (m_k, b_k) in (("trained", (m, b)), ("best line", (m_best, b_best))):
+        loss = lc.mse(y, lc.predict(x, m_k, b_k))
+        print(f"{label:10}  m = {_num(m_k)}   b = {_num(b_k)}   MSE = {_num(loss, 2)}")
+
+
+def show_three_runs(x, y, epochs=50):
+    """Plot ``m`` epoch by epoch for three learning rates: too small, close to the bound, too large."""
+    import matplotlib.pyplot as plt
+
+    x, y = lv.valid_xy(x, y)
+    bound = lc.stable_learning_rate(x)
+    runs = (
+        ("too small: bound/100", bound / 100),
+        ("0.9 × bound", 0.9 * bound),
+        ("too large: 1.1 × bound", 1.1 * bound),
+    )
+    fig, ax = plt.subplots(figsize=(9.5, 4.5), layout="constrained")
+    for (label, rate), style in zip(runs, SERIES):
+        run = lc.gradient_descent(x, y, lr=rate, epochs=epochs, warn=False)
+        note = f" (diverged: stopped at epoch {len(run.ms) - 1})" if run.diverged else ""
+        print(f"{label:24} lr = {rate:.2e}: m after {len(run.ms) - 1} epochs = {_num(run.m)}{note}")
+        ax.plot(run.ms, ms=5, label=f"{label}, lr = {rate:.1e}", **style)
+    ax.axhline(
+        np.mean(x * y) / np.mean(x**2),
+        color=PALETTE["curve"],
+        lw=1,
+        ls=(0, (1, 3)),
+        label="best m while b = 0",
+    )
+    ax.set_ylim(-1.5, 3.5)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("slope m")
+    ax.set_title("the slope m, epoch by epoch, at three learning rates")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    plt.show()
+
+
+def floor_curvature(x):
+    """The loss's curvature along the floor of its valley, ``4·var(x) / c`` with ``c = 2 / stable lr``.
+
+    Along the floor the best ``m`` for each ``b`` moves with ``b``; the two curvatures of the
+    bowl (across and along the valley) multiply to ``4·var(x)``.
+    """
+    x = lv.valid_vector(x, "x")
+    return 4 * float(np.var(x)) * lc.stable_learning_rate(x) / 2
+
+
+def show_valley_cuts(x, y):
+    """Plot two cuts through the loss bowl at the best line: change ``m`` alone (a steep
+    parabola), and walk along the valley floor, changing ``b`` with the best ``m`` for it
+    (an almost flat one); print both curvatures."""
+    import matplotlib.pyplot as plt
+
+    x, y = lv.valid_xy(x, y)
+    m_best, b_best = lc.closed_form(x, y)
+    loss_best = lc.mse(y, lc.predict(x, m_best, b_best))
+    c_m, c_floor = 2 * float(np.mean(x**2)), floor_curvature(x)
+    print(
+        f"curvature along m: {c_m:.0f};  along the valley floor: {c_floor:.2f}  "
+        f"({c_m / c_floor:,.0f} times less)"
+    )
+    steps = np.linspace(-1, 1, 201)
+    along_m = np.array([lc.mse(y, lc.predict(x, m_best + d, b_best)) for d in steps]) - loss_best
+    floor_m = (np.mean(x * y) - (b_best + steps) * np.mean(x)) / np.mean(x**2)  # the best m for each b
+    along_floor = (
+        np.array([lc.mse(y, lc.predict(x, mk, b_best + d)) for mk, d in zip(floor_m, steps)]) - loss_best
+    )
+    fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    ax.plot(steps, along_m, color=LINE_COLOR, lw=2.5, ls="-", label="steep wall: change m")
+    ax.plot(
+        steps,
+        along_floor,
+        color=PALETTE["data"],
+        lw=4,
+        ls="--",
+        label="valley floor: change b (and m with it)",
+    )
+    ax.set_xlabel("distance moved from the best line (in m, or in b)")
+    ax.set_ylabel("MSE above its minimum")
+    ax.set_title("two cuts through the bowl: a steep parabola and an almost flat one")
+    ax.legend(loc="upper center")
+    plt.show()
+
+
+def show_long_run(x, y, lr=1e-4, epochs=(10, 1_000, 10_000, 100_000)):
+    """Print ``m``, ``b`` and the MSE after each number of ``epochs`` of one long run, and the best line."""
+    x, y = lv.valid_xy(x, y)
+    run = lc.gradient_descent(x, y, lr=lr, epochs=max(epochs))
+    m_best, b_best = lc.closed_form(x, y)
+    print(f"{'epochs':>9}  {'m':>6}  {'b':>6}  {'MSE':>6}")
+    for k in epochs:
+        print(f"{k:9,d}  {run.ms[k]:6.3f}  {run.bs[k]:6.3f}  {run.losses[k]:6.2f}")
+    print(f"{'best line':>9}  {m_best:6.3f}  {b_best:6.3f}  {lc.mse(y, lc.predict(x, m_best, b_best)):6.2f}")
+
+
+def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y"):
+    """Scatter a training set (dots) and a test set (open diamonds) in one picture."""
+    import matplotlib.pyplot as plt
+
+    x_train, y_train = lv.valid_xy(x_train, y_train, ("x_train", "y_train"))
+    x_test, y_test = lv.valid_xy(x_test, y_test, ("x_test", "y_test"))
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    ax.scatter(x_train, y_train, s=18, color=DATA_COLOR, alpha=0.7, label=f"training set ({x_train.size})")
+    ax.scatter(
+        x_test,
+        y_test,
+        s=46,
+        marker="D",
+        facecolors="none",
+        edgecolors=PALETTE["line"],
+        lw=1.5,
+        label=f"test set ({x_test.size}), hidden until the end",
+    )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title("split first: train on the dots, test on the diamonds")
+    ax.legend(loc="upper left", framealpha=0.9)
+    plt.show()
+
+
+def show_scores(y_train, pred_train, y_test, pred_test, baseline):
+    """Print MSE, typical miss (√MSE) and R² of a model and of a constant baseline, on training and test data.
+
+    ``baseline`` is one number predicted for every point (e.g. the training mean of y).
+    """
+    y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
+    y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
+    baseline = lv.valid_number(baseline, "baseline")
+    print(f"{'':14} {'MSE':>9} {'√MSE':>6} {'R²':>6}")
+    for name, ys, preds in (("train", y_train, pred_train), ("test", y_test, pred_test)):
+        flat = np.full(ys.size, baseline)
+        for model, guess in (("line", preds), ("baseline", flat)):
+            loss = lc.mse(ys, guess)
+            print(
+                f"{name + ', ' + model:14} {loss:9,.0f} {loss**0.5:6.0f} {_num(lc.r_squared(ys, guess)):>6}"
+            )
+
+
+def show_line_in_units(m_s, b_s, mean, std, x, unit_x="mm", unit_y="g"):
+    """Print the line fitted on standardised ``x`` in the original units, and the range of ``x``.
+
+    ``x_s = (x - mean) / std``, so ``m_s·x_s + b_s = (m_s/std)·x + (b_s - m_s·mean/std)``.
+    """
+    x = lv.valid_vector(x, "x")
+    m = lv.valid_number(m_s, "m_s") / lv.valid_positive(std, "std", "x_train.std()")
+    b = lv.valid_number(b_s, "b_s") - m * lv.valid_number(mean, "mean")
+    sign = "−" if b < 0 else "+"
+    print(f"the line: y = {m:.1f} {unit_y} per {unit_x} · x {sign} {abs(b):,.0f} {unit_y}")
+    print(f"x in the data: {x.min():g} to {x.max():g} {unit_x}")
