@@ -1985,7 +1985,8 @@ def show_tangents(x, y, b, at):
         fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
         ax.plot(m_values, curve, color=PALETTE["curve"], lw=1.5, label=f"L(m) with b = {b:.3g}")
         half = 0.15 * np.ptp(m_values)
-        for m, style in zip(at, SERIES):
+        styles = [style for style in SERIES if style["color"] != PALETTE["curve"]]  # not the curve's
+        for m, style in zip(at, styles):
             dm, _ = lc.gradients(x, y, m, b)
             loss = lc.mse(y, lc.predict(x, m, b))
             ends = np.array([m - half, m + half])
@@ -1995,7 +1996,7 @@ def show_tangents(x, y, b, at):
         ax.set_ylim(-0.05 * curve.max(), 1.05 * curve.max())
         ax.set_xlabel("slope m")
         ax.set_ylabel("MSE  L(m, b)")
-        ax.set_title("the loss along m, and three tangents")
+        ax.set_title("the loss along m, and its tangents")
         ax.legend(loc="upper center", framealpha=0.9)
         _style_axes(ax)
         plt.show()
@@ -2092,7 +2093,6 @@ def show_gradient_check(gradient_function, x, y, points, tolerance=1e-6):
             f"{m:7.3g} {b:7.3g} | {_plain(dm, 1):10.1f} {_plain(dm_num, 1):10.1f} | "
             f"{_plain(db, 2):8.2f} {_plain(db_num, 2):8.2f} | {verdict}"
         )
-
 
 # --------------------------------------------------------------------------
 # Lesson helpers · notebook 03/04
