@@ -1903,6 +1903,88 @@ class MinibatchExplorer(Explorer):
 
 
 # --------------------------------------------------------------------------
+# The index (00): the four lesson notebooks in one picture
+# --------------------------------------------------------------------------
+
+
+@_styled
+def plot_course_map():
+    """Notebooks 1–4 in one picture, drawn with the collection's own code and data.
+
+    1 · the line ``y = x + 1`` on ``tiny.csv`` and its residuals; 2 · the loss
+    along ``m`` and a tangent, whose slope says which way is downhill; 3 · twelve
+    gradient-descent steps on the loss map; 4 · a line fitted on 150 of the
+    tutorial's points and measured on the 50 it never saw.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    x_tiny, y_tiny = lc.load_xy(lc.DATA_DIR / "tiny.csv")
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    fig, ((ax1, ax2), (ax3, ax4)) = plt.subplots(2, 2, figsize=(10.2, 8.6), dpi=DPI, layout="constrained")
+
+    # 1 · The loss: how far the line misses each point
+    plot_fit(x_tiny, y_tiny, 1.0, 1.0, ax=ax1)
+    ax1.set_ylim(0, 9.5)
+    ax1.get_legend().remove()
+    ax1.legend(loc="upper left", framealpha=0.9)
+    loss = lc.mse(y_tiny, lc.predict(x_tiny, 1.0, 1.0))
+    ax1.set_title(f"1 · The loss\nthe misses of y = x + 1, squared: MSE = {loss:g}")
+
+    # 2 · Which way is downhill: the loss along m (b at its best) and a tangent
+    m_best, b_best = lc.closed_form(x_tiny, y_tiny)
+    m_values = np.linspace(m_best - 1.5, m_best + 1.5, 121)
+    curve = lc.loss_surface(x_tiny, y_tiny, m_values, [b_best])[0]
+    m_at = m_best - 1.0
+    loss_at = lc.mse(y_tiny, lc.predict(x_tiny, m_at, b_best))
+    dm_at = lc.gradients(x_tiny, y_tiny, m_at, b_best)[0]
+    ends = np.array([m_at - 0.45, m_at + 0.45])
+    ax2.plot(m_values, curve, color=PALETTE["curve"], lw=2, label=f"the loss, b held at {b_best:.2f}")
+    ax2.plot(ends, loss_at + dm_at * (ends - m_at), "--", color=LINE_COLOR, lw=2, label="tangent")
+    ax2.plot(m_at, loss_at, "o", color=LINE_COLOR, ms=9, mec="k")
+    m_to = m_at + 0.6  # an arrow down the curve, the way the tangent falls
+    ax2.annotate(
+        "",
+        (m_to, lc.mse(y_tiny, lc.predict(x_tiny, m_to, b_best))),
+        (m_at, loss_at),
+        arrowprops=dict(arrowstyle="-|>", color="k", lw=2, mutation_scale=20, shrinkA=6),
+    )
+    ax2.text(m_at + 0.35, (loss_at + lc.mse(y_tiny, lc.predict(x_tiny, m_to, b_best))) / 2, "downhill")
+    ax2.set(xlabel="slope m", ylabel="MSE", ylim=(0, 1.1 * curve.max()))
+    ax2.legend(loc="upper center", framealpha=0.9)
+    ax2.set_title("2 · Which way is downhill\nthe slope of the tangent says")
+    _style_axes(ax2)
+
+    # 3 · One step, then the loop: steps downhill on the loss map (one big, then small ones)
+    run = lc.gradient_descent(x_tiny, y_tiny, lr=0.5 * lc.stable_learning_rate(x_tiny), epochs=50)
+    m_values, b_values = parameter_grid(x_tiny, y_tiny, include=[(0.0, 0.0)])
+    add_colorbar(ax3, draw_loss_contour(ax3, x_tiny, y_tiny, m_values, b_values))
+    ax3.plot(run.ms, run.bs, ".-", color=PATH_COLOR, lw=1.5, ms=7, label="50 steps from (0, 0)")
+    _contour_legend(ax3)
+    ax3.set_title("3 · One step, then the loop\nsteps downhill on the map of the loss")
+
+    # 4 · Train, then judge it: fit on 150 points, measure on the 50 held out
+    order = np.random.default_rng(0).permutation(len(x))
+    train, test = order[:150], order[150:]
+    m, b = lc.closed_form(x[train], y[train])
+    ax4.scatter(x[train], y[train], s=16, color=DATA_COLOR, alpha=0.6, label="training points (fit)")
+    ax4.scatter(x[test], y[test], s=30, marker="s", color=LINE_COLOR, label="test points (unseen)")
+    ends = np.array([x.min(), x.max()])
+    ax4.plot(ends, lc.predict(ends, m, b), color=PALETTE["curve"], lw=2, label="line fitted on training")
+    ax4.set(xlabel="x", ylabel="y")
+    ax4.legend(loc="upper left", framealpha=0.9)
+    train_mse = lc.mse(y[train], lc.predict(x[train], m, b))
+    test_mse = lc.mse(y[test], lc.predict(x[test], m, b))
+    ax4.set_title(f"4 · Train, then judge it\ntraining MSE {train_mse:.0f}, test MSE {test_mse:.0f}")
+    for ax in (ax1, ax3, ax4):
+        _style_axes(ax)
+    return fig
+
+
+# --------------------------------------------------------------------------
 # Lesson helpers · notebook 01/02
 # (printing and plotting behind one call, so a notebook cell holds only the idea)
 # --------------------------------------------------------------------------
@@ -2093,6 +2175,7 @@ def show_gradient_check(gradient_function, x, y, points, tolerance=1e-6):
             f"{m:7.3g} {b:7.3g} | {_plain(dm, 1):10.1f} {_plain(dm_num, 1):10.1f} | "
             f"{_plain(db, 2):8.2f} {_plain(db_num, 2):8.2f} | {verdict}"
         )
+
 
 # --------------------------------------------------------------------------
 # Lesson helpers · notebook 03/04
