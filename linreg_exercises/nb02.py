@@ -1,0 +1,382 @@
+"""Notebook 02 · The derivatives: check_sign_prediction, check_gradients (also used by notebook 05)."""
+
+import re
+
+import numpy as np
+
+import linreg_core as lc
+import linreg_validation as lv
+
+from .engine import (
+    TINY_X,
+    TINY_Y,
+    Feedback,
+    Mistake,
+    all_of,
+    as_number,
+    average,
+    close,
+    compare_prediction,
+    exercise,
+    function_exercise,
+    minus,
+    show,
+)
+
+
+def _gradient_cases():
+    """``(x, y, m, b)``: the tiny data at three points, then two uneven sets.
+
+    dm and db differ in size everywhere and db is 0 only at the first point
+    (tiny data, m = b = 1); m·b, m + b and m differ, so that every typical
+    mistake changes at least one answer.
+    """
+    rng = np.random.default_rng(202)
+    cases = [(TINY_X, TINY_Y, 1.0, 1.0), (TINY_X, TINY_Y, 0.5, 3.0), (TINY_X, TINY_Y, 1.5, -1.0)]
+    for n, m, b in ((12, 0.3, -1.0), (40, 2.5, 4.0)):
+        x = rng.uniform(-2.0, 10.0, n)
+        cases.append((x, 1.5 * x + 2.0 + rng.normal(0.0, 1.0, n), m, b))
+    return cases
+
+
+def _describe_point(x, y, m, b):
+    data = "the tiny data" if x is TINY_X else f"a random data set of {x.size} points"
+    return f"{data} at m = {m:g}, b = {b:g}"
+
+
+def _gradient(x, y, y_pred, factor_m=1.0, factor_b=1.0):
+    """``(dm, db)`` for a given prediction, each multiplied by a factor (1: right)."""
+    residuals = y - y_pred
+    return -2 * factor_m * np.mean(x * residuals), -2 * factor_b * np.mean(residuals)
+
+
+#: Factors one derivative can be off by, and what that says ("{is}" / "{has}" agree with the subject).
+_FACTORS = [
+    (
+        lambda n: 0.5,
+        "{is} half the expected value: check the factor 2 in −2/n. It comes from the "
+        "derivative of the square, (u²)′ = 2u·u′.",
+    ),
+    (
+        lambda n: -1.0,
+        "{has} the wrong sign: the inner derivative of y − (m·x + b) is −x (for m) or −1 "
+        "(for b), which puts the minus in front of 2/n.",
+    ),
+    (
+        lambda n: -0.5,
+        "{is} half the expected value and {has} the wrong sign: the factor in front should be −2/n.",
+    ),
+    (lambda n: 2.0, "{is} twice the expected value: the factor in front is −2/n."),
+    (
+        lambda n: n,
+        "{is} n times too large: you forgot to divide by n (the loss is a mean, so its "
+        "derivative is one too).",
+    ),
+    (lambda n: -n, "{is} n times too large and {has} the wrong sign: use −2/n in front of the sum."),
+    (lambda n: n / 2, "{is} n/2 times too large: the factor −2/n in front of the sum is missing."),
+]
+_ONE, _BOTH = {"is": "is", "has": "has"}, {"is": "are", "has": "have"}
+
+
+def _scaled(factor_m, factor_b):
+    return lambda x, y, m, b: _gradient(x, y, m * x + b, factor_m(x.size), factor_b(x.size))
+
+
+def _right(n):
+    return 1.0
+
+
+GRADIENT_MISTAKES = [
+    Mistake(
+        lambda x, y, m, b: (0.0, 0.0),
+        "Your function returns (0.0, 0.0) for every input: replace "
+        "the placeholder by the two formulas derived above.",
+    ),
+    Mistake(
+        lambda x, y, m, b: _gradient(x, y, m * x + b)[::-1],
+        "You swapped the two: return ∂L/∂m first, then ∂L/∂b (`return dm, db`).",
+    ),
+    Mistake(
+        lambda x, y, m, b: _gradient(x, y, m * b + 0 * x),
+        "Your gradients are what a prediction "
+        "without x gives: m * + b means m * (+b), the same number m·b for every point. Write the "
+        "prediction as m * x + b.",
+    ),
+    Mistake(
+        lambda x, y, m, b: _gradient(x, y, m + b + 0 * x),
+        "Your prediction is m + b: it still ignores x. The line is y_pred = m * x + b.",
+    ),
+    Mistake(
+        lambda x, y, m, b: _gradient(x, y, m * x),
+        "Your prediction leaves out the intercept: y_pred = m * x + b.",
+    ),
+    *[Mistake(_scaled(f, f), "Both ∂L/∂m and ∂L/∂b " + hint.format(**_BOTH)) for f, hint in _FACTORS],
+    *[
+        Mistake(_scaled(f, _right), "∂L/∂b is right, but your ∂L/∂m " + hint.format(**_ONE))
+        for f, hint in _FACTORS
+    ],
+    *[
+        Mistake(_scaled(_right, f), "∂L/∂m is right, but your ∂L/∂b " + hint.format(**_ONE))
+        for f, hint in _FACTORS
+    ],
+    Mistake(
+        lambda x, y, m, b: (
+            -2 * np.mean(x) * np.mean(y - (m * x + b)),
+            _gradient(x, y, m * x + b)[1],
+        ),
+        "∂L/∂b is right, but your ∂L/∂m is −2·mean(x)·mean(y − y_pred), the product of two means. The mean "
+        "of a product is not the product of the means: for x = (0, 2) and residuals (2, 0), mean(x·r) = 0 "
+        "but mean(x)·mean(r) = 1·1 = 1. Multiply point by point first, then average: "
+        "dm = −2·np.mean(x * (y − y_pred)). With your formula ∂L/∂m is 0 whenever ∂L/∂b is, so "
+        "every line through the point (mean(x), mean(y)) looks like a minimum, and training stops at "
+        "a wrong slope.",
+    ),
+    Mistake(
+        _scaled(lambda n: 0.0, _right),
+        "∂L/∂b is right, but your ∂L/∂m is always 0: replace the placeholder by the formula.",
+    ),
+    Mistake(
+        _scaled(_right, lambda n: 0.0),
+        "∂L/∂m is right, but your ∂L/∂b is always 0: replace the placeholder by the formula.",
+    ),
+    Mistake(
+        lambda x, y, m, b: (_gradient(x, y, m * x + b)[1],) * 2,
+        "∂L/∂b is right, but your ∂L/∂m "
+        "equals ∂L/∂b: you forgot the factor x_i inside the sum, Σ x_i·(y_i − ŷ_i).",
+    ),
+    Mistake(
+        lambda x, y, m, b: (_gradient(x, y, m * x + b)[0],) * 2,
+        "∂L/∂m is right, but your ∂L/∂b equals ∂L/∂m: ∂L/∂b has no x_i inside the sum, just Σ (y_i − ŷ_i).",
+    ),
+]
+
+
+def _gradients_solution(x, y, m, b):  # the notebook's solution
+    y_pred = m * x + b
+    dm = -2 * np.mean(x * (y - y_pred))
+    db = -2 * np.mean(y - y_pred)
+    return dm, db
+
+
+def _gradients_loop(x, y, m, b):  # the same, one point at a time
+    n, dm, db = len(x), 0.0, 0.0
+    for xi, yi in zip(x, y):
+        dm += -2 / n * xi * (yi - (m * xi + b))
+        db += -2 / n * (yi - (m * xi + b))
+    return dm, db
+
+
+def _gradients_nb05_starter(x, y, m, b):  # notebook 05's exercise 2 as shipped (bug d)
+    y_pred = m * x + b
+    return -2 * np.mean(x * (y - y_pred)), -np.mean(y - y_pred)
+
+
+def _gradients_shape_text(value, *case):
+    if value is None:
+        return "Your function returned None: end it with `return dm, db`."
+    return f"Your function should return two numbers, `return dm, db`, but it returned {show(value)}."
+
+
+def _gradients_wrong_text(case, got, right):
+    parts = [
+        f"your {name} is {g + 0.0:.6g}, but it should be {r + 0.0:.6g}"
+        for name, g, r in zip(("∂L/∂m", "∂L/∂b"), got, right)
+        if not close(g, r)
+    ]
+    ok = [name for name, g, r in zip(("∂L/∂m", "∂L/∂b"), got, right) if close(g, r)]
+    start = f"{ok[0]} is right, but on " if ok else "On "
+    return (
+        f"{start}{_describe_point(*case)} " + " and ".join(parts) + ". Compare each line "
+        "with dm = −(2/n)·Σ x(y − ŷ), db = −(2/n)·Σ (y − ŷ)."
+    )
+
+
+@function_exercise(
+    "02",  # and notebook 05, exercise 2
+    cases=_gradient_cases,
+    reference=lc.gradients,
+    mistakes=GRADIENT_MISTAKES,
+    solutions=[_gradients_solution, _gradients_loop, lc.gradients, lc.numerical_gradients],
+    slips=[(_gradients_nb05_starter, "∂L/∂m is right, but your ∂L/∂b is half")],
+    shape_text=_gradients_shape_text,
+    wrong_text=_gradients_wrong_text,
+    right_text=lambda got: (
+        f"Your gradient matches lc.gradients at {all_of(len(got), 'test point')}; on the tiny data "
+        f"at m = 1, b = 1 it gives ∂L/∂m = {got[0][0] + 0.0:g} and ∂L/∂b = {got[0][1] + 0.0:g}."
+    ),
+)
+def check_gradients(function):
+    """Check that ``function(x, y, m, b)`` returns ``(dm, db)``, the gradient of the MSE.
+
+    Compared with :func:`linreg_core.gradients` (itself tested against finite
+    differences) on the tiny data and two uneven data sets. Typical slips get a
+    specific hint: a factor 2, a flipped sign, no division by n, x_i forgotten
+    in dm, a prediction without x (``m * + b``), dm and db swapped.
+    """
+
+
+#: What a student may write for a sign, after lower-casing and removing spaces.
+_SIGN_WORDS = {
+    1: {"+", "+1", "1", "positive", "pos", "plus", ">0"},
+    -1: {"-", "-1", "negative", "neg", "minus", "<0"},
+    0: {"0", "zero"},
+}
+_SIGN_NAMES = {1: "positive", -1: "negative", 0: "zero"}
+
+
+def _read_sign(value, name):
+    """``(+1 | -1 | 0, None)`` or ``(None, what was not understood)``."""
+    again = "write '+' or '-' (also 'positive' / 'negative', or +1 / −1)"
+    if isinstance(value, (bool, np.bool_)):
+        return None, f"For {name} you wrote {value}, a yes/no value: {again}."
+    if isinstance(value, str):
+        word = re.sub(r"\s+", "", value).lower().replace("−", "-")
+        sign = next((sign for sign, words in _SIGN_WORDS.items() if word in words), None)
+        if sign is None:
+            return None, f"I did not understand {show(value)} as {name}: {again}."
+        return sign, None
+    number = as_number(value)
+    if number in (1.0, -1.0, 0.0) and np.ndim(value) == 0:
+        return int(number), None
+    return (
+        None,
+        f"I did not understand {show(value)} as {name}: {again}. Only the sign counts, not the size.",
+    )
+
+
+def _plain_gradients(x, y, m, b):
+    """``(dm, db)`` and the sizes of their terms, by a plain loop over the points."""
+    n, dm, db, size_m, size_b = len(x), 0.0, 0.0, 0.0, 0.0
+    for xi, yi in zip(x.tolist(), y.tolist()):
+        r = yi - (m * xi + b)
+        dm, db = dm - 2 * xi * r / n, db - 2 * r / n
+        size_m, size_b = size_m + abs(2 * xi * r) / n, size_b + abs(2 * r) / n
+    return dm, db, size_m, size_b
+
+
+def _signed(value):
+    return "0" if value == 0 else minus(f"{value:+.4g}")
+
+
+def _sign(value, size):
+    return 0 if abs(value) <= 1e-12 * size else (1 if value > 0 else -1)
+
+
+def _why_db(x, y, m, b, db):
+    residuals = [yi - (m * xi + b) for xi, yi in zip(x.tolist(), y.tolist())]
+    n, mean_r = len(residuals), average(residuals)
+    below, above = sum(r < 0 for r in residuals), sum(r > 0 for r in residuals)
+    line = f"The line y_pred = {m:g}·x + {b:g}".replace("+ -", "− ")
+    if db > 0:
+        most = (
+            f"above {below} of the {n} points"
+            if below > n / 2
+            else f"above only {below} of the {n} points, but by more"
+        )
+        return (
+            f"{line} lies {most}: on average y − y_pred = {minus(f'{mean_r:.4g}')} < 0, so raising b makes "
+            f"it worse, ∂L/∂b = −2·mean(y − y_pred) = {_signed(db)} > 0."
+        )
+    if db < 0:
+        most = (
+            f"below {above} of the {n} points"
+            if above > n / 2
+            else f"below only {above} of the {n} points, but by more"
+        )
+        return (
+            f"{line} lies {most}: on average y − y_pred = {_signed(mean_r)} > 0, so raising b helps, "
+            f"∂L/∂b = −2·mean(y − y_pred) = {_signed(db)} < 0."
+        )
+    return f"{line} has residuals that average 0: lifting it a little does not change the loss, ∂L/∂b = 0."
+
+
+def _why_dm(x, y, m, b, dm):
+    weighted = average([xi * (yi - (m * xi + b)) for xi, yi in zip(x.tolist(), y.tolist())])
+    shown = minus(f"{weighted:.4g}")
+    if dm == 0:
+        return (
+            "Weighted by x, the residuals average 0: tilting the line a little does not change "
+            "the loss, ∂L/∂m = 0."
+        )
+    if min(x.tolist()) >= 0:
+        where = "above the points" if weighted < 0 else "below the points"
+        effect = "worse" if dm > 0 else "better"
+        return (
+            f"Making the line steeper lifts it more the larger x is, so the points with large x decide: "
+            f"weighted by x, the residuals average mean(x·(y − y_pred)) = {shown}, so where x is "
+            f"large the line is {where}, and a steeper line is {effect}: ∂L/∂m = −2·mean(x·(y − y_pred)) "
+            f"= {_signed(dm)} {'>' if dm > 0 else '<'} 0."
+        )
+    return (
+        f"∂L/∂m = −2·mean(x·(y − y_pred)) = {_signed(dm)}: weighted by x, the residuals average {shown}, "
+        f"so a steeper line makes the loss {'larger' if dm > 0 else 'smaller'}."
+    )
+
+
+@exercise(
+    "02",
+    # On the tiny data at m = 1.5, b = 0 the residuals are 2, −1, −0.5, 0.5, −4: mean −0.6, so
+    # ∂L/∂b = +1.2; Σ x·r = −25, so ∂L/∂m = −2·(−25)/5 = +10 (by hand).
+    solutions=lambda: [
+        (TINY_X, TINY_Y, 1.5, 0.0, "+", "+"),
+        (TINY_X, TINY_Y, 1.5, 0.0, " Positive ", 1),
+        (TINY_X, TINY_Y, 0.0, 0.0, "negative", -1),  # the line y = 0 lies below every point
+    ],
+    slips=lambda: [
+        ((TINY_X, TINY_Y, 1.5, 0.0, "-", "+"), "∂L/∂m: you predicted negative, but it is positive"),
+        ((TINY_X, TINY_Y, 1.5, 0.0, "+", "-"), "∂L/∂b: you predicted negative, but it is positive"),
+        ((TINY_X, TINY_Y, 1.5, 0.0, "?", "+"), "Write the sign of ∂L/∂m first"),
+        ((TINY_X, TINY_Y, 1.5, 0.0, "+", "up"), "I did not understand 'up' as the sign of ∂L/∂b"),
+        ((TINY_X, TINY_Y, "steep", 0.0, "+", "+"), "m and b must be numbers"),
+    ],
+)
+def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
+    """Notebook 02: predict the signs of ∂L/∂m and ∂L/∂b at ``(m, b)`` before computing them.
+
+    ``dm_sign`` and ``db_sign`` may be ``"+"``, ``"-"``, ``"positive"``,
+    ``"negative"``, ``+1`` or ``-1`` (``0`` / ``"zero"`` too); anything else is
+    answered with what was not understood. The truth comes from a plain loop
+    here; the feedback explains both signs in words: where the line lies
+    relative to the points, and what lifting or tilting it does.
+    """
+    try:
+        x, y = lv.valid_xy(x, y)
+    except (TypeError, ValueError) as error:
+        return Feedback(False, f"Pass the data arrays x and y: {error}")
+    m_num, b_num = as_number(m), as_number(b)
+    if m_num is None or b_num is None:
+        return Feedback(
+            False, f"m and b must be numbers, such as m = 1.5 and b = 0; got m = {show(m)}, b = {show(b)}."
+        )
+    dm, db, size_m, size_b = _plain_gradients(x, y, m_num, b_num)
+    on_m, on_b = "the sign of ∂L/∂m", "the sign of ∂L/∂b"
+    truth = {on_m: _sign(dm, size_m), on_b: _sign(db, size_b)}
+    dm, db = (dm if truth[on_m] else 0.0), (db if truth[on_b] else 0.0)
+    labels = {on_m: ("∂L/∂m", dm), on_b: ("∂L/∂b", db)}
+
+    def explain(answers, truth, ok):
+        verdicts = []
+        for name, (label, value) in labels.items():
+            said, sign = answers[name], truth[name]
+            if said == sign:
+                verdicts.append(f"{label} is {_SIGN_NAMES[sign]} ({_signed(value)}): right")
+            else:
+                verdicts.append(
+                    f"{label}: you predicted {_SIGN_NAMES[said]}, but it is {_SIGN_NAMES[sign]} "
+                    f"({_signed(value)})"
+                )
+        head = ("Both signs right: " if ok else "") + "; ".join(verdicts) + "."
+        moves = [
+            f"{'lowers' if s > 0 else 'raises'} {p}" for p, s in (("m", truth[on_m]), ("b", truth[on_b])) if s
+        ]
+        step = f" Gradient descent moves against the signs: it {' and '.join(moves)}." if moves else ""
+        return f"{head} {_why_db(x, y, m_num, b_num, db)} {_why_dm(x, y, m_num, b_num, dm)}{step}"
+
+    return compare_prediction(
+        {on_m: dm_sign, on_b: db_sign},
+        truth,
+        read=lambda name, value: _read_sign(value, name),
+        matches=lambda answers, truth: answers == truth,
+        explain=explain,
+        example="'+' or '-' each",
+    )
