@@ -57,14 +57,14 @@ def _divergence_advice(x, lr, batch_size):
 
 def _full_loss(x, y, m, b):
     """The MSE on all the data, computed as :func:`linreg_core.gradient_descent` does."""
-    residuals = y - (m * x + b)
-    return float(residuals @ residuals) / x.size
+    return float(np.mean((y - (m * x + b)) ** 2))
 
 
 def _full_loss_cheaply(x, y):
     """A function ``(m, b) -> MSE on all the data`` in O(1), from five averages.
 
-    The formula of :func:`linreg_core.loss_surface`; between epoch ends it lets
+    ``L = var(y) - 2 m cov(x, y) + m² var(x) + (ȳ - m x̄ - b)²`` (the MSE is the
+    variance of the residuals plus their mean squared); between epoch ends it lets
     the loop watch for a blow-up after every update without a pass over the data.
     """
     x_mean, y_mean = x.mean(), y.mean()
@@ -146,9 +146,9 @@ def minibatch_gradient_descent(x, y, lr, epochs, batch_size, seed=0, m0=0.0, b0=
             for start in range(0, n, batch_size):
                 batch = slice(None) if order is None else order[start : start + batch_size]
                 xb, yb = x[batch], y[batch]
-                residuals = yb - (m * xb + b)  # the gradient of notebook 2, on this batch only
-                dm = -2 * float(xb @ residuals) / xb.size
-                db = -2 * (float(yb.mean()) - (m * float(xb.mean()) + b))  # as linreg_core
+                y_pred = m * xb + b  # the gradient of notebook 2, on this batch only
+                dm = -2 * np.mean(xb * (yb - y_pred))
+                db = -2 * np.mean(yb - y_pred)
                 eta = lr if tau is None else lr / (1 + t / tau)
                 m_new, b_new = m - eta * dm, b - eta * db
                 if start + batch_size >= n:  # the epoch's end: its exact loss decides
