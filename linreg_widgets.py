@@ -64,9 +64,9 @@ PALETTE = {
     "data": OKABE_ITO["blue"],  # the data points
     "line": OKABE_ITO["vermillion"],  # the line, the current (m, b), the MSE line
     "mae": OKABE_ITO["black"],  # the MAE line (drawn dashed; stands out on the blue data)
-    "outlier": OKABE_ITO["reddish purple"],  # the outlier (a diamond)
+    "outlier": OKABE_ITO["yellow"],  # the outlier (a diamond with a black edge)
     "best": OKABE_ITO["yellow"],  # the minimum of the loss (a star with a black edge)
-    "guide": OKABE_ITO["orange"],  # a reference level, e.g. the lowest loss (dashed)
+    "guide": OKABE_ITO["bluish green"],  # a reference level, e.g. the lowest loss (dashed)
     "curve": OKABE_ITO["black"],  # a loss curve
     "path": "white",  # gradient descent's path on the loss map
 }
@@ -1067,7 +1067,7 @@ class OutlierExplorer(Explorer):
         ax.set_title("slopes as the outlier moves (dotted: without it)")
         _style_axes(ax)
         self.legend_axes = [ax_fit]
-        self.now_line = self.moving(ax.axvline(heights[0], color=OUTLIER_COLOR, lw=1.5))
+        self.now_line = self.moving(ax.axvline(heights[0], color="0.45", lw=1.5))  # the outlier's y now
         self.slope_points = {
             name: self.moving(ax.plot([], [], marker, ms=9, color=styles[name]["color"], mec="k")[0])
             for name, marker in (("MSE", "o"), ("MAE", "s"))
@@ -1829,7 +1829,7 @@ class MinibatchExplorer(Explorer):
             "minimum (least squares)",
         )
         self.full_curve = self.moving(
-            self.ax_curve.plot([], [], "-", color="0.55", lw=1.5, label="full batch, same lr")[0]
+            self.ax_curve.plot([], [], "-", color=LINE_COLOR, lw=1.5, label="full batch, same lr")[0]
         )
         self.curve = self.moving(
             self.ax_curve.plot([], [], ".-", color="k", lw=1.5, ms=5, label="this batch size")[0]
