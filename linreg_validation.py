@@ -220,6 +220,11 @@ def valid_learning_rate(lr):
 
 def valid_whole_number(value, name, low=1):
     """An int (not a bool, not a float such as 2.0) of at least ``low``."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        raise TypeError(
+            f"{name} must be a whole number (an int), got the decimal number {value!r}. "
+            f"Write {int(value):_} or int({value!r}): in Python 1e4 is a float, not an int."
+        )
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be a whole number, got {value!r}.")
     if value < low:

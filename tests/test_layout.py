@@ -18,13 +18,20 @@ import linreg_core as lc
 import linreg_validation as lv
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = {p.stem: p for p in sorted(ROOT.glob("linreg_*.py"))}
+# Each module of ours and its files: linreg_x.py, or every file of the package linreg_x/.
+MODULES = {p.stem: [p] for p in sorted(ROOT.glob("linreg_*.py"))}
+MODULES |= {p.parent.name: sorted(p.parent.glob("*.py")) for p in sorted(ROOT.glob("linreg_*/__init__.py"))}
 
 
-def imports_of(path):
-    """``{module: {names taken from it}}`` for every linreg_* import in the file."""
+def parsed(paths):
+    """The syntax trees of a module's files."""
+    return [ast.parse(path.read_text(encoding="utf-8")) for path in paths]
+
+
+def imports_of(paths):
+    """``{module: {names taken from it}}`` for every linreg_* import in the files."""
     found = {}
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in (node for tree in parsed(paths) for node in ast.walk(tree)):
         if isinstance(node, ast.ImportFrom) and node.module in MODULES:
             found.setdefault(node.module, set()).update(a.name for a in node.names)
         elif isinstance(node, ast.Import):
@@ -34,20 +41,20 @@ def imports_of(path):
     return found
 
 
-def attribute_uses(path, alias_of):
-    """``(module, attribute)`` for every ``alias.attribute`` in the file."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def attribute_uses(paths, alias_of):
+    """``(module, attribute)`` for every ``alias.attribute`` in the files."""
     return {
         (alias_of[node.value.id], node.attr)
+        for tree in parsed(paths)
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in alias_of
     }
 
 
-def aliases(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def aliases(paths):
     return {
         (a.asname or a.name): a.name
+        for tree in parsed(paths)
         for node in ast.walk(tree)
         if isinstance(node, ast.Import)
         for a in node.names
@@ -89,15 +96,15 @@ def test_dependencies_run_one_way():
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_no_module_uses_another_modules_private_names(name):
-    path = MODULES[name]
-    for module, names in imports_of(path).items():
+    paths = MODULES[name]
+    for module, names in imports_of(paths).items():
         assert not [n for n in names if n.startswith("_")], f"{name} imports private names of {module}"
-    for module, attribute in attribute_uses(path, aliases(path)):
+    for module, attribute in attribute_uses(paths, aliases(paths)):
         assert not attribute.startswith("_"), f"{name} uses {module}.{attribute}"
 
 
 def test_the_core_follows_the_notebooks_in_order():
-    lines = MODULES["linreg_core"].read_text(encoding="utf-8").splitlines()
+    lines = MODULES["linreg_core"][0].read_text(encoding="utf-8").splitlines()
     banners = [line for line in lines if line.startswith("# Notebook") or line.startswith("# The closed")]
     assert [b.split("·")[0].strip("# ").strip() for b in banners] == [
         "Notebook 01",
@@ -111,8 +118,8 @@ def test_the_core_follows_the_notebooks_in_order():
 
 def test_no_module_imports_pandas():
     """CSV files are read with the csv module (row by row, so nothing can shift columns)."""
-    for name, path in MODULES.items():
-        assert "import pandas" not in path.read_text(encoding="utf-8"), name
+    for name, paths in MODULES.items():
+        assert not any("import pandas" in path.read_text(encoding="utf-8") for path in paths), name
 
 
 def test_importing_the_core_needs_neither_pandas_nor_matplotlib_nor_ipywidgets():
