@@ -1292,3 +1292,9 @@ def test_absurd_epochs_are_refused_before_any_work():
         lc.gradient_descent([1.0, 2.0], [1.0, 2.0], 0.1, 10**9)
     with pytest.raises(ValueError, match=r"more than 10,000,000"):
         lm.minibatch_gradient_descent([1.0, 2.0], [1.0, 2.0], 0.1, 10**9, 1)
+
+
+@pytest.mark.parametrize("epochs", [1e4, np.float64(300.0)])
+def test_a_whole_float_number_of_epochs_says_how_to_write_an_int(tiny, epochs):
+    with pytest.raises(TypeError, match=r"Write .*int\("):
+        lc.gradient_descent(*tiny, 0.01, epochs)
