@@ -197,7 +197,7 @@ def check_low_loss(x, y, m, b, target):
         False,
         f"{line}, above the target {goal:g}. The biggest single "
         f"improvement: {move}, then adjust the other slider. On the contour, "
-        f"steer the red dot towards the star.",
+        f"steer the dot towards the star.",
     )
 
 
@@ -215,11 +215,16 @@ def _listed(values):
     # y = x + 1 has residuals 1, −1, 0, 2, −2 (MSE 2); x + 2 has 0, −2, −1, 1, −3 (MSE 15/5 = 3).
     solutions=lambda: [(3.0,), (3,), (np.float64(3.004),)],
     slips=lambda: [
+        ((15.0,), "you forgot to divide by n = 5"),
+        ((10.0,), "the sum of the squares, not their mean"),
         ((2.0,), "It does not stay at 2.0"),
         ((4.0,), "It does not double"),
         ((1.0,), "does not lower the MSE by 1"),
-        ((7.0,), "added up over the 5 points"),
-        ((-1.0,), "never negative"),
+        ((7.0,), "the MSE is a mean"),
+        ((-1.0,), "the mean of the residuals themselves"),
+        ((-3.0,), "never negative"),
+        ((1.73,), "square root"),
+        ((0.0,), "through every point"),
         ((None,), "Write your prediction first"),
         (("3",), "write the number without quotes"),
     ],
@@ -229,51 +234,92 @@ def check_mse_prediction(prediction):
 
     The student has just computed MSE = 2.0 for y_pred = x + 1 and predicts the
     MSE of the line one higher before computing it. The truth (3.0) comes from a
-    plain loop here; a prediction counts as right within 0.01 of it. The
-    feedback explains why, right or wrong: every residual drops by 1,
+    plain loop here; a prediction counts as right within 0.01 of it.
+
+    The first paragraph of the feedback is short: the prediction, the right
+    answer, one sentence of why for the usual wrong answers (the sum of the
+    squares instead of their mean, "nothing changes", "it doubles", …) and what
+    to try. A second paragraph gives the whole why: every residual drops by 1,
     (r − 1)² = r² − 2r + 1, and the residuals of x + 1 average 0, so the MSE
     grows by exactly 1. A prediction of None means "not written yet".
     """
     before, after = _tiny_residuals(1.0), _tiny_residuals(2.0)
-    mse_before, mse_after = average([r * r for r in before]), average([r * r for r in after])
-    mean_before = average(before) + 0.0
+    squares_before, squares_after = [r * r for r in before], [r * r for r in after]
+    mse_before, mse_after = average(squares_before), average(squares_after)
+    sum_before, sum_after, n = sum(squares_before), sum(squares_after), len(before)
+    mean_before, mean_after = average(before) + 0.0, average(after) + 0.0
+    try_it = f"Try: square the new residuals {_listed(after)} and take their mean."
+
+    def near(guess, value):
+        return abs(guess - value) <= 0.01
+
+    def specific(guess):
+        """One sentence of why for a usual wrong answer, and what to try (or the general try)."""
+        if near(guess, sum_after):
+            squares = " + ".join(f"{q:g}" for q in squares_after)
+            return (
+                f"{sum_after:g} is the sum of the squared residuals ({squares}): you forgot to "
+                f"divide by n = {n}. Try: {sum_after:g} / {n}."
+            )
+        if near(guess, sum_before) or near(guess, sum_before + 1) or near(guess, sum_before + n):
+            return (
+                f"{guess:g} looks like the sum of the squares, not their mean: the MSE divides by "
+                f"n = {n}. {try_it}"
+            )
+        if near(guess, mean_after):
+            return (
+                f"{mean_after:g} is the mean of the residuals themselves; the MSE squares them first, "
+                f"so it is never negative. {try_it}"
+            )
+        if guess < 0:
+            return f"An MSE is a mean of squares, so it is never negative. {try_it}"
+        if near(guess, 0.0):
+            return (
+                f"An MSE of 0 means a line through every point, but the new residuals are not all 0. {try_it}"
+            )
+        if near(guess, mse_before):
+            return (
+                f"It does not stay at {mse_before:.1f}: some points get closer to the line, but the "
+                f"others get further away by more. {try_it}"
+            )
+        if near(guess, 2 * mse_before):
+            return (
+                f"It does not double: moving the line up shifts every residual by 1, it does not "
+                f"scale them. {try_it}"
+            )
+        if near(guess, mse_before - 1):
+            return (
+                f"Lowering every residual by 1 does not lower the MSE by 1: the negative ones grow, "
+                f"and their squares most. {try_it}"
+            )
+        if near(guess, mse_before + n):
+            return (
+                f"The squares change by 1 − 2r each, {n} in total, but the MSE is a mean: "
+                f"{n} / {n} = 1 more. {try_it}"
+            )
+        if near(guess, mse_after**0.5):
+            return f"{guess:g} is the square root of {mse_after:.1f}; the MSE does not take a root. {try_it}"
+        return try_it
 
     def explain(answers, truth, ok):
         guess = answers["prediction"]
         why = (
-            f"Moving the line up by 1 lowers every residual y − y_pred by 1 ({_listed(before)} become "
-            f"{_listed(after)}), and (r − 1)² = r² − 2r + 1, so the new MSE is mean(r²) − 2·mean(r) + 1 "
-            f"= {mse_before:.1f} − 2·{mean_before:g} + 1 = {truth:.1f}. The residuals of y_pred = x + 1 "
-            f"average exactly {mean_before:g}, so the middle term vanishes and the MSE grows by exactly 1."
+            f"Why, in full: moving the line up by 1 lowers every residual y − y_pred by 1 "
+            f"({_listed(before)} become {_listed(after)}), and (r − 1)² = r² − 2r + 1, so the new MSE "
+            f"is mean(r²) − 2·mean(r) + 1 = {mse_before:.1f} − 2·{mean_before:g} + 1 = {truth:.1f}. "
+            f"The residuals of y_pred = x + 1 average exactly {mean_before:g}, so the middle term "
+            f"vanishes and the MSE grows by exactly 1."
         )
         if ok:
-            return f"Your prediction {guess:g} is right: the MSE of y_pred = x + 2 is {truth:.1f}. {why}"
-        if guess < 0:
-            specific = "An MSE is a mean of squares, so it is never negative. "
-        elif abs(guess - mse_before) <= 0.01:
-            specific = (
-                f"It does not stay at {mse_before:.1f}: the squared residuals change from "
-                f"{_listed([r * r for r in before])} to {_listed([r * r for r in after])}. Some points "
-                f"get closer to the line, but the others get further away by more. "
-            )
-        elif abs(guess - 2 * mse_before) <= 0.01:
-            specific = (
-                "It does not double: adding 1 to the intercept adds 1 to every prediction, it does not "
-                "scale the errors. "
-            )
-        elif abs(guess - (mse_before - 1)) <= 0.01:
-            specific = (
-                "Lowering every residual by 1 does not lower the MSE by 1: the residuals that were "
-                "negative grow in size, and their squares grow most. "
-            )
-        elif abs(guess - (mse_before + len(before))) <= 0.01:
-            specific = (
-                f"Each squared residual changes by 1 − 2r; added up over the {len(before)} points that "
-                f"is {len(before)}, but the MSE is a mean, so the change is {len(before)}/{len(before)} = 1. "
+            first = (
+                f"Your prediction {guess:g} is right: the MSE of y_pred = x + 2 is {truth:.1f}. Every "
+                f"residual drops by 1, and the old ones averaged 0, so the MSE grows by exactly 1."
             )
         else:
-            specific = ""
-        return f"You predicted {guess:g}, but the MSE of y_pred = x + 2 is {truth:.1f}. {specific}{why}"
+            first = (
+                f"You predicted {guess:g}, but the MSE of y_pred = x + 2 is {truth:.1f}. {specific(guess)}"
+            )
+        return f"{first}\n\n{why}"
 
     return compare_prediction(
         {"prediction": prediction},
