@@ -2,12 +2,23 @@
 
 Tiers (see CONTRIBUTING.md): ``make check`` runs the tests not marked ``slow``, ``browser``
 or ``hub``; ``make test-main`` runs them all on your Python; ``make test`` adds the Colab and
-Binder stacks.
+Binder stacks. Markers are set in each test file (``pytestmark``), except for the notebooks
+run by nbval: every cell of an ``.ipynb`` file is marked ``slow`` here.
 """
 
+import matplotlib
 import pytest
 
 import linreg_core as lc
+
+matplotlib.use("Agg")  # headless, for every test file: set before any test module is imported
+
+
+def pytest_collection_modifyitems(config, items):
+    """nbval's items (a notebook's cells) start a kernel and run the whole notebook: slow."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

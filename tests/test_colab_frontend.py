@@ -24,6 +24,8 @@ from PIL import Image
 import linreg_core as lc
 import linreg_widgets as lw
 
+pytestmark = pytest.mark.browser
+
 REPO = Path(__file__).resolve().parents[1]
 EMBED_JS = REPO / ".venv-node" / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist" / "embed.js"
 

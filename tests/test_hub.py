@@ -854,6 +854,7 @@ def classroom_hub():
     assert not alive, f"processes still alive after stopping the hub: {alive}"
 
 
+@pytest.mark.hub
 def test_a_class_follows_the_link_runs_notebook_01_and_moves_the_slider(classroom_hub):
     hub, url = classroom_hub["hub"], classroom_hub["url"]
     link = classroom.hub_link(hub.base, url)
@@ -896,6 +897,7 @@ def _set_source(nb: dict, match, new: str) -> None:
     cell["source"] = new
 
 
+@pytest.mark.hub
 def test_no_work_is_lost_when_the_teacher_pushes_an_update(classroom_hub):
     hub, url, bare = classroom_hub["hub"], classroom_hub["url"], classroom_hub["bare"]
     link = classroom.hub_link(hub.base, url)

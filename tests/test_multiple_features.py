@@ -9,7 +9,6 @@ rational arithmetic with ``fractions.Fraction``, ``np.linalg.lstsq``,
 Random data always comes from a seeded generator.
 """
 
-import sys
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -17,13 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # make the core importable without installing it
-    sys.path.insert(0, str(ROOT))
-
-import linreg_core as lc  # noqa: E402
-import linreg_features as lf  # noqa: E402
-import linreg_validation as lv  # noqa: E402
+import linreg_core as lc
+import linreg_features as lf
+import linreg_validation as lv
 
 PENGUIN_FEATURES = ["flipper_length_mm", "bill_length_mm", "bill_depth_mm"]
 

@@ -8,31 +8,16 @@ written in this file.
 """
 
 import math
-import sys
 from fractions import Fraction
-from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # make the modules importable without installing them
-    sys.path.insert(0, str(ROOT))
-
-import linreg_core as lc  # noqa: E402
-import linreg_widgets as lw  # noqa: E402
+import linreg_core as lc
+import linreg_widgets as lw
 
 TINY_X = [0.0, 2.0, 3.0, 5.0, 6.0]
 TINY_Y = [2.0, 2.0, 4.0, 8.0, 5.0]
-
-
-@pytest.fixture(scope="module")
-def classic():
-    return lc.load_xy(lc.DATA_DIR / "classic.csv")
 
 
 def loop_descent(x, y, lr, epochs, m=0.0, b=0.0):
@@ -334,6 +319,7 @@ def test_explorer_repr_fits_what_ipywidgets_shows(explorer):
     assert len(repr(explorer)) <= 110 and "run the notebook" in repr(explorer)
 
 
+@pytest.mark.slow  # gradient descent on 10^5 points: several seconds
 def test_large_scaling_explorer_runs_gradient_descent_on_all_the_points():
     """At n = 10^5 the explorer trains on four points with the data's averages: same path."""
     rng = np.random.default_rng(0)

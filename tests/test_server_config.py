@@ -12,8 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / ".jupyter" / "jupyter_server_config.py"
+
+# Each starts `jupyter server --show-config` (about 1.5 s): slow, except the Makefile check.
+slow = pytest.mark.slow
 
 
 def _show_config(home: Path, **extra: str) -> str:
@@ -33,6 +38,7 @@ def _show_config(home: Path, **extra: str) -> str:
     return result.stdout
 
 
+@slow
 def test_binder_home_is_the_repository(tmp_path):
     """Binder: the repository is the home directory, so .jupyter is ~/.jupyter."""
     shutil.copytree(REPO / ".jupyter", tmp_path / ".jupyter")
@@ -41,12 +47,14 @@ def test_binder_home_is_the_repository(tmp_path):
     assert "kernel_websocket_connection_class = <class 'NoDelayKernelConnection'>" in shown
 
 
+@slow
 def test_config_path_as_make_lab_and_a_hub_set_it(tmp_path):
     shown = _show_config(tmp_path, JUPYTER_CONFIG_PATH=str(CONFIG.parent))
     assert str(CONFIG) in shown
     assert "kernel_websocket_connection_class = <class 'NoDelayKernelConnection'>" in shown
 
 
+@slow
 def test_without_it_the_server_keeps_its_default(tmp_path):
     """The check above can fail: a server that does not find the file has the default class."""
     assert "NoDelayKernelConnection" not in _show_config(tmp_path)

@@ -8,30 +8,22 @@ looking inside the implementation.
 """
 
 import itertools
-import sys
 import warnings
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # make the modules importable without installing them
-    sys.path.insert(0, str(ROOT))
-
-import linreg_core as lc  # noqa: E402
-import linreg_minibatch as lm  # noqa: E402
-import linreg_validation as lv  # noqa: E402
-import linreg_widgets as lw  # noqa: E402
+import linreg_core as lc
+import linreg_minibatch as lm
+import linreg_validation as lv
+import linreg_widgets as lw
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def classic(standardised=True):
+def classic_data(standardised=True):
+    """The classic data set, x standardised by default (the explorers' and lessons' choice)."""
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     return ((x - x.mean()) / x.std() if standardised else x), y
 
@@ -86,7 +78,7 @@ def record_warnings(func, *args, **kwargs):
     ],
 )
 def test_full_batch_equals_gradient_descent_exactly(standardised, lr, epochs):
-    x, y = classic(standardised)
+    x, y = classic_data(standardised)
     expected, warned_gd = record_warnings(lc.gradient_descent, x, y, lr, epochs, 1.0, -2.0)
     result, warned = record_warnings(
         lm.minibatch_gradient_descent, x, y, lr, epochs, len(x), seed=123, m0=1.0, b0=-2.0
@@ -100,7 +92,7 @@ def test_full_batch_equals_gradient_descent_exactly(standardised, lr, epochs):
 
 
 def test_full_batch_ignores_the_seed():
-    x, y = classic()
+    x, y = classic_data()
     a = lm.minibatch_gradient_descent(x, y, 0.1, 20, len(x), seed=0)
     b = lm.minibatch_gradient_descent(x, y, 0.1, 20, len(x), seed=99)
     np.testing.assert_array_equal(a.ms, b.ms)
@@ -113,7 +105,7 @@ def test_full_batch_ignores_the_seed():
 
 @pytest.mark.parametrize("batch_size", [1, 3, 7, 50, 199])
 def test_history_lengths_and_per_epoch_losses(batch_size):
-    x, y = classic()
+    x, y = classic_data()
     epochs = 4
     r = lm.minibatch_gradient_descent(x, y, 0.02, epochs, batch_size, seed=1, m0=3.0, b0=4.0)
     per_epoch = -(-len(x) // batch_size)
@@ -136,7 +128,7 @@ def test_matches_reference_loop_with_documented_shuffling(batch_size, tau):
 
 
 def test_same_seed_same_run_other_seed_other_run():
-    x, y = classic()
+    x, y = classic_data()
     a = lm.minibatch_gradient_descent(x, y, 0.05, 5, 10, seed=3)
     b = lm.minibatch_gradient_descent(x, y, 0.05, 5, 10, seed=3)
     c = lm.minibatch_gradient_descent(x, y, 0.05, 5, 10, seed=4)
@@ -146,7 +138,7 @@ def test_same_seed_same_run_other_seed_other_run():
 
 
 def test_does_not_modify_inputs_or_global_random_state():
-    x, y = classic()
+    x, y = classic_data()
     x_before, y_before = x.copy(), y.copy()
     np.random.seed(0)
     expected_next = np.random.random()
@@ -202,7 +194,7 @@ def test_each_epoch_visits_every_point_exactly_once(batch_size):
 
 
 def test_decaying_learning_rate_settles_near_the_closed_form():
-    x, y = classic()
+    x, y = classic_data()
     m_hat, b_hat = lc.closed_form(x, y)
     best = ref_mse(x, y, m_hat, b_hat)
     decay = lm.minibatch_gradient_descent(x, y, 0.05, 100, 1, seed=0, tau=200)
@@ -217,7 +209,7 @@ def test_decaying_learning_rate_settles_near_the_closed_form():
 
 
 def test_constant_learning_rate_keeps_bouncing():
-    x, y = classic()
+    x, y = classic_data()
     m_hat, b_hat = lc.closed_form(x, y)
     best = ref_mse(x, y, m_hat, b_hat)
     r = lm.minibatch_gradient_descent(x, y, 0.05, 60, 1, seed=0)
@@ -227,7 +219,7 @@ def test_constant_learning_rate_keeps_bouncing():
 
 @pytest.mark.parametrize("batch_size", [1, 10, 200])
 def test_small_steps_converge_for_every_batch_size(batch_size):
-    x, y = classic()
+    x, y = classic_data()
     m_hat, b_hat = lc.closed_form(x, y)
     r = lm.minibatch_gradient_descent(x, y, 0.02, 400, batch_size, seed=0, tau=2000)
     # Noisy batches stop within ~2e-4 of the minimum; the full batch (200) within ~4e-7.
@@ -251,7 +243,7 @@ def test_small_steps_converge_for_every_batch_size(batch_size):
     ],
 )
 def test_divergence_stops_warns_once_and_stays_finite(standardised, lr, batch_size):
-    x, y = classic(standardised)
+    x, y = classic_data(standardised)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
@@ -273,13 +265,13 @@ def test_divergence_stops_warns_once_and_stays_finite(standardised, lr, batch_si
 
 
 def test_divergence_warning_points_at_the_caller():
-    x, y = classic()
+    x, y = classic_data()
     _, caught = record_warnings(lm.minibatch_gradient_descent, x, y, 5.0, 3, 1)
     assert caught and Path(caught[0].filename).name != "linreg_core.py"
 
 
 def test_no_warning_when_converging():
-    x, y = classic()
+    x, y = classic_data()
     _, caught = record_warnings(lm.minibatch_gradient_descent, x, y, 0.05, 10, 1)
     assert caught == []
 
@@ -346,7 +338,7 @@ def test_bad_data_gives_the_core_errors():
 
 @pytest.fixture
 def explorer():
-    x, y = classic()
+    x, y = classic_data()
     return lw.MinibatchExplorer(x, y, lr=0.05, epochs=8, batch_size=10, seed=0)
 
 
@@ -396,7 +388,7 @@ def test_explorer_same_seed_same_path_other_seed_other_path(explorer):
     again = explorer.path.get_xdata().copy()
     assert not np.array_equal(first, other)
     np.testing.assert_array_equal(first, again)
-    x, y = classic()
+    x, y = classic_data()
     fresh = lw.MinibatchExplorer(x, y, lr=0.05, epochs=8, batch_size=10, seed=0)
     np.testing.assert_array_equal(fresh.path.get_xdata(), first)
 
@@ -437,7 +429,7 @@ def test_explorer_draws_the_contour_once(explorer, monkeypatch):
 
 
 def test_explorer_rejects_bad_settings():
-    x, y = classic()
+    x, y = classic_data()
     with pytest.raises(ValueError, match=r"batch_size must be between 1 and n = 200"):
         lw.MinibatchExplorer(x, y, batch_size=500)
 
@@ -486,6 +478,7 @@ def big_explorer():
     return lw.MinibatchExplorer((x - x.mean()) / x.std(), y, lr=0.05, epochs=20)
 
 
+@pytest.mark.slow  # big_explorer trains on 10^5 points: several seconds
 def test_large_minibatch_explorer_offers_only_batches_whose_epoch_fits(big_explorer):
     e, n = big_explorer, big_explorer.x.size
     sizes = [value for _, value in e.batch_buttons.options]
@@ -498,6 +491,7 @@ def test_large_minibatch_explorer_offers_only_batches_whose_epoch_fits(big_explo
     assert one.batch_buttons.value == 5 and "Batch size 1 would make 20,000 updates" in one.readout.value
 
 
+@pytest.mark.slow
 def test_large_minibatch_explorer_shows_the_first_epochs_and_says_so(big_explorer):
     e = big_explorer
     e.batch_buttons.value = 100  # 1000 updates an epoch: 5 of the 20 epochs fit

@@ -18,28 +18,22 @@ log axis) are pinned by tests and fixed.
 import io
 import math
 import re
-import sys
 import warnings
-from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.quiver import Quiver
+from PIL import Image as PILImage
 
-matplotlib.use("Agg")
+import linreg_core as lc
+import linreg_validation as lv
+import linreg_widgets as lw
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.quiver import Quiver  # noqa: E402
-from PIL import Image as PILImage  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # make the modules importable without installing them
-    sys.path.insert(0, str(ROOT))
-
-import linreg_core as lc  # noqa: E402
-import linreg_validation as lv  # noqa: E402
-import linreg_widgets as lw  # noqa: E402
+# Every explorer is built and drawn, many several times: about a minute in all.
+pytestmark = pytest.mark.slow
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -127,11 +121,6 @@ def no_pyplot_figures_left():
     before = plt.get_fignums()
     yield
     assert plt.get_fignums() == before
-
-
-@pytest.fixture(scope="module")
-def classic():
-    return lc.load_xy(lc.DATA_DIR / "classic.csv")
 
 
 @pytest.fixture(scope="module")
