@@ -1808,6 +1808,9 @@ class MinibatchExplorer(Explorer):
         super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider])
 
         ax_loss, self.ax_curve = self.fig.subplots(1, 2)
+        # A gap between the colour bar's label and the loss curve's y label: two "MSE" labels
+        # side by side read as one panel's.
+        self.fig.get_layout_engine().set(wspace=0.1)
         # Standardised x has a round bowl: a square box and equal axes show it round.
         round_bowl = is_standardized(self.x)
         grid = square_parameter_grid if round_bowl else parameter_grid
@@ -1835,6 +1838,7 @@ class MinibatchExplorer(Explorer):
             self.ax_curve.plot([], [], ".-", color="k", lw=1.5, ms=5, label="this batch size")[0]
         )
         self.ax_curve.set_xlim(0, self.epochs)
+        self.ax_curve.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs: "20", not "20.0"
         self.redrawn_axes = (self.ax_curve,)  # retraining redraws the loss curve's axes only
         self._descent_data = equivalent_data(self.x, self.y)  # full batch, for any n
 
