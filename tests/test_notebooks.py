@@ -253,6 +253,7 @@ def test_every_explorer_is_saved_as_a_picture(path):
     assert "widgets" not in load(path)["metadata"]
 
 
+@pytest.mark.slow  # nbconvert renders every notebook to HTML: about 3 s in all
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_github_and_nbviewer_show_every_picture(path):
     """nbconvert's HTML (what GitHub and nbviewer show), with every script stripped as GitHub does,
