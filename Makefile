@@ -1,6 +1,8 @@
 # Two commands do everything (see README.md):
 #   make lab    install what a student needs and open the collection in JupyterLab
 #   make test   install the test tools and run every test
+# and one is the contributor's loop after every change (CONTRIBUTING.md):
+#   make check  lint, the quick tests, every module's doctests, the lesson budget (about 30 s)
 # Each environment is a virtualenv in the repo, rebuilt when its requirements change.
 
 PYTHON ?= python3
@@ -11,22 +13,34 @@ PYTHON_COLAB ?= $(call find_python,3.13)
 PYTHON_BINDER ?= $(call find_python,3.10)
 
 NBVAL := --nbval --nbval-current-env -p no:cacheprovider
+# The docstring examples of every module and package of the project (linreg_*.py, linreg_*/).
+DOCTESTS := --doctest-modules $(wildcard linreg_*.py linreg_*/)
+# Tests marked slow (notebooks, explorer sweeps), browser or hub are left to make test-main.
+QUICK := -m "not slow and not browser and not hub"
 
-.PHONY: help lab test test-main lint test-colab test-binder notebooks bench bench-browser clean
+.PHONY: help lab check test test-main lint test-colab test-binder notebooks bench bench-browser clean
 .PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 22
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' \
+		| awk -F '\t' '{ printf "  make %-16s %s\n", $$1, $$2 }'
 
 lab: .venv/.stamp-lab  ## install what a student needs and open JupyterLab
 	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter" \
 		.venv/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_index.ipynb
 
+# The fast loop: what a contributor runs after every change. Lint, every test not marked
+# slow, browser or hub, the doctests, then the lessons' size against the plan's limits.
+check: lint  ## the fast loop: lint, quick tests, doctests, lesson budget (~30 s)
+	.venv/bin/python -m pytest -q -p no:cacheprovider $(QUICK) tests $(DOCTESTS)
+	.venv/bin/python tools/lesson_plan.py --report
+
 test: test-main test-colab test-binder  ## every test, on all three stacks
 
-# Unit, widget and exercise tests, every notebook under strict nbval, the real browser.
-test-main: lint  ## unit, widget, notebook and browser tests with your Python
-	.venv/bin/python -m pytest tests notebooks $(NBVAL) --ignore=tests/test_colab_frontend.py
+# Unit, widget and exercise tests, doctests, every notebook under strict nbval, the real
+# browser and the JupyterHub classroom (everything make check runs, and the slow rest).
+test-main: lint  ## unit, widget, notebook, browser and hub tests with your Python
+	.venv/bin/python -m pytest tests notebooks $(DOCTESTS) $(NBVAL) --ignore=tests/test_colab_frontend.py
 
 # ruff: lint and format check over every Python file (settings in pyproject.toml).
 lint: .venv/.stamp-dev  ## ruff check and ruff format --check
