@@ -313,18 +313,64 @@ def _why_dm(x, y, m, b, dm):
     )
 
 
+def _short_why_m(x, y, m, b, sign):
+    """One clause: why ∂L/∂m has this sign, from the best slope with b held (the bottom of L(m))."""
+    xs, ys = x.tolist(), y.tolist()
+    sxx = sum(xi * xi for xi in xs)
+    if sign == 0 or sxx == 0:
+        return f"with b = {b:g} held, m = {m:g} is already the best slope, where the tangent is flat"
+    best = sum(xi * (yi - b) for xi, yi in zip(xs, ys)) / sxx
+    side = "larger" if m > best else "smaller"
+    effect = "larger" if sign > 0 else "smaller"
+    return (
+        f"m = {m:g} is {side} than the best slope for b = {b:g} ({minus(f'{best:.3g}')}), so increasing m "
+        f"makes the loss {effect}"
+    )
+
+
+def _short_why_b(x, y, m, b, sign):
+    """One clause: why ∂L/∂b has this sign, from where the points lie compared with the line."""
+    residuals = [yi - (m * xi + b) for xi, yi in zip(x.tolist(), y.tolist())]
+    n = len(residuals)
+    below, above = sum(r < 0 for r in residuals), sum(r > 0 for r in residuals)
+    if sign == 0:
+        return "the residuals average 0, so lifting the line a little changes nothing"
+    if sign > 0:
+        where = (
+            f"above {below} of the {n} points"
+            if below > n / 2
+            else f"above only {below} of the {n} points, but by more"
+        )
+        return f"the line lies {where}, so raising b makes it worse"
+    where = (
+        f"below {above} of the {n} points"
+        if above > n / 2
+        else f"below only {above} of the {n} points, but by more"
+    )
+    return f"the line lies {where}, so raising b makes it better"
+
+
 @exercise(
     "02",
     # On the tiny data at m = 1.5, b = 0 the residuals are 2, −1, −0.5, 0.5, −4: mean −0.6, so
-    # ∂L/∂b = +1.2; Σ x·r = −25, so ∂L/∂m = −2·(−25)/5 = +10 (by hand).
+    # ∂L/∂b = +1.2; Σ x·r = −25, so ∂L/∂m = −2·(−25)/5 = +10 (by hand). With b = 0 held the best
+    # slope is Σ x·y / Σ x² = 86/74 = 1.16 (by hand), below 1.5.
     solutions=lambda: [
         (TINY_X, TINY_Y, 1.5, 0.0, "+", "+"),
         (TINY_X, TINY_Y, 1.5, 0.0, " Positive ", 1),
         (TINY_X, TINY_Y, 0.0, 0.0, "negative", -1),  # the line y = 0 lies below every point
     ],
     slips=lambda: [
-        ((TINY_X, TINY_Y, 1.5, 0.0, "-", "+"), "∂L/∂m: you predicted negative, but it is positive"),
-        ((TINY_X, TINY_Y, 1.5, 0.0, "+", "-"), "∂L/∂b: you predicted negative, but it is positive"),
+        (
+            (TINY_X, TINY_Y, 1.5, 0.0, "-", "+"),
+            "negative for ∂L/∂m, but it is positive (+10): m = 1.5 is larger than the best slope "
+            "for b = 0 (1.16)",
+        ),
+        (
+            (TINY_X, TINY_Y, 1.5, 0.0, "+", "-"),
+            "negative for ∂L/∂b, but it is positive (+1.2): the line lies above 3 of the 5 points",
+        ),
+        ((TINY_X, TINY_Y, 1.5, 0.0, "-", "-"), "not which way to move"),
         ((TINY_X, TINY_Y, 1.5, 0.0, "?", "+"), "Write the sign of ∂L/∂m first"),
         ((TINY_X, TINY_Y, 1.5, 0.0, "+", "up"), "I did not understand 'up' as the sign of ∂L/∂b"),
         ((TINY_X, TINY_Y, "steep", 0.0, "+", "+"), "m and b must be numbers"),
@@ -335,9 +381,13 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
 
     ``dm_sign`` and ``db_sign`` may be ``"+"``, ``"-"``, ``"positive"``,
     ``"negative"``, ``+1`` or ``-1`` (``0`` / ``"zero"`` too); anything else is
-    answered with what was not understood. The truth comes from a plain loop
-    here; the feedback explains both signs in words: where the line lies
-    relative to the points, and what lifting or tilting it does.
+    answered with what was not understood. The truth comes from a plain loop here.
+
+    The first paragraph of the feedback is short: what was predicted, the right
+    signs with their values, one reason per wrong sign (for ∂L/∂m the best slope
+    with b held, for ∂L/∂b where the points lie) and what to try; both signs
+    flipped gets its own hint (the sign says which way is uphill, not which way
+    to move). A second paragraph explains both signs in full.
     """
     try:
         x, y = lv.valid_xy(x, y)
@@ -354,23 +404,50 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
     dm, db = (dm if truth[on_m] else 0.0), (db if truth[on_b] else 0.0)
     labels = {on_m: ("∂L/∂m", dm), on_b: ("∂L/∂b", db)}
 
+    def short_why(name, sign):
+        if name == on_m:
+            return _short_why_m(x, y, m_num, b_num, sign)
+        return _short_why_b(x, y, m_num, b_num, sign)
+
+    def first_paragraph(answers, ok):
+        if ok:
+            reasons = "; ".join(short_why(name, truth[name]) for name in labels)
+            values = " and ".join(f"{label} = {_signed(value)}" for label, value in labels.values())
+            return f"Both right: {values}: {reasons}."
+        wrong = [name for name in labels if answers[name] != truth[name]]
+        flipped = len(wrong) == 2 and all(answers[name] == -truth[name] != 0 for name in wrong)
+        if flipped:
+            said = " and ".join(_SIGN_NAMES[answers[name]] for name in labels)
+            values = ", ".join(f"{label} = {_signed(value)}" for label, value in labels.values())
+            return (
+                f"You predicted {said}, but both are the other way ({values}). A derivative's sign says "
+                f"which change makes the loss larger, not which way to move. Try: ask 'if I increase m, "
+                f"does the loss grow?'"
+            )
+        parts = []
+        for name in wrong:
+            label, value = labels[name]
+            parts.append(
+                f"You predicted {_SIGN_NAMES[answers[name]]} for {label}, but it is "
+                f"{_SIGN_NAMES[truth[name]]} ({_signed(value)}): {short_why(name, truth[name])}."
+            )
+        if wrong == [on_b]:
+            tip = "Try: look at where most points lie compared with the line, over all x."
+        elif wrong == [on_m]:
+            tip = f"Try: is m = {m_num:g} left or right of the bottom of L(m)?"
+        else:
+            tip = "Try: for each parameter, ask whether increasing it makes the loss larger."
+        right = [name for name in labels if name not in wrong]
+        kept = f" ({labels[right[0]][0]}: {_SIGN_NAMES[truth[right[0]]]} is right.)" if right else ""
+        return " ".join(parts) + f" {tip}{kept}"
+
     def explain(answers, truth, ok):
-        verdicts = []
-        for name, (label, value) in labels.items():
-            said, sign = answers[name], truth[name]
-            if said == sign:
-                verdicts.append(f"{label} is {_SIGN_NAMES[sign]} ({_signed(value)}): right")
-            else:
-                verdicts.append(
-                    f"{label}: you predicted {_SIGN_NAMES[said]}, but it is {_SIGN_NAMES[sign]} "
-                    f"({_signed(value)})"
-                )
-        head = ("Both signs right: " if ok else "") + "; ".join(verdicts) + "."
         moves = [
             f"{'lowers' if s > 0 else 'raises'} {p}" for p, s in (("m", truth[on_m]), ("b", truth[on_b])) if s
         ]
         step = f" Gradient descent moves against the signs: it {' and '.join(moves)}." if moves else ""
-        return f"{head} {_why_db(x, y, m_num, b_num, db)} {_why_dm(x, y, m_num, b_num, dm)}{step}"
+        details = f"In full: {_why_db(x, y, m_num, b_num, db)} {_why_dm(x, y, m_num, b_num, dm)}{step}"
+        return f"{first_paragraph(answers, ok)}\n\n{details}"
 
     return compare_prediction(
         {on_m: dm_sign, on_b: db_sign},
