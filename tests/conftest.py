@@ -22,6 +22,22 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def explorer_classes():
+    """Every explorer class in linreg_widgets (subclasses of ``Explorer``, at any depth), by name.
+
+    Tests that must cover every explorer compare their own list with this one, so a new
+    explorer is not forgotten (CONTRIBUTING.md, "Add an explorer")."""
+    import linreg_widgets as lw
+
+    found, todo = {}, [lw.Explorer]
+    while todo:
+        for cls in todo.pop().__subclasses__():
+            found[cls.__name__] = cls
+            todo.append(cls)
+    return dict(sorted(found.items()))
+
+
+@pytest.fixture(scope="session")
 def classic():
     """The popular tutorial's data set (data/classic.csv): x and y as float arrays."""
     return lc.load_xy(lc.DATA_DIR / "classic.csv")

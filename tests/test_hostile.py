@@ -204,6 +204,10 @@ EXPLORER_CASES = [(name, k, label) for name, (_, kw) in EXPLORERS.items() for k 
 OURS_TOO = (*OURS, "linreg_widgets.py")
 
 
+def test_the_sweep_covers_every_explorer(explorer_classes):
+    assert sorted(EXPLORERS) == sorted(explorer_classes), "add the new explorer to EXPLORERS"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name, key, label", EXPLORER_CASES, ids=lambda v: str(v))
 def test_hostile_explorer_argument(name, key, label):

@@ -799,17 +799,10 @@ def test_slope_explorer_arrow_shrinks_to_nothing_at_the_minimum(classic):
     assert length < 0.01
 
 
-def test_every_explorer_repr_fits_the_110_characters_ipywidgets_shows(classic):
+def test_every_explorer_repr_fits_the_110_characters_ipywidgets_shows(every_figure):
     """ipywidgets cuts a widget's text/plain at 110 characters; ours must fit (GitHub shows it)."""
-    x, y = classic
-    explorers = [
-        cls(x, y) for cls in (lw.LossExplorer, lw.SlopeExplorer, lw.StepExplorer, lw.TrainingExplorer)
-    ]
-    explorers.append(lw.SlopeExplorer(x, y, tangent=True))
-    for name in ("ScalingExplorer", "MinibatchExplorer"):
-        if hasattr(lw, name):
-            explorers.append(getattr(lw, name)(x, y))
-    for explorer in explorers:
+    _, explorers = every_figure
+    for explorer in explorers.values():
         assert len(repr(explorer)) <= 110, repr(explorer)
 
 
@@ -1133,6 +1126,12 @@ def test_explorer_images_show_at_native_size_with_16_px_text(every_figure):
         width, height = png_size(e.image.value)
         assert width <= 1000 and height <= 480, (name, width, height)
         assert 12 * e.fig.dpi / 72 >= 16
+
+
+def test_the_projector_checks_cover_every_explorer(every_figure, explorer_classes):
+    _, explorers = every_figure
+    covered = {type(e).__name__ for e in explorers.values()}
+    assert covered == set(explorer_classes), "add the new explorer to _explorers()"
 
 
 def test_every_figure_has_an_opaque_white_background(every_figure):
