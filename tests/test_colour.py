@@ -227,6 +227,31 @@ def _static_figures(x, y):
     scaled = lc.gradient_descent(x_s, y, 0.3, 30)
     lw.draw_scaling_contours(ax_raw, ax_scaled, x, y, paths=[(run.ms, run.bs), (scaled.ms, scaled.bs)])
     figures["draw_scaling_contours"] = fig
+    figures.update(_lesson_figures(x, y))
+    return figures
+
+
+def _lesson_figures(x, y):
+    """The figures of the lesson helpers (``lw.show_…``, notebooks 01–04) that exist."""
+    m_best, b_best = lc.closed_form(x, y)
+    order = np.random.default_rng(0).permutation(len(x))
+    train, test = order[:150], order[150:]
+    calls = {
+        "show_fit": lambda: lw.show_fit(x, y, 0.5, 20.0),
+        "show_tangents": lambda: lw.show_tangents(x, y, b_best, [0.2, m_best, 1.7]),
+        "show_step": lambda: lw.show_step(x, y, (0.0, 0.0), (0.5, 0.01)),
+        "show_three_runs": lambda: lw.show_three_runs(x, y),
+        "show_valley_cuts": lambda: lw.show_valley_cuts(x, y),
+        "show_split": lambda: lw.show_split(x[train], y[train], x[test], y[test]),
+    }
+    figures = {}
+    for name, call in calls.items():
+        if not hasattr(lw, name):
+            continue
+        before = set(plt.get_fignums())
+        call()
+        for number in sorted(set(plt.get_fignums()) - before):
+            figures[f"{name} (figure {number})"] = plt.figure(number)
     return figures
 
 
@@ -245,7 +270,7 @@ def every_figure():
 def test_the_figures_have_series_to_compare(every_figure):
     """The check below looks at something: most figures have axes with two or more series."""
     with_series = [name for name, fig in every_figure.items() if _axes_series(fig)]
-    assert len(with_series) >= 10, with_series
+    assert len(with_series) >= 12, with_series
 
 
 def test_series_in_one_axes_stay_apart_in_every_colour_vision(every_figure):
