@@ -1013,7 +1013,7 @@ class OutlierExplorer(Explorer):
     An outlier beyond the left panel is drawn at its edge as a triangle.
     """
 
-    description = "drag one outlier: the MSE line follows it, the MAE line hardly moves"
+    description = "drag the outlier: the MSE line follows it, the MAE line stays"
 
     def __init__(self, x, y, outlier_x=None, outlier_y=None, xlabel="x", ylabel="y"):
         self.x, self.y = lv.valid_xy(x, y)
@@ -2252,13 +2252,7 @@ def show_three_runs(x, y, epochs=50):
         note = f" (diverged: stopped at epoch {len(run.ms) - 1})" if run.diverged else ""
         print(f"{label:24} lr = {rate:.2e}: m after {len(run.ms) - 1} epochs = {_num(run.m)}{note}")
         ax.plot(run.ms, ms=5, label=f"{label}, lr = {rate:.1e}", **style)
-    ax.axhline(
-        np.mean(x * y) / np.mean(x**2),
-        color=PALETTE["curve"],
-        lw=1,
-        ls=(0, (1, 3)),
-        label="best m while b = 0",
-    )
+    ax.axhline(np.mean(x * y) / np.mean(x**2), color="0.45", lw=1.5, label="best m while b = 0")
     ax.set_ylim(-1.5, 3.5)
     ax.set_xlabel("epoch")
     ax.set_ylabel("slope m")
