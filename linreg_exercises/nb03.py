@@ -1,4 +1,8 @@
-"""Notebook 03 · The update rule: check_step_prediction, check_learning_rate, check_step.
+"""Notebook 03 · The update rule: check_training_loop, check_step_prediction, and (homework)
+check_learning_rate, check_step, check_intercept_prediction.
+
+Feedback on a prediction or a learning rate starts with one short paragraph (your answer, the
+right one, why in one sentence, what to try); the details follow after a blank line.
 
 Also the learning-rate arithmetic notebook 04's checker shares: :func:`curvatures`,
 :func:`best_line`, :func:`steps_to`, :func:`about`, :func:`read_epochs`, :func:`data_and_rate`.
@@ -27,6 +31,243 @@ from .engine import (
     read_number,
     show,
 )
+
+# --------------------------------------------------------------------------
+# The training loop (in class): train(x, y, lr, epochs) from m = b = 0
+# --------------------------------------------------------------------------
+
+
+def descent(x, y, lr, epochs, m=0.0, b=0.0, along_m=1.0, along_b=1.0, order="both", frozen=False):
+    """``(m, b)`` after ``epochs`` plain updates, by plain sums, with the switches of the typical slips.
+
+    ``order``: "both" (both derivatives at the old point: right), "m first" (db taken at the
+    moved m), "b first" (dm at the moved b) or "b with dm" (b moved with dm). ``frozen``: the
+    derivatives are taken once, at the start, and reused every epoch. ``along_m`` and
+    ``along_b`` scale each parameter's step (0: not moved).
+    """
+    n, first = len(x), None
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            residuals = [yi - (m * xi + b) for xi, yi in zip(x, y)]
+            dm = -2 * sum(xi * ri for xi, ri in zip(x, residuals)) / n
+            db = -2 * sum(residuals) / n
+            if frozen:
+                first = first or (dm, db)
+                dm, db = first
+            if order == "m first":
+                m = m - lr * along_m * dm
+                b = b - lr * along_b * (-2 * sum(yi - (m * xi + b) for xi, yi in zip(x, y)) / n)
+            elif order == "b first":
+                b = b - lr * along_b * db
+                m = m - lr * along_m * (-2 * sum(xi * (yi - (m * xi + b)) for xi, yi in zip(x, y)) / n)
+            elif order == "b with dm":
+                m, b = m - lr * along_m * dm, b - lr * along_b * dm
+            else:
+                m, b = m - lr * along_m * dm, b - lr * along_b * db
+    return float(m), float(b)
+
+
+def _loop_cases():
+    """``(x, y, lr, epochs)``: two data sets of different n, 2 to 5 epochs, three learning rates,
+    so that every typical slip gives another answer (tests/test_exercises.py checks it)."""
+    other_x, other_y = np.array([1.0, 4, 7, 10]), np.array([3.0, 2, 9, 12])
+    return [(TINY_X, TINY_Y, 0.01, 3), (other_x, other_y, 0.004, 5), (TINY_X, TINY_Y, 0.02, 2)]
+
+
+_SAME_POINT = (
+    "Compute dm and db both from the current m and b, then update both: `m, b = m - lr * dm, b - lr * db`."
+)
+
+LOOP_MISTAKES = [
+    Mistake(
+        lambda x, y, lr, epochs: (0.0, 0.0),
+        "Your function returns m = b = 0, where it started: the loop is missing, or it never changes "
+        "m and b. Inside `for epoch in range(epochs):` compute the residuals, dm and db, then "
+        "`m, b = m - lr * dm, b - lr * db`.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, 1),
+        "Your function stops after the first epoch: the `return` is inside the loop. Un-indent it to "
+        "the level of `for`, so that the loop runs all `epochs` times.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs - 1),
+        "Your loop runs one epoch too few: `for epoch in range(epochs):` runs exactly `epochs` times.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs + 1),
+        "Your loop runs one epoch too many: `for epoch in range(epochs):` runs exactly `epochs` times.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, -lr, epochs),
+        "Your steps go uphill: the loss grows. The gradient points uphill, so subtract it, "
+        "`m - lr * dm`, and check the minus signs of dm = -2 * mean(x * residuals) and db.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr * len(x), epochs),
+        "Your steps are n times too large: you took a sum where the derivatives take a mean. Use "
+        "np.mean(x * residuals) and np.mean(residuals) (or divide the sums by len(x)).",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr / 2, epochs),
+        "Your steps are half as large as they should be: the factor 2 is lost, "
+        "dm = -2 * np.mean(x * residuals) and db = -2 * np.mean(residuals).",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, 2 * lr, epochs),
+        "Your steps are twice as large as they should be: each derivative has one factor 2, not two.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs, order="m first"),
+        "Your m is updated before db is computed, so db comes from the new m. " + _SAME_POINT,
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs, order="b first"),
+        "Your b is updated before dm is computed, so dm comes from the new b. " + _SAME_POINT,
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs, frozen=True),
+        "Every step of yours uses the derivatives of the first epoch: the residuals (or dm and db) "
+        "are computed before the loop. Compute them inside the loop, from the current m and b.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs, along_b=0.0),
+        "Your m moves, but b stays at 0: update both, `b = b - lr * db` as well.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs, along_m=0.0),
+        "Your b moves, but m stays at 0: update both, `m = m - lr * dm` as well.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs, order="b with dm"),
+        "Your b is moved with dm: b needs its own derivative, db = -2 * np.mean(residuals).",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs)[::-1],
+        "The numbers are right but swapped: return the slope first, `return m, b`.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, 1.0, epochs),
+        "Your steps leave out the learning rate: multiply each derivative by lr, `m - lr * dm`.",
+    ),
+]
+for _start in ((1.0, 1.0), (1.0, 0.0), (0.0, 1.0)):  # a start other than the flat line m = b = 0
+    LOOP_MISTAKES.append(
+        Mistake(
+            lambda x, y, lr, epochs, start=_start: descent(x, y, lr, epochs, *start),
+            f"Your loop starts from m = {_start[0]:g}, b = {_start[1]:g}: start from the flat line, "
+            f"`m, b = 0.0, 0.0`, before the loop.",
+        )
+    )
+
+#: Errors a student's loop typically raises, and what they mean here.
+_LOOP_ERRORS = {
+    "cannot be interpreted as an integer": (
+        "Is the order of the parameters `def train(x, y, lr, epochs)`? `range` needs the whole "
+        "number `epochs`, not the learning rate."
+    ),
+    "referenced before assignment": "Give m and b their first values inside the function, "
+    "`m, b = 0.0, 0.0`, before the loop.",
+    "cannot access local variable": "Give m and b their first values inside the function, "
+    "`m, b = 0.0, 0.0`, before the loop.",
+}
+
+
+def _loop_after(feedback, function):
+    """A sharper hint for the errors a training loop typically raises."""
+    if feedback.ok:
+        return feedback
+    hint = next((text for error, text in _LOOP_ERRORS.items() if error in feedback.message), None)
+    return feedback if hint is None else Feedback(False, f"{feedback.message.rstrip('.')}. {hint}")
+
+
+def _loop_shape_text(value, x, y, lr, epochs):
+    try:
+        pair = [float(v) for v in value]
+    except Exception:
+        pair = None
+    if pair is not None and len(pair) == 2 and not all(math.isfinite(v) for v in pair):
+        return (
+            f"Your m and b blew up to {show(value)} after {epochs} epochs at lr = {lr:g}: the steps are "
+            f"far too large. Check that each step is multiplied by lr and that dm and db use np.mean, "
+            f"not a sum."
+        )
+    return (
+        f"Return the two numbers m and b, `return m, b`; for lr = {lr:g} and {epochs} epochs your "
+        f"function returned {show(value)}."
+    )
+
+
+def _loop_solution(x, y, lr, epochs):  # the notebook's solution
+    m, b = 0.0, 0.0
+    for epoch in range(epochs):  # noqa: B007 (the notebook's solution, word for word)
+        residuals = y - (m * x + b)
+        dm = -2 * np.mean(x * residuals)
+        db = -2 * np.mean(residuals)
+        m, b = m - lr * dm, b - lr * db
+    return m, b
+
+
+def _loop_with_step(x, y, lr, epochs):  # the same with lc.step, as a list
+    m = b = 0
+    for _ in range(epochs):
+        m, b = lc.step(x, y, m, b, lr)
+    return [m, b]
+
+
+def _loop_reads_globals(x, y, lr, epochs):  # a slip: the notebook's data instead of x, y
+    return _loop_solution(_NOTEBOOK_X, _NOTEBOOK_Y, lr, epochs)
+
+
+_NOTEBOOK_X, _NOTEBOOK_Y = np.arange(10.0), np.arange(10.0) * 2 + 1
+
+
+def _loop_wrong_order(x, y, epochs, lr):  # a slip: the parameters in another order
+    return _loop_solution(x, y, lr, epochs)
+
+
+def _loop_no_start(x, y, lr, epochs):  # a slip: no first values for m and b
+    for _ in range(epochs):
+        m = m - lr  # noqa: F821 (the slip itself)
+    return m, b  # noqa: F821
+
+
+@function_exercise(
+    "03",
+    cases=_loop_cases,
+    reference=descent,
+    mistakes=LOOP_MISTAKES,
+    solutions=[_loop_solution, _loop_with_step],
+    slips=[
+        (_loop_reads_globals, "not its own arguments"),
+        (_loop_wrong_order, "Is the order of the parameters"),
+        (_loop_no_start, "`m, b = 0.0, 0.0`, before the loop"),
+        (lambda x, y, lr, epochs: (float("nan"), 1.0), "blew up"),
+    ],
+    wrong_text=lambda case, got, right: (
+        f"On x = {case[0].tolist()}, y = {case[1].tolist()} with lr = {case[2]:g} and {case[3]} epochs "
+        f"your function returns m = {got[0]:.6g}, b = {got[1]:.6g}; it should be m = {right[0]:.6g}, "
+        f"b = {right[1]:.6g}. Compare each line of your loop with the one step by hand."
+    ),
+    shape_text=_loop_shape_text,
+    right_text=lambda got: (
+        f"Your loop matches gradient descent from m = b = 0 on {all_of(len(got), 'test case')} "
+        f"(2 to 5 epochs each)."
+    ),
+    after=_loop_after,
+)
+def check_training_loop(function):
+    """Check ``function(x, y, lr, epochs)``: gradient descent from m = b = 0, returning ``(m, b)``.
+
+    The reference is a plain loop of sums here (:func:`descent`), on two small data
+    sets with 2 to 5 epochs. A wrong answer is matched against the typical slips
+    (:data:`LOOP_MISTAKES`): m updated before db is computed, a sum for a mean, a lost or
+    doubled 2, a flipped sign, the return inside the loop, one epoch too few or too many,
+    the derivatives computed once before the loop, one parameter left alone, another
+    start than 0. A function that reads the notebook's data instead of its arguments is
+    told so first; parameters in the wrong order, or m used before it has a value, get
+    their own hint. Each call has the engine's time limit.
+    """
 
 
 def _step_cases():
@@ -198,18 +439,23 @@ def curvatures(x):
     return c, 4 * variance / c
 
 
-def _factor(q):
-    return minus(f"{q:.3f}" if abs(q) < 10 else f"{q:.4g}")
+def rate_text(rate):
+    """A learning rate as plain digits, up to 3 significant: '0.00025', '0.1', '3'."""
+    text = np.format_float_positional(rate, precision=3, unique=True, fractional=False, trim="-")
+    return minus(text)
 
 
-def _steep_factor(rate, c, name=""):
-    """'one step multiplies the distance … by 1 − lr·c, where c = …: 1 − 0.0001·6722 = 0.328'."""
-    return (
-        f"one step multiplies the distance to the valley along its steep direction (almost pure m) "
-        f"by {name}1 − lr·c, where c = {c:.4g} is the curvature of the loss across the valley (a hair "
-        f"more than 2·mean(x²), since the steepest way down also changes b): "
-        f"{name}1 − {rate:.4g}·{c:.4g} = {_factor(1 - rate * c)}"
-    )
+def c_along_m(x):
+    """The curvature along m, 2·mean(x²), by a plain sum: the number notebook 03 prints."""
+    return 2 * average([v * v for v in x.tolist()])
+
+
+def factor_text(rate, x):
+    """'1 − lr·c = 1 − 0.00025·6720 = −0.68', with c = 2·mean(x²), the curvature along m that
+    notebook 03 prints (the steep direction's own curvature, 2 / lc.stable_learning_rate(x),
+    differs from it in the fourth digit for x in 0…100)."""
+    c_m = c_along_m(x)
+    return f"1 − lr·c = 1 − {rate_text(rate)}·{c_m:.4g} = {minus(f'{1 - rate * c_m:.2f}')}"
 
 
 def steps_to(fraction, factor):
@@ -229,20 +475,6 @@ def about(count):
     return f"{int(float(f'{count:.2g}')):,}".replace(",", " ")
 
 
-def _floor_note(rate, c_floor, epochs):
-    """The slow direction, said honestly: it barely moves at any stable lr."""
-    factor = 1 - rate * c_floor
-    moved = 1 - factor**epochs
-    digits = max(6, 2 - math.floor(math.log10(rate * c_floor))) if 0 < rate * c_floor < 1 else 6
-    return (
-        f" But along the floor of the valley (mostly b) the curvature is only {c_floor:.3g}, so "
-        f"there one step multiplies the distance by 1 − lr·{c_floor:.3g} = "
-        f"{minus(f'{factor:.{digits}f}')}: in {epochs} "
-        f"epochs that direction moves only {100 * moved:.2g} % of the way. A low loss does not mean "
-        f"training is done (notebook 6 fixes this by scaling x)."
-    )
-
-
 # On the tiny data the loss's curvature across the valley is c = 31.01 (twice the larger
 # eigenvalue of 2·[[mean x², mean x], [mean x, 1]] = 2·[[14.8, 3.2], [3.2, 1]], by hand), so the
 # stable bound is 2/c = 0.0645 and a step multiplies the steep distance by q = 1 − lr·c.
@@ -252,29 +484,28 @@ def _floor_note(rate, c_floor, epochs):
     "03",
     solutions=lambda: [(TINY_X, TINY_Y, 0.03), (TINY_X, TINY_Y, 0.02, 300)],  # q = 0.07, 0.38
     slips=lambda: [
-        ((TINY_X, TINY_Y, 0.001), "too small. Smooth but slow"),  # q = 0.97
-        ((TINY_X, TINY_Y, 0.063), "the zigzags die out slowly"),  # q = −0.95
-        ((TINY_X, TINY_Y, 0.1), "so this diverges"),  # q = −2.1
+        ((TINY_X, TINY_Y, 0.001), "is too small: the factor"),  # q = 0.97
+        ((TINY_X, TINY_Y, 0.063), "is close to the bound"),  # q = −0.95
+        ((TINY_X, TINY_Y, 0.1), "is above the bound"),  # q = −2.1
         ((TINY_X, TINY_Y, -0.01), "the learning rate must be positive"),
         ((TINY_X, TINY_Y, "0.03"), "write the number without quotes"),
         ((TINY_X, TINY_Y, None), "lr is None"),
     ],
 )
 def check_learning_rate(x, y, lr, epochs=50, **ignored):
-    """Check a learning rate by how fast the steep direction settles (notebook 03, Exercise 2).
+    """Check a learning rate by how fast m settles (notebook 03, homework).
 
-    One step multiplies the distance to the valley along the loss's steep
-    direction (almost pure m for x in 0…100) by ``q = 1 - lr·c``, with
-    ``c = 2 / lc.stable_learning_rate(x)``. The answer is right when
-    ``|q| <= 0.5``: the distance at least halves every step, i.e. lr between
-    0.25 and 0.75 of the bound. The feedback states q and what it means
-    (diverging, zigzags that die out slowly, smooth but slow), and, even when
-    right, that the valley floor barely moves at any stable lr.
+    One step multiplies m's distance to its best value (exactly: the distance across the
+    valley, along the loss's steep direction) by ``q = 1 - lr·c``, with
+    ``c = 2 / lc.stable_learning_rate(x)``. The answer is right when ``|q| <= 0.5``: the
+    distance at least halves every step, i.e. lr between 0.25 and 0.75 of the bound. The
+    first paragraph says which of the four cases it is (too small: m creeps; right; close
+    to the bound: slow zigzags; above it: diverges) with the factor as the notebook
+    computes it, ``1 − lr·2·mean(x²)``, and the range to try.
 
     ``lr`` must be one positive number (an int or a numpy number is fine; text,
-    True/False, None and NaN are refused with a hint). ``epochs`` (default 50)
-    is only used to say how far the slow direction gets; a value that is not a
-    whole number, and any other keyword, are ignored.
+    True/False, None and NaN are refused with a hint). ``epochs`` and any other keyword
+    are accepted and ignored (older notebooks passed them).
     """
     try:
         x, y = lv.valid_xy(x, y)
@@ -283,46 +514,41 @@ def check_learning_rate(x, y, lr, epochs=50, **ignored):
     rate, problem = _read_rate(lr)
     if problem is not None:
         return Feedback(False, problem)
-    epochs = read_epochs(epochs, 50)
     bound = lc.stable_learning_rate(x)
-    c, c_floor = curvatures(x)
-    q = 1 - rate * c
-    low, high = 0.25 * bound, 0.75 * bound
-    where = f"At lr = {rate:.4g} " + _steep_factor(rate, c)
-    advice = f"pick lr between {low:.3g} and {high:.3g} (a quarter and three quarters of the bound)"
+    q = 1 - rate * 2 / bound  # the steep direction's factor: it decides
+    factor, yours = factor_text(rate, x), f"Your lr = {rate_text(rate)}"
+    advice = (
+        f"Try an lr between {0.25 * bound:.2g} and {0.75 * bound:.2g} (a quarter and three quarters "
+        f"of the bound; the best is half of it, {bound / 2:.2g}, where the factor is 0)."
+    )
+    details = (
+        f"\n\nDetails: c = 2·mean(x²) is the curvature along m. With the factor between 0 and 1, m "
+        f"creeps in from one side; between −1 and 0 it zigzags; below −1 it diverges: hence the bound "
+        f"2/c = {bound:.3g}. Whatever lr you choose, b still crawls along the valley floor (notebook 3's "
+        f"Going further)."
+    )
     if rate >= bound:
         return Feedback(
             False,
-            f"{where}. That is −1 or less, so this diverges: "
-            f"every step jumps past the valley and lands further away, and the swings grow. The stable "
-            f"bound is 2/c = {bound:.4g}; {advice}.",
+            f"{yours} is above the bound 2/c = {bound:.3g}: the factor {factor} is −1 or less, so every "
+            f"swing of m is larger than the last and training diverges. {advice}" + details,
         )
-    steps = steps_to(1e-3, q)
     if abs(q) <= 0.5 + 1e-12:
-        kind = (
-            "m creeps to the valley from one side"
-            if q >= 0
-            else "m overshoots a little, and the swings die fast"
-        )
         return Feedback(
             True,
-            f"{where}: |{_factor(q)}| ≤ 0.5, so the distance at least halves every step ({kind}) "
-            f"and shrinks 1000-fold in {steps} steps: the steep direction settles within a few steps."
-            + _floor_note(rate, c_floor, epochs),
+            f"{yours} works: the factor {factor} lies between −0.5 and 0.5, so every step at least "
+            f"halves m's distance to its best value." + details,
         )
     if q > 0:
         return Feedback(
             False,
-            f"{where}: too small. Smooth but slow: each step keeps {100 * q:.0f} % of the distance, so "
-            f"shrinking it 1000-fold takes {steps} steps. Take bigger steps: {advice}."
-            + _floor_note(rate, c_floor, epochs),
+            f"{yours} is too small: the factor {factor} keeps {100 * q:.0f} % of the distance after each "
+            f"step, so m creeps. {advice}" + details,
         )
     return Feedback(
         False,
-        f"{where}: so close to the bound ({bound:.4g}) that each step overshoots the valley, and the "
-        f"zigzags die out slowly: each swing is {100 * abs(q):.0f} % of the one before, so shrinking them "
-        f"1000-fold takes {steps} steps. Try a somewhat smaller lr: {advice}."
-        + _floor_note(rate, c_floor, epochs),
+        f"{yours} is close to the bound 2/c = {bound:.3g}: the factor {factor}, so m zigzags and each "
+        f"swing is {100 * abs(q):.0f} % of the one before. {advice}" + details,
     )
 
 
@@ -352,6 +578,42 @@ def _read_behaviour(value):
 
 def _behaviour(q):
     return "smooth" if q >= 0 else ("zigzag" if q > -1 else "diverge")
+
+
+#: (predicted, right): the one-sentence hint for each wrong prediction.
+_BEHAVIOUR_HINTS = {
+    ("smooth", "zigzag"): (
+        "Below the bound the swings die out, but above half of it (1/c = {half}) every step first "
+        "overshoots the bottom: a zigzag."
+    ),
+    ("diverge", "zigzag"): (
+        "{rate} is below the bound 2/c = {bound}, so each swing is smaller than the last; they grow "
+        "only above the bound."
+    ),
+    ("zigzag", "smooth"): (
+        "Below half the bound (1/c = {half}) a step never reaches the bottom, so m does not swing back: "
+        "it creeps in from one side."
+    ),
+    (
+        "diverge",
+        "smooth",
+    ): "{rate} is far below the bound 2/c = {bound}: small steps, and m creeps in from one side.",
+    ("smooth", "diverge"): (
+        "{rate} is above the bound 2/c = {bound}: every step overshoots and lands further out than "
+        "it started."
+    ),
+    (
+        "zigzag",
+        "diverge",
+    ): "{rate} is above the bound 2/c = {bound}: m does swing, but each swing is larger than the last.",
+}
+
+#: What the StepExplorer shows for each behaviour.
+_WHAT_YOU_SEE = {
+    "smooth": "the dot creeps towards the valley",
+    "zigzag": "m swings up and down in the right panel, less each time",
+    "diverge": "each swing is wider, until the readout says Diverged",
+}
 
 
 def best_line(x, y):
@@ -412,8 +674,10 @@ def data_and_rate(x, y, lr):
         (TINY_X, TINY_Y, 0.1, "Diverges"),
     ],
     slips=lambda: [
-        ((TINY_X, TINY_Y, 0.01, "zigzag"), "You predicted 'zigzag', but the answer is 'smooth'"),
-        ((TINY_X, TINY_Y, 0.05, "diverge"), "You predicted 'diverge', but the answer is 'zigzag'"),
+        ((TINY_X, TINY_Y, 0.01, "zigzag"), "Your answer: 'zigzag'; the right one: 'smooth'"),
+        ((TINY_X, TINY_Y, 0.05, "diverge"), "Your answer: 'diverge'; the right one: 'zigzag'"),
+        ((TINY_X, TINY_Y, 0.05, "smooth"), "Your answer: 'smooth'; the right one: 'zigzag'"),
+        ((TINY_X, TINY_Y, 0.1, "zigzag"), "m does swing, but each swing is larger than the last"),
         ((TINY_X, TINY_Y, 0.05, "converges"), "Both 'smooth' and 'zigzag' converge"),
         ((TINY_X, TINY_Y, 0.05, "?"), "Write your prediction first"),
         ((TINY_X, TINY_Y, 0.05, 3), "I did not understand 3"),
@@ -445,41 +709,157 @@ def check_step_prediction(x, y, lr, prediction):
     shown = " → ".join(minus(f"{d:.3g}") for d in distances[:4]) + (
         f" → … → {minus(f'{distances[-1]:.2g}')} after {len(distances) - 1} steps"
     )
-    q_text = _factor(q)
+    first = sorted(truth)[0] if len(truth) == 1 else _behaviour(q)
+    values = {"rate": rate_text(rate), "bound": f"{2 / c:.3g}", "half": f"{1 / c:.3g}"}
     meaning = {
-        "smooth": (
-            f"q = {q_text} is between 0 and 1: each step goes only part of the way to the valley, never "
-            f"past it, so m creeps in from one side, keeping {100 * q:.0f} % of the distance each step."
-        ),
-        "zigzag": (
-            f"q = {q_text} is between −1 and 0: each step jumps past the valley to the other side but "
-            f"lands closer ({100 * abs(q):.0f} % of the distance), so m zigzags and the swings shrink."
-        ),
-        "diverge": (
-            f"q = {q_text} is −1 or less: each step jumps past the valley and lands {abs(q):.3g} times as "
-            f"far away, so the swings grow and m diverges."
-        ),
+        "smooth": "between 0 and 1: each step goes only part of the way to the bottom",
+        "zigzag": "between −1 and 0: each step jumps past the bottom but lands closer",
+        "diverge": "−1 or less: each step jumps past the bottom and lands further out",
     }[_behaviour(q)]
-    edge = ""
-    if len(truth) > 1:
-        edge = " This lr is on the edge between two behaviours, so both count as right."
-    story = (
-        f"At lr = {rate:.4g} {_steep_factor(rate, c, 'q = ')}. {meaning}{edge} Checked by "
-        f"running plain steps from 1 unit away along that direction: {shown}. On this data: smooth for "
-        f"lr < 1/c = {1 / c:.3g}, zigzag between that and 2/c = {2 / c:.3g}, diverge above."
+    shown = " → ".join(minus(f"{d:.2g}") for d in distances[:4])
+    details = (
+        f"\n\nDetails: one step multiplies m's distance to its best value by {factor_text(rate, x)}, "
+        f"{meaning}. Smooth below 1/c = {1 / c:.3g}, zigzag up to 2/c = {2 / c:.3g}, diverge above. "
+        f"Checked by running plain steps from 1 unit away: {shown} → …"
+        + (
+            " This lr is on the edge between two behaviours, so both count as right."
+            if len(truth) > 1
+            else ""
+        )
     )
+    try_it = f" Try it in the explorer below at lr = {rate_text(rate)}: {_WHAT_YOU_SEE[first]}."
+
+    def explain(answers, truth, ok):
+        guess = answers["prediction"]
+        if ok:
+            return (
+                f"Your answer '{guess}' is right: the factor {factor_text(rate, x)} is {meaning}."
+                + try_it
+                + details
+            )
+        right = " or ".join(f"'{t}'" for t in sorted(truth))
+        hint = _BEHAVIOUR_HINTS[guess, first].format(**values)
+        return f"Your answer: '{guess}'; the right one: {right}. {hint}{try_it}{details}"
+
     return compare_prediction(
         {"prediction": prediction},
         truth,
         read=lambda name, value: _read_behaviour(value),
         matches=lambda answers, truth: answers["prediction"] in truth,
-        explain=lambda answers, truth, ok: (
-            (
-                f"Your prediction '{answers['prediction']}' is right. "
-                if ok
-                else f"You predicted '{answers['prediction']}', but the answer is '{_behaviour(q)}'. "
-            )
-            + story
-        ),
+        explain=explain,
         example="'smooth', 'zigzag' or 'diverge'",
+    )
+
+
+# --------------------------------------------------------------------------
+# Homework, predict first: where is b after 300 epochs? (the crawl along the valley floor)
+# --------------------------------------------------------------------------
+
+
+def _plain_descent(x, y, lr, epochs):
+    """``(m, b)`` after ``epochs`` plain gradient-descent steps from (0, 0), or None if it blew up."""
+    m = b = 0.0
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            r = y - (m * x + b)
+            m, b = m + lr * 2 * float(np.mean(x * r)), b + lr * 2 * float(np.mean(r))
+            if not (math.isfinite(m) and math.isfinite(b)):
+                return None
+    return m, b
+
+
+def _classic():
+    return lc.load_xy(lc.DATA_DIR / "classic.csv")
+
+
+@exercise(
+    "03",
+    # The notebook's numbers: on classic.csv, b is 0.08 after 300 epochs at 1e-4 from (0, 0),
+    # the best intercept is 4.85, so a prediction counts within ±0.49.
+    solutions=lambda: [(*_classic(), 0.08), (*_classic(), 0.3), (*_classic(), 0.08, 1e-4, 300.0)],
+    slips=lambda: [
+        ((*_classic(), 4.85), "4.85 is where b ends up eventually, not after 300 epochs"),
+        ((*_classic(), -1.0), "so here it stays above 0"),
+        ((*_classic(), 3.0), "b moves much less than you expected"),
+        ((*_classic(), 0.08, 1.0), "gradient descent diverges on this data"),
+        ((*_classic(), 0.08, 1e-4, 2.5), "epochs must be a whole number"),
+        ((*_classic(), "?"), "Write your prediction first"),
+    ],
+)
+def check_intercept_prediction(x, y, prediction, lr=1e-4, epochs=300):
+    """Notebook 03 (homework): predict b after ``epochs`` epochs of gradient descent from (0, 0) at ``lr``.
+
+    The truth comes from a plain loop here (on classic.csv, b ≈ 0.08 after 300
+    epochs at 1e-4, although the best intercept is 4.85). A prediction counts
+    as right within a tenth of the way from the start to the best intercept,
+    ``±0.1·|b_best|`` (±0.49 on classic.csv; at least ``0.001·std(y)``). The
+    feedback explains the crawl: along the valley floor the curvature is tiny,
+    so each epoch removes only a tiny fraction of the remaining distance; it
+    gives that per-epoch factor and how many epochs reach 1 % of the best b.
+    ``epochs`` is a whole number from 1 to 100 000.
+    """
+    x, y, rate, problem = data_and_rate(x, y, lr)
+    if problem is not None:
+        return Feedback(False, problem)
+    count = read_epochs(epochs, None)
+    if count is None:
+        return Feedback(False, f"epochs must be a whole number from 1 to 100 000; got {show(epochs)}.")
+    bound = lc.stable_learning_rate(x)
+    run = _plain_descent(x, y, rate, count) if rate < bound else None
+    if run is None:
+        return Feedback(
+            False,
+            f"At lr = {rate:.4g} gradient descent diverges on this data (the stable bound is {bound:.4g}), "
+            f"so b never settles: use an lr below the bound.",
+        )
+    b_after = run[1]
+    _, b_best = best_line(x, y)
+    tolerance = 0.1 * max(abs(b_best), 0.01 * float(np.std(y)))
+    c, c_floor = curvatures(x)
+    removed = rate * c_floor
+    factor = 1 - removed
+    share = b_after / b_best if b_best else 1.0
+    way = f"{100 * share:.2g} % of the way to the best b = {b_best:.3g}"
+    result = f"after {count} epochs at lr = {rate_text(rate)}, b is {b_after:.2g}, {way}"
+    if abs(factor) ** count < 0.01:
+        why = (
+            f"Here the valley floor is steep enough (curvature {c_floor:.3g}) for b to get there in "
+            f"{count} epochs."
+        )
+    else:
+        why = (
+            f"b crawls: along the valley floor a step removes only lr·{c_floor:.2g} = "
+            f"{100 * removed:.2g} % of "
+            f"b's distance to its best value, so getting within 1 % takes about "
+            f"{about(steps_to(0.01, factor))} epochs."
+        )
+    details = (
+        f"\n\nDetails: a prediction counts as right within ±{tolerance:.2g}, a tenth of the way. The "
+        f"curvature along the floor is {c_floor:.2g}, against {c_along_m(x):.4g} along m; one lr must "
+        f"serve both, and the steep walls cap it. The loss looks low long before b arrives."
+    )
+
+    def explain(answers, truth, ok):
+        guess = answers["prediction"]
+        if ok:
+            return f"Your answer {guess:.3g} is right: {result}. {why}" + details
+        if abs(guess - b_best) <= tolerance and abs(b_after - b_best) > tolerance:
+            specific = f"{b_best:.3g} is where b ends up eventually, not after {count} epochs. "
+        elif guess * b_best < 0 < b_after * b_best:
+            side = "above" if b_best > 0 else "below"
+            specific = f"b starts at 0 and heads towards {b_best:.3g}, so here it stays {side} 0. "
+        elif abs(guess) > abs(b_after):
+            specific = "b moves much less than you expected. "
+        else:
+            specific = ""
+        wrong = f"Your answer: {guess:.3g}; the right one: {b_after:.2g} ({way}). {specific}{why}"
+        return wrong + details
+
+    return compare_prediction(
+        {"prediction": prediction},
+        b_after,
+        read=lambda name, value: read_number(value, "Your prediction"),
+        matches=lambda answers, truth: abs(answers["prediction"] - truth) <= tolerance,
+        explain=explain,
+        example="a number, e.g. 2.0",
     )

@@ -1,6 +1,7 @@
-"""Notebook 04 · Full training: check_intercept_prediction, check_trained_model."""
+"""Notebook 04 · Full training: check_split_prediction, check_trained_model."""
 
 import math
+import re
 
 import numpy as np
 
@@ -13,13 +14,11 @@ from .engine import (
     Feedback,
     Student,
     as_number,
+    average,
     compare_prediction,
     exercise,
-    minus,
-    read_number,
     show,
 )
-from .nb03 import about, best_line, curvatures, data_and_rate, read_epochs, steps_to
 
 _MISSING = object()
 
@@ -37,6 +36,16 @@ def _number_text(value):
     return f"{number:.6g}" if number is not None else show(value, 30)
 
 
+class _Fitted:
+    """A run of ``lc.gradient_descent`` seen as a fitted model: lr, predict, history, m, b."""
+
+    def __init__(self, result):
+        self.lr, self.history, self.m, self.b = None, result, result.m, result.b
+
+    def predict(self, x):
+        return lc.predict(x, self.m, self.b)
+
+
 def _fitted(lr, epochs, x=TINY_X, y=TINY_Y):
     return lc.LinearRegression(lr=lr, epochs=epochs).fit(x, y)
 
@@ -52,6 +61,7 @@ def _standardised(x):
     solutions=lambda: [
         (_fitted(0.03, 2000), TINY_X, TINY_Y),
         (_fitted(0.1, 500, _standardised(TINY_X)), _standardised(TINY_X), TINY_Y),
+        (lc.gradient_descent(_standardised(TINY_X), TINY_Y, 0.1, 500), _standardised(TINY_X), TINY_Y),
     ],
     slips=lambda: [
         ((_fitted(0.03, 10), TINY_X, TINY_Y), "Training has not converged yet"),
@@ -59,12 +69,15 @@ def _standardised(x):
         ((lc.LinearRegression(lr=1.0), TINY_X, TINY_Y), "fit diverges"),
         ((_fitted(0.03, 2000), TINY_X + 1, TINY_Y), "The model was trained on other data"),
         ((3, TINY_X, TINY_Y), "Expected a LinearRegression"),
+        ((lc.gradient_descent(TINY_X, TINY_Y, 0.03, 10), TINY_X, TINY_Y), "Training has not converged yet"),
+        ((lc.gradient_descent(TINY_X, TINY_Y, 0.1, 50, warn=False), TINY_X, TINY_Y), "This run diverged"),
     ],
 )
 def check_trained_model(model, x, y, tolerance=1e-3):
-    """Check a trained ``LinearRegression`` against the least-squares line.
+    """Check a trained ``LinearRegression``, or a run of ``lc.gradient_descent``, against the
+    least-squares line.
 
-    Pass the same ``x`` (raw or scaled) and ``y`` that ``model.fit`` was given.
+    Pass the same ``x`` (raw or scaled) and ``y`` that ``model.fit`` (or the run) was given.
     The model passes when, at every data point, its prediction is within
     ``tolerance * std(y)`` of the prediction of the least-squares line
     (:func:`linreg_core.closed_form`). Otherwise the feedback says why: not
@@ -77,6 +90,14 @@ def check_trained_model(model, x, y, tolerance=1e-3):
         x, y = lv.valid_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y you trained on: {error}")
+    if isinstance(model, lc.TrainingResult):  # what lc.gradient_descent returns
+        if model.diverged:
+            return Feedback(
+                False,
+                f"This run diverged (it stopped at epoch {len(model.losses) - 1}): choose an lr below the "
+                f"bound {lc.stable_learning_rate(x):.3g} for this x, or standardise x first.",
+            )
+        model = _Fitted(model)
     parts = {name: _attribute(model, name) for name in ("lr", "predict", "history", "m", "b")}
     if any(parts[name] is _MISSING for name in ("lr", "predict", "history")) or not callable(
         parts["predict"]
@@ -149,110 +170,113 @@ def check_trained_model(model, x, y, tolerance=1e-3):
     return Feedback(False, f"{found}. {advice}")
 
 
-def _plain_descent(x, y, lr, epochs):
-    """``(m, b)`` after ``epochs`` plain gradient-descent steps from (0, 0), or None if it blew up."""
-    m = b = 0.0
-    with np.errstate(all="ignore"):
-        for _ in range(epochs):
-            r = y - (m * x + b)
-            m, b = m + lr * 2 * float(np.mean(x * r)), b + lr * 2 * float(np.mean(r))
-            if not (math.isfinite(m) and math.isfinite(b)):
-                return None
-    return m, b
+# --------------------------------------------------------------------------
+# Predict first: the test R² against the training R² (the penguins' split)
+# --------------------------------------------------------------------------
+
+#: The split of notebook 04: the penguins shuffled with this seed, the first TRAIN_SIZE to train on.
+SPLIT_SEED, TRAIN_SIZE = 0, 256
+
+#: "About the same" means a test R² within this distance of the training R².
+SAME_R2 = 0.05
+
+_SPLIT_WORDS = {
+    "much lower": {"muchlower", "lower", "worse", "muchworse", "less", "smaller"},
+    "about the same": {"aboutthesame", "thesame", "same", "similar", "equal", "roughlythesame"},
+    "much higher": {"muchhigher", "higher", "better", "muchbetter", "more", "larger"},
+}
+
+_SPLIT_WHY = {
+    "much lower": (
+        "A line has only two numbers to fit, m and b: too few to memorise the training penguins, so new "
+        "penguins are predicted about as well."
+    ),
+    "much higher": (
+        "The line was fitted to the training penguins, so it rarely does much better on others; here "
+        "the test penguins just happen to be a little easier."
+    ),
+    "about the same": "",
+}
 
 
-def _classic():
-    return lc.load_xy(lc.DATA_DIR / "classic.csv")
+def penguin_split():
+    """``(x_train, y_train, x_test, y_test)``: flipper length and body mass, split as in notebook 04."""
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    order = np.random.default_rng(SPLIT_SEED).permutation(len(x))
+    train, test = order[:TRAIN_SIZE], order[TRAIN_SIZE:]
+    return x[train], y[train], x[test], y[test]
+
+
+def _r_squared(y, y_pred):
+    """R² = 1 − Σ(y − ŷ)² / Σ(y − mean(y))², by plain sums."""
+    mean = average(y)
+    return 1 - sum((a - p) ** 2 for a, p in zip(y, y_pred)) / sum((a - mean) ** 2 for a in y)
+
+
+def _read_split(value):
+    again = "write 'much lower', 'about the same' or 'much higher'"
+    if not isinstance(value, str):
+        return None, f"I did not understand {show(value)}: {again} (as text, in quotes)."
+    word = re.sub(r"[^a-z]", "", value.lower())
+    for answer, words in _SPLIT_WORDS.items():
+        if word in words:
+            return answer, None
+    return None, f"I did not understand {show(value)}: {again}."
 
 
 @exercise(
     "04",
-    # The notebook's numbers: on classic.csv, b is 0.08 after 300 epochs at 1e-4 from (0, 0),
-    # the best intercept is 4.85, so a prediction counts within ±0.49.
-    solutions=lambda: [(*_classic(), 0.08), (*_classic(), 0.3), (*_classic(), 0.08, 1e-4, 300.0)],
+    # The notebook's split: training R² 0.754, test R² 0.770, so "about the same".
+    solutions=lambda: [("about the same",), ("Same",), ("similar",)],
     slips=lambda: [
-        ((*_classic(), 4.85), "4.85 is where b ends up eventually, not after 300 epochs"),
-        ((*_classic(), -1.0), "so here it stays above 0"),
-        ((*_classic(), 3.0), "b moves much less than you expected"),
-        ((*_classic(), 0.08, 1.0), "gradient descent diverges on this data"),
-        ((*_classic(), 0.08, 1e-4, 2.5), "epochs must be a whole number"),
-        ((*_classic(), "?"), "Write your prediction first"),
+        (("much lower",), "Your answer: 'much lower'; the right one: 'about the same'"),
+        (("higher",), "Your answer: 'much higher'; the right one: 'about the same'"),
+        ((None,), "Write your prediction first"),
+        (("no idea",), "I did not understand 'no idea'"),
+        ((0.77,), "as text, in quotes"),
     ],
+    junk=("", "lower?", "much  LOWER"),
 )
-def check_intercept_prediction(x, y, prediction, lr=1e-4, epochs=300):
-    """Notebook 04: predict b after ``epochs`` epochs of gradient descent from (0, 0) at ``lr``.
+def check_split_prediction(prediction):
+    """Notebook 04: predict the test R² of the flipper-length line against its training R².
 
-    The truth comes from a plain loop here (on classic.csv, b ≈ 0.08 after 300
-    epochs at 1e-4, although the best intercept is 4.85). A prediction counts
-    as right within a tenth of the way from the start to the best intercept,
-    ``±0.1·|b_best|`` (±0.49 on classic.csv; at least ``0.001·std(y)``). The
-    feedback explains the crawl: along the valley floor the curvature is tiny,
-    so each epoch removes only a tiny fraction of the remaining distance; it
-    gives that per-epoch factor and how many epochs reach 1 % of the best b.
-    ``epochs`` is a whole number from 1 to 100 000.
+    ``prediction`` is ``"much lower"`` (more than :data:`SAME_R2` below the training R²),
+    ``"about the same"`` or ``"much higher"``; "lower", "same", "better" and the like are
+    understood. The truth comes from the notebook's split (:func:`penguin_split`) and the
+    least-squares line of the training penguins (``np.polyfit``; 200 epochs of gradient
+    descent on standardised x reach it), with R² by plain sums here.
     """
-    x, y, rate, problem = data_and_rate(x, y, lr)
-    if problem is not None:
-        return Feedback(False, problem)
-    count = read_epochs(epochs, None)
-    if count is None:
-        return Feedback(False, f"epochs must be a whole number from 1 to 100 000; got {show(epochs)}.")
-    bound = lc.stable_learning_rate(x)
-    run = _plain_descent(x, y, rate, count) if rate < bound else None
-    if run is None:
-        return Feedback(
-            False,
-            f"At lr = {rate:.4g} gradient descent diverges on this data (the stable bound is {bound:.4g}), "
-            f"so b never settles: use an lr below the bound.",
-        )
-    b_after = run[1]
-    _, b_best = best_line(x, y)
-    tolerance = 0.1 * max(abs(b_best), 0.01 * float(np.std(y)))
-    c, c_floor = curvatures(x)
-    removed = rate * c_floor
-    factor = 1 - removed
-    share = b_after / b_best if b_best else 1.0
-    crawl = (
-        f"Along the floor of the valley the loss is almost flat: its curvature there is only "
-        f"{c_floor:.3g}, against {c:.4g} across the valley. So each epoch removes only "
-        f"lr·{c_floor:.3g} = {100 * removed:.2g} % of the remaining distance to the best b (a factor "
-        f"{factor:.{max(4, 2 - math.floor(math.log10(removed)))}f} per epoch), and getting within 1 % "
-        f"of the best b = {b_best:.3g} takes about {about(steps_to(0.01, factor))} epochs. The loss "
-        f"looks low long before that: the steep direction settled in the first few epochs."
+    x_train, y_train, x_test, y_test = penguin_split()
+    m, b = np.polyfit(x_train, y_train, 1)
+    r2_train = _r_squared(y_train.tolist(), (m * x_train + b).tolist())
+    r2_test = _r_squared(y_test.tolist(), (m * x_test + b).tolist())
+    gap = r2_test - r2_train
+    truth = "about the same" if abs(gap) <= SAME_R2 else ("much higher" if gap > 0 else "much lower")
+    scores = f"test R² {r2_test:.3f}, training R² {r2_train:.3f}"
+    details = (
+        f"\n\nDetails: 'about the same' means within {SAME_R2} of the training R². With another random "
+        f"split the test R² could come out a little lower instead; what a two-number model does not do "
+        f"is drop far. A model with many numbers (say, a curve through every training point) can "
+        f"memorise noise, and then its test score falls far below its training score."
     )
-    if abs(factor) ** count < 0.01:
-        crawl = (
-            f"Here the valley floor has curvature {c_floor:.3g}, so each epoch multiplies the distance "
-            f"to the best b by {minus(f'{factor:.4g}')}, and {count} epochs are enough to get there."
-        )
-    result = (
-        f"after {count} epochs at lr = {rate:.4g}, b is {b_after:.4g}, {100 * share:.3g} % of the way "
-        f"from 0 to the best b = {b_best:.3g}"
-    )
-    rule = f"(a prediction counts as right within ±{tolerance:.2g}, a tenth of the way)"
 
     def explain(answers, truth, ok):
         guess = answers["prediction"]
         if ok:
-            return f"Your prediction {guess:.4g} is right: {result} {rule}. {crawl}"
-        if abs(guess - b_best) <= tolerance and abs(b_after - b_best) > tolerance:
-            specific = f"{b_best:.3g} is where b ends up eventually, not after {count} epochs. "
-        elif guess * b_best < 0 < b_after * b_best:
-            side = "above" if b_best > 0 else "below"
-            specific = (
-                f"b starts at 0 and heads towards the best b = {b_best:.3g}, so here it stays {side} 0. "
+            return (
+                f"Your answer '{guess}' is right: {scores}. A line has only two numbers to fit, too few "
+                f"to memorise the training penguins, so it does about as well on new ones." + details
             )
-        elif abs(guess) > abs(b_after):
-            specific = "b moves much less than you expected. "
-        else:
-            specific = ""
-        return f"You predicted {guess:.4g}, but {result} {rule}. {specific}{crawl}"
+        return (
+            f"Your answer: '{guess}'; the right one: '{truth}' ({scores}). {_SPLIT_WHY[guess]} Look at "
+            f"the split picture again: the diamonds lie among the dots." + details
+        )
 
     return compare_prediction(
         {"prediction": prediction},
-        b_after,
-        read=lambda name, value: read_number(value, "Your prediction"),
-        matches=lambda answers, truth: abs(answers["prediction"] - truth) <= tolerance,
+        truth,
+        read=lambda name, value: _read_split(value),
+        matches=lambda answers, truth: answers["prediction"] == truth,
         explain=explain,
-        example="a number, e.g. 2.0",
+        example="'much lower', 'about the same' or 'much higher'",
     )

@@ -32,18 +32,61 @@ def test_prose_words_counts_math_and_code_as_one_word():
 
 def test_optional_sections_and_details_are_not_core():
     cells = [
-        {"cell_type": "markdown", "source": "## Core\none two three"},
+        {"cell_type": "markdown", "source": "## Core\none two three\n$$L = 1$$"},
         {"cell_type": "code", "source": "x = 1"},
-        {"cell_type": "markdown", "source": "## Going further (optional)\nfour five\n### Deeper\nsix"},
+        {"cell_type": "markdown", "source": "## Going further (optional)\nfour five\n### Deeper\nsix\n$$a$$"},
         {"cell_type": "code", "source": "y = 2"},
         {"cell_type": "markdown", "source": "## Exercise 1 (predict first)\nseven <details>eight</details>"},
+        {"cell_type": "code", "source": "my_guess = None  # TODO"},
+        {"cell_type": "markdown", "source": "## Try it\nnine"},
         {"cell_type": "code", "source": "e = lw.LossExplorer(x, y)"},
     ]
     row = plan.count(cells)
-    # Core: "Core one two three", "Exercise 1 predict first seven"; optional: the rest.
-    assert row["words"] == 4 + 5
+    # Core: "Core one two three", "Exercise 1 predict first seven", "Try it nine"; optional: the rest.
+    assert row["words"] == row["class words"] == 4 + 5 + 3
     assert row["optional words"] == 5 + 2 + 1
+    assert row["maths"] == 1  # the optional equation does not count
+    # The exercise's own cell is in its minutes, not a code cell of its own.
     assert (row["code cells"], row["explorers"], row["exercises"], row["predict"]) == (2, 1, 1, 1)
+    assert row["code lines"] == 3  # "x = 1", "my_guess = None", "e = lw.…"; "y = 2" is optional
+
+
+def test_a_typing_exercise_counts_the_lines_students_type():
+    solution = "def f(x):\n    m = 0\n    for i in x:\n        m += i\n    return m"
+    cells = [
+        {"cell_type": "markdown", "source": "## Exercise 1: a loop\nWrite it."},
+        {"cell_type": "code", "source": "def f(x):\n    m = 0\n    # TODO: the loop\n    return m"},
+        {"cell_type": "markdown", "source": f"<details>\n\n```python\n{solution}\n```\n</details>"},
+        {"cell_type": "markdown", "source": "## Exercise 2 (homework): more\nten"},
+        {"cell_type": "code", "source": "def g(x):\n    # TODO\n    return x"},
+        {
+            "cell_type": "markdown",
+            "source": "<details>\n\n```python\ndef g(x):\n    return 2 * x\n```\n</details>",
+        },
+    ]
+    row = plan.count(cells)
+    # Given in the starter: def f, m = 0, return m. Typed: the for line and its body.
+    assert (row["typing exercises"], row["typed lines"]) == (1, 2)
+    assert (row["homework typing exercises"], row["homework typed lines"]) == (1, 1)
+    typing = plan.TEACHER["typing exercises"] + 2 * plan.TEACHER["typed lines"]
+    without = plan.minutes({**row, "typing exercises": 0, "typed lines": 0})
+    assert plan.minutes(row) == pytest.approx(without + typing)  # homework costs no class time
+    homework = plan.STUDENT["typing exercises"] + plan.STUDENT["typed lines"]
+    assert plan.student_minutes(row, homework=True) == pytest.approx(
+        plan.student_minutes({**row, "homework typing exercises": 0, "homework typed lines": 0}) + homework
+    )
+
+
+def test_the_old_lesson_comes_out_near_the_reviewers_minutes():
+    """The paces are calibrated on the fresh reviews of commit REVIEWED: a lecturer planned
+    100–118 minutes for 01–04, a student alone needed 35–45, 40–50, 50–65 and 35–45."""
+    rows, live = plan.plan(plan.REVIEWED)
+    assert 100 <= live["minutes"] <= 118, live["minutes"]
+    student = {row["number"]: row["student with homework"] for row in rows if row["number"] in LIVE}
+    reviewed = {"01": (35, 45), "02": (40, 50), "03": (50, 65), "04": (35, 45)}
+    for number, (low, high) in reviewed.items():
+        assert low - 5 <= student[number] <= high + 5, (number, student[number])
+    assert 160 <= live["student with homework"] <= 205
 
 
 def test_the_guide_shows_the_current_lesson_plan():
@@ -52,11 +95,29 @@ def test_the_guide_shows_the_current_lesson_plan():
     assert block == plan.table(), "run: python tools/lesson_plan.py --write"
 
 
-def test_the_live_core_path_fits_the_plan():
-    words = sum(core(n)["words"] for n in LIVE)
-    minutes = sum(plan.minutes(core(n)) for n in LIVE)
-    assert words <= 4500, f"the core path of 01–04 has {words} words of prose (at most 4,500)"
-    assert minutes <= 70, f"01–04 take {minutes:.0f} minutes at the guide's pace (the plan gives 70)"
+def test_the_live_lesson_leaves_its_buffer():
+    """A real defect, not an exact count: the live notebooks' plan must leave the buffer free."""
+    _, live = plan.plan()
+    buffer = plan.LESSON_MINUTES - live["end"]
+    assert buffer >= plan.BUFFER_MINUTES, (
+        f"01–04 take {live['minutes']:.0f} minutes at the calibrated pace, leaving {buffer:.0f} of the "
+        f"{plan.LESSON_MINUTES} (at least {plan.BUFFER_MINUTES}): move material to Going further or homework"
+    )
+
+
+def test_the_report_warns_near_a_limit(monkeypatch):
+    _, live = plan.plan()
+    name = "core words of 01–04"
+
+    def line():
+        return next(text for text in plan.report().splitlines() if text.startswith(name))
+
+    monkeypatch.setitem(plan.LIMITS, name, live["words"] - 1)
+    assert "✗ over the limit" in line()
+    monkeypatch.setitem(plan.LIMITS, name, round(live["words"] / 0.95))
+    assert "⚠ within 10 % of the limit" in line()
+    monkeypatch.setitem(plan.LIMITS, name, 10 * live["words"])
+    assert "⚠" not in line() and "✗" not in line()
 
 
 @pytest.mark.parametrize("number", sorted(NOTEBOOKS))
@@ -115,3 +176,45 @@ def test_no_small_fonts_in_the_notebooks_code(number):
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     small = [size for size in re.findall(r"fontsize=(\d+(?:\.\d+)?)", code) if float(size) < 12]
     assert not small, f"notebook {number} asks for fonts of {small} pt"
+
+
+@pytest.mark.parametrize("number", LIVE)
+def test_each_live_notebook_says_to_rerun_from_the_top_after_a_restart(number):
+    prose = core(number)["core prose"].lower()
+    assert "after a restart, run all cells from the top" in prose
+
+
+def test_exercise_cells_are_those_under_an_exercise_heading():
+    cells = [
+        {"cell_type": "markdown", "source": "## Data"},
+        {"cell_type": "code", "source": "x = 1"},
+        {"cell_type": "markdown", "source": "## Exercise 1: a\n```python\n# not a heading\n```"},
+        {"cell_type": "code", "source": "my_x = None  # TODO"},
+        {"cell_type": "markdown", "source": "### Hint"},
+        {"cell_type": "code", "source": "check(my_x)"},
+        {"cell_type": "markdown", "source": "## Next"},
+        {"cell_type": "code", "source": "y = x"},
+    ]
+    assert plan.exercise_cells(cells) == [3, 5]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", LIVE)
+def test_runs_top_to_bottom_with_every_exercise_skipped(number):
+    """A student who skips an exercise (or restarts and runs all) must not meet a NameError later:
+    no cell outside an exercise may use what an exercise defines."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = next((ROOT / "notebooks").glob(f"{number}_*.ipynb"))
+    nb = nbformat.read(path, as_version=4)
+    skipped = set(plan.exercise_cells(nb.cells))
+    assert skipped, f"notebook {number} has no exercise cells"
+    nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in skipped]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()  # raises CellExecutionError, naming the cell, if one fails

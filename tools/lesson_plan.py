@@ -1,24 +1,46 @@
 """The lesson plan's numbers, counted from the notebooks themselves.
 
-    python tools/lesson_plan.py           # print the table
-    python tools/lesson_plan.py --write   # put it into docs/classroom.md
-    python tools/lesson_plan.py --check   # fail if docs/classroom.md is out of date (a test)
-    python tools/lesson_plan.py --ref HEAD~5   # the table of an older commit (for a changelog)
+    python tools/lesson_plan.py             # print the table
+    python tools/lesson_plan.py --write     # put it into docs/classroom.md
+    python tools/lesson_plan.py --check     # fail if docs/classroom.md is out of date (a test)
+    python tools/lesson_plan.py --report    # the table, the size figures, and a warning near a limit
+    python tools/lesson_plan.py --ref d337563   # the table of an older commit (to compare)
 
 Every notebook has a *core path* (what is taught in class) and optional material: a section
 whose heading contains "(optional)" (it ends at the next heading of the same or a higher
-level) and every collapsed ``<details>`` block (solutions, asides). For the core path this
-counts the words of prose, the code cells done in class (not the setup cell, not homework),
-the explorers (a cell that builds an ``lw.…Explorer``) and the exercises (a heading that
-starts with "Exercise"), and turns them into minutes at a classroom pace:
+level) and every collapsed ``<details>`` block (solutions, asides). An exercise is a section
+whose heading starts with "Exercise"; "(homework)" in its heading makes it homework (no class
+time, but a student's time), "predict" a predict-first question, and "(continued)" marks a later
+part of the same exercise (e.g. the check of a prediction, after the numbers).
 
-- prose: 130 words a minute, a teacher's speaking pace, pauses included;
-- a code cell: half a minute to run it and read its output together;
-- an explorer: 3 minutes of dragging, asking and answering;
-- a predict-then-check exercise (its heading starts with "Exercise" and contains "predict"):
-  2 minutes in class, to write a guess, run the cell and discuss the difference;
-- an exercise whose heading says "(homework)" costs no class time: its words count as core
-  prose, but neither they nor its code cells count as minutes.
+Two clocks, both calibrated on the fresh reviews of the lesson as it was at commit d337563
+(``REVIEWED``): a lecturer planned 100–118 minutes for 01–04 where the old counter said 70, and
+a student working alone needed 35–45, 40–50, 50–65 and 35–45 minutes for 01–04, doing every
+exercise (homework too). With the paces below the old lesson comes out at 107 teacher minutes and
+at 45, 44, 54 and 40 student minutes with every exercise
+(``python tools/lesson_plan.py --ref d337563 --report``).
+
+Teacher (live, a class of about 30):
+
+- prose: 120 words a minute (reading aloud, pointing at the screen, answering a question);
+- a display equation: 1 minute (written out, each symbol named);
+- a code cell run in class: half a minute (run it, read its output together), plus 5 seconds
+  per line of code in it (more code, more to explain);
+- an explorer: 3.5 minutes of dragging, asking and answering;
+- a predict-first exercise: 2.5 minutes (everyone writes a guess, runs the check, discusses);
+- another in-class exercise: 3 minutes (e.g. sliders to a target);
+- an in-class exercise where students type code: 3 minutes plus 1.2 minutes per line they type
+  (a solution line that is not in the starter): typing, the first error, the checker's hint, a
+  second try. Not calibrated (the reviewed lesson had no typing in class): an estimate between
+  the teacher's pace and the student's 1.5;
+- homework: none.
+
+Student (alone, working through the core path): 100 words a minute of core prose, 1 minute per
+display equation, 0.3 minute per line of code shown in class (reading it, running it, reading its
+output), 3 minutes per explorer, 2.5 per predict-first exercise, 4 per other exercise, and an
+exercise where code is typed: 3 minutes plus 1.5 per line typed. The table's student minutes
+count the in-class exercises; the calibration (and --report) also the homework ones, as the
+reviewing student did every exercise. Optional sections are not counted for either clock.
 """
 
 import argparse
@@ -30,25 +52,58 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "classroom.md"
+CORE = ROOT / "linreg_core.py"
 START, END = "<!-- lesson-plan:start -->", "<!-- lesson-plan:end -->"
 
-WORDS_PER_MINUTE = 130
-MINUTES_PER_CODE_CELL = 0.5
-MINUTES_PER_EXPLORER = 3
-MINUTES_PER_PREDICTION = 2
 LIVE = ("01", "02", "03", "04")  # the notebooks taught live (docs/classroom.md)
-FIRST_MINUTE = 5  # the lesson opens with five minutes for the index's setup check
+FIRST_MINUTE = 0  # setup is checked before class (the index notebook), not in the 90 minutes
+LESSON_MINUTES = 90
+BUFFER_MINUTES = 10  # at least this much of the lesson is left free
+REVIEWED = "d337563"  # the commit the fresh reviewers timed
+
+#: Minutes of class time per unit, and of a student's time (see the module docstring).
+TEACHER = {
+    "words": 1 / 120,
+    "maths": 1.0,
+    "code cells": 0.5,
+    "code lines": 0.08,
+    "explorers": 3.5,
+    "predict": 2.5,
+    "other exercises": 3.0,
+    "typing exercises": 3.0,
+    "typed lines": 1.2,
+}
+STUDENT = {
+    "words": 1 / 100,
+    "maths": 1.0,
+    "code lines": 0.3,
+    "explorers": 3.0,
+    "predict": 2.5,
+    "other exercises": 4.0,
+    "typing exercises": 3.0,
+    "typed lines": 1.5,
+}
+
+#: Size limits that --report watches (a warning within 10 %, no test): the lines of the lesson's
+#: core, linreg_core.py (the old test's 450), and the core prose of 01–04, homework included
+#: (the guide's 4,500).
+LIMITS = {
+    "lines of linreg_core.py": 450,
+    "core words of 01–04": 4500,
+}
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*)")
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 EXPLORER = re.compile(r"\blw\.\w*Explorer\(")
+DISPLAY_MATHS = re.compile(r"\$\$.*?\$\$", re.S)
+SOLUTION = re.compile(r"<details>.*?```python\n(.*?)```.*?</details>", re.S)
 
 
 def prose_words(markdown):
-    """Words of prose in a piece of Markdown: math and code count as one word each."""
+    """Words of prose in a piece of Markdown: inline math and code count as one word each."""
     text = re.sub(r"<!--.*?-->", " ", markdown, flags=re.S)
     text = re.sub(r"```.*?```", " ", text, flags=re.S)
-    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    text = DISPLAY_MATHS.sub(" ", text)
     text = re.sub(r"\$[^$\n]+\$|`[^`\n]+`", " w ", text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)  # images
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: their text
@@ -60,54 +115,136 @@ def without_details(markdown):
     return re.sub(r"<details>.*?</details>", " ", markdown, flags=re.S)
 
 
+def _source(cell):
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+def sections(cells):
+    """The notebook as a list of sections: heading level, title, Markdown and code cells.
+
+    A section runs from one heading to the next; the text before the first heading is a
+    section of level 0. Badge and navigation cells are left out, the setup cell too.
+    """
+    found = [{"level": 0, "title": "", "markdown": [], "code": []}]
+    for cell in cells:
+        source, tags = _source(cell), cell.get("metadata", {}).get("tags", [])
+        if {"badges", "nav", "setup"} & set(tags):
+            continue
+        if cell["cell_type"] == "code":
+            found[-1]["code"].append(source)
+            continue
+        if cell["cell_type"] != "markdown":
+            continue
+        block = []
+        for line in source.splitlines():
+            match = HEADING.match(line)
+            if match and not _inside_fence(block):
+                found[-1]["markdown"].append("\n".join(block))
+                block = []
+                found.append(
+                    {"level": len(match.group(1)), "title": match.group(2), "markdown": [], "code": []}
+                )
+            block.append(line)
+        found[-1]["markdown"].append("\n".join(block))
+    return found
+
+
+def exercise_cells(cells):
+    """Positions of the code cells that belong to an exercise: under a heading that starts with
+    "Exercise", up to the next heading of the same or a higher level. A notebook must run top to
+    bottom with all of them skipped (tests/test_lesson.py)."""
+    found, level = [], None
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "code":
+            if level is not None:
+                found.append(i)
+            continue
+        lines = []
+        for line in _source(cell).splitlines():
+            match = HEADING.match(line)
+            if match and not _inside_fence(lines):
+                depth, title = len(match.group(1)), match.group(2).lower()
+                if level is not None and depth <= level:
+                    level = None
+                if title.startswith("exercise"):
+                    level = depth
+            lines.append(line)
+    return found
+
+
+def _inside_fence(lines):
+    return sum(line.startswith("```") for line in lines) % 2 == 1
+
+
 def count(cells):
     """Core-path counts of one notebook's cells (dicts with cell_type, source, metadata).
 
-    A heading with "(optional)" starts optional material and one with "(homework)" an exercise
-    for home; either ends at the next heading of the same or a higher level. Homework is part
-    of the core path (its words count) but not of the class time (its code cells do not).
-    ``"core prose"`` is the core path's Markdown, for tests that read it.
+    Returns a dict: ``words`` (core prose, homework included), ``class words`` (homework
+    excluded), ``optional words``, ``maths`` (display equations taught in class), ``code
+    cells`` and ``explorers`` in class, ``exercises`` (in the core path), ``predict``,
+    ``other exercises`` and ``typing exercises`` in class with their ``typed lines``, the same
+    for homework under ``homework …`` keys, and ``core prose`` (the core Markdown, for tests).
     """
-    totals = dict.fromkeys(
-        ["words", "class words", "optional words", "code cells", "explorers", "exercises", "predict"], 0
-    )
+    keys = [
+        "words",
+        "class words",
+        "optional words",
+        "maths",
+        "code cells",
+        "code lines",
+        "explorers",
+        "exercises",
+    ]
+    kinds = ["predict", "other exercises", "typing exercises", "typed lines"]
+    totals = dict.fromkeys(keys + kinds + [f"homework {k}" for k in kinds], 0)
     core_prose = []
     region, region_level = "class", None  # "class", "homework" or "optional", and its heading level
-
-    for cell in cells:
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell["cell_type"] == "markdown":
-            if {"badges", "nav"} & set(tags):
-                continue
-            kept = without_details(source)
-            totals["optional words"] += prose_words(source) - prose_words(kept)
-            block = []
-            for line in kept.splitlines() + ["# end"]:
-                match = HEADING.match(line)
-                if match:
-                    words = prose_words("\n".join(block))
-                    if region == "optional":
-                        totals["optional words"] += words
-                    else:
-                        totals["words"] += words
-                        totals["class words"] += words if region == "class" else 0
-                        core_prose.append("\n".join(block))
-                    block = []
-                    if line == "# end":
-                        break
-                    level, title = len(match.group(1)), match.group(2).lower()
-                    if region_level is not None and level <= region_level:
-                        region, region_level = "class", None
-                    if region == "class" and ("(optional)" in title or "(homework)" in title):
-                        region, region_level = ("optional" if "(optional)" in title else "homework"), level
-                    if region != "optional" and title.startswith("exercise"):
-                        totals["exercises"] += 1
-                        totals["predict"] += "predict" in title
-                block.append(line)
-        elif cell["cell_type"] == "code" and "setup" not in tags and region == "class":
-            totals["code cells"] += 1
-            totals["explorers"] += bool(EXPLORER.search(source))
+    exercise_level = None
+    for section in sections(cells):
+        level, title = section["level"], section["title"].lower()
+        if region_level is not None and 0 < level <= region_level:
+            region, region_level = "class", None
+        if region == "class" and ("(optional)" in title or "(homework)" in title):
+            region, region_level = ("optional" if "(optional)" in title else "homework"), level
+        markdown = "\n".join(section["markdown"])
+        kept = without_details(markdown)
+        if region == "optional":
+            totals["optional words"] += prose_words(markdown)
+            continue
+        totals["optional words"] += prose_words(markdown) - prose_words(kept)
+        words = prose_words(kept)
+        totals["words"] += words
+        core_prose.append(kept)
+        if exercise_level is not None and 0 < level <= exercise_level:
+            exercise_level = None
+        if title.startswith("exercise") and "(continued)" in title:  # the same exercise, later on
+            exercise_level = level
+        elif title.startswith("exercise"):
+            exercise_level = level
+            totals["exercises"] += 1
+            prefix = "homework " if region == "homework" else ""
+            solution = SOLUTION.search(markdown)
+            starters = [code for code in section["code"] if "def " in code and "TODO" in code]
+            if "predict" in title:
+                totals[prefix + "predict"] += 1
+            elif starters and solution:
+                totals[prefix + "typing exercises"] += 1
+                given = {line.strip() for code in starters for line in code.splitlines()}
+                lines = [line for line in solution.group(1).splitlines() if line.strip() not in given | {""}]
+                totals[prefix + "typed lines"] += len(lines)
+            else:
+                totals[prefix + "other exercises"] += 1
+        if region != "class":
+            continue
+        totals["class words"] += words
+        totals["maths"] += len(DISPLAY_MATHS.findall(kept))
+        in_exercise = exercise_level is not None
+        for code in section["code"]:
+            totals["code cells"] += not in_exercise  # an exercise's cells are in its own minutes
+            totals["code lines"] += sum(
+                1 for line in code.splitlines() if line.strip() and not line.strip().startswith("#")
+            )
+            totals["explorers"] += bool(EXPLORER.search(code))
     totals["core prose"] = "\n".join(core_prose)
     return totals
 
@@ -124,61 +261,130 @@ def notebooks(ref=None):
     else:
         names = git("ls-tree", "--name-only", ref, "notebooks/").split()
         names = sorted(n for n in names if re.fullmatch(r"notebooks/\d\d_.*\.ipynb", n))
-        texts = [
-            (
-                Path(n).name,
-                subprocess.run(
-                    ["git", "show", f"{ref}:{n}"], cwd=ROOT, capture_output=True, text=True
-                ).stdout,
-            )
-            for n in names
-        ]
+        texts = [(Path(n).name, git("show", f"{ref}:{n}")) for n in names]
     for name, text in texts:
         cells = json.loads(text)["cells"]
         first = next((c for c in cells if c["cell_type"] == "markdown"), {"source": name})
-        source = first["source"] if isinstance(first["source"], str) else "".join(first["source"])
-        title = next((line[2:].strip() for line in source.splitlines() if line.startswith("# ")), name)
+        title = next(
+            (line[2:].strip() for line in _source(first).splitlines() if line.startswith("# ")), name
+        )
         yield name[:2], title, cells
 
 
+def _clock(row, pace, homework):
+    minutes = sum(row[key] * per for key, per in pace.items())
+    if homework:
+        minutes += sum(row["homework " + key] * per for key, per in pace.items() if "homework " + key in row)
+    return minutes
+
+
 def minutes(row):
-    """Class time of a notebook's core path, at the pace in the module docstring."""
-    return (
-        row["class words"] / WORDS_PER_MINUTE
-        + row["code cells"] * MINUTES_PER_CODE_CELL
-        + row["explorers"] * MINUTES_PER_EXPLORER
-        + row["predict"] * MINUTES_PER_PREDICTION
-    )
+    """Class time of a notebook's core path, at the teacher's pace in the module docstring."""
+    return _clock({**row, "words": row["class words"]}, TEACHER, homework=False)
+
+
+def student_minutes(row, homework=False):
+    """A student's time alone for a notebook's core path and its in-class exercises (and, with
+    ``homework``, its homework exercises too: how the reviewing student worked)."""
+    return _clock(row, STUDENT, homework=homework)
+
+
+def plan(ref=None):
+    """``(rows, live)``: one dict per notebook, and the totals of the live notebooks."""
+    rows, clock = [], FIRST_MINUTE
+    live = dict.fromkeys(["words", "class words", "minutes", "student", "student with homework"], 0)
+    for number, title, cells in notebooks(ref):
+        row = count(cells)
+        row.update(number=number, title=title, minutes=minutes(row), student=student_minutes(row))
+        row["student with homework"] = student_minutes(row, homework=True)
+        row["slot"] = "homework"
+        if number == "00":  # in class only its setup check (done before class since issue 18)
+            row["minutes"], row["slot"] = 0.0, "before class"
+        if number in LIVE:
+            row["slot"] = f"{round(clock)}–{round(clock + row['minutes'])}"
+            clock += row["minutes"]
+            for key in live:
+                live[key] += row[key]
+        rows.append(row)
+    live["end"] = clock
+    return rows, live
 
 
 def table(ref=None):
     """The lesson plan as a Markdown table."""
+    rows, live = plan(ref)
     lines = [
-        "| notebook | in class (minute) | core words | optional words | code cells in class | explorers "
-        "| exercises (predict first) | minutes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| notebook | in class (minute) | class words | display equations | code cells | explorers "
+        "| in-class exercises (predict first, typed) | teacher minutes | student minutes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    live = {"words": 0, "minutes": 0.0}
-    clock = FIRST_MINUTE
-    for number, title, cells in notebooks(ref):
-        row = count(cells)
-        planned = minutes(row)
-        slot = "homework"
-        if number == "00":  # in class only its setup check; the rest is for reading at home
-            planned, slot = FIRST_MINUTE, f"0–{FIRST_MINUTE} (setup check)"
-        if number in LIVE:
-            live["words"] += row["words"]
-            live["minutes"] += planned
-            slot = f"{round(clock)}–{round(clock + planned)}"
-            clock += planned
+    for row in rows:
+        in_class = row["predict"] + row["other exercises"] + row["typing exercises"]
+        student = f"{round(row['student'])}" if row["number"] in LIVE else ""
         lines.append(
-            f"| {title} | {slot} | {row['words']:,} | {row['optional words']:,} "
-            f"| {row['code cells']} | {row['explorers']} | {row['exercises']} ({row['predict']}) "
-            f"| {round(planned)} |"
+            f"| {row['title']} | {row['slot']} | {row['class words']:,} | {row['maths']} "
+            f"| {row['code cells']} "
+            f"| {row['explorers']} | {in_class} ({row['predict']}, {row['typing exercises']}) "
+            f"| {round(row['minutes']) if row['number'] in LIVE else ''} | {student} |"
         )
+    buffer = LESSON_MINUTES - live["end"]
     lines.append(
-        f"| **01–04, taught live** | **{FIRST_MINUTE}–{round(clock)}** | **{live['words']:,}** | | | | "
-        f"| **{round(live['minutes'])}** |"
+        f"| **01–04, taught live** | **{FIRST_MINUTE}–{round(live['end'])}** | **{live['class words']:,}** "
+        f"| | | | | **{round(live['minutes'])}** | **{round(live['student'])}** |"
+    )
+    lines.append(
+        f"| **buffer** (questions, a slower class) | **{round(live['end'])}–{LESSON_MINUTES}** "
+        f"| | | | | | **{round(buffer)}** | |"
+    )
+    return "\n".join(lines)
+
+
+def core_lines():
+    """Lines of linreg_core.py that are code or comments: no blank lines, no docstrings."""
+    import ast
+
+    text = CORE.read_text(encoding="utf-8")
+    docstring_lines = set()
+    for node in ast.walk(ast.parse(text)):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                docstring_lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+    return sum(1 for i, line in enumerate(text.splitlines(), 1) if line.strip() and i not in docstring_lines)
+
+
+def report(ref=None):
+    """The plan, the size figures, and a warning for each figure within 10 % of its limit."""
+    rows, live = plan(ref)
+    lines = [table(ref), ""]
+    figures = {
+        "lines of linreg_core.py": len(CORE.read_text(encoding="utf-8").splitlines()),
+        "core words of 01–04": live["words"],
+    }
+    buffer = LESSON_MINUTES - live["end"]
+    for name, value in figures.items():
+        limit = LIMITS[name]
+        note = ""
+        if value > limit:
+            note = "  ✗ over the limit"
+        elif value >= 0.9 * limit:
+            note = "  ⚠ within 10 % of the limit"
+        lines.append(f"{name}: {value:,} (limit {limit:,}){note}")
+    lines.insert(-1, f"  linreg_core.py without docstrings and blank lines: {core_lines()}")
+    lines.append(
+        "class words per live notebook: "
+        + ", ".join(f"{r['number']}: {r['class words']:,}" for r in rows if r["number"] in LIVE)
+    )
+    note = (
+        "  ✗ less than the buffer"
+        if buffer < BUFFER_MINUTES
+        else ("  ⚠ within 10 % of the limit" if buffer < 1.1 * BUFFER_MINUTES else "")
+    )
+    lines.append(f"buffer: {buffer:.0f} minutes of {LESSON_MINUTES} (at least {BUFFER_MINUTES}){note}")
+    lines.append(
+        f"a student alone, 01–04: {live['student']:.0f} minutes with the in-class exercises, "
+        f"{live['student with homework']:.0f} with every exercise (homework too)"
     )
     return "\n".join(lines)
 
@@ -187,8 +393,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update docs/classroom.md")
     parser.add_argument("--check", action="store_true", help="fail if docs/classroom.md is out of date")
+    parser.add_argument("--report", action="store_true", help="the table, size figures and warnings")
     parser.add_argument("--ref", help="count the notebooks of this git commit instead")
     args = parser.parse_args()
+    if args.report:
+        print(report(args.ref))
+        return
     text = table(args.ref)
     if not (args.write or args.check):
         print(text)
