@@ -2071,14 +2071,13 @@ def show_tangents(x, y, b, at):
         fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
         ax.plot(m_values, curve, color=PALETTE["curve"], lw=1.5, label=f"L(m) with b = {b:.3g}")
         half = 0.15 * np.ptp(m_values)
-        styles = [style for style in SERIES if style["color"] != PALETTE["curve"]]  # not the curve's
+        styles = [s for s in SERIES if s["color"] != PALETTE["curve"] and s["ls"] != "-"]  # unlike the curve
         for m, style in zip(at, styles):
             dm, _ = lc.gradients(x, y, m, b)
             loss = lc.mse(y, lc.predict(x, m, b))
-            ends = np.array([m - half, m + half])
+            ends = np.array([m - half, m, m + half])  # the marker sits on the middle point
             label = f"tangent at m = {m:.2f}: slope {int(round(dm))}".replace("-", "−")
-            ax.plot(ends, loss + dm * (ends - m), ls=style["ls"], color=style["color"], lw=2.2, label=label)
-            ax.plot(m, loss, style["marker"], color=style["color"], ms=10, mec="k")
+            ax.plot(ends, loss + dm * (ends - m), **style, markevery=[1], ms=10, mec="k", lw=2.2, label=label)
         ax.set_ylim(-0.05 * curve.max(), 1.05 * curve.max())
         ax.set_xlabel("slope m")
         ax.set_ylabel("MSE  L(m, b)")

@@ -267,6 +267,7 @@ def every_figure():
         plt.close(fig)
 
 
+@pytest.mark.slow
 def test_the_figures_have_series_to_compare(every_figure):
     """The check below looks at something: most figures have axes with two or more series."""
     with_series = [name for name, fig in every_figure.items() if _axes_series(fig)]

@@ -699,6 +699,7 @@ def test_loss_surface_equals_double_loop(low, high):
             assert Z[i, j] == pytest.approx(py_mse(x.tolist(), y.tolist(), m, b), rel=1e-9, abs=atol)
 
 
+@pytest.mark.slow
 def test_loss_surface_minimum_next_to_closed_form():
     """With centred x the bowl is separable, so the grid minimum is the grid point nearest the exact
     minimum.
