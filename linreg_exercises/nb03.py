@@ -517,15 +517,13 @@ def check_learning_rate(x, y, lr, epochs=50, **ignored):
     bound = lc.stable_learning_rate(x)
     q = 1 - rate * 2 / bound  # the steep direction's factor: it decides
     factor, yours = factor_text(rate, x), f"Your lr = {rate_text(rate)}"
-    advice = (
-        f"Try an lr between {0.25 * bound:.2g} and {0.75 * bound:.2g} (a quarter and three quarters "
-        f"of the bound; the best is half of it, {bound / 2:.2g}, where the factor is 0)."
-    )
+    advice = f"Try an lr between {0.25 * bound:.2g} and {0.75 * bound:.2g}."
     details = (
         f"\n\nDetails: c = 2·mean(x²) is the curvature along m. With the factor between 0 and 1, m "
         f"creeps in from one side; between −1 and 0 it zigzags; below −1 it diverges: hence the bound "
-        f"2/c = {bound:.3g}. Whatever lr you choose, b still crawls along the valley floor (notebook 3's "
-        f"Going further)."
+        f"2/c = {bound:.3g}. Right means between a quarter and three quarters of the bound: the best is "
+        f"half of it, {bound / 2:.2g}, where the factor is 0. Whatever lr you choose, b still crawls "
+        f"along the valley floor (notebook 3's Going further)."
     )
     if rate >= bound:
         return Feedback(
@@ -582,14 +580,8 @@ def _behaviour(q):
 
 #: (predicted, right): the one-sentence hint for each wrong prediction.
 _BEHAVIOUR_HINTS = {
-    ("smooth", "zigzag"): (
-        "Below the bound the swings die out, but above half of it (1/c = {half}) every step first "
-        "overshoots the bottom: a zigzag."
-    ),
-    ("diverge", "zigzag"): (
-        "{rate} is below the bound 2/c = {bound}, so each swing is smaller than the last; they grow "
-        "only above the bound."
-    ),
+    ("smooth", "zigzag"): "Above half the bound (1/c = {half}) every step overshoots the bottom first.",
+    ("diverge", "zigzag"): "{rate} is below the bound 2/c = {bound}, so each swing is smaller than the last.",
     ("zigzag", "smooth"): (
         "Below half the bound (1/c = {half}) a step never reaches the bottom, so m does not swing back: "
         "it creeps in from one side."
@@ -611,8 +603,8 @@ _BEHAVIOUR_HINTS = {
 #: What the StepExplorer shows for each behaviour.
 _WHAT_YOU_SEE = {
     "smooth": "the dot creeps towards the valley",
-    "zigzag": "m swings up and down in the right panel, less each time",
-    "diverge": "each swing is wider, until the readout says Diverged",
+    "zigzag": "m swings up and down, less each time",
+    "diverge": "each swing is wider, until Diverged",
 }
 
 
@@ -727,7 +719,7 @@ def check_step_prediction(x, y, lr, prediction):
             else ""
         )
     )
-    try_it = f" Try it in the explorer below at lr = {rate_text(rate)}: {_WHAT_YOU_SEE[first]}."
+    try_it = f" Try it below at lr = {rate_text(rate)}: {_WHAT_YOU_SEE[first]}."
 
     def explain(answers, truth, ok):
         guess = answers["prediction"]
@@ -828,15 +820,14 @@ def check_intercept_prediction(x, y, prediction, lr=1e-4, epochs=300):
         )
     else:
         why = (
-            f"b crawls: along the valley floor a step removes only lr·{c_floor:.2g} = "
-            f"{100 * removed:.2g} % of "
-            f"b's distance to its best value, so getting within 1 % takes about "
-            f"{about(steps_to(0.01, factor))} epochs."
+            f"b crawls: a step removes only {100 * removed:.2g} % of its distance to the best value, "
+            f"so getting within 1 % takes about {about(steps_to(0.01, factor))} epochs."
         )
     details = (
-        f"\n\nDetails: a prediction counts as right within ±{tolerance:.2g}, a tenth of the way. The "
-        f"curvature along the floor is {c_floor:.2g}, against {c_along_m(x):.4g} along m; one lr must "
-        f"serve both, and the steep walls cap it. The loss looks low long before b arrives."
+        f"\n\nDetails: a prediction counts as right within ±{tolerance:.2g}, a tenth of the way. Along "
+        f"the valley floor a step multiplies b's distance by 1 − lr·{c_floor:.2g}: the curvature there "
+        f"is {c_floor:.2g}, against {c_along_m(x):.4g} along m. One lr must serve both, and the steep "
+        f"walls cap it. The loss looks low long before b arrives."
     )
 
     def explain(answers, truth, ok):

@@ -188,12 +188,12 @@ _SPLIT_WORDS = {
 
 _SPLIT_WHY = {
     "much lower": (
-        "A line has only two numbers to fit, m and b: too few to memorise the training penguins, so new "
-        "penguins are predicted about as well."
+        "A line has only two numbers to fit: too few to memorise the training penguins, and the test "
+        "penguins (the diamonds) lie among them."
     ),
     "much higher": (
         "The line was fitted to the training penguins, so it rarely does much better on others; here "
-        "the test penguins just happen to be a little easier."
+        "the test penguins happen to be a little easier."
     ),
     "about the same": "",
 }
@@ -267,10 +267,7 @@ def check_split_prediction(prediction):
                 f"Your answer '{guess}' is right: {scores}. A line has only two numbers to fit, too few "
                 f"to memorise the training penguins, so it does about as well on new ones." + details
             )
-        return (
-            f"Your answer: '{guess}'; the right one: '{truth}' ({scores}). {_SPLIT_WHY[guess]} Look at "
-            f"the split picture again: the diamonds lie among the dots." + details
-        )
+        return f"Your answer: '{guess}'; the right one: '{truth}' ({scores}). {_SPLIT_WHY[guess]}" + details
 
     return compare_prediction(
         {"prediction": prediction},
