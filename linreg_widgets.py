@@ -2214,7 +2214,12 @@ def show_step(x, y, before, after):
     draw_data(ax, x, y)
     xs = np.array(ax.get_xlim())
     ax.plot(
-        xs, lc.predict(xs, m0, b0), color=GUIDE_COLOR, ls="--", lw=2, label=f"before: {line_label(m0, b0)}"
+        xs,
+        lc.predict(xs, m0, b0),
+        color=PALETTE["curve"],
+        ls="--",
+        lw=2,
+        label=f"before: {line_label(m0, b0)}",
     )
     ax.plot(
         xs, lc.predict(xs, m1, b1), color=LINE_COLOR, ls="-", lw=2.5, label=f"after: {line_label(m1, b1)}"
