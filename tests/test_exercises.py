@@ -299,23 +299,12 @@ def test_check_learning_rate_accepts_rates_that_at_least_halve_the_steep_distanc
     lr = share * 2 / c
     feedback = ex.check_learning_rate(*classic, lr)
     assert feedback.ok, feedback.message
-    assert _minus(f"{1 - lr * c:.3f}") in feedback.message
-    assert f"1000-fold in {_steps_to_shrink(1 - lr * c, 1e-3)} steps" in feedback.message
+    assert "works" in feedback.message.split("\n")[0]
 
 
 @pytest.mark.parametrize("lr", [1e-4, 2e-4, np.float32(1e-4), np.float64(2e-4)])
 def test_check_learning_rate_accepts_the_usual_rates_and_numpy_numbers(classic, lr):
     assert ex.check_learning_rate(*classic, lr).ok
-
-
-def test_check_learning_rate_says_honestly_that_the_floor_barely_moves_even_when_right(classic):
-    _, c_floor = _curvatures(classic[0])
-    feedback = ex.check_learning_rate(*classic, 1e-4)
-    assert feedback.ok
-    assert "floor of the valley" in feedback.message and "A low loss does not mean" in feedback.message
-    assert f"{1 - 1e-4 * c_floor:.7f}" in feedback.message  # 0.9999537
-    moved = 100 * (1 - (1 - 1e-4 * c_floor) ** 50)
-    assert f"moves only {moved:.2g} % of the way" in feedback.message  # in 50 epochs
 
 
 @pytest.mark.parametrize(
@@ -324,11 +313,11 @@ def test_check_learning_rate_says_honestly_that_the_floor_barely_moves_even_when
         (1e-6, "too small"),  # starter value of the exercise
         (2e-5, "too small"),
         (7.0e-5, "too small"),  # just below a quarter of the bound, 7.44e-5
-        (2.3e-4, "so close to the bound"),  # just above three quarters, 2.23e-4
-        (2.9e-4, "zigzags die out slowly"),
-        (3.0e-4, "this diverges"),  # just above the bound 2.975e-4
-        (1e-2, "this diverges"),
-        (1, "this diverges"),  # an int is a number too
+        (2.3e-4, "is close to the bound"),  # just above three quarters, 2.23e-4
+        (2.9e-4, "is close to the bound"),
+        (3.0e-4, "training diverges"),  # just above the bound 2.975e-4
+        (1e-2, "training diverges"),
+        (1, "training diverges"),  # an int is a number too
     ],
 )
 def test_check_learning_rate_explains_failures(classic, lr, hint):
@@ -337,10 +326,10 @@ def test_check_learning_rate_explains_failures(classic, lr, hint):
     assert hint in feedback.message, feedback.message
 
 
-def test_check_learning_rate_too_small_says_how_many_steps_the_fast_direction_needs(classic):
+def test_check_learning_rate_too_small_says_how_much_distance_a_step_keeps(classic):
     c, _ = _curvatures(classic[0])
-    feedback = ex.check_learning_rate(*classic, 1e-6)
-    assert f"1000-fold takes {_steps_to_shrink(1 - 1e-6 * c, 1e-3)} steps" in feedback.message  # 1025
+    feedback = ex.check_learning_rate(*classic, 7e-5)
+    assert f"keeps {100 * (1 - 7e-5 * c):.0f} % of the distance" in feedback.message  # 1 - 0.47 = 53 %
 
 
 @pytest.mark.parametrize(
@@ -920,11 +909,10 @@ def test_check_step_prediction_feedback_gives_q_and_explains(classic):
     x, y = classic
     c, _ = _curvatures(x)
     right = ex.check_step_prediction(x, y, 1e-4, "smooth")
-    assert right.ok and f"{1 - 1e-4 * c:.3g}" in right.message  # 0.328
-    assert "creeps in from one side" in right.message and "Checked by running plain steps" in right.message
+    assert right.ok and f"{1 - 1e-4 * c:.2f}" in right.message  # 0.33
     wrong = ex.check_step_prediction(x, y, 2.5e-4, "diverge")
-    assert not wrong.ok and "You predicted 'diverge', but the answer is 'zigzag'" in wrong.message
-    assert _minus(f"{1 - 2.5e-4 * c:.3g}") in wrong.message and "the swings shrink" in wrong.message
+    assert not wrong.ok and "Your answer: 'diverge'; the right one: 'zigzag'" in wrong.message
+    assert _minus(f"{1 - 2.5e-4 * c:.2f}") in wrong.message  # -0.68
     assert f"{2 / c:.3g}" in wrong.message  # the bound
 
 
@@ -976,7 +964,7 @@ def test_check_intercept_prediction_truth_is_the_plain_loop(classic):
     assert 0.07 < truth < 0.09
     feedback = ex.check_intercept_prediction(x, y, round(truth, 2))
     assert feedback.ok, feedback.message
-    assert f"b is {truth:.4g}" in feedback.message
+    assert f"{truth:.2g}" in feedback.message  # 0.083
 
 
 @pytest.mark.parametrize(
@@ -1000,9 +988,8 @@ def test_check_intercept_prediction_explains_the_crawl(classic):
     feedback = ex.check_intercept_prediction(x, y, 4.85)
     assert not feedback.ok
     assert "where b ends up eventually, not after 300 epochs" in feedback.message
-    assert f"{factor:.7f} per epoch" in feedback.message
+    assert f"{100 * (1 - factor):.2g} % of its distance" in feedback.message  # 0.0046 %
     assert f"about {int(float(f'{epochs:.2g}')):,} epochs".replace(",", " ") in feedback.message
-    assert "floor of the valley" in feedback.message
 
 
 def test_check_intercept_prediction_with_other_settings(classic):
