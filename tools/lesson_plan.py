@@ -84,11 +84,11 @@ STUDENT = {
     "typed lines": 1.5,
 }
 
-#: Size limits that --report watches (a warning within 10 %, no test): the lines of the lesson's
-#: core, linreg_core.py (the old test's 450), and the core prose of 01–04, homework included
-#: (the guide's 4,500).
+#: Size budgets that --report watches (a warning within 10 %, no test): the lines of the lesson's
+#: core, linreg_core.py, which students read in one sitting (about 10 screens of 60 lines), and
+#: the core prose of 01–04, homework included (the guide's 4,500).
 LIMITS = {
-    "lines of linreg_core.py": 450,
+    "lines of linreg_core.py": 600,
     "core words of 01–04": 4500,
 }
 
