@@ -12,7 +12,16 @@ the answer is right, with a specific, friendly message either way. A checker nev
 """
 
 from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08  # noqa: F401  (each registers its exercises)
-from .engine import EXERCISES, Exercise, Feedback, Mistake, check_function, compare_prediction, outside_data
+from .engine import (
+    EXERCISES,
+    Exercise,
+    Feedback,
+    Mistake,
+    Prediction,
+    check_function,
+    compare_prediction,
+    outside_data,
+)
 
 globals().update({name: record.checker for name, record in EXERCISES.items()})
 
@@ -20,6 +29,7 @@ __all__ = [
     "EXERCISES",
     "Exercise",
     "Feedback",
+    "Prediction",
     "Mistake",
     "check_function",
     "compare_prediction",

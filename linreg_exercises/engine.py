@@ -31,6 +31,7 @@ import time
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html import escape
 from typing import NamedTuple
 
 import numpy as np
@@ -60,7 +61,30 @@ class Feedback(NamedTuple):
         return self.ok
 
     def __repr__(self):
-        return ("✅ Correct! " if self.ok else "❌ Not yet. ") + self.message
+        return self.mark() + self.message
+
+    def mark(self):
+        """The verdict's first words."""
+        return "✅ Correct! " if self.ok else "❌ Not yet. "
+
+    def _repr_html_(self):
+        """The first paragraph, then the rest folded away under "Why, in detail"."""
+        first, _, rest = self.message.partition("\n\n")
+        html = f"<p>{escape(self.mark() + first)}</p>"
+        if rest.strip():
+            paragraphs = "".join(f"<p>{escape(part)}</p>" for part in rest.split("\n\n") if part.strip())
+            html += f"<details><summary>Why, in detail</summary>{paragraphs}</details>"
+        return f'<div class="linreg-feedback">{html}</div>'
+
+
+class Prediction(Feedback):
+    """The verdict on a prediction made before computing: never a red cross, since a guess that
+    turns out wrong is what the exercise is for. Still true only when the prediction was right."""
+
+    __slots__ = ()
+
+    def mark(self):
+        return "✅ Right! " if self.ok else "🔎 "
 
 
 class Mistake(NamedTuple):
@@ -160,6 +184,40 @@ def _error(error):
         text = "(no message)"
     text = text if len(text) <= 200 else text[:199] + "…"
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+#: Python errors a beginner meets in these exercises: (type, part of the message, what to do).
+_ERROR_HINTS = [
+    (
+        TypeError,
+        "object is not iterable",
+        "To repeat something `epochs` times, write `for epoch in range(epochs):`.",
+    ),
+    (TypeError, "'bitwise_xor'", "In Python `^` is not a power: write `**`, e.g. `residuals ** 2`."),
+    (TypeError, "can't multiply sequence", "Lists do not compute element by element: use numpy arrays."),
+    (TypeError, "unsupported operand type(s) for -: 'list'", "Lists do not subtract: use numpy arrays."),
+    (
+        UnboundLocalError,
+        "",
+        "A variable is used before it has a value: give it one first, e.g. `m, b = 0.0, 0.0`.",
+    ),
+    (
+        NameError,
+        "",
+        "That name does not exist inside your function: compute it there from the arguments, "
+        "or check its spelling.",
+    ),
+    (IndexError, "", "An index is out of range: loop over `range(len(x))`, or use whole arrays."),
+]
+
+
+def _raised(error):
+    """What to tell a student whose function raised ``error``: the error, then what to do about it."""
+    text = f"Your function raised {_error(error)}."
+    for kind, part, hint in _ERROR_HINTS:
+        if isinstance(error, kind) and part in _error(error):
+            return f"{text} {hint}"
+    return text
 
 
 # --------------------------------------------------------------------------
@@ -269,7 +327,7 @@ class Student:
                 try:
                     value = function(*args)
                 except (Exception, SystemExit) as error:  # any failure in student code becomes feedback
-                    return None, Feedback(False, f"Your function raised {_error(error)}")
+                    return None, Feedback(False, _raised(error))
                 if isinstance(value, Iterator):
                     try:
                         value = tuple(value)
@@ -495,7 +553,7 @@ def compare_prediction(predictions, truth, *, read, matches, explain, example):
     open_ = [name for name, value in predictions.items() if _is_starter(value)]
     if open_:
         which = "your prediction" if len(predictions) == 1 else " and ".join(open_)
-        return Feedback(
+        return Prediction(
             False,
             f"Write {which} first ({example}), then run this cell. Guess before you compute: the "
             f"point is to find out whether your picture of the loss is right.",
@@ -504,10 +562,10 @@ def compare_prediction(predictions, truth, *, read, matches, explain, example):
     for name, value in predictions.items():
         answer, problem = read(name, value)
         if answer is None:
-            return Feedback(False, problem)
+            return Prediction(False, problem)
         answers[name] = answer
     ok = bool(matches(answers, truth))
-    return Feedback(ok, explain(answers, truth, ok))
+    return Prediction(ok, explain(answers, truth, ok))
 
 
 def read_number(value, name):

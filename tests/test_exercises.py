@@ -48,7 +48,8 @@ def test_the_right_answers_pass(record):
     for args in solutions:
         feedback = record.checker(*args)
         assert isinstance(feedback, ex.Feedback) and feedback.ok is True, feedback.message
-        assert bool(feedback) and repr(feedback).startswith("✅ Correct! ")
+        right = "✅ Right! " if isinstance(feedback, ex.Prediction) else "✅ Correct! "
+        assert bool(feedback) and repr(feedback).startswith(right)
 
 
 @pytest.mark.parametrize("record, i", _slips())
@@ -56,7 +57,9 @@ def test_each_wrong_answer_gets_its_own_hint(record, i):
     args, hint = record.slips()[i]
     feedback = record.checker(*args)
     assert isinstance(feedback, ex.Feedback) and feedback.ok is False
-    assert not feedback and repr(feedback).startswith("❌ Not yet. ")
+    # a wrong prediction is what predict-first exercises are for: no red cross for it
+    wrong = "🔎 " if isinstance(feedback, ex.Prediction) else "❌ Not yet. "
+    assert not feedback and repr(feedback).startswith(wrong)
     assert hint in feedback.message, feedback.message
 
 
@@ -1036,3 +1039,27 @@ def test_compare_prediction_is_the_one_mechanism():
     assert not judge(8).ok and judge(8).message == "8 vs 7"
     assert judge(None).message.startswith("Write your prediction first (e.g. guess = 3)")
     assert judge(1.5).message == "guess: whole numbers only"
+
+
+def test_feedback_shows_its_first_paragraph_and_folds_the_rest_in_html():
+    feedback = ex.Feedback(False, "Short <hint>.\n\nDetails: a & b.\n\nMore.")
+    html = feedback._repr_html_()
+    assert html.index("Short &lt;hint&gt;.") < html.index("<details>") < html.index("Details: a &amp; b.")
+    assert "<p>More.</p>" in html and repr(feedback).startswith("❌ Not yet. Short <hint>.")
+    assert "<details>" not in ex.Feedback(True, "All right.")._repr_html_()
+
+
+@pytest.mark.parametrize(
+    "body, hint",
+    [
+        ("for epoch in epochs:\n        pass\n    return 0.0, 0.0", "range(epochs)"),
+        ("return y_pred, 0.0", "does not exist inside your function"),
+        ("return float(np.mean((y - x) ^ 2)), 0.0", "write `**`"),
+        ("return float(np.mean([1, 2] * 0.5)), 0.0", "numpy arrays"),
+    ],
+)
+def test_a_python_error_in_student_code_comes_with_what_to_do(body, hint):
+    namespace = {"np": np}
+    exec(f"def student(x, y, lr, epochs):\n    {body}", namespace)
+    feedback = ex.check_training_loop(namespace["student"])
+    assert not feedback and "Your function raised" in feedback.message and hint in feedback.message, feedback
