@@ -2014,6 +2014,11 @@ def show_fit(x, y, m, b, title=None):
     import matplotlib.pyplot as plt
 
     ax = plot_fit(x, y, m, b)
+    # Keep the whole line in view, however far it runs from the data.
+    ends = [m * float(np.min(x)) + b, m * float(np.max(x)) + b]
+    low, high = ax.get_ylim()
+    pad = 0.05 * (max(high, *ends) - min(low, *ends))
+    ax.set_ylim(min(low, min(ends) - pad), max(high, max(ends) + pad))
     ax.set_title(title or f"the line {line_label(m, b)} and its residuals")
     plt.show()
 

@@ -239,9 +239,8 @@ def check_mse_prediction(prediction):
     The first paragraph of the feedback is short: the prediction, the right
     answer, one sentence of why for the usual wrong answers (the sum of the
     squares instead of their mean, "nothing changes", "it doubles", …) and what
-    to try. A second paragraph gives the whole why: every residual drops by 1,
-    (r − 1)² = r² − 2r + 1, and the residuals of x + 1 average 0, so the MSE
-    grows by exactly 1. A prediction of None means "not written yet".
+    to try. A short second paragraph (folded away) lists the new residuals.
+    A prediction of None means "not written yet".
     """
     before, after = _tiny_residuals(1.0), _tiny_residuals(2.0)
     squares_before, squares_after = [r * r for r in before], [r * r for r in after]
@@ -304,11 +303,9 @@ def check_mse_prediction(prediction):
     def explain(answers, truth, ok):
         guess = answers["prediction"]
         why = (
-            f"Why, in full: moving the line up by 1 lowers every residual y − y_pred by 1 "
-            f"({_listed(before)} become {_listed(after)}), and (r − 1)² = r² − 2r + 1, so the new MSE "
-            f"is mean(r²) − 2·mean(r) + 1 = {mse_before:.1f} − 2·{mean_before:g} + 1 = {truth:.1f}. "
-            f"The residuals of y_pred = x + 1 average exactly {mean_before:g}, so the middle term "
-            f"vanishes and the MSE grows by exactly 1."
+            f"Every residual drops by 1: {_listed(before)} become {_listed(after)}. Since "
+            f"(r − 1)² = r² − 2r + 1 and the old residuals average {mean_before:g}, the mean of "
+            f"the squares grows by exactly 1."
         )
         if ok:
             first = (

@@ -14,7 +14,6 @@ from .engine import (
     Mistake,
     all_of,
     as_number,
-    average,
     close,
     compare_prediction,
     exercise,
@@ -262,57 +261,6 @@ def _sign(value, size):
     return 0 if abs(value) <= 1e-12 * size else (1 if value > 0 else -1)
 
 
-def _why_db(x, y, m, b, db):
-    residuals = [yi - (m * xi + b) for xi, yi in zip(x.tolist(), y.tolist())]
-    n, mean_r = len(residuals), average(residuals)
-    below, above = sum(r < 0 for r in residuals), sum(r > 0 for r in residuals)
-    line = f"The line y_pred = {m:g}·x + {b:g}".replace("+ -", "− ")
-    if db > 0:
-        most = (
-            f"above {below} of the {n} points"
-            if below > n / 2
-            else f"above only {below} of the {n} points, but by more"
-        )
-        return (
-            f"{line} lies {most}: on average y − y_pred = {minus(f'{mean_r:.4g}')} < 0, so raising b makes "
-            f"it worse, ∂L/∂b = −2·mean(y − y_pred) = {_signed(db)} > 0."
-        )
-    if db < 0:
-        most = (
-            f"below {above} of the {n} points"
-            if above > n / 2
-            else f"below only {above} of the {n} points, but by more"
-        )
-        return (
-            f"{line} lies {most}: on average y − y_pred = {_signed(mean_r)} > 0, so raising b helps, "
-            f"∂L/∂b = −2·mean(y − y_pred) = {_signed(db)} < 0."
-        )
-    return f"{line} has residuals that average 0: lifting it a little does not change the loss, ∂L/∂b = 0."
-
-
-def _why_dm(x, y, m, b, dm):
-    weighted = average([xi * (yi - (m * xi + b)) for xi, yi in zip(x.tolist(), y.tolist())])
-    shown = minus(f"{weighted:.4g}")
-    if dm == 0:
-        return (
-            "Weighted by x, the residuals average 0: tilting the line a little does not change "
-            "the loss, ∂L/∂m = 0."
-        )
-    if min(x.tolist()) >= 0:
-        where = "above the points" if weighted < 0 else "below the points"
-        effect = "worse" if dm > 0 else "better"
-        return (
-            f"Making the line steeper lifts it more the larger x is, so the points with large x decide: "
-            f"weighted by x, the residuals average mean(x·(y − y_pred)) = {shown}, so where x is "
-            f"large the line is {where}, and a steeper line is {effect}: ∂L/∂m = −2·mean(x·(y − y_pred)) "
-            f"= {_signed(dm)} {'>' if dm > 0 else '<'} 0."
-        )
-    return (
-        f"∂L/∂m = −2·mean(x·(y − y_pred)) = {_signed(dm)}: weighted by x, the residuals average {shown}, "
-        f"so a steeper line makes the loss {'larger' if dm > 0 else 'smaller'}."
-    )
-
-
 def _short_why_m(x, y, m, b, sign):
     """One clause: why ∂L/∂m has this sign, from the best slope with b held (the bottom of L(m))."""
     xs, ys = x.tolist(), y.tolist()
@@ -387,7 +335,7 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
     signs with their values, one reason per wrong sign (for ∂L/∂m the best slope
     with b held, for ∂L/∂b where the points lie) and what to try; both signs
     flipped gets its own hint (the sign says which way is uphill, not which way
-    to move). A second paragraph explains both signs in full.
+    to move). A short second paragraph gives the values and the step they imply.
     """
     try:
         x, y = lv.valid_xy(x, y)
@@ -446,7 +394,8 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
             f"{'lowers' if s > 0 else 'raises'} {p}" for p, s in (("m", truth[on_m]), ("b", truth[on_b])) if s
         ]
         step = f" Gradient descent moves against the signs: it {' and '.join(moves)}." if moves else ""
-        details = f"In full: {_why_db(x, y, m_num, b_num, db)} {_why_dm(x, y, m_num, b_num, dm)}{step}"
+        steeper = f" (a steeper line is {'worse' if dm > 0 else 'better'})" if dm else ""
+        details = f"In numbers: ∂L/∂m = {_signed(dm)}{steeper}, ∂L/∂b = {_signed(db)}.{step}"
         return f"{first_paragraph(answers, ok)}\n\n{details}"
 
     return compare_prediction(

@@ -115,11 +115,13 @@ def test_mse_prediction_says_answer_truth_why_and_what_to_try_first(prediction, 
     assert len(first.split()) <= 50, first
 
 
-def test_mse_prediction_keeps_the_full_why_for_a_second_paragraph():
+def test_mse_prediction_keeps_a_short_second_paragraph():
+    """Review round 1: the folded details hold at most two sentences, with the new residuals by hand."""
     feedback = ex.check_mse_prediction(3.0)
     first, details = feedback.message.split("\n\n")
     assert feedback.ok and "3.0" in first and len(first.split()) <= 50
-    assert "(r − 1)² = r² − 2r + 1" in details and "(r − 1)²" not in first
+    assert "0, −2, −1, 1, −3" in details and "(r − 1)² = r² − 2r + 1" in details
+    assert details.count(". ") + 1 <= 2 and len(details.split()) <= 45, details
 
 
 def _signs_by_hand(x, y, m, b):
@@ -137,6 +139,14 @@ def test_sign_prediction_numbers_match_the_notebook():
     assert f"+{dm:.0f}" in first and f"+{db:.2f}" in first, first
     assert f"best slope for b = 0 ({best:.3g})" in first
     assert f"above {int(np.sum(y < 1.5 * x))} of the 200 points" in first
+
+
+def test_sign_prediction_details_are_two_sentences_with_the_values():
+    x, y = CLASSIC
+    dm, db = _signs_by_hand(x, y, 1.5, 0.0)
+    details = ex.check_sign_prediction(x, y, 1.5, 0.0, "+", "+").message.split("\n\n")[1]
+    assert f"+{dm:.0f}" in details and f"+{db:.2f}" in details
+    assert "lowers m and lowers b" in details and len(details.split()) <= 40, details
 
 
 @pytest.mark.parametrize(
