@@ -2229,6 +2229,10 @@ def show_step(x, y, before, after):
     ax.plot(
         xs, lc.predict(xs, m1, b1), color=LINE_COLOR, ls="-", lw=2.5, label=f"after: {line_label(m1, b1)}"
     )
+    ends = np.concatenate([y, lc.predict(xs, m0, b0), lc.predict(xs, m1, b1)])  # both lines in view
+    pad = 0.08 * (ends.max() - ends.min() or 1.0)
+    ax.set_xlim(*xs)
+    ax.set_ylim(ends.min() - pad, ends.max() + pad)
     ax.set_title(f"one step: the MSE falls from {loss0:.2f} to {loss1:.2f}")
     ax.legend(loc="upper left", framealpha=0.9)
     plt.show()
@@ -2361,13 +2365,13 @@ def show_scores(y_train, pred_train, y_test, pred_test, baseline):
     y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     baseline = lv.valid_number(baseline, "baseline")
-    print(f"{'':14} {'MSE':>9} {'√MSE':>6} {'R²':>6}")
+    print(f"{'':15} {'MSE':>9} {'√MSE':>6} {'R²':>6}")
     for name, ys, preds in (("train", y_train, pred_train), ("test", y_test, pred_test)):
         flat = np.full(ys.size, baseline)
         for model, guess in (("line", preds), ("baseline", flat)):
             loss = lc.mse(ys, guess)
             print(
-                f"{name + ', ' + model:14} {loss:9,.0f} {loss**0.5:6.0f} {_num(lc.r_squared(ys, guess)):>6}"
+                f"{name + ', ' + model:15} {loss:9,.0f} {loss**0.5:6.0f} {_num(lc.r_squared(ys, guess)):>6}"
             )
 
 
