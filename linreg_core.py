@@ -36,6 +36,7 @@ from linreg_validation import (
     valid_learning_rate,
     valid_number,
     valid_positive,
+    valid_seed,
     valid_vector,
     valid_xy,
 )
@@ -218,6 +219,42 @@ def divergence_advice(x, lr):
 # ==========================================================================
 # Notebook 04 · Training
 # ==========================================================================
+
+
+def train_test_split(x, y, test_share=0.25, seed=0):
+    """Shuffle the points and split them into a training set and a test set.
+
+    The same ``seed`` gives the same split every run. The test set is the
+    last ``round(test_share * n)`` points of the shuffled order.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The data, 1-D and of equal length (at least 2 points).
+    test_share : float, optional
+        The share of the points kept for the test set, between 0 and 1
+        (0.25: a quarter). Both sets must get at least one point.
+    seed : int, optional
+        The seed of the shuffle (a whole number >= 0).
+
+    Returns
+    -------
+    x_train, y_train, x_test, y_test : numpy.ndarray
+    """
+    x, y = valid_xy(x, y)
+    share = valid_number(test_share, "test_share")
+    seed = valid_seed(seed)
+    n = len(x)
+    n_test = round(share * n)
+    if not 0 < share < 1 or n_test < 1 or n_test > n - 1:
+        raise ValueError(
+            f"test_share = {share:g} puts {n_test} of the {n} points into the test set: choose a share "
+            f"between 0 and 1 that leaves at least one point in each set, e.g. 0.25."
+        )
+    order = np.random.default_rng(seed).permutation(n)  # the positions 0 … n-1, shuffled
+    train_rows = order[: n - n_test]
+    test_rows = order[n - n_test :]
+    return x[train_rows], y[train_rows], x[test_rows], y[test_rows]
 
 
 class TrainingResult(NamedTuple):

@@ -75,7 +75,8 @@ def _loop_cases():
 
 
 _SAME_POINT = (
-    "Compute dm and db both from the current m and b, then update both: `m, b = m - lr * dm, b - lr * db`."
+    "Compute dm and db both from the current m and b first, then update: `m = m - lr * dm` and "
+    "`b = b - lr * db`."
 )
 
 LOOP_MISTAKES = [
@@ -83,12 +84,13 @@ LOOP_MISTAKES = [
         lambda x, y, lr, epochs: (0.0, 0.0),
         "Your function returns m = b = 0, where it started: the loop is missing, or it never changes "
         "m and b. Inside `for epoch in range(epochs):` compute the residuals, dm and db, then "
-        "`m, b = m - lr * dm, b - lr * db`.",
+        "`m = m - lr * dm` and `b = b - lr * db`.",
     ),
     Mistake(
         lambda x, y, lr, epochs: descent(x, y, lr, 1),
-        "Your function stops after the first epoch: the `return` is inside the loop. Un-indent it to "
-        "the level of `for`, so that the loop runs all `epochs` times.",
+        "Your result does not depend on epochs: it is always one step. Are the five lines of the step "
+        "indented under `for epoch in range(epochs):`, and is `return m, b` after the loop, at the "
+        "level of `for`?",
     ),
     Mistake(
         lambda x, y, lr, epochs: descent(x, y, lr, epochs - 1),
@@ -151,6 +153,22 @@ LOOP_MISTAKES = [
         "Your steps leave out the learning rate: multiply each derivative by lr, `m - lr * dm`.",
     ),
 ]
+for _rate in (0.01, 0.001, 0.0001):  # a number typed where the argument lr belongs
+    LOOP_MISTAKES.append(
+        Mistake(
+            lambda x, y, lr, epochs, rate=_rate: descent(x, y, rate, epochs),
+            f"Your result does not depend on lr: every run steps with {_rate:g}. Use the argument, "
+            f"`m = m - lr * dm` and `b = b - lr * db`.",
+        )
+    )
+for _count in (10, 100, 1000, 2000):  # a number typed where the argument epochs belongs
+    LOOP_MISTAKES.append(
+        Mistake(
+            lambda x, y, lr, epochs, count=_count: descent(x, y, lr, count),
+            f"Your result does not depend on epochs: every run takes {_count} steps. Use the argument, "
+            f"`for epoch in range(epochs):`.",
+        )
+    )
 for _start in ((1.0, 1.0), (1.0, 0.0), (0.0, 1.0)):  # a start other than the flat line m = b = 0
     LOOP_MISTAKES.append(
         Mistake(
@@ -174,9 +192,16 @@ _LOOP_ERRORS = {
 
 
 def _loop_after(feedback, function):
-    """A sharper hint for the errors a training loop typically raises."""
-    if feedback.ok:
-        return feedback
+    """A right loop: its result on tiny.csv, next to the best line. A wrong one: a sharper hint
+    for the errors a training loop typically raises."""
+    if feedback.ok:  # right on every case, so 2000 epochs on the tiny data end quickly and finite
+        m, b = (float(v) for v in function(TINY_X.copy(), TINY_Y.copy(), 0.01, 2000))
+        m_best, b_best = best_line(TINY_X, TINY_Y)
+        return Feedback(
+            True,
+            f"Your loop, 2000 epochs at lr = 0.01 on tiny.csv: m = {m:.3f}, b = {b:.3f}; the best line: "
+            f"m = {m_best:.3f}, b = {b_best:.3f}. {feedback.message}",
+        )
     hint = next((text for error, text in _LOOP_ERRORS.items() if error in feedback.message), None)
     return feedback if hint is None else Feedback(False, f"{feedback.message.rstrip('.')}. {hint}")
 
@@ -204,7 +229,8 @@ def _loop_solution(x, y, lr, epochs):  # the notebook's solution
         residuals = y - (m * x + b)
         dm = -2 * np.mean(x * residuals)
         db = -2 * np.mean(residuals)
-        m, b = m - lr * dm, b - lr * db
+        m = m - lr * dm
+        b = b - lr * db
     return m, b
 
 
@@ -455,7 +481,20 @@ def factor_text(rate, x):
     notebook 03 prints (the steep direction's own curvature, 2 / lc.stable_learning_rate(x),
     differs from it in the fourth digit for x in 0…100)."""
     c_m = c_along_m(x)
-    return f"1 − lr·c = 1 − {rate_text(rate)}·{c_m:.4g} = {minus(f'{1 - rate * c_m:.2f}')}"
+    factor = round(1 - rate * c_m, 2) + 0.0  # + 0.0: never "−0.00"
+    return f"1 − lr·c = 1 − {rate_text(rate)}·{c_m:.4g} = {minus(f'{factor:.2f}')}"
+
+
+def apart(rate, bound):
+    """``(rate, bound)`` as texts with enough significant digits (3 to 8) to tell them apart."""
+    for digits in range(3, 9):
+        texts = tuple(
+            np.format_float_positional(v, precision=digits, unique=True, fractional=False, trim="-")
+            for v in (rate, bound)
+        )
+        if texts[0] != texts[1]:
+            break
+    return minus(texts[0]), minus(texts[1])
 
 
 def steps_to(fraction, factor):
@@ -516,8 +555,9 @@ def check_learning_rate(x, y, lr, epochs=50, **ignored):
         return Feedback(False, problem)
     bound = lc.stable_learning_rate(x)
     q = 1 - rate * 2 / bound  # the steep direction's factor: it decides
-    factor, yours = factor_text(rate, x), f"Your lr = {rate_text(rate)}"
-    advice = f"Try an lr between {0.25 * bound:.2g} and {0.75 * bound:.2g}."
+    rate_shown, bound_shown = apart(rate, bound)
+    factor, yours = factor_text(rate, x), f"Your lr = {rate_shown}"
+    advice = f"Try an lr between {rate_text(0.25 * bound)} and {rate_text(0.75 * bound)}."
     details = (
         f"\n\nDetails: c = 2·mean(x²) is the curvature along m. With the factor between 0 and 1, m "
         f"creeps in from one side; between −1 and 0 it zigzags; below −1 it diverges: hence the bound "
@@ -528,7 +568,7 @@ def check_learning_rate(x, y, lr, epochs=50, **ignored):
     if rate >= bound:
         return Feedback(
             False,
-            f"{yours} is above the bound 2/c = {bound:.3g}: the factor {factor} is −1 or less, so every "
+            f"{yours} is above the bound 2/c = {bound_shown}: the factor {factor} is −1 or less, so every "
             f"swing of m is larger than the last and training diverges. {advice}" + details,
         )
     if abs(q) <= 0.5 + 1e-12:
@@ -545,7 +585,7 @@ def check_learning_rate(x, y, lr, epochs=50, **ignored):
         )
     return Feedback(
         False,
-        f"{yours} is close to the bound 2/c = {bound:.3g}: the factor {factor}, so m zigzags and each "
+        f"{yours} is close to the bound 2/c = {bound_shown}: the factor {factor}, so m zigzags and each "
         f"swing is {100 * abs(q):.0f} % of the one before. {advice}" + details,
     )
 
@@ -578,33 +618,31 @@ def _behaviour(q):
     return "smooth" if q >= 0 else ("zigzag" if q > -1 else "diverge")
 
 
-#: (predicted, right): the one-sentence hint for each wrong prediction.
+#: (predicted, right): the one-sentence hint for each wrong prediction, in words of the live lesson
+#: (the curvature and the factor 1 − lr·c are in notebook 3's Going further only).
 _BEHAVIOUR_HINTS = {
-    ("smooth", "zigzag"): "Above half the bound (1/c = {half}) every step overshoots the bottom first.",
-    ("diverge", "zigzag"): "{rate} is below the bound 2/c = {bound}, so each swing is smaller than the last.",
-    ("zigzag", "smooth"): (
-        "Below half the bound (1/c = {half}) a step never reaches the bottom, so m does not swing back: "
-        "it creeps in from one side."
+    ("smooth", "zigzag"): "A step this large jumps past the best m, so m swings back, less each time.",
+    ("diverge", "zigzag"): (
+        "The steps overshoot, but {rate} is below the largest safe learning rate (about {bound}): "
+        "each swing is smaller than the last."
     ),
-    (
-        "diverge",
-        "smooth",
-    ): "{rate} is far below the bound 2/c = {bound}: small steps, and m creeps in from one side.",
+    ("zigzag", "smooth"): "Steps this small never reach the best m, so m does not swing back: it creeps in.",
+    ("diverge", "smooth"): "{rate} is far below the largest safe learning rate (about {bound}): m creeps in.",
     ("smooth", "diverge"): (
-        "{rate} is above the bound 2/c = {bound}: every step overshoots and lands further out than "
-        "it started."
+        "{rate} is above the largest safe learning rate (about {bound}): every step overshoots and lands "
+        "further out than it started."
     ),
-    (
-        "zigzag",
-        "diverge",
-    ): "{rate} is above the bound 2/c = {bound}: m does swing, but each swing is larger than the last.",
+    ("zigzag", "diverge"): (
+        "m does swing, but {rate} is above the largest safe learning rate (about {bound}), so each "
+        "swing is larger than the last."
+    ),
 }
 
 #: What the StepExplorer shows for each behaviour.
 _WHAT_YOU_SEE = {
-    "smooth": "the dot creeps towards the valley",
-    "zigzag": "m swings up and down, less each time",
-    "diverge": "each swing is wider, until Diverged",
+    "smooth": "m creeps towards its best value from one side",
+    "zigzag": "m swings above and below its best value, less each time",
+    "diverge": "each swing of m is wider than the last, until Diverged",
 }
 
 
@@ -669,7 +707,7 @@ def data_and_rate(x, y, lr):
         ((TINY_X, TINY_Y, 0.01, "zigzag"), "Your answer: 'zigzag'; the right one: 'smooth'"),
         ((TINY_X, TINY_Y, 0.05, "diverge"), "Your answer: 'diverge'; the right one: 'zigzag'"),
         ((TINY_X, TINY_Y, 0.05, "smooth"), "Your answer: 'smooth'; the right one: 'zigzag'"),
-        ((TINY_X, TINY_Y, 0.1, "zigzag"), "m does swing, but each swing is larger than the last"),
+        ((TINY_X, TINY_Y, 0.1, "zigzag"), "each swing is larger than the last"),
         ((TINY_X, TINY_Y, 0.05, "converges"), "Both 'smooth' and 'zigzag' converge"),
         ((TINY_X, TINY_Y, 0.05, "?"), "Write your prediction first"),
         ((TINY_X, TINY_Y, 0.05, 3), "I did not understand 3"),
@@ -698,37 +736,19 @@ def check_step_prediction(x, y, lr, prediction):
         truth |= {"smooth", "zigzag"}
     if abs(q + 1) < 0.005:
         truth |= {"zigzag", "diverge"}
-    shown = " → ".join(minus(f"{d:.3g}") for d in distances[:4]) + (
-        f" → … → {minus(f'{distances[-1]:.2g}')} after {len(distances) - 1} steps"
-    )
     first = sorted(truth)[0] if len(truth) == 1 else _behaviour(q)
-    values = {"rate": rate_text(rate), "bound": f"{2 / c:.3g}", "half": f"{1 / c:.3g}"}
-    meaning = {
-        "smooth": "between 0 and 1: each step goes only part of the way to the bottom",
-        "zigzag": "between −1 and 0: each step jumps past the bottom but lands closer",
-        "diverge": "−1 or less: each step jumps past the bottom and lands further out",
-    }[_behaviour(q)]
-    shown = " → ".join(minus(f"{d:.2g}") for d in distances[:4])
-    details = (
-        f"\n\nDetails: one step multiplies m's distance to its best value by {factor_text(rate, x)}, "
-        f"{meaning}. Smooth below 1/c = {1 / c:.3g}, zigzag up to 2/c = {2 / c:.3g}, diverge above. "
-        f"Checked by running plain steps from 1 unit away: {shown} → …"
-        + (
-            " This lr is on the edge between two behaviours, so both count as right."
-            if len(truth) > 1
-            else ""
-        )
+    values = {"rate": rate_text(rate), "bound": f"{2 / c:.2g}"}
+    try_it = (
+        f" Look in the explorer below: lr {rate_text(rate)}, Step a few times, watch the right panel "
+        f"(m after each step)."
     )
-    try_it = f" Try it below at lr = {rate_text(rate)}: {_WHAT_YOU_SEE[first]}."
+    edge = " This lr is on the edge between two behaviours, so both count." if len(truth) > 1 else ""
+    details = "\n\nWhy, and where the largest safe learning rate comes from: Going further (optional)."
 
     def explain(answers, truth, ok):
         guess = answers["prediction"]
         if ok:
-            return (
-                f"Your answer '{guess}' is right: the factor {factor_text(rate, x)} is {meaning}."
-                + try_it
-                + details
-            )
+            return f"Your answer '{guess}' is right: {_WHAT_YOU_SEE[first]}.{edge}{try_it}{details}"
         right = " or ".join(f"'{t}'" for t in sorted(truth))
         hint = _BEHAVIOUR_HINTS[guess, first].format(**values)
         return f"Your answer: '{guess}'; the right one: {right}. {hint}{try_it}{details}"

@@ -1299,3 +1299,36 @@ def test_absurd_epochs_are_refused_before_any_work():
 def test_a_whole_float_number_of_epochs_says_how_to_write_an_int(tiny, epochs):
     with pytest.raises(TypeError, match=r"Write .*int\("):
         lc.gradient_descent(*tiny, 0.01, epochs)
+
+
+# --------------------------------------------------------------------------
+# train_test_split (notebook 04)
+# --------------------------------------------------------------------------
+
+
+def test_train_test_split_keeps_every_pair_once_and_the_share():
+    x = np.arange(10.0)
+    y = 100 + x  # each y names its x, so a pair torn apart would show
+    x_train, y_train, x_test, y_test = lc.train_test_split(x, y, test_share=0.3, seed=1)
+    assert (len(x_train), len(x_test)) == (7, 3)
+    assert np.array_equal(y_train, 100 + x_train) and np.array_equal(y_test, 100 + x_test)
+    assert sorted(np.concatenate([x_train, x_test]).tolist()) == x.tolist()
+
+
+def test_train_test_split_is_the_same_for_the_same_seed_and_shuffles():
+    x = np.arange(40.0)
+    first = lc.train_test_split(x, x, seed=3)
+    again = lc.train_test_split(x, x, seed=3)
+    other = lc.train_test_split(x, x, seed=4)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not np.array_equal(first[2], other[2])
+    assert not np.array_equal(np.sort(first[2]), x[30:])  # not simply the last quarter
+
+
+@pytest.mark.parametrize(
+    ("share", "seed", "pattern"),
+    [(0.0, 0, "test_share = 0"), (1.0, 0, "between 0 and 1"), (0.01, 0, "0 of the 10"), (0.25, -1, "seed")],
+)
+def test_train_test_split_refuses_an_empty_set_or_a_bad_seed(share, seed, pattern):
+    with pytest.raises((ValueError, TypeError), match=pattern):
+        lc.train_test_split(np.arange(10.0), np.arange(10.0), test_share=share, seed=seed)
