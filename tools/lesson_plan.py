@@ -13,34 +13,37 @@ whose heading starts with "Exercise"; "(homework)" in its heading makes it homew
 time, but a student's time), "predict" a predict-first question, and "(continued)" marks a later
 part of the same exercise (e.g. the check of a prediction, after the numbers).
 
-Two clocks, both calibrated on the fresh reviews of the lesson as it was at commit d337563
-(``REVIEWED``): a lecturer planned 100–118 minutes for 01–04 where the old counter said 70, and
-a student working alone needed 35–45, 40–50, 50–65 and 35–45 minutes for 01–04, doing every
-exercise (homework too). With the paces below the old lesson comes out at 107 teacher minutes and
-at 45, 44, 54 and 40 student minutes with every exercise
-(``python tools/lesson_plan.py --ref d337563 --report``).
+Two clocks. The teacher's is calibrated on two fresh reviews: of the lesson at commit d337563
+(``REVIEWED``: a lecturer planned 100–118 minutes for 01–04) and of the rewritten lesson at
+commit f6590d2 (``REVIEWED_AGAIN``: a teacher's realistic plan of 28, 27, 37 and 25 minutes for
+01–04, 117 in all, where the clock then said 77). The second review showed that time goes into
+what the class *does* (a notebook opened and introduced, a guess written, code typed, a slider
+dragged), not into the words read aloud: with the paces below f6590d2 comes out at 27, 25, 36
+and 22 minutes (110, 6 % under the review) and d337563 at 123 (``--ref …``), both within 10 %.
 
 Teacher (live, a class of about 30):
 
-- prose: 120 words a minute (reading aloud, pointing at the screen, answering a question);
+- a notebook: 8 minutes of its own (opening it, the goals, switching, the questions it raises);
+- prose: 250 words a minute (read aloud in part, mostly pointed at on the screen);
 - a display equation: 1 minute (written out, each symbol named);
-- a code cell run in class: half a minute (run it, read its output together), plus 5 seconds
-  per line of code in it (more code, more to explain);
-- an explorer: 3.5 minutes of dragging, asking and answering;
-- a predict-first exercise: 2.5 minutes (everyone writes a guess, runs the check, discusses);
-- another in-class exercise: 3 minutes (e.g. sliders to a target);
-- an in-class exercise where students type code: 3 minutes plus 1.2 minutes per line they type
+- a code cell run in class: half a minute (run it, read its output together), plus 2 seconds
+  per line of code in it;
+- an explorer: 4.5 minutes of dragging, asking and answering;
+- a predict-first exercise: 4 minutes (everyone writes a guess, runs the check, discusses);
+- another in-class exercise: 3.5 minutes (e.g. sliders to a target);
+- an in-class exercise where students type code: 5 minutes plus 1.8 minutes per line they type
   (a solution line that is not in the starter): typing, the first error, the checker's hint, a
-  second try. Not calibrated (the reviewed lesson had no typing in class): an estimate between
-  the teacher's pace and the student's 1.5;
+  second try (the f6590d2 review: 14 minutes for the 5-line loop);
 - homework: none.
 
 Student (alone, working through the core path): 100 words a minute of core prose, 1 minute per
 display equation, 0.3 minute per line of code shown in class (reading it, running it, reading its
 output), 3 minutes per explorer, 2.5 per predict-first exercise, 4 per other exercise, and an
-exercise where code is typed: 3 minutes plus 1.5 per line typed. The table's student minutes
-count the in-class exercises; the calibration (and --report) also the homework ones, as the
-reviewing student did every exercise. Optional sections are not counted for either clock.
+exercise where code is typed: 3 minutes plus 1 per line typed (lines a starter leaves open,
+functions or not, count since round 1). The table's student minutes count the in-class
+exercises; the calibration (and --report) also the homework ones, as the reviewing students did
+every exercise: d337563 comes out at 44, 42, 52 and 42 minutes, f6590d2 at 121 in all (the
+round-1 student: about 115). Optional sections are not counted for either clock.
 """
 
 import argparse
@@ -59,19 +62,21 @@ LIVE = ("01", "02", "03", "04")  # the notebooks taught live (docs/classroom.md)
 FIRST_MINUTE = 0  # setup is checked before class (the index notebook), not in the 90 minutes
 LESSON_MINUTES = 90
 BUFFER_MINUTES = 10  # at least this much of the lesson is left free
-REVIEWED = "d337563"  # the commit the fresh reviewers timed
+REVIEWED = "d337563"  # the commit the first fresh reviewers timed
+REVIEWED_AGAIN = "f6590d2"  # the commit the round-1 reviewers timed (teacher: 28, 27, 37, 25)
 
 #: Minutes of class time per unit, and of a student's time (see the module docstring).
 TEACHER = {
-    "words": 1 / 120,
+    "notebooks": 8.0,
+    "words": 1 / 250,
     "maths": 1.0,
     "code cells": 0.5,
-    "code lines": 0.08,
-    "explorers": 3.5,
-    "predict": 2.5,
-    "other exercises": 3.0,
-    "typing exercises": 3.0,
-    "typed lines": 1.2,
+    "code lines": 0.03,
+    "explorers": 4.5,
+    "predict": 4.0,
+    "other exercises": 3.5,
+    "typing exercises": 5.0,
+    "typed lines": 1.8,
 }
 STUDENT = {
     "words": 1 / 100,
@@ -81,7 +86,7 @@ STUDENT = {
     "predict": 2.5,
     "other exercises": 4.0,
     "typing exercises": 3.0,
-    "typed lines": 1.5,
+    "typed lines": 1.0,
 }
 
 #: Size budgets that --report watches (a warning within 10 %, no test): the lines of the lesson's
@@ -197,6 +202,7 @@ def count(cells):
     ]
     kinds = ["predict", "other exercises", "typing exercises", "typed lines"]
     totals = dict.fromkeys(keys + kinds + [f"homework {k}" for k in kinds], 0)
+    totals["notebooks"] = 1
     core_prose = []
     region, region_level = "class", None  # "class", "homework" or "optional", and its heading level
     exercise_level = None
@@ -224,14 +230,15 @@ def count(cells):
             totals["exercises"] += 1
             prefix = "homework " if region == "homework" else ""
             solution = SOLUTION.search(markdown)
-            starters = [code for code in section["code"] if "def " in code and "TODO" in code]
+            starters = [code for code in section["code"] if "TODO" in code]
+            given = {line.strip() for code in starters for line in code.splitlines()}
+            typed = [] if solution is None else solution.group(1).splitlines()
+            typed = [line for line in typed if line.strip() not in given | {""}]
             if "predict" in title:
                 totals[prefix + "predict"] += 1
-            elif starters and solution:
+            elif starters and typed:  # a function to complete, or lines to write
                 totals[prefix + "typing exercises"] += 1
-                given = {line.strip() for code in starters for line in code.splitlines()}
-                lines = [line for line in solution.group(1).splitlines() if line.strip() not in given | {""}]
-                totals[prefix + "typed lines"] += len(lines)
+                totals[prefix + "typed lines"] += len(typed)
             else:
                 totals[prefix + "other exercises"] += 1
         if region != "class":
@@ -332,10 +339,15 @@ def table(ref=None):
         f"| **01–04, taught live** | **{FIRST_MINUTE}–{round(live['end'])}** | **{live['class words']:,}** "
         f"| | | | | **{round(live['minutes'])}** | **{round(live['student'])}** |"
     )
-    lines.append(
-        f"| **buffer** (questions, a slower class) | **{round(live['end'])}–{LESSON_MINUTES}** "
-        f"| | | | | | **{round(buffer)}** | |"
-    )
+    if buffer >= 0:
+        lines.append(
+            f"| **buffer** (questions, a slower class) | **{round(live['end'])}–{LESSON_MINUTES}** "
+            f"| | | | | | **{round(buffer)}** | |"
+        )
+    else:  # said plainly, not as a negative buffer
+        lines.append(
+            f"| **over the {LESSON_MINUTES} minutes** (no buffer left) | | | | | | | **{round(-buffer)}** | |"
+        )
     return "\n".join(lines)
 
 
