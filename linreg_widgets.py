@@ -28,11 +28,12 @@ import zlib
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 import linreg_core as lc
 import linreg_minibatch as lm
@@ -81,6 +82,16 @@ SERIES = (
     {"color": OKABE_ITO["sky blue"], "ls": (0, (5, 1, 1, 1, 1, 1)), "marker": "v"},
 )
 
+#: The current (m, b) dot of every explorer: vermillion with a white ring and a black edge, so it
+#: stands out on every band of the loss map, also under deuteranopia and protanopia (where
+#: vermillion on the map's olive and yellow bands would all but vanish).
+CURRENT_MARKER = dict(
+    color=PALETTE["line"],
+    mec="white",
+    mew=2,
+    path_effects=[patheffects.Stroke(linewidth=4.5, foreground="black"), patheffects.Normal()],
+)
+
 # Short names used throughout this module (and by older notebook cells).
 DATA_COLOR, LINE_COLOR, PATH_COLOR = PALETTE["data"], PALETTE["line"], PALETTE["path"]
 MAE_COLOR, OUTLIER_COLOR = PALETTE["mae"], PALETTE["outlier"]
@@ -107,6 +118,19 @@ PROJECTOR_STYLE = {
 }
 
 
+#: The explorers' style: larger text (14 pt titles and labels, 13 pt ticks and legend) where
+#: the three panels still fit 1000 px, to read from the back of a room.
+EXPLORER_STYLE = {
+    **PROJECTOR_STYLE,
+    "font.size": 14,
+    "axes.titlesize": 14,
+    "axes.labelsize": 14,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+}
+
+
 def use_projector_style():
     """Apply :data:`PROJECTOR_STYLE` to ``matplotlib.rcParams`` (done once on import)."""
     matplotlib.rcParams.update(PROJECTOR_STYLE)
@@ -115,12 +139,12 @@ def use_projector_style():
 use_projector_style()
 
 
-def _styled(function):
-    """Run ``function`` under :data:`PROJECTOR_STYLE`, whatever the global rcParams say."""
+def _styled(function, style=PROJECTOR_STYLE):
+    """Run ``function`` under ``style``, whatever the global rcParams say."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        with matplotlib.rc_context(PROJECTOR_STYLE):
+        with matplotlib.rc_context(style):
             return function(*args, **kwargs)
 
     return wrapper
@@ -128,7 +152,8 @@ def _styled(function):
 
 def _style_axes(ax):
     """Fix the tick-label size on ``ax`` (ticks are made at draw time, from the rcParams then)."""
-    ax.tick_params(labelsize=MIN_FONT_PT)
+    size = matplotlib.rcParams["xtick.labelsize"]  # 13 in an explorer, 12 elsewhere
+    ax.tick_params(labelsize=size if isinstance(size, (int, float)) and size > MIN_FONT_PT else MIN_FONT_PT)
 
 
 # --------------------------------------------------------------------------
@@ -357,7 +382,7 @@ def draw_loss_bowl(ax, x, y, m_values, b_values):
     # A smaller box inside the axes leaves room for the tick labels and axis labels, which
     # the figure layout does not count for a 3-D axes.
     ax.set_box_aspect(None, zoom=0.85)
-    ax.tick_params(labelsize=MIN_FONT_PT)
+    _style_axes(ax)
     return cap
 
 
@@ -599,7 +624,7 @@ class Explorer(widgets.VBox):
     Subclasses build ``self.fig`` (a plain ``matplotlib.figure.Figure``),
     mark the artists that change with :meth:`moving`, and implement
     :meth:`update`, which sets their data and the readout text. Their
-    ``__init__`` runs under :data:`PROJECTOR_STYLE` (see ``__init_subclass__``).
+    ``__init__`` runs under :data:`EXPLORER_STYLE` (see ``__init_subclass__``).
 
     One legend, below the panels, lists the labelled artists of every panel in
     :attr:`legend_axes` (in that order): it never covers a point or a curve.
@@ -616,7 +641,7 @@ class Explorer(widgets.VBox):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__:
-            cls.__init__ = _styled(cls.__init__)
+            cls.__init__ = _styled(cls.__init__, EXPLORER_STYLE)
 
     def __init__(self, controls, figsize=FIGSIZE):
         if figsize[0] * DPI > MAX_WIDTH_PX:
@@ -686,9 +711,9 @@ class Explorer(widgets.VBox):
         """A moving path of ``(m, b)`` on a contour panel."""
         return self.moving(ax.plot([], [], style, color=PATH_COLOR, lw=lw, ms=ms, label=label)[0])
 
-    def add_marker(self, ax, label, ms=9):
+    def add_marker(self, ax, label, ms=11):
         """A moving dot (the current ``(m, b)`` or loss); :meth:`place_marker` moves it."""
-        marker = self.moving(ax.plot([], [], "o", ms=ms, color=LINE_COLOR, mec="w", label=label)[0])
+        marker = self.moving(ax.plot([], [], "o", ms=ms, label=label, **CURRENT_MARKER)[0])
         box = dict(facecolor="white", edgecolor=LINE_COLOR, alpha=0.9, boxstyle="round,pad=0.2")
         self._edge_notes[marker] = self.moving(ax.text(0, 0, "", fontsize=MIN_FONT_PT, bbox=box))
         return marker
@@ -790,7 +815,7 @@ class Explorer(widgets.VBox):
         (and the background into :attr:`background` when it has changed)."""
         canvas = self.fig.canvas
         if self._background is None:
-            with matplotlib.rc_context(PROJECTOR_STYLE):  # ticks are made now, from the rcParams
+            with matplotlib.rc_context(EXPLORER_STYLE):  # ticks are made now, from the rcParams
                 if self._under is None:
                     if not self.fig.legends:
                         self.add_legend()
@@ -860,9 +885,31 @@ def png_bytes(canvas):
     )
 
 
-def _plain_number(value, _position=None):
-    """A tick label without powers of ten: "9", "300", "0.5"."""
-    return f"{value:g}" if abs(value) < 1e6 else f"{value:.0e}"
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def readable(value, digits=4):
+    """A number as a first-year reads it: no ``e+08``, thousands separated.
+
+    At least ``digits`` significant digits; whole numbers from 1,000 up are shown in
+    full. Only beyond a trillion (a run that blew up) is a power of ten written out.
+
+    Examples
+    --------
+    >>> readable(200352041.3), readable(0.0001), readable(-12.0371), readable(3.2e15)
+    ('200,352,041', '0.0001', '−12.04', '3.2 × 10¹⁵')
+    """
+    value = float(value)
+    if not math.isfinite(value) or value == 0:
+        return f"{value:g}".replace("-", "−")
+    size = math.floor(math.log10(abs(value)))
+    if size >= 12:
+        text = f"{value / 10**size:.{digits - 1}f}".rstrip("0").rstrip(".")
+        return f"{text} × 10{str(size).translate(_SUPERSCRIPT)}".replace("-", "−")
+    text = f"{value:,.{max(0, digits - 1 - size)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace("-", "−")
 
 
 def line_label(m, b):
@@ -912,7 +959,7 @@ def _lr_slider(bounds, value=None):
         max=top,
         step=0.05,
         description="lr η",
-        readout_format=".2e",
+        readout_format=".2r",  # 0.00010 (plain decimals), not 1.00e-4
         layout=widgets.Layout(width="400px"),
     )
 
@@ -946,9 +993,11 @@ class LossExplorer(Explorer):
     def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None):
         self.x, self.y = lv.valid_xy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
-        # Default start: a too-flat line through the middle of the data.
+        # Default start: a too-flat line through the middle of the data. A given start (e.g. the
+        # student's guess) is always on the map: the grid grows to hold it.
         m = m_values[len(m_values) // 4] if m is None else lv.valid_number(m, "m")
         b = self.y.mean() - m * self.x.mean() if b is None else lv.valid_number(b, "b")
+        m_values, b_values = parameter_grid(self.x, self.y, include=[(m, b)])
         self.m_slider = _slider("slope m", *_inner(m_values), m)
         self.b_slider = _slider("intercept b", *_inner(b_values), b)
         super().__init__([self.m_slider, self.b_slider], figsize=(10.4, 4.6))
@@ -969,13 +1018,13 @@ class LossExplorer(Explorer):
         self._residual_xy = self.x[self.residual_index], self.y[self.residual_index]
         self.line_loss = LineLoss(self.x, self.y)  # the readout in constant time, exact
         self.contour_panel(ax_loss, m_values, b_values, "the loss, from above", colorbar=False)
-        self.marker = self.add_marker(ax_loss, "current (m, b)", ms=10)
+        self.marker = self.add_marker(ax_loss, "current (m, b)", ms=12)
         self.bowl_cap = draw_loss_bowl(self.ax_bowl, self.x, self.y, m_values, b_values)
         self.ax_bowl.set_title("the loss surface: a bowl")
         # The point on the bowl, and a drop line to its floor so its place reads in 3-D.
         self.bowl_stem = self.moving(self.ax_bowl.plot([], [], [], color="w", lw=1.5)[0])
         self.bowl_marker = self.moving(
-            self.ax_bowl.plot([], [], [], "o", ms=10, color=LINE_COLOR, mec="w", ls="none")[0]
+            self.ax_bowl.plot([], [], [], "o", ms=11, ls="none", **CURRENT_MARKER)[0]
         )
         # R² needs some spread in y; for constant y the readout says it is undefined.
         self._r2_defined = np.ptp(self.y) > 0
@@ -996,7 +1045,7 @@ class LossExplorer(Explorer):
         self.r2 = self.line_loss.r_squared(m, b) if self._r2_defined else None
         r2 = f"R² = {self.r2:.4f}" if self._r2_defined else "R² undefined (all y are equal)"
         self.readout.value = (
-            f"line: {line_label(m, b)} &nbsp;→&nbsp; <b>MSE = {self.loss:.6g}</b>, &nbsp;<b>{r2}</b>"
+            f"line: {line_label(m, b)} &nbsp;→&nbsp; <b>MSE = {readable(self.loss)}</b>, &nbsp;<b>{r2}</b>"
         )
 
 
@@ -1216,7 +1265,7 @@ class SlopeExplorer(Explorer):
                     scale_units="xy",
                     scale=1,
                     width=0.012,
-                    label="−gradient here",
+                    label="downhill from here",
                 )
             )
             ax_loss.set_title("arrows: the downhill direction")
@@ -1258,7 +1307,7 @@ class SlopeExplorer(Explorer):
         self.dm, self.db = lc.gradients(self.x, self.y, m, b)
         self.point.set_data([m], [self.loss])
         self.marker.set_data([m], [b])
-        text = f"m = {m:.4g}, b = {b:.4g} &nbsp;→&nbsp; <b>L = {self.loss:.6g}</b>"
+        text = f"m = {readable(m)}, b = {readable(b)} &nbsp;→&nbsp; <b>L = {readable(self.loss)}</b>"
         if self.tangent:
             half = 0.15 * self._m_span
             ms = np.array([m - half, m + half])
@@ -1271,7 +1320,10 @@ class SlopeExplorer(Explorer):
             length = 0.12 * min(1.0, norm / self._typical_gradient)
             self.arrow.set_offsets([[m, b]])
             self.arrow.set_UVC([u / norm * m_span * length], [v / norm * b_span * length])
-            text += f", &nbsp;<b>∂L/∂m = {self.dm:.6g}</b> (slope of the tangent), ∂L/∂b = {self.db:.6g}"
+            text += (
+                f", &nbsp;<b>∂L/∂m = {readable(self.dm)}</b> (slope of the tangent),"
+                f" ∂L/∂b = {readable(self.db)}"
+            )
         self.readout.value = text
 
 
@@ -1281,7 +1333,7 @@ class SlopeExplorer(Explorer):
 
 
 def _stability_note(bound, lr):
-    note = f"lr = {lr:.2e} (gradient descent is stable below {bound:.2e})"
+    note = f"lr = {readable(lr, 3)} (gradient descent is stable below {readable(bound, 3)})"
     if lr >= bound:
         note += " &nbsp;⚠ <b>lr is above the stable bound: each step overshoots more</b>"
     return note
@@ -1372,7 +1424,8 @@ class StepExplorer(Explorer):
         self.m_curve.set_data(np.arange(steps + 1), self.ms)
         self.place_marker(self.m_marker, steps, m, note)
         text = (
-            f"step {len(self.ms) - 1}: m = {m:.5g}, b = {b:.5g}, <b>MSE = {self.losses[-1]:.6g}</b>"
+            f"step {len(self.ms) - 1}: m = {readable(m)}, b = {readable(b)}, "
+            f"<b>MSE = {readable(self.losses[-1])}</b>"
             f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
         )
         if self.diverged:
@@ -1476,7 +1529,9 @@ class TrainingExplorer(Explorer):
         self.play = widgets.Play(value=0, min=0, max=len(self.schedule) - 1, interval=60, description="Play")
         widgets.dlink((self.play, "value"), (self.epoch_slider, "value"), transform=self._frame_epoch)
         # Buttons with words: Play's own buttons are icons, which do not show everywhere
-        # (no icon font on Colab, colabtools #60 and #1302).
+        # (no icon font on Colab, colabtools #60 and #1302). So Play itself is hidden: it stays
+        # in the page only to run the animation in the browser (its timer), the words drive it.
+        self.play.layout.display = "none"
         self.play_button = widgets.Button(description="▶ Play", layout=widgets.Layout(width="90px"))
         self.pause_button = widgets.Button(description="❚❚ Pause", layout=widgets.Layout(width="90px"))
         self.play_button.on_click(lambda _: self.set_playing(True))
@@ -1494,23 +1549,22 @@ class TrainingExplorer(Explorer):
 
         ax_fit, ax_loss, self.ax_curve = self.fig.subplots(1, 3)
         self.fit_panel(ax_fit, "the line", xlabel, ylabel)
-        m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
+        if is_standardized(self.x):  # a round bowl: the same span for m and b, drawn round
+            m_values, b_values = square_parameter_grid(self.x, self.y, include=[self.start])
+        else:
+            m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
         self.contour_panel(ax_loss, m_values, b_values, "the path on the loss", colorbar=False)
+        if is_standardized(self.x):
+            ax_loss.set_aspect("equal")
         self.path = self.add_path(ax_loss, "-", lw=1.5)
-        self.marker = self.add_marker(ax_loss, "epoch shown", ms=8)
+        self.marker = self.add_marker(ax_loss, "epoch shown")
         self.best_loss = self.loss_curve_panel(
-            self.ax_curve,
-            "the loss, epoch by epoch",
-            "epoch (log scale past 10)",
-            "MSE (log scale)",
-            "lowest possible MSE",
+            self.ax_curve, "the loss, epoch by epoch", "epoch", "MSE (log scale)", "lowest possible MSE"
         )
-        # Epochs on a log scale past 10: the first plunge and the long crawl both show.
-        self.ax_curve.set_xscale("symlog", linthresh=10, linscale=0.5)
-        # Plain epoch numbers ("9", "300"), never "9 × 10⁰" (cut off at the panel's edge).
-        self.ax_curve.xaxis.set_major_formatter(FuncFormatter(_plain_number))
+        # A plain epoch axis (whole numbers); the loss axis is logarithmic.
+        self.ax_curve.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         self.curve = self.moving(self.ax_curve.plot([], [], color="k", lw=1.5, label="gradient descent")[0])
-        self.curve_point = self.moving(self.ax_curve.plot([], [], "o", ms=7, color=LINE_COLOR)[0])
+        self.curve_point = self.moving(self.ax_curve.plot([], [], "o", ms=10, **CURRENT_MARKER)[0])
         self.curve_point.set_clip_on(False)  # whole, even on the panel's right edge
         self.redrawn_axes = (self.ax_curve,)  # retraining redraws the loss curve's axes only
 
@@ -1557,7 +1611,7 @@ class TrainingExplorer(Explorer):
         self.curve.set_data(np.arange(k + 1), losses[: k + 1])
         self.curve_point.set_data([k], [losses[k]])
         text = (
-            f"epoch {k}: m = {ms[k]:.5g}, b = {bs[k]:.5g}, <b>MSE = {losses[k]:.6g}</b> "
+            f"epoch {k}: m = {readable(ms[k])}, b = {readable(bs[k])}, <b>MSE = {readable(losses[k])}</b> "
             f"(showing epoch {k} of {len(losses) - 1}; Play shows every epoch up to "
             f"{_last_consecutive(self.schedule)}, then faster)"
             f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
@@ -1730,10 +1784,10 @@ class ScalingExplorer(Explorer):
         bound = self.bounds[scaled]
         m_ls, b_ls = self.target
         text = (
-            f"<b>{'standardised' if scaled else 'raw'} x</b>: lr = {lr:.2e} = "
-            f"{lr / bound:.3g} × the stable bound {bound:.3g}"
-            f"<br>after {ran} epochs, in the units of x: m = {self.m:.5g}, b = {self.b:.5g} "
-            f"(least squares: m = {m_ls:.5g}, b = {b_ls:.5g})<br>"
+            f"<b>{'standardised' if scaled else 'raw'} x</b>: lr = {readable(lr, 3)} = "
+            f"{readable(lr / bound, 3)} × the stable bound {readable(bound, 3)}"
+            f"<br>after {ran} epochs, in the units of x: m = {readable(self.m)}, b = {readable(self.b)} "
+            f"(least squares: m = {readable(m_ls)}, b = {readable(b_ls)})<br>"
         )
         close = f"m and b within {self.rtol:.1%} of least squares"
         if self.status == "converged":
@@ -1741,7 +1795,7 @@ class ScalingExplorer(Explorer):
         elif self.status == "diverged":
             text += divergence_note(
                 f"after {ran} epochs",
-                f"lr is above the stable bound {bound:.3g}, so every step overshoots further.",
+                f"lr is above the stable bound {readable(bound, 3)}, so every step overshoots further.",
             )
         else:
             text += f"⏳ <b>Did not converge</b> in {ran} epochs ({close} is the target)."
@@ -1893,9 +1947,9 @@ class MinibatchExplorer(Explorer):
         else:
             text += (
                 f"after {len(r.losses) - 1} epochs ({len(r.ms) - 1} updates): "
-                f"m = {r.m:.5g}, b = {r.b:.5g}, <b>MSE = {r.losses[-1]:.6g}</b> "
-                f"(full batch, same lr: {self.full.losses[-1]:.6g}; "
-                f"minimum: {self.best_loss:.6g})"
+                f"m = {readable(r.m)}, b = {readable(r.b)}, <b>MSE = {readable(r.losses[-1])}</b> "
+                f"(full batch, same lr: {readable(self.full.losses[-1])}; "
+                f"minimum: {readable(self.best_loss)})"
             )
         if self.epochs_run < self.epochs:
             text += (
