@@ -908,15 +908,15 @@ def test_check_step_prediction_agrees_with_the_eigenvalues_and_with_what_m_does(
         assert growing == (truth == "diverge")
 
 
-def test_check_step_prediction_feedback_gives_q_and_explains(classic):
+def test_check_step_prediction_feedback_says_what_the_explorer_shows(classic):
     x, y = classic
     c, _ = _curvatures(x)
+    assert 1e-4 < 1 / c < 2.5e-4 < 2 / c < 3e-4  # smooth, then zigzag, then safe limit (eigenvalues)
     right = ex.check_step_prediction(x, y, 1e-4, "smooth")
-    assert right.ok and f"{1 - 1e-4 * c:.2f}" in right.message  # 0.33
+    assert right.ok and "creeps" in right.message
     wrong = ex.check_step_prediction(x, y, 2.5e-4, "diverge")
     assert not wrong.ok and "Your answer: 'diverge'; the right one: 'zigzag'" in wrong.message
-    assert _minus(f"{1 - 2.5e-4 * c:.2f}") in wrong.message  # -0.68
-    assert f"{2 / c:.3g}" in wrong.message  # the bound
+    assert "below the largest safe learning rate (about 0.0003)" in wrong.message
 
 
 @pytest.mark.parametrize("word", ["Smooth", "zig-zag", "ZIGZAG", "zig zag", "diverges", "oscillates"])
