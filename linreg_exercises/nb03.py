@@ -82,9 +82,9 @@ _SAME_POINT = (
 LOOP_MISTAKES = [
     Mistake(
         lambda x, y, lr, epochs: (0.0, 0.0),
-        "Your function returns m = b = 0, where it started: the loop is missing, or it never changes "
-        "m and b. Inside `for epoch in range(epochs):` compute the residuals, dm and db, then "
-        "`m = m - lr * dm` and `b = b - lr * db`.",
+        "Your function returns m = b = 0, where it started: the loop body does not change m and b yet. "
+        "Replace `pass` with the five lines of the one-step cell (residuals, dm, db, then m, then b), "
+        "written with x and y and indented under `for epoch in range(epochs):`.",
     ),
     Mistake(
         lambda x, y, lr, epochs: descent(x, y, lr, 1),
@@ -739,7 +739,7 @@ def check_step_prediction(x, y, lr, prediction):
     first = sorted(truth)[0] if len(truth) == 1 else _behaviour(q)
     values = {"rate": rate_text(rate), "bound": f"{2 / c:.2g}"}
     try_it = (
-        f" Look in the explorer below: lr {rate_text(rate)}, Step a few times, watch the right panel "
+        f" Look in the explorer above: lr {rate_text(rate)}, Step a few times, watch the right panel "
         f"(m after each step)."
     )
     edge = " This lr is on the edge between two behaviours, so both count." if len(truth) > 1 else ""

@@ -337,6 +337,22 @@ def train_swapped_parameters(x, y, epochs, lr):
     return train_right(x, y, lr, epochs)
 
 
+def train_starter(x, y, lr, epochs):  # notebook 03's starter, as shipped
+    m, b = 0.0, 0.0
+    for epoch in range(epochs):  # noqa: B007
+        pass
+    return m, b
+
+
+def train_no_updates(x, y, lr, epochs):  # the derivatives typed, the two updates forgotten
+    m, b = 0.0, 0.0
+    for epoch in range(epochs):  # noqa: B007
+        residuals = y - (m * x + b)
+        dm = -2 * np.mean(x * residuals)  # noqa: F841
+        db = -2 * np.mean(residuals)  # noqa: F841
+    return m, b
+
+
 def train_forever(x, y, lr, epochs):
     m, b = 0.0, 0.0
     while epochs > 0:
@@ -368,6 +384,8 @@ def test_a_right_loop_passes(function):
         (train_reads_the_notebook, "reads the global"),
         (train_swapped_parameters, "Is the order of the parameters"),
         (train_forever, "did not finish within"),
+        (train_starter, "Replace `pass` with the five lines of the one-step cell"),
+        (train_no_updates, "then m, then b"),
     ],
 )
 def test_each_slip_in_real_code_gets_its_own_hint(function, hint):
@@ -418,7 +436,7 @@ def test_step_prediction_feedback_is_short_and_uses_only_the_live_lesson(classic
     first = first_paragraph(feedback)
     assert _words(first) <= 50, first
     assert first.startswith("Your answer")
-    assert "Look in the explorer below" in first and "right panel" in first  # what to look for
+    assert "Look in the explorer above" in first and "right panel" in first  # what to look for
     for untaught in ("1/c", "2/c", "lr·c", "curvature", "factor"):  # Going further only
         assert untaught not in feedback.message, feedback.message
 
