@@ -433,7 +433,7 @@ def _outside_hint(function, reads):
     return (
         f"Your function reads the global {names} of the notebook, not its own arguments ({sizes} "
         f"there). The checker calls it with other data, so inside the function use only its "
-        f"parameters ({_parameters(function)}) and compute everything else, such as y_pred, from them."
+        f"parameters ({_parameters(function)}) and compute everything else from them."
     )
 
 
@@ -585,6 +585,12 @@ def read_number(value, name):
     except Exception:
         several = True
     if several:
+        if type(value) is tuple and len(value) == 2 and all(type(part) is int for part in value):
+            whole, decimals = value  # 3,5 is the tuple (3, 5) in Python
+            return None, (
+                f"{name} must be one number, but it is {show(value)}: Python writes decimals with a "
+                f"point, so write {whole}.{decimals}, not {whole},{decimals}."
+            )
         return None, f"{name} must be one number, but it is {show(value)}."
     number = as_number(value)
     if number is None:

@@ -1063,3 +1063,8 @@ def test_a_python_error_in_student_code_comes_with_what_to_do(body, hint):
     exec(f"def student(x, y, lr, epochs):\n    {body}", namespace)
     feedback = ex.check_training_loop(namespace["student"])
     assert not feedback and "Your function raised" in feedback.message and hint in feedback.message, feedback
+
+
+def test_a_decimal_comma_gets_a_hint_about_the_point():
+    feedback = ex.check_mse_prediction((3, 0))  # what `my_prediction = 3,0` makes
+    assert not feedback and "write 3.0, not 3,0" in feedback.message, feedback.message
