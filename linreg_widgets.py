@@ -238,7 +238,7 @@ def draw_loss_contour(ax, x, y, m_values, b_values):
     ax.contour(m_values, b_values, surface, levels=filled.levels, colors="k", linewidths=0.3, alpha=0.5)
     m_hat, b_hat = lc.closed_form(x, y)
     ax.plot(
-        m_hat, b_hat, marker="*", ms=15, color=BEST_COLOR, mec="k", ls="none", label="minimum (least squares)"
+        m_hat, b_hat, marker="*", ms=15, color=BEST_COLOR, mec="k", ls="none", label="best line (lowest MSE)"
     )
     ax.set_xlabel("slope m")
     ax.set_ylabel("intercept b")
@@ -247,9 +247,9 @@ def draw_loss_contour(ax, x, y, m_values, b_values):
     return filled
 
 
-def add_colorbar(ax, filled):
+def add_colorbar(ax, filled, label="MSE (log scale)"):
     """The colour bar of a loss contour, in round numbers."""
-    colorbar = ax.figure.colorbar(filled, ax=ax, label="MSE (log scale)", format="%g")
+    colorbar = ax.figure.colorbar(filled, ax=ax, label=label, format="%g")
     _style_axes(colorbar.ax)
     return colorbar
 
@@ -368,7 +368,7 @@ def draw_loss_bowl(ax, x, y, m_values, b_values):
         color=BEST_COLOR,
         mec="k",
         ls="none",
-        label="minimum (least squares)",
+        label="best line (lowest MSE)",
     )
     ax.set_xlim(m_values[0], m_values[-1])
     ax.set_ylim(b_values[0], b_values[-1])
@@ -986,11 +986,15 @@ class LossExplorer(Explorer):
     :data:`MAX_RESIDUALS` points the residuals of a seeded random sample
     (:func:`residual_sample`) are drawn, as the legend says; the MSE and R²
     always use all the points, in constant time (:class:`LineLoss`).
+
+    ``compact=True`` (notebook 01's live lesson) shows only the fit and the contour
+    map (its colour bar says "darker = lower MSE") and reads out the MSE alone:
+    no 3-D bowl, no R².
     """
 
     description = "drag m and b: the line and its point on the loss surface move"
 
-    def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None):
+    def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None, compact=False):
         self.x, self.y = lv.valid_xy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         # Default start: a too-flat line through the middle of the data. A given start (e.g. the
@@ -1000,13 +1004,15 @@ class LossExplorer(Explorer):
         m_values, b_values = parameter_grid(self.x, self.y, include=[(m, b)])
         self.m_slider = _slider("slope m", *_inner(m_values), m)
         self.b_slider = _slider("intercept b", *_inner(b_values), b)
-        super().__init__([self.m_slider, self.b_slider], figsize=(10.4, 4.6))
+        self.compact = bool(compact)
+        super().__init__([self.m_slider, self.b_slider], figsize=(9.6, 4.6) if self.compact else (10.4, 4.6))
 
-        # Space before the bowl: its MSE label stands out to the left of the 3-D box.
-        self.fig.get_layout_engine().set(wspace=0.06)
-        grid = self.fig.add_gridspec(1, 3, width_ratios=[1, 1, 1.35])
+        if self.compact:
+            grid = self.fig.add_gridspec(1, 2)
+        else:  # space before the bowl: its MSE label stands out to the left of the 3-D box
+            self.fig.get_layout_engine().set(wspace=0.06)
+            grid = self.fig.add_gridspec(1, 3, width_ratios=[1, 1, 1.35])
         ax_fit, ax_loss = self.fig.add_subplot(grid[0]), self.fig.add_subplot(grid[1])
-        self.ax_bowl = self.fig.add_subplot(grid[2], projection="3d")
         self.fit_panel(ax_fit, "the line, its residuals", xlabel, ylabel, label="y = m·x + b")
         # Every residual up to MAX_RESIDUALS points, else a seeded sample (said in the legend).
         self.residual_index = residual_sample(self.x.size)
@@ -1017,15 +1023,22 @@ class LossExplorer(Explorer):
         )
         self._residual_xy = self.x[self.residual_index], self.y[self.residual_index]
         self.line_loss = LineLoss(self.x, self.y)  # the readout in constant time, exact
-        self.contour_panel(ax_loss, m_values, b_values, "the loss, from above", colorbar=False)
+        if self.compact:
+            filled = self.contour_panel(ax_loss, m_values, b_values, "the MSE of each (m, b)", colorbar=False)
+            add_colorbar(ax_loss, filled, label="MSE: darker = lower")
+        else:
+            self.contour_panel(ax_loss, m_values, b_values, "the loss, from above", colorbar=False)
         self.marker = self.add_marker(ax_loss, "current (m, b)", ms=12)
-        self.bowl_cap = draw_loss_bowl(self.ax_bowl, self.x, self.y, m_values, b_values)
-        self.ax_bowl.set_title("the loss surface: a bowl")
-        # The point on the bowl, and a drop line to its floor so its place reads in 3-D.
-        self.bowl_stem = self.moving(self.ax_bowl.plot([], [], [], color="w", lw=1.5)[0])
-        self.bowl_marker = self.moving(
-            self.ax_bowl.plot([], [], [], "o", ms=11, ls="none", **CURRENT_MARKER)[0]
-        )
+        self.ax_bowl = self.bowl_stem = self.bowl_marker = None
+        if not self.compact:
+            self.ax_bowl = self.fig.add_subplot(grid[2], projection="3d")
+            self.bowl_cap = draw_loss_bowl(self.ax_bowl, self.x, self.y, m_values, b_values)
+            self.ax_bowl.set_title("the loss surface: a bowl")
+            # The point on the bowl, and a drop line to its floor so its place reads in 3-D.
+            self.bowl_stem = self.moving(self.ax_bowl.plot([], [], [], color="w", lw=1.5)[0])
+            self.bowl_marker = self.moving(
+                self.ax_bowl.plot([], [], [], "o", ms=11, ls="none", **CURRENT_MARKER)[0]
+            )
         # R² needs some spread in y; for constant y the readout says it is undefined.
         self._r2_defined = np.ptp(self.y) > 0
 
@@ -1039,14 +1052,17 @@ class LossExplorer(Explorer):
         self.residuals.set_segments(_residual_segments(*self._residual_xy, m, b))
         self.marker.set_data([m], [b])
         self.loss = self.line_loss(m, b)
+        line = f"line: {line_label(m, b)} &nbsp;→&nbsp; <b>MSE = {readable(self.loss)}</b>"
+        if self.compact:
+            self.r2 = None
+            self.readout.value = line
+            return
         height = min(self.loss, self.bowl_cap)
         self.bowl_marker.set_data_3d([m], [b], [height])
         self.bowl_stem.set_data_3d([m, m], [b, b], [0.0, height])
         self.r2 = self.line_loss.r_squared(m, b) if self._r2_defined else None
         r2 = f"R² = {self.r2:.4f}" if self._r2_defined else "R² undefined (all y are equal)"
-        self.readout.value = (
-            f"line: {line_label(m, b)} &nbsp;→&nbsp; <b>MSE = {readable(self.loss)}</b>, &nbsp;<b>{r2}</b>"
-        )
+        self.readout.value = f"{line}, &nbsp;<b>{r2}</b>"
 
 
 class OutlierExplorer(Explorer):
@@ -1883,7 +1899,7 @@ class MinibatchExplorer(Explorer):
             "the loss after each epoch",
             "epoch (one pass over all the data)",
             "MSE, all the data (log scale)",
-            "minimum (least squares)",
+            "best line (lowest MSE)",
         )
         self.full_curve = self.moving(
             self.ax_curve.plot([], [], "-", color=LINE_COLOR, lw=1.5, label="full batch, same lr")[0]
@@ -2053,6 +2069,11 @@ def _plain(value, digits):
     return round(float(value), digits) + 0.0
 
 
+def _minus(text):
+    """``text`` with true minus signs (−) for hyphens: the same width, as printed maths."""
+    return text.replace("-", "\u2212")
+
+
 def show_fit(x, y, m, b, title=None):
     """Draw the data, the line ``y = m x + b`` and every residual, and show the figure.
 
@@ -2092,9 +2113,9 @@ def show_mse_table(x, y, m, b):
         y_pred = m * xi + b
         r = yi - y_pred
         total += r * r
-        print(f"{xi:6g} {yi:6g} {y_pred + 0.0:8g} {r + 0.0:9g} {r * r:10g}")
+        print(_minus(f"{xi:6g} {yi:6g} {y_pred + 0.0:8g} {r + 0.0:9g} {r * r:10g}"))
     print(f"sum of the squares: {total:g}")
-    print(f"MSE = {total:g} / {x.size} = {_plain(total / x.size, 6)}")
+    print(_minus(f"MSE = {total:g} / {x.size} = {_plain(total / x.size, 6)}"))
 
 
 def show_outlier_lines(x, y, outlier_x, outlier_y):
@@ -2160,12 +2181,12 @@ def show_gradient_table(x, y, m, b):
     for xi, yi in zip(x.tolist(), y.tolist()):
         r = yi - (m * xi + b)
         sum_r, sum_xr = sum_r + r, sum_xr + xi * r
-        print(f"{xi:6g} {yi:6g} {m * xi + b + 0.0:8g} {r + 0.0:6g} {xi * r + 0.0:7g}")
-    print(f"{'sums:':>22} {sum_r + 0.0:6g} {sum_xr + 0.0:7g}")
+        print(_minus(f"{xi:6g} {yi:6g} {m * xi + b + 0.0:8g} {r + 0.0:6g} {xi * r + 0.0:7g}"))
+    print(_minus(f"{'sums:':>22} {sum_r + 0.0:6g} {sum_xr + 0.0:7g}"))
     n = x.size
     dm, db = _plain(-2 / n * sum_xr, 6), _plain(-2 / n * sum_r, 6)
-    print(f"∂L/∂m = -(2/{n})·({sum_xr + 0.0:g}) = {dm}")
-    print(f"∂L/∂b = -(2/{n})·({sum_r + 0.0:g}) = {db}")
+    print(_minus(f"∂L/∂m = -(2/{n})·({sum_xr + 0.0:g}) = {dm}"))
+    print(_minus(f"∂L/∂b = -(2/{n})·({sum_r + 0.0:g}) = {db}"))
 
 
 def _two_numbers(result, name):

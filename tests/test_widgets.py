@@ -1559,3 +1559,26 @@ def test_loss_explorer_starts_at_a_given_line_even_off_the_default_map(classic):
     (m0, m1), (b0, b1) = far.marker.axes.get_xlim(), far.marker.axes.get_ylim()
     assert m0 < 9.0 < m1 and b0 < -500.0 < b1
     assert "y = 9·x − 500" in far.readout.value
+
+
+# --------------------------------------------------------------------------
+# LossExplorer(compact=True): notebook 01's live lesson (fit + contour, MSE only)
+# --------------------------------------------------------------------------
+
+
+def test_compact_loss_explorer_has_two_panels_and_reads_out_the_mse_alone(classic):
+    x, y = classic
+    e = lw.LossExplorer(x, y, m=0.5, b=30.0, compact=True)
+    assert e.ax_bowl is None and not any(ax.name == "3d" for ax in e.fig.axes)
+    # the data panel, the contour map and the map's colour bar, nothing else
+    assert len(e.fig.axes) == 3
+    colorbar_labels = [ax.get_ylabel() for ax in e.fig.axes if ax not in (fit_axes(e), e.marker.axes)]
+    assert colorbar_labels == ["MSE: darker = lower"]
+    m_hat, b_hat = np.polyfit(x, y, 1)
+    e.m_slider.value, e.b_slider.value = m_hat, b_hat
+    assert readout_number(e, "MSE") == pytest.approx(ref_mse(x, y, m_hat, b_hat), rel=READOUT_REL)
+    assert "R²" not in e.readout.value and e.r2 is None
+    assert np.ravel(e.marker.get_data()) == pytest.approx([m_hat, b_hat])
+    labels = [t.get_text() for t in e.fig.legends[0].get_texts()]
+    assert "best line (lowest MSE)" in labels
+    assert e.picture()[:8] == PNG_SIGNATURE
