@@ -59,8 +59,16 @@ def predict(x, m, b):
 
 
 def mse(y_true, y_pred):
-    """Mean squared error ``(1/n) * sum((y_true - y_pred)**2)`` of two 1-D arrays."""
-    y_true, y_pred = valid_xy(y_true, y_pred, ("y_true", "y_pred"))
+    """Mean squared error ``(1/n) * sum((y_true - y_pred)**2)``.
+
+    ``y_pred`` is a 1-D array as long as ``y_true``, or one number predicted for every point
+    (e.g. a baseline, the training mean).
+    """
+    if np.ndim(y_pred) == 0:
+        y_true = valid_vector(y_true, "y_true")
+        y_pred = valid_number(y_pred, "y_pred")
+    else:
+        y_true, y_pred = valid_xy(y_true, y_pred, ("y_true", "y_pred"))
     return float(np.mean((y_true - y_pred) ** 2))
 
 

@@ -1332,3 +1332,16 @@ def test_train_test_split_is_the_same_for_the_same_seed_and_shuffles():
 def test_train_test_split_refuses_an_empty_set_or_a_bad_seed(share, seed, pattern):
     with pytest.raises((ValueError, TypeError), match=pattern):
         lc.train_test_split(np.arange(10.0), np.arange(10.0), test_share=share, seed=seed)
+
+
+# --------------------------------------------------------------------------
+# mse with one number as the prediction (a baseline)
+# --------------------------------------------------------------------------
+
+
+def test_mse_accepts_one_number_as_the_prediction_for_every_point():
+    # By hand: y = [1, 5], predicting 2 everywhere misses by -1 and 3: (1 + 9) / 2 = 5.
+    assert lc.mse(np.array([1.0, 5.0]), 2.0) == pytest.approx(5.0)
+    assert lc.mse([1.0, 5.0], np.float64(2.0)) == pytest.approx(5.0)
+    with pytest.raises((TypeError, ValueError), match="y_pred"):
+        lc.mse([1.0, 5.0], "two")
