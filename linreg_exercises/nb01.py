@@ -185,7 +185,7 @@ def check_low_loss(x, y, m, b, target):
         return Feedback(
             True,
             f"{line}, below the target {goal:g}. The lowest possible MSE "
-            f"on this data is {best:.2f} (the star on the contour).",
+            f"on this data is {best:.2f} (the star on the map).",
         )
     m_only = float(x @ (y - b_num) / (x @ x))  # the best slope with b held
     b_only = float(np.mean(y - m_num * x))  # the best intercept with m held
@@ -196,7 +196,7 @@ def check_low_loss(x, y, m, b, target):
     return Feedback(
         False,
         f"{line}, above the target {goal:g}. The biggest single "
-        f"improvement: {move}, then adjust the other slider. On the contour, "
+        f"improvement: {move}, then adjust the other slider. On the map, "
         f"steer the dot towards the star.",
     )
 

@@ -166,6 +166,27 @@ def test_sign_prediction_first_paragraph_is_short_and_specific(dm_sign, db_sign,
     assert len(first.split()) <= 50, first
 
 
+def test_mse_table_prints_true_minus_signs_and_the_hand_mse(capsys):
+    """01's worksheet, ŷ = x + 1 on tiny.csv: residuals 1, −1, 0, 2, −2 (by hand), printed with
+    the minus sign of printed maths (U+2212), never a hyphen; squares sum to 10, MSE 10 / 5 = 2.0."""
+    lw.show_mse_table(*TINY, m=1.0, b=1.0)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[3] for line in lines[1:6]] == ["1", "\u22121", "0", "2", "\u22122"]
+    assert "-" not in "\n".join(lines[1:])
+    assert lines[-2:] == ["sum of the squares: 10", "MSE = 10 / 5 = 2.0"]
+    # Widths kept: every row as wide as the header.
+    assert len({len(line) for line in lines[:6]}) == 1
+
+
+def test_low_loss_feedback_points_at_the_map():
+    """01's compact explorer has a map, no 3-D bowl: the hint says "map", the line 0·x + 0 has
+    MSE = mean(y²) (numpy)."""
+    x, y = CLASSIC
+    feedback = ex.check_low_loss(x, y, 0.0, 0.0, target=60)
+    assert not feedback.ok and "On the map" in feedback.message and "contour" not in feedback.message
+    assert f"{float(np.mean(y**2)):.2f}" in feedback.message
+
+
 # --------------------------------------------------------------------------
 # Notebooks 03–04 (D2): the training loop written as students write it, the short first
 # paragraph of the predict-first and learning-rate feedback, the numbers the notebooks print.
