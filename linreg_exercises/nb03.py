@@ -21,6 +21,7 @@ from .engine import (
     TINY_Y,
     Feedback,
     Mistake,
+    Student,
     all_of,
     as_number,
     average,
@@ -67,6 +68,18 @@ def descent(x, y, lr, epochs, m=0.0, b=0.0, along_m=1.0, along_b=1.0, order="bot
     return float(m), float(b)
 
 
+def _no_brackets(x, y, lr, epochs):
+    """The loop with the slip ``residuals = y - m * x + b`` (brackets left out), by plain sums."""
+    n, m, b = len(x), 0.0, 0.0
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            residuals = [yi - m * xi + b for xi, yi in zip(x, y)]
+            dm = -2 * sum(xi * ri for xi, ri in zip(x, residuals)) / n
+            db = -2 * sum(residuals) / n
+            m, b = m - lr * dm, b - lr * db
+    return float(m), float(b)
+
+
 def _loop_cases():
     """``(x, y, lr, epochs)``: two data sets of different n, 2 to 5 epochs, three learning rates,
     so that every typical slip gives another answer (tests/test_exercises.py checks it)."""
@@ -85,6 +98,11 @@ LOOP_MISTAKES = [
         "Your function returns m = b = 0, where it started: the loop body does not change m and b yet. "
         "Replace `pass` with the five lines of the one-step cell (residuals, dm, db, then m, then b), "
         "written with x and y and indented under `for epoch in range(epochs):`.",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: _no_brackets(x, y, lr, epochs),
+        "Your residuals miss their brackets: `y - m * x + b` subtracts only m·x and adds b. "
+        "Write `residuals = y - (m * x + b)`.",
     ),
     Mistake(
         lambda x, y, lr, epochs: descent(x, y, lr, 1),
@@ -195,7 +213,11 @@ def _loop_after(feedback, function):
     """A right loop: its result on tiny.csv, next to the best line. A wrong one: a sharper hint
     for the errors a training loop typically raises."""
     if feedback.ok:  # right on every case, so 2000 epochs on the tiny data end quickly and finite
-        m, b = (float(v) for v in function(TINY_X.copy(), TINY_Y.copy(), 0.01, 2000))
+        # Run like the test calls: under the time limit, and a print inside the loop kept out.
+        value, problem = Student().call(function, (TINY_X.copy(), TINY_Y.copy(), 0.01, 2000))
+        if problem is not None:
+            return problem
+        m, b = (float(v) for v in value)
         m_best, b_best = best_line(TINY_X, TINY_Y)
         return Feedback(
             True,
@@ -563,7 +585,7 @@ def check_learning_rate(x, y, lr, epochs=50, **ignored):
         f"creeps in from one side; between −1 and 0 it zigzags; below −1 it diverges: hence the bound "
         f"2/c = {bound:.3g}. Right means between a quarter and three quarters of the bound: the best is "
         f"half of it, {bound / 2:.2g}, where the factor is 0. Whatever lr you choose, b still crawls "
-        f"along the valley floor (notebook 3's Going further)."
+        f"along the valley floor (see *Why b crawls*, below)."
     )
     if rate >= bound:
         return Feedback(

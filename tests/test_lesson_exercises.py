@@ -551,8 +551,8 @@ def test_split_prediction_truth_and_the_notebooks_scores():
     "prediction, hint",
     [
         ("much lower", "too few to memorise"),
-        ("lower", "could come out a little lower"),
-        ("worse", "the right one: 'about the same' or 'higher'"),
+        ("lower", "moves by about ±0.05 from shuffle to shuffle"),
+        ("worse", "the right one: 'about the same' ("),
     ],
 )
 def test_split_prediction_wrong_answers(prediction, hint):
@@ -581,7 +581,7 @@ def test_split_prediction_details_state_the_noise_honestly():
         ]
         gaps.append(r2[1] - r2[0])
     assert 0.035 < np.std(gaps) < 0.065  # "changes by about 0.05 from one shuffle to another"
-    assert "changes by about 0.05" in ex.check_split_prediction("lower").message
+    assert "changes by about 0.05" in ex.check_split_prediction("much lower").message
 
 
 def test_test_scores_checker_on_the_notebooks_numbers():
@@ -636,3 +636,88 @@ def test_the_homework_solution_passes():
     }
     exec(solution, namespace)
     assert ex.check_trained_model(namespace["bill_run"], namespace["bill_s_train"], y[train]).ok
+
+
+def _penguin_test_scores():
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    order = np.random.default_rng(0).permutation(len(x))
+    train, test = order[:256], order[256:]
+    m, b = np.polyfit(x[train], y[train], 1)
+    pred = m * x[test] + b
+    line = np.sum((y[test] - pred) ** 2) / len(test)
+    base = np.sum((y[test] - y[train].sum() / 256) ** 2) / len(test)
+    return y[train], y[test], pred, line, base
+
+
+def test_test_scores_accept_the_number_as_the_table_prints_it():
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    assert ex.check_test_scores(y_train, y_test, pred, round(line), round(base)).ok
+    off = ex.check_test_scores(y_train, y_test, pred, round(line) + 3, base)
+    shown = re.findall(r"(\d[\d,]*\.\d\d)", off.message)
+    assert not off.ok and len(shown) == 2 and shown[0] != shown[1], off.message
+
+
+@pytest.mark.parametrize(
+    "slip, hint",
+    [
+        ("mean alone", "its MSE is np.mean((y_test - np.mean(y_train)) ** 2)"),
+        ("on training", "measured on the training penguins"),
+        ("swapped", "that is the line's MSE"),
+        ("r2", "that is R², not the MSE"),
+        ("root", "leave out the square root"),
+    ],
+)
+def test_test_scores_name_each_typical_slip(slip, hint):
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    wrong = {
+        "mean alone": (line, np.sum(y_train) / len(y_train)),
+        "on training": (line, np.sum((y_train - np.sum(y_train) / len(y_train)) ** 2) / len(y_train)),
+        "swapped": (base, line),
+        "r2": (1 - line / (np.sum((y_test - np.sum(y_test) / len(y_test)) ** 2) / len(y_test)), base),
+        "root": (np.sqrt(line), base),
+    }[slip]
+    feedback = ex.check_test_scores(y_train, y_test, pred, *wrong)
+    assert not feedback.ok and hint in feedback.message, feedback.message
+
+
+def test_mse_takes_the_baseline_as_one_number():
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    assert lc.mse(y_test, np.mean(y_train)) == pytest.approx(base)
+
+
+def test_training_loop_with_a_print_inside_does_not_flood(capsys):
+    def train(x, y, lr, epochs):
+        m, b = 0.0, 0.0
+        for epoch in range(epochs):
+            residuals = y - (m * x + b)
+            dm = -2 * np.mean(x * residuals)
+            db = -2 * np.mean(residuals)
+            m = m - lr * dm
+            b = b - lr * db
+            print(epoch, m, b)
+        return m, b
+
+    feedback = ex.check_training_loop(train)
+    assert feedback.ok and "m = 0.825" in feedback.message
+    assert len(capsys.readouterr().out.splitlines()) < 100
+
+
+def test_training_loop_without_brackets_gets_its_own_hint():
+    def train(x, y, lr, epochs):
+        m, b = 0.0, 0.0
+        for _epoch in range(epochs):
+            residuals = y - m * x + b
+            dm = -2 * np.mean(x * residuals)
+            db = -2 * np.mean(residuals)
+            m = m - lr * dm
+            b = b - lr * db
+        return m, b
+
+    feedback = ex.check_training_loop(train)
+    assert not feedback.ok and "y - (m * x + b)" in first_paragraph(feedback), feedback.message
+
+
+def test_learning_rate_feedback_does_not_send_notebook_3_to_itself(classic):
+    for share in (0.003, 0.5, 1.2):
+        message = ex.check_learning_rate(*classic, share * _bound_by_eigenvalues(classic[0])).message
+        assert "notebook 3" not in message, message
