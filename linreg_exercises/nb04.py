@@ -188,7 +188,7 @@ _SPLIT_WORDS = {
     "higher": {"higher", "muchhigher", "better", "muchbetter", "more", "larger"},
 }
 
-_NOISE = "a test score from 86 penguins changes by about 0.05 from one shuffle of the data to another"
+_NOISE = "a test score from 86 penguins moves by about ±0.05 from shuffle to shuffle"
 
 
 def penguin_split():
@@ -255,9 +255,9 @@ def check_split_prediction(prediction):
         truth = {"higher"} if gap > 0 else {"much lower"}
     scores = f"test R² {r2_test:.3f}, training R² {r2_train:.3f}"
     details = (
-        f"\n\nDetails: {_NOISE}, so a gap smaller than that says nothing. A model with many numbers "
-        f"(say, a curve through every training point) can memorise noise; then its test score falls "
-        f"far below its training score."
+        "\n\nDetails: a smaller gap says nothing about unseen data. A model with many numbers (say, a "
+        "curve through every training point) can memorise noise; then its test score falls far below "
+        "its training score."
     )
 
     def explain(answers, truth, ok):
@@ -265,16 +265,15 @@ def check_split_prediction(prediction):
         if ok:
             return (
                 f"Your answer '{guess}' is right: {scores}. A line has only two numbers to fit, too few "
-                f"to memorise the training penguins, so it does about as well on new ones (a test score "
-                f"from 86 penguins moves by about ±0.05 from shuffle to shuffle)." + details
+                f"to memorise the training penguins, so it does about as well on new ones ({_NOISE})."
+                + details
             )
         right = (
             "'about the same'" if "about the same" in truth else " or ".join(f"'{t}'" for t in sorted(truth))
         )
         return (
             f"Your answer: '{guess}'; the right one: {right} ({scores}). A line has only two numbers, "
-            f"too few to memorise the training penguins; a test score from 86 penguins moves by about "
-            f"±0.05 from shuffle to shuffle." + details
+            f"too few to memorise the training penguins; {_NOISE}." + details
         )
 
     return compare_prediction(
