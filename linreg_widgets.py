@@ -339,8 +339,8 @@ def draw_loss_bowl(ax, x, y, m_values, b_values):
     """The MSE over the grid as a 3-D surface on ``ax`` (an mplot3d ``Axes3D``).
 
     The heights are the MSE itself (a true bowl, a parabola in every
-    direction), clipped at a round number near the median over the grid, so
-    the steep corners do not dwarf the bottom; the z label says where. The
+    direction), cut off at a round number near the median over the grid, so
+    the steep corners do not dwarf the bottom; a note in the corner says where. The
     colours are those of :func:`draw_loss_contour` (log scale), so the
     contour map is this bowl seen from above.
 
@@ -374,8 +374,10 @@ def draw_loss_bowl(ax, x, y, m_values, b_values):
     ax.set_ylim(b_values[0], b_values[-1])
     ax.set_zlim(0, cap)
     ax.set_xlabel("slope m", labelpad=8)
-    ax.set_ylabel("intercept b", labelpad=8)
-    ax.set_zlabel(f"MSE (clipped at {cap:g})", labelpad=10)
+    ax.set_ylabel("intercept b", labelpad=14)
+    ax.set_zlabel("MSE", labelpad=14)
+    # Where the top is cut off, in the box's corner (a long z label would overlap its ticks).
+    ax.text2D(0.0, 1.0, f"cut off above MSE = {readable(cap)}", transform=ax.transAxes, va="top")
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_major_locator(MaxNLocator(4))
     ax.view_init(**BOWL_VIEW)
@@ -402,7 +404,7 @@ def plot_loss_bowl(x, y, ax=None, point=None):
     Returns
     -------
     mpl_toolkits.mplot3d.axes3d.Axes3D
-        The axes: x "slope m", y "intercept b", z "MSE (clipped at …)".
+        The axes: x "slope m", y "intercept b", z "MSE" (cut off above the value it notes).
     """
     import matplotlib.pyplot as plt
 
@@ -964,6 +966,56 @@ def _lr_slider(bounds, value=None):
     )
 
 
+#: The learning rates a rate slider offers in each power of ten: round numbers that include every
+#: rate the lessons name (0.0001, 0.00025, 0.00035, 0.1, 0.5, 1.2 …), so each is reached exactly.
+LR_MANTISSAS = (1, 1.2, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8)
+
+
+def learning_rate_choices(bound, value=None):
+    """Round learning rates around the largest safe one, ``bound``, for a selection slider.
+
+    Every ``LR_MANTISSAS × 10^k`` from ``bound / 50`` (rounded down to one of them)
+    up to ``4 × bound`` (rounded up), about 2.3 powers of ten: creeping, smooth,
+    zigzag and diverging runs are all a few clicks apart. ``value`` (the default:
+    the largest choice at most half the bound) is always one of them, exactly.
+
+    Returns
+    -------
+    (list of (str, float), float)
+        The ``(label, rate)`` options, increasing, and the start value.
+    """
+    if not (math.isfinite(bound) and bound > 0):
+        raise ValueError(f"the largest safe learning rate must be a positive number, got {bound!r}")
+    value = None if value is None else lv.valid_learning_rate(value)
+    lo, hi = bound / 50, 4 * bound
+    if value is not None:
+        lo, hi = min(lo, value), max(hi, value)
+    ladder = [
+        float(f"{mantissa}e{k}")  # exact decimals: 2.5e-4, not 2.5 * 10**-4
+        for k in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1)
+        for mantissa in LR_MANTISSAS
+    ]
+    first = max(i for i, rate in enumerate(ladder) if rate <= lo * (1 + 1e-12))
+    last = min(i for i, rate in enumerate(ladder) if rate >= hi * (1 - 1e-12))
+    rates = {readable(rate, 3): rate for rate in ladder[first : last + 1]}
+    if value is None:
+        value = max(rate for rate in rates.values() if rate <= 0.5 * bound)
+    rates[readable(value, 3)] = value  # a given rate as it is (it replaces a look-alike)
+    return sorted(rates.items(), key=lambda item: item[1]), value
+
+
+def _lr_choice_slider(bound, value=None):
+    """A slider over :func:`learning_rate_choices`: the arrow keys step from one rate to the next."""
+    options, value = learning_rate_choices(bound, value)
+    return widgets.SelectionSlider(
+        options=options,
+        value=value,
+        description="lr η",
+        continuous_update=True,
+        layout=widgets.Layout(width="400px"),
+    )
+
+
 def divergence_note(when, advice="Choose a smaller lr."):
     """The readout line of every explorer whose run blew up."""
     return f"✖ <b>Diverged</b>: training stopped {when} because the loss kept growing. {advice}"
@@ -980,7 +1032,7 @@ class LossExplorer(Explorer):
     surface in 3-D, a bowl (right); the readout gives the MSE and R².
 
     The contour map is the bowl seen from above (the same colours); the bowl
-    is clipped (its z label says where), the readout always shows the true MSE.
+    is cut off at the top (a note says where), the readout always shows the true MSE.
 
     Any n: the scatter is part of the cached background; beyond
     :data:`MAX_RESIDUALS` points the residuals of a seeded random sample
@@ -1349,16 +1401,20 @@ class SlopeExplorer(Explorer):
 
 
 def _stability_note(bound, lr):
-    note = f"lr = {readable(lr, 3)} (gradient descent is stable below {readable(bound, 3)})"
+    note = f"lr = {readable(lr, 3)} (the largest safe lr for these data: {readable(bound, 3)})"
     if lr >= bound:
-        note += " &nbsp;⚠ <b>lr is above the stable bound: each step overshoots more</b>"
+        note += " &nbsp;⚠ <b>lr is above the largest safe one: each step overshoots more</b>"
     return note
 
 
 class StepExplorer(Explorer):
-    """Step through gradient descent by hand: a learning-rate slider (log
-    scale) and Step / 10 steps / Reset buttons. Each step adds a point to the
-    path on the contour (right) and moves the line (left)."""
+    """Step through gradient descent by hand: a learning-rate slider (round
+    rates, :func:`learning_rate_choices`) and Step / 10 steps / Reset buttons.
+    Each step adds a point to the path on the contour (middle) and moves the
+    line (left). A new learning rate starts again from the start, like Reset.
+
+    The readout names the learning rate but not the largest safe one: the
+    lesson asks students to predict what a rate does before they step."""
 
     description = "press Step: one update, one more dot on the path"
 
@@ -1366,7 +1422,7 @@ class StepExplorer(Explorer):
         self.x, self.y = lv.valid_xy(x, y)
         self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
         self.bound = lc.stable_learning_rate(self.x)
-        self.lr_slider = _lr_slider([self.bound], lr)
+        self.lr_slider = _lr_choice_slider(self.bound, lr)
         self.step_button = widgets.Button(description="Step", button_style="primary")
         self.step10_button = widgets.Button(description="10 steps")
         self.reset_button = widgets.Button(description="Reset", button_style="warning")
@@ -1397,7 +1453,7 @@ class StepExplorer(Explorer):
         self.step_button.on_click(lambda _: self.take_steps(1))
         self.step10_button.on_click(lambda _: self.take_steps(10))
         self.reset_button.on_click(lambda _: self.reset())
-        self.lr_slider.observe(self.refresh, names="value")
+        self.lr_slider.observe(lambda _: self.reset(), names="value")  # a new rate starts again
         self.reset()
 
     def reset(self):
@@ -1442,7 +1498,7 @@ class StepExplorer(Explorer):
         text = (
             f"step {len(self.ms) - 1}: m = {readable(m)}, b = {readable(b)}, "
             f"<b>MSE = {readable(self.losses[-1])}</b>"
-            f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
+            f"<br>lr = {readable(self.lr_slider.value, 3)} (a new lr starts again from step 0)"
         )
         if self.diverged:
             text += "<br>" + divergence_note(
@@ -1473,8 +1529,9 @@ def play_epochs(epochs, frames=100, slow=PLAY_SLOW_FRAMES):
     The first ``slow`` frames show epochs 0, 1, …, ``slow - 1`` (where the
     loss falls fastest); after that the epochs grow geometrically (the same
     ratio from frame to frame) to end exactly at ``epochs``. Repeated epochs
-    are dropped, so there are at most ``frames`` frames; a run of at most
-    ``frames - 1`` epochs shows every epoch.
+    are dropped, so there are at most ``frames`` frames. A shorter run, of
+    fewer than ``1.25 × frames`` epochs, shows every epoch instead (skipping a
+    handful of a hundred would not be faster, only confusing).
 
     Parameters
     ----------
@@ -1501,7 +1558,7 @@ def play_epochs(epochs, frames=100, slow=PLAY_SLOW_FRAMES):
     epochs = lv.valid_whole_number(epochs, "epochs", low=0)
     slow = lv.valid_whole_number(slow, "slow")
     frames = lv.valid_whole_number(frames, "frames", low=slow + 1)
-    if epochs < frames:
+    if epochs < frames * 5 // 4:
         return np.arange(epochs + 1)
     head = np.arange(slow)
     best = None
@@ -1526,7 +1583,7 @@ class TrainingExplorer(Explorer):
         self.x, self.y = lv.valid_xy(x, y)
         self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
         self.bound = lc.stable_learning_rate(self.x)
-        self.lr_slider = _lr_slider([self.bound], lr)
+        self.lr_slider = _lr_choice_slider(self.bound, lr)
         epochs = lv.valid_epochs(epochs)
         self.epochs_slider = widgets.IntSlider(
             value=epochs,
@@ -1626,10 +1683,11 @@ class TrainingExplorer(Explorer):
         self.place_marker(self.marker, ms[k], bs[k], "diverged" if self.result.diverged else "off the map")
         self.curve.set_data(np.arange(k + 1), losses[: k + 1])
         self.curve_point.set_data([k], [losses[k]])
+        last, every = len(losses) - 1, _last_consecutive(self.schedule)
+        play = "every epoch" if every == last else f"every epoch up to {every}, then skips more and more"
         text = (
             f"epoch {k}: m = {readable(ms[k])}, b = {readable(bs[k])}, <b>MSE = {readable(losses[k])}</b> "
-            f"(showing epoch {k} of {len(losses) - 1}; Play shows every epoch up to "
-            f"{_last_consecutive(self.schedule)}, then faster)"
+            f"(showing epoch {k} of {last}; Play shows {play})"
             f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
         )
         if self.result.diverged:

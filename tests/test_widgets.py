@@ -95,6 +95,12 @@ def at_fraction(slider, frac):
     return slider.min + frac * (slider.max - slider.min)
 
 
+def lr_option(slider, value):
+    """The learning rate on a selection slider closest to ``value`` (by ratio)."""
+    rates = [rate for _, rate in slider.options]
+    return min(rates, key=lambda rate: abs(math.log(rate / value)))
+
+
 def set_value(widget, value):
     """Set a control (observers fire synchronously) and return the value it holds."""
     widget.value = value
@@ -322,10 +328,14 @@ def test_explorer_renders_and_ranges_come_from_the_data(fresh, datasets, kind, d
         assert inside(x.min(), *ax_fit.get_xlim()) and inside(x.max(), *ax_fit.get_xlim())
         assert inside(y.min(), *ax_fit.get_ylim()) and inside(y.max(), *ax_fit.get_ylim())
 
-    # Learning-rate sliders (log scale: min/max are exponents) span the stable bound.
+    # Learning-rate sliders (log scale: min/max are exponents; or a list of rates) span the bound.
     if hasattr(explorer, "lr_slider"):
         s = explorer.lr_slider
-        assert s.base**s.min < lc.stable_learning_rate(x) < s.base**s.max
+        if isinstance(s, lw.widgets.SelectionSlider):
+            low, high = s.options[0][1], s.options[-1][1]
+        else:
+            low, high = s.base**s.min, s.base**s.max
+        assert low < lc.stable_learning_rate(x) < high
         assert s.value == pytest.approx(0.3 * lc.stable_learning_rate(x))
 
 
@@ -584,7 +594,9 @@ def test_step_explorer_reset(stepper):
 
 def test_step_explorer_lr_slider_changes_the_next_steps(stepper, classic):
     e, (x, y) = stepper, classic
-    lr = set_value(e.lr_slider, 2e-4)
+    e.step10_button.click()
+    lr = set_value(e.lr_slider, 2e-4)  # a new rate starts again from the start
+    assert e.readout.value.startswith("step 0:") and np.ravel(path_of(e)).tolist() == [0.5, -20.0]
     assert "lr = 0.0002 " in e.readout.value and "overshoots" not in e.readout.value
     e.step10_button.click()
     ref_ms, ref_bs, _ = ref_descent(x, y, lr, 10, m=0.5, b=-20.0)
@@ -595,8 +607,10 @@ def test_step_explorer_lr_slider_changes_the_next_steps(stepper, classic):
 def test_step_explorer_diverges_cleanly(stepper, classic):
     e, (x, y) = stepper, classic
     bound = lc.stable_learning_rate(x)
-    lr = set_value(e.lr_slider, 2.5 * bound)
-    assert "above the stable bound" in e.readout.value
+    lr = set_value(e.lr_slider, lr_option(e.lr_slider, 2.5 * bound))
+    assert 2 * bound < lr < 3 * bound
+    # No spoiler: the readout does not say whether this rate is safe before a step is taken.
+    assert "safe" not in e.readout.value and "stable" not in e.readout.value
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
         # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
@@ -633,10 +647,11 @@ def test_lr_slider_spans_the_stable_bound_of_the_data(classic, penguins, scale):
     x, y = {"classic": classic, "x*1000": (classic[0] * 1000, classic[1]), "penguins": penguins}[scale]
     bound = lc.stable_learning_rate(x)
     for explorer in (lw.StepExplorer(x, y, lr=bound / 2), lw.TrainingExplorer(x, y, lr=bound / 2, epochs=20)):
-        s = explorer.lr_slider
-        assert s.base**s.min < bound < s.base**s.max
-        assert s.base**s.max < 100 * bound  # the range is about the bound, not fixed
-        assert s.value == pytest.approx(bound / 2)
+        rates = [rate for _, rate in explorer.lr_slider.options]
+        assert rates == sorted(rates) and len(set(rates)) == len(rates)
+        assert rates[0] <= bound / 50 and 4 * bound <= rates[-1] < 100 * bound  # about the bound
+        assert rates[0] > bound / 1000  # not a fixed range either
+        assert explorer.lr_slider.value == bound / 2  # the given rate, exactly
 
 
 # --------------------------------------------------------------------------
@@ -751,13 +766,13 @@ def test_training_explorer_diverges_cleanly(trainer, classic):
         warnings.simplefilter("always")
         # matplotlib 3.10.0 with pyparsing 3.3 (Colab) warns about its own dependency: not ours
         warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing|matplotlib")
-        lr = set_value(e.lr_slider, 2.5 * bound)
+        lr = set_value(e.lr_slider, lr_option(e.lr_slider, 2.5 * bound))
         e.epoch_slider.value = e.epoch_slider.max
     assert not [w for w in caught if issubclass(w.category, (RuntimeWarning, UserWarning))], [
         str(w.message) for w in caught
     ]
     assert e.result.diverged
-    assert "Diverged" in e.readout.value and "above the stable bound" in e.readout.value
+    assert "Diverged" in e.readout.value and "above the largest safe one" in e.readout.value
     last = e.epoch_slider.max
     assert 0 < last < EPOCHS
     assert play_frames(e) == min(last + 1, PLAY_FRAMES)  # every epoch of a short run
@@ -878,8 +893,9 @@ def test_loss_explorer_bowl_is_labelled_and_clipped(loss_explorer, classic):
     ax, (x, y) = loss_explorer.ax_bowl, classic
     assert ax.name == "3d"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("slope m", "intercept b")
-    zlabel, top = ax.get_zlabel(), ax.get_zlim()[1]
-    assert zlabel.startswith("MSE") and f"clipped at {top:g}" in zlabel
+    top = ax.get_zlim()[1]
+    assert ax.get_zlabel() == "MSE"  # short: a long z label overlaps its tick labels
+    assert f"cut off above MSE = {lw.readable(top)}" in [t.get_text() for t in ax.texts]
     # The clip leaves the bottom of the bowl visible: the lowest MSE is far below it.
     m_hat, b_hat = np.polyfit(x, y, 1)
     assert ref_mse(x, y, m_hat, b_hat) < 0.1 * top
@@ -1024,7 +1040,7 @@ def test_play_schedule_starts_epoch_by_epoch_and_ends_at_the_last(epochs):
     assert steps[-1] > steps[20]  # and faster at the end
 
 
-@pytest.mark.parametrize("epochs", [0, 1, 10, 99])
+@pytest.mark.parametrize("epochs", [0, 1, 10, 99, 100, 124])
 def test_play_schedule_of_a_short_run_shows_every_epoch(epochs):
     assert lw.play_epochs(epochs).tolist() == list(range(epochs + 1))
 
@@ -1182,10 +1198,18 @@ def test_the_two_layers_show_the_frame_drawn_in_one_piece(every_figure):
 
     for name, e in explorers.items():
         check(name, e)
-        kinds = (lw.widgets.FloatSlider, lw.widgets.IntSlider, lw.widgets.FloatLogSlider)
+        kinds = (
+            lw.widgets.FloatSlider,
+            lw.widgets.IntSlider,
+            lw.widgets.FloatLogSlider,
+            lw.widgets.SelectionSlider,
+        )
         slider = next(c for c in e.children[0].children if isinstance(c, kinds))
         start = slider.value
-        slider.value = type(start)((slider.min + slider.max) / 2)
+        if isinstance(slider, lw.widgets.SelectionSlider):
+            slider.value = slider.options[len(slider.options) // 2][1]
+        else:
+            slider.value = type(start)((slider.min + slider.max) / 2)
         check(f"{name} after a slider move", e)
         slider.value = start  # the fixture is shared
 
@@ -1436,7 +1460,7 @@ def test_large_training_explorer_is_gradient_descent_on_all_the_points(big_train
 
 def test_large_training_explorer_diverges_at_the_same_epoch_as_on_all_the_points(big_trainer, big):
     e, (x, y) = big_trainer, big
-    e.lr_slider.value = 3 * lc.stable_learning_rate(x)
+    e.lr_slider.value = lr_option(e.lr_slider, 3 * lc.stable_learning_rate(x))
     full = lc.gradient_descent(x, y, e.lr_slider.value, 300, warn=False)
     assert e.result.diverged and full.diverged and len(e.result.losses) == len(full.losses)
     np.testing.assert_allclose(e.result.losses, full.losses, rtol=1e-10)
@@ -1507,7 +1531,7 @@ def test_explorer_readouts_have_no_scientific_notation(classic):
         lw.TrainingExplorer(x, y, lr=1e-4, epochs=300),
     ):
         assert not re.search(r"\de[+-]\d", e.readout.value), e.readout.value
-    assert lw.TrainingExplorer(x, y, lr=1e-4).lr_slider.readout_format == ".2r"  # 0.00010 on the slider
+    assert lw.TrainingExplorer(x, y, lr=1e-4).lr_slider.label == "0.0001"  # on the slider
 
 
 def test_training_explorer_shows_one_set_of_play_controls(classic):
@@ -1582,3 +1606,77 @@ def test_compact_loss_explorer_has_two_panels_and_reads_out_the_mse_alone(classi
     labels = [t.get_text() for t in e.fig.legends[0].get_texts()]
     assert "best line (lowest MSE)" in labels
     assert e.picture()[:8] == PNG_SIGNATURE
+
+
+# --------------------------------------------------------------------------
+# Round 2: the rates the lessons name, a restart on a new lr, readouts that say it right
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, named",
+    [
+        ("classic", ["0.00001", "0.0001", "0.00025", "0.00035"]),  # notebook 03
+        ("standardised", ["0.1", "0.5", "1.2"]),  # notebook 04
+    ],
+)
+def test_lr_slider_reaches_every_rate_the_lesson_names_exactly(classic, data, named):
+    x, y = classic
+    if data == "standardised":
+        x = (x - x.mean()) / x.std()
+    for e in (lw.StepExplorer(x, y), lw.TrainingExplorer(x, y, epochs=20)):
+        s = e.lr_slider
+        assert s.description == "lr η"  # a name for screen readers and the eye
+        rates = dict(s.options)
+        for text in named:
+            assert rates[text] == float(text)  # exactly, not 0.000251 or 1.26
+            s.value = float(text)
+            assert s.label == text and e.lr_slider.value == float(text)
+        # the keyboard (arrow keys) moves one option at a time: neighbours are near
+        values = list(rates.values())
+        assert max(b / a for a, b in zip(values, values[1:])) <= 4 / 3 + 1e-9  # 1.5 → 2 at most
+
+
+def test_learning_rate_choices_default_and_refusals():
+    options, value = lw.learning_rate_choices(3e-4)
+    assert value == 0.00015  # the largest round rate at most half the bound
+    labels = [label for label, _ in options]
+    assert labels[:2] == ["0.000006", "0.000007"] and labels[-1] == "0.0012"  # bound / 50 to 4 × bound
+    options, value = lw.learning_rate_choices(3e-4, 0.000123)
+    assert ("0.000123", 0.000123) in options and value == 0.000123
+    with pytest.raises(ValueError, match="largest safe learning rate must be a positive number"):
+        lw.learning_rate_choices(0.0)
+    with pytest.raises(ValueError, match="lr"):
+        lw.learning_rate_choices(3e-4, -1.0)
+
+
+def test_step_explorer_restarts_when_the_lr_changes(classic):
+    x, y = classic
+    e = lw.StepExplorer(x, y, lr=0.0001)
+    assert "safe" not in e.readout.value and "stable" not in e.readout.value  # no spoiler
+    e.step10_button.click()
+    e.lr_slider.value = 0.00025
+    assert e.readout.value.startswith("step 0:") and e.ms == [0.0] and e.bs == [0.0]
+    e.step10_button.click()
+    # ten steps at 0.00025 from (0, 0), written out: m overshoots and swings back (zigzag)
+    m, b, ms = 0.0, 0.0, [0.0]
+    for _ in range(10):
+        residual = y - (m * x + b)
+        m, b = m + 0.00025 * 2 * np.mean(residual * x), b + 0.00025 * 2 * np.mean(residual)
+        ms.append(m)
+    np.testing.assert_allclose(e.ms, ms, rtol=1e-10)
+    m_best = np.polyfit(x, y, 1)[0]
+    assert any(mi > m_best for mi in ms) and any(np.diff(np.sign(np.array(ms[1:]) - m_best)) != 0)
+    assert "lr = 0.00025" in e.readout.value
+
+
+@pytest.mark.parametrize("epochs", [100, 300])
+def test_training_explorer_readout_says_which_epochs_play_shows(classic, epochs):
+    x, y = classic
+    e = lw.TrainingExplorer((x - x.mean()) / x.std(), y, lr=0.1, epochs=epochs)
+    frames = [e._frame_epoch(k) for k in range(e.play.min, e.play.max + 1)]
+    if epochs == 100:  # a short run: every epoch, 0 to 100
+        assert frames == list(range(101)) and "Play shows every epoch)" in e.readout.value
+    else:
+        said = int(re.search(r"every epoch up to (\d+), then skips more and more", e.readout.value)[1])
+        assert frames[: said + 1] == list(range(said + 1)) and said + 1 not in frames
