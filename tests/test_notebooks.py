@@ -61,6 +61,24 @@ def test_executed_top_to_bottom_without_errors(path):
             )
 
 
+#: Text that would show where and by whom a notebook was run.
+MACHINE = re.compile(r"/(home|root|work|tmp|Users)/|[A-Z]:\\[A-Za-z]|site-packages|\.venv")
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_saved_outputs_hold_nothing_of_the_machine(path):
+    for i, cell in enumerate(c for c in load(path)["cells"] if c["cell_type"] == "code"):
+        for out in cell["outputs"]:
+            texts = [out.get("text", "")] + list(
+                out.get("data", {}).get(k, "") for k in ("text/plain", "text/html")
+            )
+            text = "".join("".join(t) if isinstance(t, list) else t for t in texts)
+            found = MACHINE.search(text)
+            assert not found, (
+                f"code cell {i + 1} saved {text[max(0, found.start() - 40) : found.end() + 40]!r}"
+            )
+
+
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_renders_on_github(path):
     """nbformat-valid, and widget metadata (if any) has the 'state' key GitHub requires."""

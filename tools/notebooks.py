@@ -14,7 +14,8 @@ newer and differs), then rewrites three tagged cells in every ``notebooks/NN_*.i
 - ``badges`` (markdown): "Open in Colab" and "Binder" badges for that notebook;
 - ``nav`` (markdown, may appear twice): links to the previous, index and next notebook.
 
-``execute`` saves no output for cells tagged ``clock`` (wall-clock timings), and saves each
+``execute`` saves no output for cells tagged ``clock`` (wall-clock timings) or ``machine`` (this
+machine's paths and versions), and saves each
 explorer as the picture of its first frame (``static_outputs``), so that re-executing an
 unchanged notebook writes the same bytes and a reader without a kernel sees the picture.
 
@@ -248,7 +249,8 @@ def execute(paths):
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
         for cell in nb.cells:
-            if "clock" in cell.metadata.get("tags", []):  # wall-clock times: different every run
+            # wall-clock times, or this machine's paths and versions: not saved
+            if {"clock", "machine"} & set(cell.metadata.get("tags", [])):
                 cell.outputs = []
             if cell.cell_type == "code":
                 cell.outputs = coalesce_streams(cell.outputs)
