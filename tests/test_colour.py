@@ -14,29 +14,20 @@ and of every static figure function of ``linreg_widgets``: their legend entries,
 
 import itertools
 import re
-import sys
 from pathlib import Path
 
-import matplotlib
+import colorspacious  # requirements-dev.txt
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import Collection
+from matplotlib.colors import to_rgba
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import Collection  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-
-colorspacious = pytest.importorskip("colorspacious", reason="pip install -r requirements-dev.txt")
+import linreg_core as lc
+import linreg_widgets as lw
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import linreg_core as lc  # noqa: E402
-import linreg_widgets as lw  # noqa: E402
-
 #: The smallest CIELAB distance between two series' colours, in every vision simulated.
 MIN_DELTA_E = 20.0
 #: Normal vision (None) and the three dichromacies, as colorspacious names them.
