@@ -165,6 +165,10 @@ def show(value, width=60):
             float(value)
         except OverflowError:
             return f"an integer too large for a float ({len(format(value, 'x')) * 1.204:.0f} digits or so)"
+    if isinstance(value, (np.floating, np.integer)) and not isinstance(value, np.bool_):
+        value = value.item()  # 0.74 rather than np.float64(0.74)
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "if" and value.size > 3:
+        return f"an array of {value.size} numbers"
     if type(value) in (list, tuple) and len(value) <= 10:
         items = ", ".join(show(item, width) for item in value)
         text = f"[{items}]" if type(value) is list else f"({items}{',' if len(value) == 1 else ''})"
@@ -309,11 +313,41 @@ _TOO_SLOW = (
 )
 
 
+@contextlib.contextmanager
+def _figures_kept_back(counter):
+    """Show no figure the code inside draws, close them afterwards and count them in ``counter``.
+
+    A student who copies a plotting line into a loop would otherwise get a figure per call.
+    """
+    plt = sys.modules.get("matplotlib.pyplot")  # only if the notebook has imported it
+    if plt is None:
+        yield
+        return
+    before, show = set(plt.get_fignums()), plt.show
+    plt.show = lambda *args, **kwargs: None
+    try:
+        with plt.rc_context({"figure.max_open_warning": 0}):  # they are closed below
+            yield
+    finally:
+        plt.show = show
+        drawn = set(plt.get_fignums()) - before
+        for number in drawn:
+            plt.close(number)
+        counter.append(len(drawn))
+
+
+_DRAWS = (
+    "Your function draws a figure each time it runs ({count} while being checked, not shown): "
+    "take the drawing (a `lw.show_…` or `plt.…` line) out of it, and draw once after training."
+)
+
+
 class Student:
-    """Runs a student's function or method and remembers what it printed."""
+    """Runs a student's function or method and remembers what it printed and drew."""
 
     def __init__(self):
         self.printed = []
+        self.figures = []
 
     def call(self, function, args):
         """``(value, None)``, or ``(None, Feedback)`` if the call raised or did not finish in time.
@@ -323,7 +357,7 @@ class Student:
         """
         out = _Capped()
         try:
-            with _time_limit(TIME_LIMIT), contextlib.redirect_stdout(out):
+            with _time_limit(TIME_LIMIT), contextlib.redirect_stdout(out), _figures_kept_back(self.figures):
                 try:
                     value = function(*args)
                 except (Exception, SystemExit) as error:  # any failure in student code becomes feedback
@@ -339,20 +373,24 @@ class Student:
                         )
                 return value, None
         except _TooSlow:
+            if self.figures and self.figures[-1]:  # drawing is what made it slow
+                return None, Feedback(False, _DRAWS.format(count=self.figures[-1]))
             return None, Feedback(False, _TOO_SLOW.format(limit=TIME_LIMIT))
         finally:
             self.printed.append(out.getvalue())
 
     def note(self):
-        """What the student's code printed, once and cut short, or ''."""
+        """What the student's code printed (once and cut short) and how many figures it drew, or ''."""
+        drew = sum(self.figures)
+        drawing = f" {_DRAWS.format(count=drew)}" if drew else ""
         outputs = [text.strip() for text in self.printed if text.strip()]
         if not outputs:
-            return ""
+            return drawing
         text = outputs[0] if len(outputs[0]) <= PRINT_LIMIT else outputs[0][: PRINT_LIMIT - 1] + "…"
         text = " ⏎ ".join(line.rstrip() for line in text.splitlines())
         calls = len(self.printed)
         which = "" if calls == 1 else f" (first of {calls} test calls; the others are not shown)"
-        return f" Your function printed{which}: “{text}”."
+        return f" Your function printed{which}: “{text}”.{drawing}"
 
 
 def _copies(case):
@@ -555,8 +593,8 @@ def compare_prediction(predictions, truth, *, read, matches, explain, example):
         which = "your prediction" if len(predictions) == 1 else " and ".join(open_)
         return Prediction(
             False,
-            f"Write {which} first ({example}), then run this cell. Guess before you compute: the "
-            f"point is to find out whether your picture of the loss is right.",
+            f"Write {which} first ({example}) and run the cell where you wrote it, then this one. "
+            f"Guess before you compute: the point is to find out whether your picture is right.",
         )
     answers = {}
     for name, value in predictions.items():

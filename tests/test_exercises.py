@@ -1068,3 +1068,36 @@ def test_a_python_error_in_student_code_comes_with_what_to_do(body, hint):
 def test_a_decimal_comma_gets_a_hint_about_the_point():
     feedback = ex.check_mse_prediction((3, 0))  # what `my_prediction = 3,0` makes
     assert not feedback and "write 3.0, not 3,0" in feedback.message, feedback.message
+
+
+def test_figures_a_student_function_draws_are_closed_and_named():
+    import matplotlib.pyplot as plt
+
+    show = plt.show
+    before = plt.get_fignums()
+
+    def train(x, y, lr, epochs):
+        m, b = 0.0, 0.0
+        for _ in range(epochs):
+            residuals = y - (m * x + b)
+            dm, db = -2 * np.mean(x * residuals), -2 * np.mean(residuals)
+            m, b = m - lr * dm, b - lr * db
+            plt.figure()  # what copying a plotting line into the loop does
+            plt.show()
+        return m, b
+
+    feedback = ex.check_training_loop(train)
+    assert "draws a figure" in feedback.message, feedback.message
+    assert plt.get_fignums() == before and plt.show is show  # nothing left behind
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (np.float64(0.743647744), "0.743647744"),
+        (np.int64(3), "3"),
+        (np.arange(86.0), "an array of 86 numbers"),
+    ],
+)
+def test_numpy_values_are_shown_as_a_student_reads_them(value, shown):
+    assert ex.engine.show(value) == shown
