@@ -312,6 +312,13 @@ def check_mse_prediction(prediction):
                 f"Your prediction {guess:g} is right: the MSE of y_pred = x + 2 is {truth:.1f}. Every "
                 f"residual drops by 1, and the old ones averaged 0, so the MSE grows by exactly 1."
             )
+            # The details add the numbers and the algebra, without saying the reason again.
+            squares = " + ".join(f"{q:g}" for q in squares_after)
+            why = (
+                f"The residuals {_listed(before)} become {_listed(after)}, and "
+                f"({squares}) / {n} = {mse_after:.1f}. In algebra, (r − 1)² = r² − 2r + 1: each "
+                f"square grows by 1 − 2r."
+            )
         else:
             first = (
                 f"You predicted {guess:g}, but the MSE of y_pred = x + 2 is {truth:.1f}. {specific(guess)}"

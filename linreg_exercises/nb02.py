@@ -109,6 +109,16 @@ GRADIENT_MISTAKES = [
         lambda x, y, m, b: _gradient(x, y, m * x),
         "Your prediction leaves out the intercept: y_pred = m * x + b.",
     ),
+    Mistake(
+        lambda x, y, m, b: _gradient(x, y, m * x - b),
+        "Brackets missing: y - m * x + b subtracts only m·x and then adds b. "
+        "Write the residuals as y - (m * x + b).",
+    ),
+    Mistake(
+        lambda x, y, m, b: (-2 * np.mean(x * y - (m * x + b)), _gradient(x, y, m * x + b)[1]),
+        "∂L/∂b is right, but brackets are missing in ∂L/∂m: x * y - y_pred multiplies only y by x. "
+        "Write x * (y - y_pred).",
+    ),
     *[Mistake(_scaled(f, f), "Both ∂L/∂m and ∂L/∂b " + hint.format(**_BOTH)) for f, hint in _FACTORS],
     *[
         Mistake(_scaled(f, _right), "∂L/∂b is right, but your ∂L/∂m " + hint.format(**_ONE))
@@ -178,14 +188,14 @@ def _gradients_shape_text(value, *case):
 
 def _gradients_wrong_text(case, got, right):
     parts = [
-        f"your {name} is {g + 0.0:.6g}, but it should be {r + 0.0:.6g}"
+        f"your {name} is {minus(f'{g + 0.0:.6g}')} (it should be {minus(f'{r + 0.0:.6g}')})"
         for name, g, r in zip(("∂L/∂m", "∂L/∂b"), got, right)
         if not close(g, r)
     ]
     ok = [name for name, g, r in zip(("∂L/∂m", "∂L/∂b"), got, right) if close(g, r)]
     start = f"{ok[0]} is right, but on " if ok else "On "
     return (
-        f"{start}{_describe_point(*case)} " + " and ".join(parts) + ". Compare each line "
+        f"{start}{_describe_point(*case)}, " + " and ".join(parts) + ". Compare each line "
         "with dm = −(2/n)·Σ x(y − ŷ), db = −(2/n)·Σ (y − ŷ)."
     )
 

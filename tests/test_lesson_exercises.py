@@ -124,6 +124,56 @@ def test_mse_prediction_keeps_a_short_second_paragraph():
     assert details.count(". ") + 1 <= 2 and len(details.split()) <= 45, details
 
 
+def test_mse_prediction_right_answer_says_its_reason_once():
+    """Review round 3: the ✅ feedback repeated its reason in the folded details. The details give
+    the numbers instead: squares 0 + 4 + 1 + 1 + 9 = 15, and 15 / 5 = 3.0 (by hand)."""
+    first, details = ex.check_mse_prediction(3).message.split("\n\n")
+    sentences = [part.strip() for part in re.split(r"(?<=\.) ", first + " " + details)]
+    assert len(sentences) == len(set(sentences)), sentences
+    assert "averaged 0" in first and "average" not in details
+    assert "(0 + 4 + 1 + 1 + 9) / 5 = 3.0" in details
+
+
+def _gradients_without_brackets(x, y, m, b):
+    """A student's slip, typed as a student types it: the brackets around m * x + b are missing."""
+    residuals = y - m * x + b
+    dm = -2 * np.mean(x * residuals)
+    db = -2 * np.mean(residuals)
+    return dm, db
+
+
+def _gradients_without_brackets_in_dm(x, y, m, b):
+    y_pred = m * x + b
+    dm = -2 * np.mean(x * y - y_pred)
+    db = -2 * np.mean(y - y_pred)
+    return dm, db
+
+
+def test_gradients_missing_brackets_get_their_own_hint():
+    message = ex.check_gradients(_gradients_without_brackets).message
+    assert message.startswith("Brackets missing: y - m * x + b subtracts only m·x"), message
+    assert "y - (m * x + b)" in message
+    message = ex.check_gradients(_gradients_without_brackets_in_dm).message
+    assert message.startswith("∂L/∂b is right, but brackets are missing in ∂L/∂m"), message
+    assert "x * (y - y_pred)" in message
+
+
+def test_gradients_generic_hint_is_one_readable_sentence():
+    """No typical slip: the numbers, each wrong one with its right value in brackets. By hand on
+    tiny.csv at m = b = 1: ∂L/∂m = −(2/5)·Σ x·r = −(2/5)(0 − 2 + 0 + 10 − 12) = 1.6, ∂L/∂b = 0."""
+
+    def off_by_one(x, y, m, b):
+        residuals = y - (m * x + b)
+        return -2 * np.mean(x * residuals) - 3.0, -2 * np.mean(residuals) - 1.0
+
+    message = ex.check_gradients(off_by_one).message
+    assert message.startswith(
+        "On the tiny data at m = 1, b = 1, your ∂L/∂m is −1.4 (it should be 1.6) and your "
+        "∂L/∂b is −1 (it should be 0)."
+    ), message
+    assert "-" not in message.split(". Compare")[0]
+
+
 def _signs_by_hand(x, y, m, b):
     residuals = y - (m * x + b)
     return -2 * np.mean(x * residuals), -2 * np.mean(residuals)
