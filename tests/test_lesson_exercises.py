@@ -424,6 +424,43 @@ def train_no_updates(x, y, lr, epochs):  # the derivatives typed, the two update
     return m, b
 
 
+def train_start_inside(x, y, lr, epochs):  # the start copied into the loop
+    for epoch in range(epochs):  # noqa: B007
+        m, b = 0.0, 0.0
+        residuals = y - (m * x + b)
+        dm = -2 * np.mean(x * residuals)
+        db = -2 * np.mean(residuals)
+        m = m - lr * dm
+        b = b - lr * db
+    return m, b
+
+
+def train_setup_line_inside(x, y, lr, epochs):  # the one-step cell's `m, b, lr = …` copied in
+    for epoch in range(epochs):  # noqa: B007
+        m, b, lr = 0.0, 0.0, 0.01
+        residuals = y - (m * x + b)
+        dm = -2 * np.mean(x * residuals)
+        db = -2 * np.mean(residuals)
+        m = m - lr * dm
+        b = b - lr * db
+    return m, b
+
+
+def train_dm_without_x(x, y, lr, epochs):  # 02's chain-rule slip
+    m, b = 0.0, 0.0
+    for epoch in range(epochs):  # noqa: B007
+        residuals = y - (m * x + b)
+        dm = -2 * np.mean(residuals)
+        db = -2 * np.mean(residuals)
+        m = m - lr * dm
+        b = b - lr * db
+    return m, b
+
+
+def train_returns_m_only(x, y, lr, epochs):
+    return train_right(x, y, lr, epochs)[0]
+
+
 def train_forever(x, y, lr, epochs):
     m, b = 0.0, 0.0
     while epochs > 0:
@@ -457,6 +494,10 @@ def test_a_right_loop_passes(function):
         (train_forever, "did not finish within"),
         (train_starter, "Replace `pass` with the five lines of the one-step cell"),
         (train_no_updates, "then m, then b"),
+        (train_start_inside, "m and b are set back to 0 at every epoch"),
+        (train_setup_line_inside, "m, b and lr are set back at every epoch"),
+        (train_dm_without_x, "Your dm has lost its factor x"),
+        (train_returns_m_only, "returns one number"),
     ],
 )
 def test_each_slip_in_real_code_gets_its_own_hint(function, hint):
@@ -612,11 +653,33 @@ def test_split_prediction_wrong_answers(prediction, hint):
     assert first.startswith("Your answer: ")
 
 
-@pytest.mark.parametrize("prediction", ["about the same", "higher", "much higher", "similar"])
-def test_split_prediction_accepts_the_same_and_the_direction_within_the_noise(prediction):
+@pytest.mark.parametrize("prediction", ["about the same", "similar", "nearly the same"])
+def test_split_prediction_accepts_only_about_the_same_within_the_noise(prediction):
     r2_train, r2_test = _penguin_scores()
     assert 0 < r2_test - r2_train <= 0.05  # higher, but by less than a shuffle's noise
     assert ex.check_split_prediction(prediction).ok
+
+
+@pytest.mark.parametrize("prediction", ["higher", "much higher", "better"])
+def test_split_prediction_does_not_call_a_gap_within_the_noise_much_higher(prediction):
+    r2_train, r2_test = _penguin_scores()
+    feedback = ex.check_split_prediction(prediction)
+    assert not feedback.ok
+    first = first_paragraph(feedback)
+    assert "the right one: 'about the same'" in first and f"{r2_test - r2_train:.3f} is not much" in first
+    assert "Details:" not in feedback.message
+
+
+@pytest.mark.parametrize("predicted", [0.0, 0.02])
+def test_intercept_prediction_of_no_move_is_wrong_when_b_moved(classic, predicted):
+    x, y = classic
+    m = b = 0.0
+    for _ in range(300):  # plain loop, independent of the checker
+        r = y - (m * x + b)
+        m, b = m + 1e-4 * 2 * np.mean(x * r), b + 1e-4 * 2 * np.mean(r)
+    assert 0.07 < b < 0.09
+    feedback = ex.check_intercept_prediction(x, y, predicted)
+    assert not feedback.ok and "b does move, but only a little" in feedback.message
 
 
 def test_split_prediction_details_state_the_noise_honestly():
@@ -710,7 +773,7 @@ def test_test_scores_accept_the_number_as_the_table_prints_it():
 @pytest.mark.parametrize(
     "slip, hint",
     [
-        ("mean alone", "its MSE is np.mean((y_test - np.mean(y_train)) ** 2)"),
+        ("mean alone", "its MSE is the mean of the squared misses"),
         ("on training", "measured on the training penguins"),
         ("swapped", "that is the line's MSE"),
         ("r2", "that is R², not the MSE"),
@@ -750,6 +813,26 @@ def test_training_loop_with_a_print_inside_does_not_flood(capsys):
     feedback = ex.check_training_loop(train)
     assert feedback.ok and "m = 0.825" in feedback.message
     assert len(capsys.readouterr().out.splitlines()) < 100
+
+
+def test_training_loop_that_draws_is_right_and_told_to_draw_once():
+    import matplotlib.pyplot as plt
+
+    def train(x, y, lr, epochs):
+        m, b = 0.0, 0.0
+        for epoch in range(epochs):  # noqa: B007
+            residuals = y - (m * x + b)
+            dm = -2 * np.mean(x * residuals)
+            db = -2 * np.mean(residuals)
+            m = m - lr * dm
+            b = b - lr * db
+            plt.figure()
+        return m, b
+
+    before = len(plt.get_fignums())
+    feedback = ex.check_training_loop(train)
+    assert feedback.ok and "draws a figure" in feedback.message, feedback.message
+    assert len(plt.get_fignums()) == before
 
 
 def test_training_loop_without_brackets_gets_its_own_hint():
