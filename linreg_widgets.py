@@ -620,6 +620,14 @@ def equivalent_data(x, y):
 # --------------------------------------------------------------------------
 
 
+#: The explorers' readout text is this much larger than the widgets' default (13 px), set by a
+#: style rule in a hidden HTML widget (works with ipywidgets 7 and 8; an HTML widget's own
+#: ``font_size`` style exists in ipywidgets 8 only).
+READOUT_SCALE = 1.2
+READOUT_CLASS = "lw-readout"
+READOUT_CSS = f"<style>.{READOUT_CLASS} > * {{ font-size: {READOUT_SCALE}em; }}</style>"
+
+
 class Explorer(widgets.VBox):
     """Controls, a readout and a figure that redraws only what moves.
 
@@ -651,6 +659,7 @@ class Explorer(widgets.VBox):
         self.fig = Figure(figsize=figsize, dpi=DPI, layout="constrained", facecolor="white")
         FigureCanvasAgg(self.fig)
         self.readout = widgets.HTML()
+        self.readout.add_class(READOUT_CLASS)  # larger text, to read from the back of a room
         self.background, self.image = (
             widgets.Image(format="png", layout=widgets.Layout(max_width="100%", grid_area="picture"))
             for _ in range(2)
@@ -665,7 +674,12 @@ class Explorer(widgets.VBox):
         self.redrawn_axes = ()
         self._under = None  # the background without the redrawn axes
         super().__init__(
-            [widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), self.readout, picture]
+            [
+                widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")),
+                widgets.HTML(READOUT_CSS, layout=widgets.Layout(display="none")),  # takes no room
+                self.readout,
+                picture,
+            ]
         )
 
     def __repr__(self):
@@ -1442,7 +1456,11 @@ class StepExplorer(Explorer):
         ax.set_ylabel("slope m")
         ax.set_ylim(m_values[0], m_values[-1])  # the map's range of m
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.axhline(lc.closed_form(self.x, self.y)[0], color=GUIDE_COLOR, ls="--", lw=1.5, label="best m")
+        # The best m for the b reached so far (not the least-squares m: b moves slowly, so m
+        # settles where the loss is lowest for the current b, and this line moves with b).
+        self.best_m_line = self.moving(
+            ax.axhline(0.0, color=GUIDE_COLOR, ls="--", lw=1.5, label="best m for the current b")
+        )
         _style_axes(ax)
         self.legend_axes.append(ax)
         self.m_curve = self.moving(ax.plot([], [], ".-", color=PALETTE["curve"], lw=1.2, ms=8)[0])
@@ -1463,6 +1481,14 @@ class StepExplorer(Explorer):
         self.losses = [lc.mse(self.y, lc.predict(self.x, m, b))]
         self.diverged = False
         self.refresh()
+
+    def best_m_for(self, b):
+        """The slope with the lowest MSE when the intercept is held at ``b``:
+        (mean(x·y) − b·mean(x)) / mean(x²), where ∂L/∂m = 0."""
+        spread = float(np.mean(self.x**2))
+        if spread == 0:  # every x is 0: m changes nothing
+            return math.nan
+        return (float(np.mean(self.x * self.y)) - b * float(np.mean(self.x))) / spread
 
     def take_steps(self, count):
         """Apply the update rule ``count`` times, stopping if the loss blows up."""
@@ -1494,6 +1520,7 @@ class StepExplorer(Explorer):
             self.ax_steps.set_xlim(-0.5, 1.05 * shown + 0.5)  # room for the last tick's label
             self.invalidate_background(self.ax_steps)
         self.m_curve.set_data(np.arange(steps + 1), self.ms)
+        self.best_m_line.set_ydata([self.best_m_for(b)] * 2)
         self.place_marker(self.m_marker, steps, m, note)
         text = (
             f"step {len(self.ms) - 1}: m = {readable(m)}, b = {readable(b)}, "
@@ -2045,8 +2072,8 @@ def plot_course_map():
 
     1 · the line ``y = x + 1`` on ``tiny.csv`` and its residuals; 2 · the loss
     along ``m`` and a tangent, whose slope says which way is downhill; 3 · twelve
-    gradient-descent steps on the loss map; 4 · a line fitted on 150 of the
-    tutorial's points and measured on the 50 it never saw.
+    gradient-descent steps on the loss map; 4 · notebook 4's penguin split: a line
+    fitted on the training set and its R² on the unseen test set.
 
     Returns
     -------
@@ -2055,7 +2082,6 @@ def plot_course_map():
     import matplotlib.pyplot as plt
 
     x_tiny, y_tiny = lc.load_xy(lc.DATA_DIR / "tiny.csv")
-    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     fig, ((ax1, ax2), (ax3, ax4)) = plt.subplots(2, 2, figsize=(10.2, 8.6), dpi=DPI, layout="constrained")
 
     # 1 · The loss: how far the line misses each point
@@ -2098,19 +2124,27 @@ def plot_course_map():
     _contour_legend(ax3)
     ax3.set_title("3 · One step, then the loop\nsteps downhill on the map of the loss")
 
-    # 4 · Train, then judge it: fit on 150 points, measure on the 50 held out
-    order = np.random.default_rng(0).permutation(len(x))
-    train, test = order[:150], order[150:]
-    m, b = lc.closed_form(x[train], y[train])
-    ax4.scatter(x[train], y[train], s=16, color=DATA_COLOR, alpha=0.6, label="training points (fit)")
-    ax4.scatter(x[test], y[test], s=30, marker="s", color=LINE_COLOR, label="test points (unseen)")
-    ends = np.array([x.min(), x.max()])
+    # 4 · Train, then judge it: notebook 4's penguin split, the line fitted on the training set
+    x_p, y_p = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    x_train, y_train, x_test, y_test = lc.train_test_split(x_p, y_p, test_share=0.25, seed=0)
+    m, b = lc.closed_form(x_train, y_train)
+    ax4.scatter(x_train, y_train, s=14, color=DATA_COLOR, alpha=0.6, label=f"training set ({x_train.size})")
+    ax4.scatter(
+        x_test,
+        y_test,
+        s=40,
+        marker="D",
+        facecolors="none",
+        edgecolors=LINE_COLOR,
+        lw=1.5,
+        label=f"test set ({x_test.size}), unseen",
+    )
+    ends = np.array([x_p.min(), x_p.max()])
     ax4.plot(ends, lc.predict(ends, m, b), color=PALETTE["curve"], lw=2, label="line fitted on training")
-    ax4.set(xlabel="x", ylabel="y")
+    ax4.set(xlabel="flipper length (mm)", ylabel="body mass (g)")
     ax4.legend(loc="upper left", framealpha=0.9)
-    train_mse = lc.mse(y[train], lc.predict(x[train], m, b))
-    test_mse = lc.mse(y[test], lc.predict(x[test], m, b))
-    ax4.set_title(f"4 · Train, then judge it\ntraining MSE {train_mse:.0f}, test MSE {test_mse:.0f}")
+    test_r2 = lc.r_squared(y_test, lc.predict(x_test, m, b))
+    ax4.set_title(f"4 · Train, then judge it\npenguins: R² on the unseen test set {test_r2:.2f}")
     for ax in (ax1, ax3, ax4):
         _style_axes(ax)
     return fig

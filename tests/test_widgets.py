@@ -642,6 +642,55 @@ def test_step_explorer_diverges_cleanly(stepper, classic):
     assert len(path_of(e)[0]) == 2
 
 
+def test_step_explorer_best_m_line_follows_b(stepper, classic):
+    """The dashed line sits at the best m for the b reached so far, not at the least-squares m."""
+    e, (x, y) = stepper, classic
+    assert e.best_m_line.get_label() == "best m for the current b"
+
+    def best_m_by_hand(b):  # least squares of y − b on x, through the origin
+        return np.linalg.lstsq(x[:, None], y - b, rcond=None)[0][0]
+
+    level = np.asarray(e.best_m_line.get_ydata(), float)
+    np.testing.assert_allclose(level, best_m_by_hand(-20.0), rtol=1e-10)
+    e.step10_button.click()
+    level = np.asarray(e.best_m_line.get_ydata(), float)
+    np.testing.assert_allclose(level, best_m_by_hand(e.bs[-1]), rtol=1e-10)
+    # For this b the MSE along m is lowest there: a little either side is worse.
+    b = e.bs[-1]
+    here = ref_mse(x, y, level[0], b)
+    assert here < ref_mse(x, y, level[0] + 1e-3, b) and here < ref_mse(x, y, level[0] - 1e-3, b)
+    assert abs(level[0] - np.polyfit(x, y, 1)[0]) > 0.01  # not the least-squares slope (b lags)
+
+
+def test_explorer_readout_is_larger_than_the_widgets_text(stepper):
+    """The readout carries a class that a hidden style rule enlarges (ipywidgets 7 and 8)."""
+    assert lw.READOUT_CLASS in stepper.readout._dom_classes
+    styles = [c for c in stepper.children if isinstance(c, widgets.HTML) and "<style>" in c.value]
+    assert len(styles) == 1 and styles[0].layout.display == "none"
+    assert re.search(r"\.lw-readout > \* \{ font-size: 1\.[12]\d*em; \}", styles[0].value)
+
+
+def test_course_map_panel_4_is_the_penguin_split():
+    """Panel 4 shows notebook 4's data: the penguin split, the fitted line and its test R²."""
+    fig = lw.plot_course_map()
+    try:
+        ax4 = fig.axes[3]  # after ax1–ax3; the colour bar comes last
+        assert ax4.get_xlabel() == "flipper length (mm)" and ax4.get_ylabel() == "body mass (g)"
+        x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+        x_train, y_train, x_test, y_test = lc.train_test_split(x, y, test_share=0.25, seed=0)
+        m, b = np.polyfit(x_train, y_train, 1)
+        pred = m * x_test + b
+        r2 = 1 - np.sum((y_test - pred) ** 2) / np.sum((y_test - np.mean(y_test)) ** 2)
+        assert f"{r2:.2f}" in ax4.get_title() and "test" in ax4.get_title()
+        line = [ln for ln in ax4.get_lines() if ln.get_label() == "line fitted on training"][0]
+        xs, ys = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+        np.testing.assert_allclose(ys, m * xs + b, rtol=1e-9)
+        sizes = sorted(len(c.get_offsets()) for c in ax4.collections)
+        assert sizes == sorted([x_train.size, x_test.size]) and sum(sizes) == x.size
+    finally:
+        plt.close(fig)
+
+
 @pytest.mark.parametrize("scale", ["classic", "x*1000", "penguins"])
 def test_lr_slider_spans_the_stable_bound_of_the_data(classic, penguins, scale):
     x, y = {"classic": classic, "x*1000": (classic[0] * 1000, classic[1]), "penguins": penguins}[scale]
