@@ -59,12 +59,16 @@ CORE = ROOT / "linreg_core.py"
 START, END = "<!-- lesson-plan:start -->", "<!-- lesson-plan:end -->"
 
 LIVE = ("01", "02", "03", "04")  # the notebooks taught live (docs/classroom.md)
-#: Setup is checked before class (the index notebook), not in the 90 minutes; the first minutes go
-#: to logistics (the plan, opening notebook 01, who to ask), as a fresh reviewing teacher counted.
-LOGISTICS_MINUTES = 4
-FIRST_MINUTE = LOGISTICS_MINUTES
+#: The default plan: two 90-minute sessions, each with its notebooks (three fresh reviewing teachers
+#: in a row timed 01–04 at 103–118 minutes, too long for one class). The one-session version
+#: (all of LIVE in one class) is shown too, with the guide's cut list.
+SESSIONS = (("01", "02"), ("03", "04"))
+#: Setup is checked before class (the index notebook), not in the 90 minutes. Each session starts
+#: with logistics: in the first the plan, opening notebook 01, who to ask (a fresh reviewing teacher
+#: counted 7 minutes); in the second opening notebook 03 and a short recap.
+LOGISTICS_MINUTES = (7, 3)
 LESSON_MINUTES = 90
-BUFFER_MINUTES = 10  # at least this much of the lesson is left free
+BUFFER_MINUTES = 10  # at least this much of each session is left free
 REVIEWED = "d337563"  # the commit the first fresh reviewers timed
 REVIEWED_AGAIN = "f6590d2"  # the commit the round-1 reviewers timed (teacher: 28, 27, 37, 25)
 
@@ -299,61 +303,113 @@ def student_minutes(row, homework=False):
     return _clock(row, STUDENT, homework=homework)
 
 
+def _span(start, end):
+    return f"{round(start)}–{round(end)}"
+
+
 def plan(ref=None):
-    """``(rows, live)``: one dict per notebook, and the totals of the live notebooks."""
-    rows, clock = [], FIRST_MINUTE
+    """``(rows, live)``: one dict per notebook, and the totals of the live notebooks.
+
+    ``live["sessions"]`` holds the default plan, one dict per session of :data:`SESSIONS`
+    (its notebooks, logistics, end minute, buffer, student minutes); ``live["end"]`` is the end
+    minute of the one-session version (the first session's logistics, then all of ``LIVE``).
+    A row's ``slot`` is its minutes in the default plan (``"1 · 7–29"``), ``one session`` in the other.
+    """
+    rows = []
     live = dict.fromkeys(["words", "class words", "minutes", "student", "student with homework"], 0)
+    sessions = [
+        {
+            "notebooks": notebooks_,
+            "logistics": LOGISTICS_MINUTES[i],
+            "end": LOGISTICS_MINUTES[i],
+            "student": 0,
+        }
+        for i, notebooks_ in enumerate(SESSIONS)
+    ]
+    one_clock = LOGISTICS_MINUTES[0]
     for number, title, cells in notebooks(ref):
         row = count(cells)
         row.update(number=number, title=title, minutes=minutes(row), student=student_minutes(row))
         row["student with homework"] = student_minutes(row, homework=True)
-        row["slot"] = "homework"
+        row["slot"] = row["one session"] = "homework"
         if number == "00":  # in class only its setup check (done before class since issue 18)
-            row["minutes"], row["slot"] = 0.0, "before class"
+            row["minutes"], row["slot"], row["one session"] = 0.0, "before class", "before class"
         if number in LIVE:
-            row["slot"] = f"{round(clock)}–{round(clock + row['minutes'])}"
-            clock += row["minutes"]
+            which = next(i for i, s in enumerate(SESSIONS) if number in s)
+            session = sessions[which]
+            row["session"] = which + 1
+            row["slot"] = f"{which + 1} · {_span(session['end'], session['end'] + row['minutes'])}"
+            session["end"] += row["minutes"]
+            session["student"] += row["student"]
+            row["one session"] = _span(one_clock, one_clock + row["minutes"])
+            one_clock += row["minutes"]
             for key in live:
                 live[key] += row[key]
         rows.append(row)
-    live["end"] = clock
+    for session in sessions:
+        session["buffer"] = LESSON_MINUTES - session["end"]
+    live["sessions"], live["end"] = sessions, one_clock
     return rows, live
 
 
+_LOGISTICS = ("the plan, opening notebook 01", "opening notebook 03, a recap of 02")
+
+
+def _notebook_line(row):
+    in_class = row["predict"] + row["other exercises"] + row["typing exercises"]
+    live = row["number"] in LIVE
+    return (
+        f"| {row['title']} | {row['slot']} | {row['one session']} | {row['class words']:,} | {row['maths']} "
+        f"| {row['code cells']} | {row['explorers']} | {in_class} ({row['predict']}, "
+        f"{row['typing exercises']}) | {round(row['minutes']) if live else ''} "
+        f"| {round(row['student']) if live else ''} |"
+    )
+
+
 def table(ref=None):
-    """The lesson plan as a Markdown table."""
+    """The lesson plan as a Markdown table: the default two sessions and the one-session version."""
     rows, live = plan(ref)
     lines = [
-        "| notebook | in class (minute) | class words | display equations | code cells | explorers "
-        "| in-class exercises (predict first, typed) | teacher minutes | student minutes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| notebook | two sessions (the plan): session · minute | one session: minute | class words "
+        "| display equations | code cells | explorers | in-class exercises (predict first, typed) "
+        "| teacher minutes | student minutes |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    lines += [_notebook_line(row) for row in rows if row["number"] == "00"]
+    for number, session in enumerate(live["sessions"], 1):
+        logistics = session["logistics"]
+        one = f"0–{logistics}" if number == 1 else "—"
+        lines.append(
+            f"| logistics, session {number} ({_LOGISTICS[number - 1]}) | {number} · 0–{logistics} | {one} "
+            f"| | | | | | {logistics} | |"
+        )
+        lines += [_notebook_line(row) for row in rows if row.get("session") == number]
+        first, last = session["notebooks"][0], session["notebooks"][-1]
+        lines.append(
+            f"| **session {number}: logistics, {first}–{last}** | **{number} · 0–{round(session['end'])}** | "
+            f"| | | | | | **{round(session['end'])}** | **{round(session['student'])}** |"
+        )
+        if session["buffer"] >= 0:
+            lines.append(
+                f"| **session {number}: buffer** (questions, a slower class, the spare-time list) "
+                f"| **{number} · {_span(session['end'], LESSON_MINUTES)}** | | | | | | "
+                f"| **{round(session['buffer'])}** | |"
+            )
+        else:  # said plainly, not as a negative buffer
+            lines.append(
+                f"| **session {number}: over the {LESSON_MINUTES} minutes** (no buffer) | | | | | | | "
+                f"| **{round(-session['buffer'])}** | |"
+            )
+    lines += [_notebook_line(row) for row in rows if row["number"] != "00" and row["number"] not in LIVE]
+    over = live["end"] - LESSON_MINUTES
     lines.append(
-        f"| logistics (the plan, opening notebook 01) | 0–{FIRST_MINUTE} | | | | | | {FIRST_MINUTE} | |"
+        f"| **one session: logistics and 01–04, nothing cut** | | **0–{round(live['end'])}** "
+        f"| **{live['class words']:,}** | | | | | **{round(live['end'])}** | **{round(live['student'])}** |"
     )
-    for row in rows:
-        in_class = row["predict"] + row["other exercises"] + row["typing exercises"]
-        student = f"{round(row['student'])}" if row["number"] in LIVE else ""
-        lines.append(
-            f"| {row['title']} | {row['slot']} | {row['class words']:,} | {row['maths']} "
-            f"| {row['code cells']} "
-            f"| {row['explorers']} | {in_class} ({row['predict']}, {row['typing exercises']}) "
-            f"| {round(row['minutes']) if row['number'] in LIVE else ''} | {student} |"
-        )
-    buffer = LESSON_MINUTES - live["end"]
     lines.append(
-        f"| **logistics and 01–04, taught live** | **0–{round(live['end'])}** | **{live['class words']:,}** "
-        f"| | | | | **{round(live['end'])}** | **{round(live['student'])}** |"
+        f"| **one session: {'over' if over > 0 else 'left of'} the {LESSON_MINUTES} minutes before the "
+        f"cut list** (no buffer) | | | | | | | | **{round(abs(over))}** | |"
     )
-    if buffer >= 0:
-        lines.append(
-            f"| **buffer** (questions, a slower class) | **{round(live['end'])}–{LESSON_MINUTES}** "
-            f"| | | | | | **{round(buffer)}** | |"
-        )
-    else:  # said plainly, not as a negative buffer
-        lines.append(
-            f"| **over the {LESSON_MINUTES} minutes** (no buffer left) | | | | | | | **{round(-buffer)}** | |"
-        )
     return "\n".join(lines)
 
 
@@ -380,7 +436,6 @@ def report(ref=None):
         "lines of linreg_core.py": len(CORE.read_text(encoding="utf-8").splitlines()),
         "core words of 01–04": live["words"],
     }
-    buffer = LESSON_MINUTES - live["end"]
     for name, value in figures.items():
         limit = LIMITS[name]
         note = ""
@@ -394,12 +449,21 @@ def report(ref=None):
         "class words per live notebook: "
         + ", ".join(f"{r['number']}: {r['class words']:,}" for r in rows if r["number"] in LIVE)
     )
-    note = (
-        "  ✗ less than the buffer"
-        if buffer < BUFFER_MINUTES
-        else ("  ⚠ within 10 % of the limit" if buffer < 1.1 * BUFFER_MINUTES else "")
+    for number, session in enumerate(live["sessions"], 1):
+        buffer = session["buffer"]
+        note = (
+            "  ✗ less than the buffer"
+            if buffer < BUFFER_MINUTES
+            else ("  ⚠ within 10 % of the limit" if buffer < 1.1 * BUFFER_MINUTES else "")
+        )
+        lines.append(
+            f"session {number} buffer: {buffer:.0f} minutes of {LESSON_MINUTES} "
+            f"(at least {BUFFER_MINUTES}){note}"
+        )
+    lines.append(
+        f"one session, nothing cut: ends at minute {live['end']:.0f} of {LESSON_MINUTES} "
+        f"(the guide's cut list)"
     )
-    lines.append(f"buffer: {buffer:.0f} minutes of {LESSON_MINUTES} (at least {BUFFER_MINUTES}){note}")
     lines.append(
         f"a student alone, 01–04: {live['student']:.0f} minutes with the in-class exercises, "
         f"{live['student with homework']:.0f} with every exercise (homework too)"
