@@ -2412,7 +2412,7 @@ def show_trained(x, y, m, b):
     m_best, b_best = lc.closed_form(x, y)
     for label, (m_k, b_k) in (("trained", (m, b)), ("best line", (m_best, b_best))):
         loss = lc.mse(y, lc.predict(x, m_k, b_k))
-        print(f"{label:10}  m = {_num(m_k)}   b = {_num(b_k)}   MSE = {_num(loss, 2)}")
+        print(f"{label:10}  m = {_num(m_k)}   b = {_num(b_k)}   MSE = {float(loss):,.2f}")
 
 
 def show_three_runs(x, y, epochs=50):
