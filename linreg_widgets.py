@@ -2066,6 +2066,21 @@ class MinibatchExplorer(Explorer):
 # --------------------------------------------------------------------------
 
 
+def plot_split(ax, x_train, y_train, x_test, y_test, test_label="unseen"):
+    """Training points as dots and test points as open diamonds, in ``ax``."""
+    ax.scatter(x_train, y_train, s=18, color=DATA_COLOR, alpha=0.7, label=f"training set ({x_train.size})")
+    ax.scatter(
+        x_test,
+        y_test,
+        s=46,
+        marker="D",
+        facecolors="none",
+        edgecolors=LINE_COLOR,
+        lw=1.5,
+        label=f"test set ({x_test.size}), {test_label}",
+    )
+
+
 @_styled
 def plot_course_map():
     """Notebooks 1–4 in one picture, drawn with the collection's own code and data.
@@ -2128,17 +2143,7 @@ def plot_course_map():
     x_p, y_p = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
     x_train, y_train, x_test, y_test = lc.train_test_split(x_p, y_p, test_share=0.25, seed=0)
     m, b = lc.closed_form(x_train, y_train)
-    ax4.scatter(x_train, y_train, s=14, color=DATA_COLOR, alpha=0.6, label=f"training set ({x_train.size})")
-    ax4.scatter(
-        x_test,
-        y_test,
-        s=40,
-        marker="D",
-        facecolors="none",
-        edgecolors=LINE_COLOR,
-        lw=1.5,
-        label=f"test set ({x_test.size}), unseen",
-    )
+    plot_split(ax4, x_train, y_train, x_test, y_test, test_label="unseen")
     ends = np.array([x_p.min(), x_p.max()])
     ax4.plot(ends, lc.predict(ends, m, b), color=PALETTE["curve"], lw=2, label="line fitted on training")
     ax4.set(xlabel="flipper length (mm)", ylabel="body mass (g)")
@@ -2506,17 +2511,7 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y"):
     x_train, y_train = lv.valid_xy(x_train, y_train, ("x_train", "y_train"))
     x_test, y_test = lv.valid_xy(x_test, y_test, ("x_test", "y_test"))
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
-    ax.scatter(x_train, y_train, s=18, color=DATA_COLOR, alpha=0.7, label=f"training set ({x_train.size})")
-    ax.scatter(
-        x_test,
-        y_test,
-        s=46,
-        marker="D",
-        facecolors="none",
-        edgecolors=PALETTE["line"],
-        lw=1.5,
-        label=f"test set ({x_test.size}), hidden until the end",
-    )
+    plot_split(ax, x_train, y_train, x_test, y_test, test_label="hidden until the end")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title("split first: train on the dots, test on the diamonds")
