@@ -100,11 +100,15 @@ def valid_vector(values, name, allow_scalar=False):
         ) from None
     if arr.ndim == 0 and allow_scalar:
         pass
+    elif arr.ndim == 0:
+        raise ValueError(
+            f"{name} is one number ({arr.item()!r}), but it must hold one value per data point: "
+            f"pass the data array here (check the order of the arguments)."
+        )
     elif arr.ndim != 1:
         raise ValueError(
             f"{name} must be one-dimensional (one value per data point), "
-            f"but it has shape {arr.shape}. Pass a single column, "
-            f"e.g. df['{name}'] or {name}.ravel()."
+            f"but it has shape {arr.shape}. Pass a single column, e.g. {name}.ravel()."
         )
     elif arr.size == 0:
         raise ValueError(f"{name} is empty: give at least one data point.")

@@ -837,7 +837,7 @@ BAD_XY = {
     ),
     "empty": ([], [], ValueError, r"^{0} is empty"),
     "2-D first": ([[1, 2], [3, 4]], [1, 2], ValueError, r"^{0} must be one-dimensional.*shape \(2, 2\)"),
-    "scalar first": (3.0, [1, 2], ValueError, r"^{0} must be one-dimensional.*shape \(\)"),
+    "scalar first": (3.0, [1, 2], ValueError, r"^{0} is one number \(3.0\).*one value per data point"),
     "string in first": ([1, "two", 3], [1, 2, 3], TypeError, r"^{0} must contain only numbers.*'two'"),
     "dict in second": ([1, 2, 3], [1, {}, 3], TypeError, r"^{1} must contain only numbers.*\{{\}}"),
 }
