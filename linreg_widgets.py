@@ -1127,7 +1127,7 @@ class LossExplorer(Explorer):
         self.bowl_marker.set_data_3d([m], [b], [height])
         self.bowl_stem.set_data_3d([m, m], [b, b], [0.0, height])
         self.r2 = self.line_loss.r_squared(m, b) if self._r2_defined else None
-        r2 = f"R² = {self.r2:.4f}" if self._r2_defined else "R² undefined (all y are equal)"
+        r2 = f"R² = {self.r2:.4f}".replace("-", "−") if self._r2_defined else "R² undefined (all y are equal)"
         self.readout.value = f"{line}, &nbsp;<b>{r2}</b>"
 
 
@@ -1195,7 +1195,7 @@ class OutlierExplorer(Explorer):
         ax.set_xlim(heights[0], heights[-1])
         ax.set_xlabel("the outlier's y")
         ax.set_ylabel("slope m of the line")
-        ax.set_title("slopes as the outlier moves (dotted: without it)")
+        ax.set_title("slopes as the outlier moves\n(dotted: without the outlier)")
         _style_axes(ax)
         self.legend_axes = [ax_fit]
         self.now_line = self.moving(ax.axvline(heights[0], color="0.45", lw=1.5))  # the outlier's y now
@@ -2405,7 +2405,7 @@ def show_step(x, y, before, after):
     pad = 0.08 * (ends.max() - ends.min() or 1.0)
     ax.set_xlim(*xs)
     ax.set_ylim(ends.min() - pad, ends.max() + pad)
-    ax.set_title(f"one step: the MSE falls from {loss0:.2f} to {loss1:.2f}")
+    ax.set_title(f"the MSE falls from {loss0:.2f} to {loss1:.2f}")
     ax.legend(loc="upper left", framealpha=0.9)
     plt.show()
 

@@ -202,8 +202,14 @@ _ERROR_HINTS = [
     (TypeError, "unsupported operand type(s) for -: 'list'", "Lists do not subtract: use numpy arrays."),
     (
         UnboundLocalError,
+        "'epoch'",
+        "Loop over `range(epochs)`, with an s: `epoch` is the loop's own counter.",
+    ),
+    (
+        UnboundLocalError,
         "",
-        "A variable is used before it has a value: give it one first, e.g. `m, b = 0.0, 0.0`.",
+        "A variable is used before it has a value: give it one first (above the loop, if the loop "
+        "changes it), or check its spelling.",
     ),
     (
         NameError,

@@ -919,7 +919,7 @@ def test_check_step_prediction_feedback_says_what_the_explorer_shows(classic):
     assert "below the largest safe learning rate (about 0.0003)" in wrong.message
 
 
-@pytest.mark.parametrize("word", ["Smooth", "zig-zag", "ZIGZAG", "zig zag", "diverges", "oscillates"])
+@pytest.mark.parametrize("word", ["Smooth", "zig-zag", "ZIGZAG", "zig zag", "diverges", "Explodes"])
 def test_check_step_prediction_understands_variants(classic, word):
     feedback = ex.check_step_prediction(*classic, 1e-4, word)
     assert "I did not understand" not in feedback.message
@@ -1102,3 +1102,14 @@ def test_figures_a_student_function_draws_are_closed_and_named():
 )
 def test_numpy_values_are_shown_as_a_student_reads_them(value, shown):
     assert ex.engine.show(value) == shown
+
+
+def test_range_epoch_without_s_is_named():
+    namespace = {"np": np}
+    exec(
+        "def train(x, y, lr, epochs):\n    m, b = 0.0, 0.0\n    for epoch in range(epoch):\n"
+        "        m = m + 1\n    return m, b",
+        namespace,
+    )
+    feedback = ex.check_training_loop(namespace["train"])
+    assert not feedback and "range(epochs)`, with an s" in feedback.message, feedback.message
