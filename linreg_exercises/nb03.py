@@ -663,8 +663,22 @@ def check_learning_rate(x, y, lr, epochs=50, **ignored):
 #: The three behaviours of the slope under repeated steps, and the words a student may use for each.
 _BEHAVIOURS = {
     "smooth": {"smooth", "smoothly", "creep", "creeps", "creeping", "monotone", "monotonic"},
-    "zigzag": {"zigzag", "zigzags", "zigzagging", "oscillate", "oscillates", "oscillating", "overshoot"},
+    "zigzag": {"zigzag", "zigzags", "zigzagging"},
     "diverge": {"diverge", "diverges", "diverging", "divergence", "explode", "explodes", "blowup", "blowsup"},
+}
+
+#: Words true of a zigzag AND of a diverging run (both swing from side to side): not yet a choice.
+_SWINGING = {
+    "oscillate",
+    "oscillates",
+    "oscillating",
+    "oscillation",
+    "overshoot",
+    "overshoots",
+    "overshooting",
+    "swing",
+    "swings",
+    "swinging",
 }
 
 
@@ -676,6 +690,11 @@ def _read_behaviour(value):
     for behaviour, words in _BEHAVIOURS.items():
         if word in words:
             return behaviour, None
+    if word in _SWINGING:
+        return None, (
+            f"Your answer: {show(value.strip())}. A zigzag and a diverging run both swing from side to "
+            f"side: do the swings shrink ('zigzag') or grow ('diverge')? Write one of the two."
+        )
     if word.startswith("converg"):
         return None, (
             "Both 'smooth' and 'zigzag' converge: which of the two? Does m creep in from one side, "
@@ -779,6 +798,8 @@ def data_and_rate(x, y, lr):
         ((TINY_X, TINY_Y, 0.05, "smooth"), "Your answer: 'smooth'; the right one: 'zigzag'"),
         ((TINY_X, TINY_Y, 0.1, "zigzag"), "each swing is larger than the last"),
         ((TINY_X, TINY_Y, 0.05, "converges"), "Both 'smooth' and 'zigzag' converge"),
+        ((TINY_X, TINY_Y, 0.05, "oscillates"), "do the swings shrink ('zigzag') or grow ('diverge')?"),
+        ((TINY_X, TINY_Y, 0.1, "Zig-Zag"), "Your answer: 'Zig-Zag'; the right one: 'diverge'"),
         ((TINY_X, TINY_Y, 0.05, "?"), "Write your prediction first"),
         ((TINY_X, TINY_Y, 0.05, 3), "I did not understand 3"),
     ],
@@ -793,7 +814,9 @@ def check_step_prediction(x, y, lr, prediction):
     (−1, 0) zigzag, ≤ −1 diverge; and it is checked by 30 plain steps from one
     unit away along that direction. Within 0.02 of q = 0 or 0.005 of q = −1 the
     behaviour is on the edge, and either neighbour counts as right.
-    Words such as "zig-zag", "diverges" or "Smooth" are understood.
+    Words such as "zig-zag", "diverges" or "Smooth" are understood, and the feedback quotes the
+    student's own words. "Oscillates" (or "overshoots", "swings") is true of a zigzag and of a
+    diverging run alike: it is not judged, the student is asked which of the two it is.
     """
     x, y, rate, problem = data_and_rate(x, y, lr)
     if problem is not None:
@@ -816,12 +839,12 @@ def check_step_prediction(x, y, lr, prediction):
     details = "\n\nWhy, and where the largest safe learning rate comes from: Going further (optional)."
 
     def explain(answers, truth, ok):
-        guess = answers["prediction"]
+        guess, said = answers["prediction"], show(prediction.strip(), 40)  # the student's own words
         if ok:
-            return f"Your answer '{guess}' is right: {_WHAT_YOU_SEE[first]}.{edge}{try_it}{details}"
+            return f"Your answer {said} is right: {_WHAT_YOU_SEE[first]}.{edge}{try_it}{details}"
         right = " or ".join(f"'{t}'" for t in sorted(truth))
         hint = _BEHAVIOUR_HINTS[guess, first].format(**values)
-        return f"Your answer: '{guess}'; the right one: {right}. {hint}{try_it}{details}"
+        return f"Your answer: {said}; the right one: {right}. {hint}{try_it}{details}"
 
     return compare_prediction(
         {"prediction": prediction},

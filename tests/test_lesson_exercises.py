@@ -14,6 +14,7 @@ import linreg_core as lc
 import linreg_exercises as ex
 import linreg_widgets as lw
 from linreg_exercises import nb03
+from linreg_exercises.engine import Prediction
 
 TINY = lc.load_xy(lc.DATA_DIR / "tiny.csv")
 CLASSIC = lc.load_xy(lc.DATA_DIR / "classic.csv")
@@ -553,6 +554,23 @@ def test_step_prediction_feedback_is_short_and_uses_only_the_live_lesson(classic
         assert untaught not in feedback.message, feedback.message
 
 
+@pytest.mark.parametrize("word", ["oscillates", "oscillate", "Overshoots", "swings"])
+@pytest.mark.parametrize("share", [0.84, 1.2])  # a zigzag, then a diverging run: both swing
+def test_step_prediction_oscillates_is_not_yet_a_choice(classic, word, share):
+    feedback = ex.check_step_prediction(*classic, share * _bound_by_eigenvalues(classic[0]), word)
+    assert isinstance(feedback, Prediction) and not feedback.ok
+    assert feedback.message.startswith(f"Your answer: '{word}'.")
+    assert "do the swings shrink ('zigzag') or grow ('diverge')?" in feedback.message
+    assert "the right one" not in feedback.message and "I did not understand" not in feedback.message
+
+
+@pytest.mark.parametrize("word, verdict", [("Zig-Zag", True), ("zig zag", True), ("Smooth", False)])
+def test_step_prediction_echoes_the_students_own_words(classic, word, verdict):
+    feedback = ex.check_step_prediction(*classic, 0.84 * _bound_by_eigenvalues(classic[0]), word)
+    start = f"Your answer '{word}' is right" if verdict else f"Your answer: '{word}'; the right one: 'zigzag'"
+    assert feedback.ok == verdict and feedback.message.startswith(start), feedback.message
+
+
 def test_a_right_loop_shows_its_line_on_tiny():
     feedback = ex.check_training_loop(train_right)
     m, b = np.polyfit(TINY_X, TINY_Y, 1)  # 2000 epochs at 0.01 reach the best line of tiny.csv
@@ -651,6 +669,32 @@ def test_split_prediction_wrong_answers(prediction, hint):
     first = first_paragraph(feedback)
     assert not feedback.ok and hint in first and _words(first) <= 50, first
     assert first.startswith("Your answer: ")
+
+
+@pytest.mark.parametrize(
+    "prediction, echo",
+    [
+        ("lower", "Your answer: 'lower' (read as 'much lower')"),
+        ("higher", "Your answer: 'higher' (read as 'much higher')"),
+        ("much lower", "Your answer: 'much lower'; "),
+        ("Much Higher", "Your answer: 'Much Higher'; "),
+    ],
+)
+def test_split_prediction_echoes_the_students_own_words(prediction, echo):
+    feedback = ex.check_split_prediction(prediction)
+    assert not feedback.ok and first_paragraph(feedback).startswith(echo), feedback.message
+
+
+@pytest.mark.parametrize(
+    "prediction", ["slightly lower", "slightly higher", "a bit lower", "a little higher"]
+)
+def test_split_prediction_reads_a_slight_gap_as_about_the_same(prediction):
+    r2_train, r2_test = _penguin_scores()
+    assert abs(r2_test - r2_train) <= 0.05  # within a shuffle's noise: "about the same" is right
+    feedback = ex.check_split_prediction(prediction)
+    first = first_paragraph(feedback)
+    assert feedback.ok and first.startswith(f"Your answer '{prediction}' (read as 'about the same')"), first
+    assert _words(first) <= 50, first
 
 
 @pytest.mark.parametrize("prediction", ["about the same", "similar", "nearly the same"])
@@ -766,8 +810,65 @@ def test_test_scores_accept_the_number_as_the_table_prints_it():
     y_train, y_test, pred, line, base = _penguin_test_scores()
     assert ex.check_test_scores(y_train, y_test, pred, round(line), round(base)).ok
     off = ex.check_test_scores(y_train, y_test, pred, round(line) + 3, base)
-    shown = re.findall(r"(\d[\d,]*\.\d\d)", off.message)
-    assert not off.ok and len(shown) == 2 and shown[0] != shown[1], off.message
+    assert not off.ok and "a little too large" in off.message, off.message
+    for shown in (f"{line:,.2f}", f"{line:,.0f}", f"{round(line)}", f"{line:.6g}"):
+        assert shown not in off.message, off.message  # the target is never printed
+
+
+@pytest.mark.parametrize(
+    "share, words",
+    [
+        (0.998, "a little too small"),
+        (1.2, "too large by about 20%"),
+        (0.8, "too small by about 20%"),
+        (3.0, "about 3 times too large"),
+        (0.25, "about 4 times too small"),
+    ],
+)
+@pytest.mark.parametrize("which", ["test_mse", "baseline_mse"])
+def test_test_scores_say_how_far_off_and_never_print_the_target(share, words, which):
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    answers = {"test_mse": line, "baseline_mse": base}
+    right = answers[which]
+    answers[which] = right * share
+    feedback = ex.check_test_scores(y_train, y_test, pred, answers["test_mse"], answers["baseline_mse"])
+    assert not feedback.ok and f"Your {which} = " in feedback.message and words in feedback.message
+    for shown in (f"{right:,.2f}", f"{right:,.0f}", f"{round(right)}", f"{right:.6g}", f"{right:.2f}"):
+        assert shown not in feedback.message, feedback.message
+
+
+def test_test_scores_name_the_mse_on_the_training_penguins():
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    order = np.random.default_rng(0).permutation(len(x))
+    train, test = order[:256], order[256:]
+    m, b = np.polyfit(x[train], y[train], 1)  # the least-squares line of the training penguins
+    on_training = np.sum((y[train] - (m * x[train] + b)) ** 2) / 256
+    assert 160_000 < on_training < 161_000  # "about 160,588", the teacher's figure
+    pred = m * x[test] + b
+    feedback = ex.check_test_scores(
+        y[train], y[test], pred, on_training, np.mean((y[test] - y[train].mean()) ** 2)
+    )
+    assert (
+        not feedback.ok and "the MSE on the training penguins: use y_test and pred_test" in feedback.message
+    )
+    # the notebook's way: a line on standardised flippers, from a few epochs of the student's loop
+    mean, std = x[train].mean(), x[train].std()
+    ms = bs = 0.0
+    for _ in range(100):
+        r = y[train] - (ms * (x[train] - mean) / std + bs)
+        ms, bs = ms + 0.2 * np.mean((x[train] - mean) / std * r), bs + 0.2 * np.mean(r)
+    own = np.mean((y[train] - (ms * (x[train] - mean) / std + bs)) ** 2)
+    feedback = ex.check_test_scores(y[train], y[test], ms * (x[test] - mean) / std + bs, own, 0.0)
+    assert "the MSE on the training penguins" in feedback.message, feedback.message
+
+
+def test_test_scores_name_the_mean_absolute_error():
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    mae_line = np.sum(np.abs(y_test - pred)) / len(y_test)
+    mae_base = np.sum(np.abs(y_test - np.sum(y_train) / len(y_train))) / len(y_test)
+    for wrong in ((mae_line, base), (line, mae_base)):
+        feedback = ex.check_test_scores(y_train, y_test, pred, *wrong)
+        assert not feedback.ok and "mean absolute error (MAE)" in feedback.message, feedback.message
 
 
 @pytest.mark.parametrize(
