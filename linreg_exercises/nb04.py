@@ -74,8 +74,8 @@ def _standardised(x):
     ],
 )
 def check_trained_model(model, x, y, tolerance=1e-3):
-    """Check a trained ``LinearRegression``, or a run of ``lc.gradient_descent``, against the
-    least-squares line.
+    """Check a trained ``LinearRegression``, a run of ``lc.gradient_descent`` or the ``(m, b)``
+    of your own ``train``, against the least-squares line.
 
     Pass the same ``x`` (raw or scaled) and ``y`` that ``model.fit`` (or the run) was given.
     The model passes when, at every data point, its prediction is within
@@ -90,6 +90,10 @@ def check_trained_model(model, x, y, tolerance=1e-3):
         x, y = lv.valid_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y you trained on: {error}")
+    pair = type(model) in (tuple, list) and len(model) == 2
+    if pair and all(as_number(value) is not None for value in model):  # (m, b), what your train returns
+        m, b = (as_number(value) for value in model)
+        model = lc.TrainingResult(m, b, np.array([m]), np.array([b]), np.array([lc.mse(y, m * x + b)]), False)
     if isinstance(model, lc.TrainingResult):  # what lc.gradient_descent returns
         if model.diverged:
             return Feedback(
@@ -295,8 +299,7 @@ def check_split_prediction(prediction):
         if ok:
             return (
                 f"Your answer {said} is right: {scores}. The line's two numbers cannot memorise the "
-                f"training penguins, so it does about as well on new ones ({_NOISE})."
-                + details
+                f"training penguins, so it does about as well on new ones ({_NOISE})." + details
             )
         right = " or ".join(f"'{t}'" for t in sorted(truth))
         return (

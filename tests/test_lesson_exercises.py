@@ -790,9 +790,11 @@ def test_the_homework_solution_passes():
         "bill_test": x_bill[test],
         "y_train": y[train],
         "y_test": y[test],
+        "train": train_right,  # the notebook's own loop, defined in its training cell
     }
     exec(solution, namespace)
-    assert ex.check_trained_model(namespace["bill_run"], namespace["bill_s_train"], y[train]).ok
+    pair = (namespace["bill_m"], namespace["bill_b"])
+    assert ex.check_trained_model(pair, namespace["bill_s_train"], y[train]).ok
 
 
 def _penguin_test_scores():
@@ -955,3 +957,12 @@ def test_learning_rate_feedback_does_not_send_notebook_3_to_itself(classic):
     for share in (0.003, 0.5, 1.2):
         message = ex.check_learning_rate(*classic, share * _bound_by_eigenvalues(classic[0])).message
         assert "notebook 3" not in message, message
+
+
+def test_check_trained_model_takes_the_m_and_b_of_your_own_loop(bill):
+    x, y = bill
+    x_s = (x - x.mean()) / x.std()
+    slope, intercept = np.polyfit(x_s, y, 1)  # the least-squares line, independently
+    assert ex.check_trained_model((slope, intercept), x_s, y)
+    short = ex.check_trained_model((0.5 * slope, 0.5 * intercept), x_s, y)
+    assert not short and "converged" in short.message, short.message
