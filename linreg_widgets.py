@@ -2420,6 +2420,44 @@ def show_trained(x, y, m, b):
         print(f"{label:10}  m = {_num(m_k)}   b = {_num(b_k)}   MSE = {float(loss):,.2f}")
 
 
+def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)):
+    """Plot the MSE after each number of ``epochs`` of a student's ``train(x, y, lr, epochs)``.
+
+    The curve comes from the student's own function, called once per number of epochs, so it
+    shows when their training is done: where the curve goes flat.
+    """
+    import matplotlib.pyplot as plt
+
+    x, y = lv.valid_xy(x, y)
+    losses = []
+    for count in epochs:
+        try:
+            m, b = train(x, y, lr, count)
+            losses.append(lc.mse(y, lc.predict(x, m, b)))
+        except Exception as error:  # the student's code: say so, do not stop Run All
+            print(
+                f"Your train raised {type(error).__name__} after {count} epochs: fix it with the check above."
+            )
+            return
+    if np.ptp(losses) == 0:
+        print(
+            f"Your train gives the same MSE ({readable(losses[0])}) after any number of epochs: it does not"
+        )
+        print("change m and b yet. Write the loop (Exercise 1), then run this cell again.")
+        return
+    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    ax.plot(epochs, losses, "o-", color=PALETTE["line"], lw=2, label="your loop")
+    ax.set_xscale("symlog", linthresh=1)
+    ticks = [count for count in (0, 1, 10, 100, 1000, 10000) if count <= max(epochs)]
+    ax.set_xticks(ticks, [f"{count:,}" for count in ticks])
+    ax.set_xlabel("epochs (log scale)")
+    ax.set_ylabel("MSE after that many epochs")
+    ax.set_title(f"the MSE of your train at lr = {readable(lr)}: flat means done")
+    ax.legend(loc="upper right")
+    _style_axes(ax)
+    plt.show()
+
+
 def show_three_runs(x, y, epochs=50):
     """Plot ``m`` epoch by epoch for three learning rates: too small, close to the bound, too large."""
     import matplotlib.pyplot as plt
@@ -2529,12 +2567,10 @@ def show_scores(y_train, pred_train, y_test, pred_test, baseline):
     baseline = lv.valid_number(baseline, "baseline")
     print(f"{'':15} {'MSE':>9} {'√MSE':>6} {'R²':>6}")
     for name, ys, preds in (("train", y_train, pred_train), ("test", y_test, pred_test)):
-        flat = np.full(ys.size, baseline)
-        for model, guess in (("line", preds), ("baseline", flat)):
+        for model, guess in (("line", preds), ("baseline", np.full(ys.size, baseline))):
             loss = lc.mse(ys, guess)
-            print(
-                f"{name + ', ' + model:15} {loss:9,.0f} {loss**0.5:6.0f} {_num(lc.r_squared(ys, guess)):>6}"
-            )
+            r2 = _num(lc.r_squared(ys, guess)) if model == "line" else "—"  # R² is the line's score
+            print(f"{name + ', ' + model:15} {loss:9,.0f} {loss**0.5:6.0f} {r2:>6}")
 
 
 def show_line_in_units(m_s, b_s, mean, std, x, unit_x="mm", unit_y="g"):

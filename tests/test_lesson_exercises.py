@@ -966,3 +966,48 @@ def test_check_trained_model_takes_the_m_and_b_of_your_own_loop(bill):
     assert ex.check_trained_model((slope, intercept), x_s, y)
     short = ex.check_trained_model((0.5 * slope, 0.5 * intercept), x_s, y)
     assert not short and "converged" in short.message, short.message
+
+
+def test_the_loss_curve_comes_from_the_students_own_train(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    calls = []
+
+    def train(x, y, lr, epochs):  # a right loop that records how it was called
+        calls.append(epochs)
+        return train_right(x, y, lr, epochs)
+
+    lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01, epochs=(0, 1, 2000))
+    line = plt.gcf().axes[0].lines[0]
+    assert calls == [0, 1, 2000]
+    # by hand: from m = b = 0 the MSE is mean(y²) = (4 + 4 + 16 + 64 + 25) / 5 = 22.6
+    assert line.get_ydata()[0] == pytest.approx(22.6)
+    slope, intercept = np.polyfit(TINY_X, TINY_Y, 1)
+    best = np.mean((TINY_Y - (slope * TINY_X + intercept)) ** 2)
+    assert line.get_ydata()[-1] == pytest.approx(best, rel=1e-6)
+    plt.close("all")
+
+
+def test_a_broken_train_does_not_stop_the_loss_curve(capsys):
+    def train(x, y, lr, epochs):
+        raise NameError("name 'residual' is not defined")
+
+    lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
+    assert "Your train raised NameError" in capsys.readouterr().out
+
+
+def test_the_score_table_gives_r2_for_the_line_only(capsys):
+    y_train, y_test = np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0])
+    lw.show_scores(y_train, y_train, y_test, np.array([2.5, 3.5]), baseline=2.0)
+    rows = capsys.readouterr().out.splitlines()
+    # test line: MSE = (0.25 + 0.25) / 2 = 0.25; R² = 1 - 0.25 / 1 = 0.75 (the test mean 3 has MSE 1)
+    assert float(rows[3].split()[-1]) == 0.75 and rows[4].split()[-1] == "—"
+
+
+def test_the_starter_gets_no_flat_curve_called_done(capsys):
+    def train(x, y, lr, epochs):  # the shipped starter: the loop body is `pass`
+        return 0.0, 0.0
+
+    lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
+    assert "Write the loop (Exercise 1)" in capsys.readouterr().out
