@@ -2432,13 +2432,18 @@ def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 5
     losses = []
     for count in epochs:
         try:
-            m, b = train(x, y, lr, count)
-            losses.append(lc.mse(y, lc.predict(x, m, b)))
+            m, b = (float(value) for value in train(x, y, lr, count))
+            with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported below
+                losses.append(float(np.mean((y - (m * x + b)) ** 2)))
         except Exception as error:  # the student's code: say so, do not stop Run All
             print(
                 f"Your train raised {type(error).__name__} after {count} epochs: fix it with the check above."
             )
             return
+    if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
+        print(f"The MSE of your train grows (from {readable(losses[0])} to {readable(losses[-1])}): it")
+        print("diverges. Check the minus signs and lr with the check above.")
+        return
     if np.ptp(losses) == 0:
         print(
             f"Your train gives the same MSE ({readable(losses[0])}) after any number of epochs: it does not"
@@ -2452,7 +2457,7 @@ def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 5
     ax.set_xticks(ticks, [f"{count:,}" for count in ticks])
     ax.set_xlabel("epochs (log scale)")
     ax.set_ylabel("MSE after that many epochs")
-    ax.set_title(f"the MSE of your train at lr = {readable(lr)}: flat means done")
+    ax.set_title(f"the MSE of your train at lr = {readable(lr)}: falls fast, then slowly")
     ax.legend(loc="upper right")
     _style_axes(ax)
     plt.show()

@@ -242,11 +242,12 @@ _LOOP_ERRORS = {
         "Is the order of the parameters `def train(x, y, lr, epochs)`? `range` needs the whole "
         "number `epochs`, not the learning rate."
     ),
-    "referenced before assignment": "Give m and b their first values inside the function, "
-    "`m, b = 0.0, 0.0`, before the loop.",
-    "cannot access local variable": "Give m and b their first values inside the function, "
-    "`m, b = 0.0, 0.0`, before the loop.",
 }
+for name in ("m", "b"):  # m or b used before it has a value (Python 3.10 and 3.11+ wordings)
+    for wording in (f"local variable '{name}' referenced", f"local variable '{name}' where"):
+        _LOOP_ERRORS[wording] = (
+            "Give m and b their first values inside the function, `m, b = 0.0, 0.0`, before the loop."
+        )
 
 
 def _loop_after(feedback, function):

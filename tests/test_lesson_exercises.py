@@ -1011,3 +1011,15 @@ def test_the_starter_gets_no_flat_curve_called_done(capsys):
 
     lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
     assert "Write the loop (Exercise 1)" in capsys.readouterr().out
+
+
+def test_a_diverging_train_gets_words_not_a_rising_curve(capsys):
+    def train(x, y, lr, epochs):  # the update with a flipped sign: uphill
+        m, b = 0.0, 0.0
+        for _ in range(epochs):
+            residuals = y - (m * x + b)
+            m, b = m - lr * 2 * np.mean(x * residuals), b - lr * 2 * np.mean(residuals)
+        return m, b
+
+    lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
+    assert "it\ndiverges" in capsys.readouterr().out
