@@ -64,7 +64,7 @@ def mse(y_true, y_pred):
     ``y_pred`` is a 1-D array as long as ``y_true``, or one number predicted for every point
     (e.g. a baseline, the training mean).
     """
-    if np.isscalar(y_pred):  # one prediction for every point, e.g. a baseline
+    if np.ndim(np.asarray(y_pred, dtype=object)) == 0:  # one prediction for every point, e.g. a baseline
         y_true = valid_vector(y_true, "y_true")
         y_pred = valid_number(y_pred, "y_pred")
     else:

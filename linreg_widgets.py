@@ -2572,7 +2572,7 @@ def show_scores(y_train, pred_train, y_test, pred_test, baseline):
     baseline = lv.valid_number(baseline, "baseline")
     print(f"{'':15} {'MSE':>9} {'√MSE':>6} {'R²':>6}")
     for name, ys, preds in (("train", y_train, pred_train), ("test", y_test, pred_test)):
-        for model, guess in (("line", preds), ("baseline", np.full(ys.size, baseline))):
+        for model, guess in (("line", preds), ("baseline", baseline)):
             loss = lc.mse(ys, guess)
             r2 = _num(lc.r_squared(ys, guess)) if model == "line" else "—"  # R² is the line's score
             print(f"{name + ', ' + model:15} {loss:9,.0f} {loss**0.5:6.0f} {r2:>6}")

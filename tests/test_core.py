@@ -1345,3 +1345,9 @@ def test_mse_accepts_one_number_as_the_prediction_for_every_point():
     assert lc.mse([1.0, 5.0], np.float64(2.0)) == pytest.approx(5.0)
     with pytest.raises((TypeError, ValueError), match="y_pred"):
         lc.mse([1.0, 5.0], "two")
+
+
+@pytest.mark.parametrize("baseline", [2.0, np.float64(2.0), np.array(2.0)])
+def test_mse_of_one_prediction_for_every_point(baseline):
+    # by hand: (1 - 2)² + (2 - 2)² + (6 - 2)² = 1 + 0 + 16 = 17, over n = 3
+    assert lc.mse([1.0, 2.0, 6.0], baseline) == pytest.approx(17 / 3)
