@@ -2578,6 +2578,39 @@ def show_scores(y_train, pred_train, y_test, pred_test, baseline):
             print(f"{name + ', ' + model:15} {loss:9,.0f} {loss**0.5:6.0f} {r2:>6}")
 
 
+def lookup_table(x_train, y_train, x_new):
+    """Predict like a lookup table that memorised the training set.
+
+    Each new ``x`` gets the mean ``y`` of the training points whose ``x`` is closest to it (all of
+    them when several lie at the same distance). It fits the training points better than any line,
+    because it repeats them, and says nothing about points between them.
+
+    Examples
+    --------
+    >>> lookup_table([1, 1, 2, 5], [10, 20, 30, 50], [1, 2, 4, 9]).tolist()
+    [15.0, 30.0, 50.0, 50.0]
+    """
+    x_train, y_train = lv.valid_xy(x_train, y_train, ("x_train", "y_train"))
+    x_new = lv.valid_vector(x_new, "x_new")
+    predictions = np.empty(len(x_new))
+    for i, value in enumerate(x_new):
+        distance = np.abs(x_train - value)
+        closest = distance == distance.min()
+        predictions[i] = np.mean(y_train[closest])
+    return predictions
+
+
+def show_lookup_table(x_train, y_train, x_test, y_test, pred_train, pred_test):
+    """Print the MSE of a line and of a :func:`lookup_table` model, on the training and the test set."""
+    y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
+    y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
+    table_train = lookup_table(x_train, y_train, x_train)
+    table_test = lookup_table(x_train, y_train, x_test)
+    print(f"{'':14} {'train MSE':>10} {'test MSE':>10}")
+    print(f"{'line':14} {lc.mse(y_train, pred_train):10,.0f} {lc.mse(y_test, pred_test):10,.0f}")
+    print(f"{'lookup table':14} {lc.mse(y_train, table_train):10,.0f} {lc.mse(y_test, table_test):10,.0f}")
+
+
 def show_line_in_units(m_s, b_s, mean, std, x, unit_x="mm", unit_y="g"):
     """Print the line fitted on standardised ``x`` in the original units, and the range of ``x``.
 

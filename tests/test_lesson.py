@@ -108,32 +108,46 @@ def test_the_guide_shows_the_current_lesson_plan():
 
 
 def test_the_live_lesson_leaves_its_buffer():
-    """A real defect, not an exact count: each session of the default plan must leave the buffer free."""
+    """A real defect, not an exact count: the plan (one session), and each of the two sessions for
+    a slower class, must leave the buffer free at the calibrated pace."""
     rows, live = plan.plan()
-    taught = [number for session in plan.SESSIONS for number in session]
-    assert sorted(taught) == sorted(LIVE)  # every live notebook in exactly one session
     teacher = {row["number"]: row["minutes"] for row in rows}
-    for number, (session, logistics) in enumerate(zip(plan.SESSIONS, plan.LOGISTICS_MINUTES), 1):
-        end = logistics + sum(teacher[n] for n in session)  # summed here, not read from the plan
-        assert live["sessions"][number - 1]["end"] == pytest.approx(end)
-        buffer = plan.LESSON_MINUTES - end
-        assert buffer >= plan.BUFFER_MINUTES, (
-            f"session {number} ({', '.join(session)}) takes {end:.0f} minutes at the calibrated pace, "
-            f"leaving {buffer:.0f} of the {plan.LESSON_MINUTES} (at least {plan.BUFFER_MINUTES}): move "
-            f"material to Going further or homework"
-        )
+    for name, sessions, laid_out in (
+        ("one session", plan.SESSIONS, live["sessions"]),
+        ("two sessions", plan.TWO_SESSIONS, live["two sessions"]),
+    ):
+        taught = [number for session in sessions for number in session]
+        assert sorted(taught) == sorted(LIVE)  # every live notebook in exactly one session
+        for session, planned in zip(sessions, laid_out):
+            end = plan.LOGISTICS_MINUTES + sum(teacher[n] for n in session)  # summed here, not read
+            assert planned["end"] == pytest.approx(end)
+            buffer = plan.LESSON_MINUTES - end
+            assert buffer >= plan.BUFFER_MINUTES, (
+                f"{name}: {', '.join(session)} take {end:.0f} minutes at the calibrated pace, leaving "
+                f"{buffer:.0f} of the {plan.LESSON_MINUTES} (at least {plan.BUFFER_MINUTES}): move "
+                f"material to Going further or homework"
+            )
+
+
+def test_a_typing_exercise_takes_at_most_its_time_box():
+    row = dict.fromkeys(["class words", "words", "maths", "code cells", "code lines", "explorers"], 0)
+    row.update({"notebooks": 0, "predict": 0, "other exercises": 0, "typing exercises": 1})
+    assert plan.minutes({**row, "typed lines": 1}) == pytest.approx(5 + 1.8)
+    assert plan.minutes({**row, "typed lines": 5}) == pytest.approx(plan.TYPING_BOX_MINUTES)
 
 
 def test_the_table_shows_both_plans_honestly():
     rows, live = plan.plan()
     text = plan.table()
-    one_session_end = plan.LOGISTICS_MINUTES[0] + sum(row["minutes"] for row in rows if row["number"] in LIVE)
-    assert live["end"] == pytest.approx(one_session_end)
+    one_session_end = plan.LOGISTICS_MINUTES + sum(row["minutes"] for row in rows if row["number"] in LIVE)
+    assert live["sessions"][0]["end"] == pytest.approx(one_session_end)
     assert f"**0–{round(one_session_end)}**" in text
     if one_session_end > plan.LESSON_MINUTES:  # no buffer claimed where there is none
-        assert f"over the {plan.LESSON_MINUTES} minutes before the cut list" in text
+        assert f"over the {plan.LESSON_MINUTES} minutes" in text
+    else:
+        assert "one session: buffer" in text
     for number in (1, 2):
-        assert f"session {number}: buffer" in text
+        assert f"two sessions, session {number}: buffer" in text
 
 
 def test_the_report_warns_near_a_limit(monkeypatch):

@@ -775,9 +775,14 @@ def test_check_trained_model_takes_a_gradient_descent_run():
     assert not blown.ok and "This run diverged" in blown.message
 
 
-def test_the_homework_solution_passes():
+def test_the_homework_solutions_pass():
+    """04's two homework exercises on bill length, run from the notebook's own text: the training
+    solution, then the judging starter with its solution; the test R² the text quotes (about 0.3)
+    is checked against np.polyfit on the same rows."""
     text = (ROOT / "notebooks" / "sources" / "04_full_training.md").read_text(encoding="utf-8")
-    solution = re.search(r"```python\n(bill_mean, bill_std.*?)```", text, re.S).group(1)
+    trained = re.search(r"```python\n(bill_s_train = .*?)```", text, re.S).group(1)
+    starter = re.search(r"```\{code-cell\} ipython3\n(bill_s_test = .*?)```", text, re.S).group(1)
+    judged = re.search(r"```python\n(test_mse = .*?)```", text.split("bill model on the test set")[1], re.S)
     x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
     order = np.random.default_rng(0).permutation(len(x))
     train, test = order[:256], order[256:]
@@ -792,9 +797,16 @@ def test_the_homework_solution_passes():
         "y_test": y[test],
         "train": train_right,  # the notebook's own loop, defined in its training cell
     }
-    exec(solution, namespace)
+    exec(trained, namespace)
     pair = (namespace["bill_m"], namespace["bill_b"])
     assert ex.check_trained_model(pair, namespace["bill_s_train"], y[train]).ok
+    exec(starter + judged.group(1), namespace)
+    args = [namespace[k] for k in ("y_train", "y_test", "pred_test", "test_mse", "baseline_mse")]
+    assert ex.check_test_scores(*args).ok
+    slope, intercept = np.polyfit(x_bill[train], y[train], 1)
+    miss = y[test] - (slope * x_bill[test] + intercept)
+    r2 = 1 - np.sum(miss**2) / np.sum((y[test] - y[test].mean()) ** 2)
+    assert abs(r2 - 0.3) < 0.05 and "about 0.3" in text
 
 
 def _penguin_test_scores():
@@ -1023,3 +1035,38 @@ def test_a_diverging_train_gets_words_not_a_rising_curve(capsys):
 
     lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
     assert "it\ndiverges" in capsys.readouterr().out
+
+
+def test_lookup_table_memorises_the_training_set():
+    """Independent reference: pandas' group means for x values seen in training; a new x halfway
+    between two training values gets the mean of both groups' points."""
+    import pandas as pd
+
+    rng = np.random.default_rng(4)
+    x_train = rng.integers(0, 20, 60).astype(float)
+    y_train = rng.normal(size=60)
+    group_means = pd.Series(y_train).groupby(x_train).mean()
+    assert np.allclose(lw.lookup_table(x_train, y_train, group_means.index), group_means.to_numpy())
+    a, b = np.sort(np.unique(x_train))[:2]
+    both = np.isin(x_train, [a, b])
+    assert np.isclose(lw.lookup_table(x_train, y_train, [(a + b) / 2])[0], y_train[both].mean())
+
+
+def test_the_lookup_table_overfits_the_penguins_as_04_says():
+    """04 claims the lookup table beats the line on the training penguins and loses on the test
+    penguins; checked with pandas group means and np.polyfit, not with the helper."""
+    import pandas as pd
+
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    x_train, y_train, x_test, y_test = lc.train_test_split(x, y, test_share=0.25, seed=0)
+    m, b = np.polyfit(x_train, y_train, 1)
+    means = pd.Series(y_train).groupby(x_train).mean()
+    table_train = means.loc[x_train].to_numpy()
+    assert np.mean((y_train - table_train) ** 2) < np.mean((y_train - (m * x_train + b)) ** 2)
+    nearest = [means.index[np.abs(means.index - v) == np.abs(means.index - v).min()] for v in x_test]
+    table_test = np.array([y_train[np.isin(x_train, np.asarray(keys))].mean() for keys in nearest])
+    line_test = np.mean((y_test - (m * x_test + b)) ** 2)
+    assert np.mean((y_test - table_test) ** 2) > line_test
+    printed = saved_text("04_full_training.ipynb", "lw.show_lookup_table(")
+    assert f"{np.mean((y_test - table_test) ** 2):,.0f}" in printed
+    assert f"{line_test:,.0f}" in printed

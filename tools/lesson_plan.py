@@ -59,14 +59,14 @@ CORE = ROOT / "linreg_core.py"
 START, END = "<!-- lesson-plan:start -->", "<!-- lesson-plan:end -->"
 
 LIVE = ("01", "02", "03", "04")  # the notebooks taught live (docs/classroom.md)
-#: The default plan: two 90-minute sessions, each with its notebooks (three fresh reviewing teachers
-#: in a row timed 01–04 at 103–118 minutes, too long for one class). The one-session version
-#: (all of LIVE in one class) is shown too, with the guide's cut list.
-SESSIONS = (("01", "02"), ("03", "04"))
-#: Setup is checked before class (the index notebook), not in the 90 minutes. Each session starts
-#: with logistics: in the first the plan, opening notebook 01, who to ask (a fresh reviewing teacher
-#: counted 7 minutes); in the second opening notebook 03 and a short recap.
-LOGISTICS_MINUTES = (7, 3)
+#: The plan: all of LIVE in one 90-minute session. For a slower class the guide also shows the
+#: same notebooks over two sessions, each with its own buffer.
+SESSIONS = (LIVE,)
+TWO_SESSIONS = (("01", "02"), ("03", "04"))
+#: Setup is checked before class (the index notebook), not in the 90 minutes, and students open
+#: notebook 01 and run it as they come in (the guide's "Before minute 0"). A session then starts
+#: with 3 minutes of logistics: the plan and who to ask (in a second session: a recap).
+LOGISTICS_MINUTES = 3
 LESSON_MINUTES = 90
 BUFFER_MINUTES = 10  # at least this much of each session is left free
 REVIEWED = "d337563"  # the commit the first fresh reviewers timed
@@ -85,6 +85,9 @@ TEACHER = {
     "typing exercises": 5.0,
     "typed lines": 1.8,
 }
+#: The guide's time box for an exercise where students type code: when it is up, the teacher
+#: shows the solution and everyone copies it, so it takes at most this long in class.
+TYPING_BOX_MINUTES = 10.0
 STUDENT = {
     "words": 1 / 100,
     "maths": 1.0,
@@ -293,8 +296,12 @@ def _clock(row, pace, homework):
 
 
 def minutes(row):
-    """Class time of a notebook's core path, at the teacher's pace in the module docstring."""
-    return _clock({**row, "words": row["class words"]}, TEACHER, homework=False)
+    """Class time of a notebook's core path, at the teacher's pace in the module docstring, with
+    each typing exercise capped at its time box."""
+    typing = {key: TEACHER[key] for key in ("typing exercises", "typed lines")}
+    boxed = min(_clock(row, typing, homework=False), row["typing exercises"] * TYPING_BOX_MINUTES)
+    others = {key: per for key, per in TEACHER.items() if key not in typing}
+    return _clock({**row, "words": row["class words"]}, others, homework=False) + boxed
 
 
 def student_minutes(row, homework=False):
@@ -307,109 +314,118 @@ def _span(start, end):
     return f"{round(start)}–{round(end)}"
 
 
+def schedule(rows, sessions):
+    """The live notebooks' rows laid out in ``sessions`` (tuples of notebook numbers): one dict per
+    session with its ``notebooks``, ``slots`` (number → (start, end) minute), ``end``, ``buffer``
+    and ``student`` minutes. Each session starts with LOGISTICS_MINUTES."""
+    laid_out = []
+    for notebooks_ in sessions:
+        clock, slots, student = LOGISTICS_MINUTES, {}, 0
+        for row in rows:
+            if row["number"] in notebooks_:
+                slots[row["number"]] = (clock, clock + row["minutes"])
+                clock += row["minutes"]
+                student += row["student"]
+        laid_out.append(
+            {
+                "notebooks": notebooks_,
+                "slots": slots,
+                "end": clock,
+                "buffer": LESSON_MINUTES - clock,
+                "student": student,
+            }
+        )
+    return laid_out
+
+
 def plan(ref=None):
     """``(rows, live)``: one dict per notebook, and the totals of the live notebooks.
 
-    ``live["sessions"]`` holds the default plan, one dict per session of :data:`SESSIONS`
-    (its notebooks, logistics, end minute, buffer, student minutes); ``live["end"]`` is the end
-    minute of the one-session version (the first session's logistics, then all of ``LIVE``).
-    A row's ``slot`` is its minutes in the default plan (``"1 · 7–29"``), ``one session`` in the other.
+    ``live["sessions"]`` is the plan (:data:`SESSIONS`, laid out by :func:`schedule`),
+    ``live["two sessions"]`` the version for a slower class (:data:`TWO_SESSIONS`).
     """
     rows = []
     live = dict.fromkeys(["words", "class words", "minutes", "student", "student with homework"], 0)
-    sessions = [
-        {
-            "notebooks": notebooks_,
-            "logistics": LOGISTICS_MINUTES[i],
-            "end": LOGISTICS_MINUTES[i],
-            "student": 0,
-        }
-        for i, notebooks_ in enumerate(SESSIONS)
-    ]
-    one_clock = LOGISTICS_MINUTES[0]
     for number, title, cells in notebooks(ref):
         row = count(cells)
         row.update(number=number, title=title, minutes=minutes(row), student=student_minutes(row))
         row["student with homework"] = student_minutes(row, homework=True)
-        row["slot"] = row["one session"] = "homework"
         if number == "00":  # in class only its setup check (done before class since issue 18)
-            row["minutes"], row["slot"], row["one session"] = 0.0, "before class", "before class"
+            row["minutes"] = 0.0
         if number in LIVE:
-            which = next(i for i, s in enumerate(SESSIONS) if number in s)
-            session = sessions[which]
-            row["session"] = which + 1
-            row["slot"] = f"{which + 1} · {_span(session['end'], session['end'] + row['minutes'])}"
-            session["end"] += row["minutes"]
-            session["student"] += row["student"]
-            row["one session"] = _span(one_clock, one_clock + row["minutes"])
-            one_clock += row["minutes"]
             for key in live:
                 live[key] += row[key]
         rows.append(row)
-    for session in sessions:
-        session["buffer"] = LESSON_MINUTES - session["end"]
-    live["sessions"], live["end"] = sessions, one_clock
+    live["sessions"] = schedule(rows, SESSIONS)
+    live["two sessions"] = schedule(rows, TWO_SESSIONS)
     return rows, live
 
 
-_LOGISTICS = ("the plan, opening notebook 01", "opening notebook 03, a recap of 02")
+def _span(start, end):
+    return f"{round(start)}–{round(end)}"
 
 
-def _notebook_line(row):
+def _slot(row, sessions):
+    if row["number"] == "00":
+        return "before class"
+    for number, session in enumerate(sessions, 1):
+        if row["number"] in session["slots"]:
+            span = _span(*session["slots"][row["number"]])
+            return span if len(sessions) == 1 else f"{number} · {span}"
+    return "homework"
+
+
+def _notebook_line(row, live):
     in_class = row["predict"] + row["other exercises"] + row["typing exercises"]
-    live = row["number"] in LIVE
+    taught = row["number"] in LIVE
     return (
-        f"| {row['title']} | {row['slot']} | {row['one session']} | {row['class words']:,} | {row['maths']} "
-        f"| {row['code cells']} | {row['explorers']} | {in_class} ({row['predict']}, "
-        f"{row['typing exercises']}) | {round(row['minutes']) if live else ''} "
-        f"| {round(row['student']) if live else ''} |"
+        f"| {row['title']} | {_slot(row, live['sessions'])} | {_slot(row, live['two sessions'])} "
+        f"| {row['class words']:,} | {row['maths']} | {row['code cells']} | {row['explorers']} "
+        f"| {in_class} ({row['predict']}, {row['typing exercises']}) "
+        f"| {round(row['minutes']) if taught else ''} | {round(row['student']) if taught else ''} |"
     )
 
 
-def table(ref=None):
-    """The lesson plan as a Markdown table: the default two sessions and the one-session version."""
-    rows, live = plan(ref)
-    lines = [
-        "| notebook | two sessions (the plan): session · minute | one session: minute | class words "
-        "| display equations | code cells | explorers | in-class exercises (predict first, typed) "
-        "| teacher minutes | student minutes |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    lines += [_notebook_line(row) for row in rows if row["number"] == "00"]
-    for number, session in enumerate(live["sessions"], 1):
-        logistics = session["logistics"]
-        one = f"0–{logistics}" if number == 1 else "—"
-        lines.append(
-            f"| logistics, session {number} ({_LOGISTICS[number - 1]}) | {number} · 0–{logistics} | {one} "
-            f"| | | | | | {logistics} | |"
-        )
-        lines += [_notebook_line(row) for row in rows if row.get("session") == number]
+def _end_lines(name, sessions, slot):
+    lines = []
+    for number, session in enumerate(sessions, 1):
+        label = name if len(sessions) == 1 else f"{name}, session {number}"
+        prefix = "" if len(sessions) == 1 else f"{number} · "
+        cells = ["", ""]
+        cells[slot] = f"**{prefix}0–{round(session['end'])}**"
         first, last = session["notebooks"][0], session["notebooks"][-1]
         lines.append(
-            f"| **session {number}: logistics, {first}–{last}** | **{number} · 0–{round(session['end'])}** | "
-            f"| | | | | | **{round(session['end'])}** | **{round(session['student'])}** |"
+            f"| **{label}: logistics and {first}–{last}** | {cells[0]} | {cells[1]} | | | | | "
+            f"| **{round(session['end'])}** | **{round(session['student'])}** |"
         )
         if session["buffer"] >= 0:
+            cells[slot] = f"**{prefix}{_span(session['end'], LESSON_MINUTES)}**"
             lines.append(
-                f"| **session {number}: buffer** (questions, a slower class, the spare-time list) "
-                f"| **{number} · {_span(session['end'], LESSON_MINUTES)}** | | | | | | "
-                f"| **{round(session['buffer'])}** | |"
+                f"| **{label}: buffer** (questions, a slower class, the spare-time list) | {cells[0]} "
+                f"| {cells[1]} | | | | | | **{round(session['buffer'])}** | |"
             )
         else:  # said plainly, not as a negative buffer
             lines.append(
-                f"| **session {number}: over the {LESSON_MINUTES} minutes** (no buffer) | | | | | | | "
+                f"| **{label}: over the {LESSON_MINUTES} minutes** (no buffer) | | | | | | | "
                 f"| **{round(-session['buffer'])}** | |"
             )
-    lines += [_notebook_line(row) for row in rows if row["number"] != "00" and row["number"] not in LIVE]
-    over = live["end"] - LESSON_MINUTES
-    lines.append(
-        f"| **one session: logistics and 01–04, nothing cut** | | **0–{round(live['end'])}** "
-        f"| **{live['class words']:,}** | | | | | **{round(live['end'])}** | **{round(live['student'])}** |"
-    )
-    lines.append(
-        f"| **one session: {'over' if over > 0 else 'left of'} the {LESSON_MINUTES} minutes before the "
-        f"cut list** (no buffer) | | | | | | | | **{round(abs(over))}** | |"
-    )
+    return lines
+
+
+def table(ref=None):
+    """The lesson plan as a Markdown table: the one session, and two sessions for a slower class."""
+    rows, live = plan(ref)
+    lines = [
+        "| notebook | one session (the plan): minute | two sessions (a slower class): session · minute "
+        "| class words | display equations | code cells | explorers | in-class exercises (predict first, "
+        "typed) | teacher minutes | student minutes |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| logistics (the plan, who to ask; in session 2 a recap) | 0–{LOGISTICS_MINUTES} "
+        f"| 1 · 0–{LOGISTICS_MINUTES}, 2 · 0–{LOGISTICS_MINUTES} | | | | | | {LOGISTICS_MINUTES} | |",
+    ]
+    lines += [_notebook_line(row, live) for row in rows]
+    lines += _end_lines("one session", live["sessions"], 0)
+    lines += _end_lines("two sessions", live["two sessions"], 1)
     return "\n".join(lines)
 
 
@@ -449,21 +465,18 @@ def report(ref=None):
         "class words per live notebook: "
         + ", ".join(f"{r['number']}: {r['class words']:,}" for r in rows if r["number"] in LIVE)
     )
-    for number, session in enumerate(live["sessions"], 1):
-        buffer = session["buffer"]
-        note = (
-            "  ✗ less than the buffer"
-            if buffer < BUFFER_MINUTES
-            else ("  ⚠ within 10 % of the limit" if buffer < 1.1 * BUFFER_MINUTES else "")
-        )
-        lines.append(
-            f"session {number} buffer: {buffer:.0f} minutes of {LESSON_MINUTES} "
-            f"(at least {BUFFER_MINUTES}){note}"
-        )
-    lines.append(
-        f"one session, nothing cut: ends at minute {live['end']:.0f} of {LESSON_MINUTES} "
-        f"(the guide's cut list)"
-    )
+    for name, sessions in (("one session", live["sessions"]), ("two sessions", live["two sessions"])):
+        for number, session in enumerate(sessions, 1):
+            buffer = session["buffer"]
+            note = (
+                "  ✗ less than the buffer"
+                if buffer < BUFFER_MINUTES
+                else ("  ⚠ within 10 % of the limit" if buffer < 1.1 * BUFFER_MINUTES else "")
+            )
+            label = name if len(sessions) == 1 else f"{name}, session {number}"
+            lines.append(
+                f"{label} buffer: {buffer:.0f} minutes of {LESSON_MINUTES} (at least {BUFFER_MINUTES}){note}"
+            )
     lines.append(
         f"a student alone, 01–04: {live['student']:.0f} minutes with the in-class exercises, "
         f"{live['student with homework']:.0f} with every exercise (homework too)"

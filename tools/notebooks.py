@@ -10,7 +10,7 @@ jupytext, no outputs): the file to review in a diff, and to edit if you prefer t
 first takes the cells of whichever of the pair was saved last (the ``.md`` only if it is
 newer and differs), then rewrites three tagged cells in every ``notebooks/NN_*.ipynb``:
 
-- ``setup`` (code): the setup cell, identical in every notebook (SETUP below);
+- ``setup`` (code): the setup cell, identical in every notebook (SETUP below), its code folded;
 - ``badges`` (markdown): "Open in Colab" and "Binder" badges for that notebook;
 - ``nav`` (markdown, may appear twice): links to the previous, index and next notebook.
 
@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 SETUP = """\
-# Setup (the same in every notebook): on Colab, fetch the collection's code and data;
-# everywhere, make linreg_core importable whatever the working directory.
+# @title Setup: run this cell first (click to show its code)
+# The same in every notebook: on Colab, fetch the collection's code and data; everywhere,
+# make linreg_core importable whatever the working directory.
 import sys
 from pathlib import Path
 
@@ -61,6 +62,10 @@ import numpy as np
 import linreg_core as lc
 import linreg_exercises as ex
 import linreg_widgets as lw"""
+
+#: The setup cell's code starts folded (JupyterLab, Notebook 7, VS Code: ``source_hidden``; Colab:
+#: a form titled by its ``# @title`` line): on a projector the lesson starts with the lesson.
+SETUP_HIDDEN = {"jupyter": {"source_hidden": True}, "cellView": "form"}
 
 
 def repository():
@@ -163,6 +168,8 @@ def sync(targets=()):
             tags = cell.metadata.get("tags", [])
             if "setup" in tags:
                 cell.source = SETUP.format(repository=repo)
+                # in the order the .ipynb file stores keys, so that the .md twin reads the same back
+                cell.metadata = nbformat.from_dict(dict(sorted({**cell.metadata, **SETUP_HIDDEN}.items())))
             elif "badges" in tags:
                 cell.source = badges(repo, path.name)
             elif "nav" in tags:
