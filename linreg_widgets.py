@@ -2411,8 +2411,22 @@ def show_step(x, y, before, after):
 
 
 def show_trained(x, y, m, b):
-    """Print a trained line's ``m``, ``b`` and MSE next to the best line (least squares)."""
+    """Print a trained line's ``m``, ``b`` and MSE next to the best line (least squares).
+
+    A ``nan`` or infinite ``m`` or ``b`` is a diverged run, and is said so, with the fix.
+    """
     x, y = lv.valid_xy(x, y)
+    for name, value in (("m", m), ("b", b)):
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            continue  # not a number at all: valid_number below says so
+        if not np.isfinite(number):
+            raise ValueError(
+                f"{name} is {number}: training diverged (each step overshot further until the numbers "
+                f"overflowed). Use a smaller learning rate, or train on standardised x: with x far from "
+                f"0 only a tiny rate is safe (notebook 3)."
+            )
     m, b = lv.valid_number(m, "m"), lv.valid_number(b, "b")
     m_best, b_best = lc.closed_form(x, y)
     for label, (m_k, b_k) in (("trained", (m, b)), ("best line", (m_best, b_best))):

@@ -211,6 +211,25 @@ LOOP_MISTAKES = [
         "Your steps leave out the learning rate: multiply each derivative by lr, `m - lr * dm`.",
     ),
 ]
+# One derivative's factor -2 half or wholly lost: along_* scales that parameter's step
+# (-0.5: `np.mean(…)` without `-2 *`; -1: `2 *` without the minus; 0.5: `-np.mean(…)`).
+_FORMULA = {"dm": "dm = -2 * np.mean(x * residuals)", "db": "db = -2 * np.mean(residuals)"}
+_UPHILL = {"dm and db": ", so m and b step uphill", "dm": ", so m steps uphill", "db": ", so b steps uphill"}
+_LOST = ((-0.5, "both the minus and the 2 of -2"), (-1.0, "the minus of -2"), (0.5, "the 2 of -2"))
+for _scale, _what in _LOST:
+    for _names, _scales in (("dm and db", (_scale, _scale)), ("dm", (_scale, 1.0)), ("db", (1.0, _scale))):
+        if _scale == -1.0 and _names == "dm and db":
+            continue  # the same as a step uphill, which has its own hint above
+        if _scale == 0.5 and _names == "dm and db":
+            continue  # the same as half steps, above
+        _formulas = " and ".join(_FORMULA[name] for name in _names.split(" and "))
+        LOOP_MISTAKES.append(
+            Mistake(
+                lambda x, y, lr, epochs, scales=_scales: descent(x, y, lr, epochs, *(0.0, 0.0), *scales),
+                f"Your {_names} {'have' if ' and ' in _names else 'has'} lost {_what}"
+                f"{_UPHILL[_names] if _scale < 0 else ''}. Write {_formulas}.",
+            )
+        )
 for _rate in (0.01, 0.001, 0.0001):  # a number typed where the argument lr belongs
     LOOP_MISTAKES.append(
         Mistake(

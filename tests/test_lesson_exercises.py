@@ -509,6 +509,35 @@ def test_each_slip_in_real_code_gets_its_own_hint(function, hint):
     assert time.monotonic() - started < 3 * ex.engine.TIME_LIMIT + 2
 
 
+def _loop_with(dm, db):
+    """A student's loop whose two derivative lines are ``dm = …`` and ``db = …`` as typed."""
+    source = (
+        "def train(x, y, lr, epochs):\n    m, b = 0.0, 0.0\n    for epoch in range(epochs):\n"
+        f"        residuals = y - (m * x + b)\n        dm = {dm}\n        db = {db}\n"
+        "        m = m - lr * dm\n        b = b - lr * db\n    return m, b\n"
+    )
+    namespace = {"np": np}
+    exec(source, namespace)
+    return namespace["train"]
+
+
+@pytest.mark.parametrize(
+    "dm, db, hint",
+    [
+        ("np.mean(x * residuals)", "-2 * np.mean(residuals)", "Your dm has lost both the minus and the 2"),
+        ("np.mean(x * residuals)", "np.mean(residuals)", "Your dm and db have lost both the minus and"),
+        ("-2 * np.mean(x * residuals)", "np.mean(residuals)", "so b steps uphill"),
+        ("2 * np.mean(x * residuals)", "-2 * np.mean(residuals)", "Your dm has lost the minus of -2"),
+        ("-2 * np.mean(x * residuals)", "2 * np.mean(residuals)", "Your db has lost the minus of -2"),
+        ("-np.mean(x * residuals)", "-2 * np.mean(residuals)", "Your dm has lost the 2 of -2."),
+        ("-2 * np.mean(x * residuals)", "-np.mean(residuals)", "Your db has lost the 2 of -2."),
+    ],
+)
+def test_one_derivative_typed_wrong_gets_its_own_hint(dm, db, hint):
+    feedback = ex.check_training_loop(_loop_with(dm, db))
+    assert not feedback.ok and hint in feedback.message, feedback.message
+
+
 def test_the_reference_loop_matches_a_hand_step_and_least_squares():
     # One step from (0, 0) at lr = 0.01 on tiny.csv, by hand: dm = -2·86/5, db = -2·21/5.
     assert nb03.descent(TINY_X, TINY_Y, 0.01, 1) == pytest.approx((0.344, 0.084))
@@ -1070,3 +1099,13 @@ def test_the_lookup_table_overfits_the_penguins_as_04_says():
     printed = saved_text("04_full_training.ipynb", "lw.show_lookup_table(")
     assert f"{np.mean((y_test - table_test) ** 2):,.0f}" in printed
     assert f"{line_test:,.0f}" in printed
+
+
+def test_show_trained_names_a_diverged_run_and_its_fix():
+    """04's training cell on raw flipper lengths at lr 0.1 overflows to nan: the helper says why."""
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    with np.errstate(all="ignore"):
+        m, b = train_right(x, y, 0.1, 100)
+    assert not np.isfinite(m)
+    with pytest.raises(ValueError, match="training diverged.*smaller learning rate.*standardised x"):
+        lw.show_trained(x, y, m, b)
