@@ -2561,19 +2561,43 @@ def show_long_run(x, y, lr=1e-4, epochs=(10, 1_000, 10_000, 100_000)):
     print(f"{'best line':>9}  {m_best:6.3f}  {b_best:6.3f}  {lc.mse(y, lc.predict(x, m_best, b_best)):6.2f}")
 
 
-def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y"):
-    """Scatter a training set (dots) and a test set (open diamonds) in one picture."""
+def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=None):
+    """Scatter a training set (dots) and a test set (open diamonds) in one picture.
+
+    With ``line=(m, b)``, also draw that line and its misses on the test points: how a model
+    trained on the dots does on the diamonds.
+    """
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
 
     x_train, y_train = lv.valid_xy(x_train, y_train, ("x_train", "y_train"))
     x_test, y_test = lv.valid_xy(x_test, y_test, ("x_test", "y_test"))
+    if line is not None:
+        m, b = lv.valid_number(line[0], "m"), lv.valid_number(line[1], "b")
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
     plot_split(ax, x_train, y_train, x_test, y_test, test_label="hidden until the end")
+    ax.set_title("split first: train on the dots, test on the diamonds")
+    if line is not None:
+        misses = LineCollection(_residual_segments(x_test, y_test, m, b), colors="0.4", linewidths=0.9)
+        misses.set_label("misses on the test set")
+        ax.add_collection(misses)
+        ends = np.array([min(x_train.min(), x_test.min()), max(x_train.max(), x_test.max())])
+        ax.plot(ends, m * ends + b, color=PALETTE["curve"], lw=2.5, label=f"trained line: {line_label(m, b)}")
+        ax.set_title("the line trained on the dots, and its misses on the diamonds")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title("split first: train on the dots, test on the diamonds")
     ax.legend(loc="upper left", framealpha=0.9)
     plt.show()
+
+
+def show_test_scores(test_mse, baseline_mse):
+    """Print the test MSE of a model and of the baseline, with each one's typical miss (√MSE)."""
+    print(f"{'on the test set':15} {'MSE':>9} {'typical miss (√MSE)':>20}")
+    for name, loss in (("line", test_mse), ("baseline", baseline_mse)):
+        loss = lv.valid_number(loss, f"{name} MSE")
+        if loss < 0:
+            raise ValueError(f"the {name} MSE is {loss:g}, but an MSE is a mean of squares: never below 0.")
+        print(f"{name:15} {loss:9,.0f} {loss**0.5:20.0f}")
 
 
 def show_scores(y_train, pred_train, y_test, pred_test, baseline):

@@ -382,7 +382,7 @@ def test_check_trained_model_starter_is_not_converged_and_suggests_scaling(bill)
     model = lc.LinearRegression(lr=1e-5, epochs=100).fit(x, y)  # the exercise's starter
     feedback = ex.check_trained_model(model, x, y)
     assert not feedback.ok
-    assert "not converged" in feedback.message and "Standardise x" in feedback.message
+    assert "not converged" in feedback.message and "Centre x first" in feedback.message
 
 
 def test_check_trained_model_on_centred_x_suggests_more_epochs(bill):
@@ -391,7 +391,7 @@ def test_check_trained_model_on_centred_x_suggests_more_epochs(bill):
     model = lc.LinearRegression(lr=0.01, epochs=100).fit(x_s, y)
     feedback = ex.check_trained_model(model, x_s, y)
     assert not feedback.ok
-    assert "more epochs" in feedback.message and "Standardise" not in feedback.message
+    assert "more epochs" in feedback.message and "Centre" not in feedback.message
 
 
 def test_check_trained_model_unfitted(bill):
