@@ -2232,23 +2232,35 @@ def show_outlier_lines(x, y, outlier_x, outlier_y):
 
 
 def show_tangents(x, y, b, at):
-    """Draw the loss along the slope, ``L(m)`` with ``b`` held, and its tangent at each ``m`` in ``at``.
+    """Two panels: the loss map of notebook 1 with the line where ``b`` is held, and the loss along
+    that line, ``L(m)``, with its tangent at each ``m`` in ``at``.
 
-    The slope of each tangent is ∂L/∂m there (:func:`linreg_core.gradients`), given
-    in the legend. Each tangent has its own colour, line style and marker.
+    The slope of each tangent is ∂L/∂m there (:func:`linreg_core.gradients`), given in the
+    legend. Each tangent has its own colour, line style and marker, drawn at the same ``m`` on
+    the map, so the map and the curve can be matched point by point.
     """
     import matplotlib.pyplot as plt
 
     x, y = lv.valid_xy(x, y)
     b = lv.valid_number(b, "b")
     at = [lv.valid_number(m, "each m in at") for m in np.atleast_1d(np.asarray(at, dtype=float))]
-    m_values, _ = parameter_grid(x, y, include=[(m, b) for m in at])
+    m_values, b_values = parameter_grid(x, y, include=[(m, b) for m in at])
     curve = lc.loss_surface(x, y, m_values, [b])[0]
+    styles = [s for s in SERIES if s["color"] != PALETTE["curve"] and s["ls"] != "-"]  # unlike the curve
     with matplotlib.rc_context(PROJECTOR_STYLE):
-        fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
+        fig, (ax_map, ax) = plt.subplots(
+            1, 2, figsize=(11, 4.6), width_ratios=(1, 1.35), layout="constrained"
+        )
+        draw_loss_contour(ax_map, x, y, m_values, b_values)
+        ax_map.axhline(b, color="white", lw=2.5, ls="-", label=f"b held at {b:.3g}")
+        for m, style in zip(at, styles):
+            # under the star (zorder 2): at the best m the star stays visible
+            marker = {"marker": style["marker"], "color": style["color"], "mec": "k", "ms": 10}
+            ax_map.plot(m, b, **marker, ls="none", zorder=1.8)
+        ax_map.set_title("the loss map: walk along the white line")
+        ax_map.legend(loc="upper right", framealpha=0.9)
         ax.plot(m_values, curve, color=PALETTE["curve"], lw=1.5, label=f"L(m) with b = {b:.3g}")
         half = 0.15 * np.ptp(m_values)
-        styles = [s for s in SERIES if s["color"] != PALETTE["curve"] and s["ls"] != "-"]  # unlike the curve
         for m, style in zip(at, styles):
             dm, _ = lc.gradients(x, y, m, b)
             loss = lc.mse(y, lc.predict(x, m, b))
@@ -2258,7 +2270,7 @@ def show_tangents(x, y, b, at):
         ax.set_ylim(-0.05 * curve.max(), 1.05 * curve.max())
         ax.set_xlabel("slope m")
         ax.set_ylabel("MSE  L(m, b)")
-        ax.set_title("the loss along m, and its tangents")
+        ax.set_title("the loss along the white line, and its tangents")
         ax.legend(loc="upper center", framealpha=0.9)
         _style_axes(ax)
         plt.show()
@@ -2437,8 +2449,8 @@ def show_trained(x, y, m, b):
 def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)):
     """Plot the MSE after each number of ``epochs`` of a student's ``train(x, y, lr, epochs)``.
 
-    The curve comes from the student's own function, called once per number of epochs, so it
-    shows when their training is done: where the curve goes flat.
+    The curve comes from the student's own function, called once per number of epochs; a dashed
+    line marks the lowest MSE (the best line), so "flat" can be told from "done".
     """
     import matplotlib.pyplot as plt
 
@@ -2464,14 +2476,17 @@ def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 5
         )
         print("change m and b yet. Write the loop (Exercise 1), then run this cell again.")
         return
+    m_best, b_best = lc.closed_form(x, y)
+    lowest = float(np.mean((y - (m_best * x + b_best)) ** 2))
     fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
     ax.plot(epochs, losses, "o-", color=PALETTE["line"], lw=2, label="your loop")
+    ax.axhline(lowest, color=PALETTE["guide"], ls="--", lw=2, label=f"the best line: {lowest:.4g}")
     ax.set_xscale("symlog", linthresh=1)
     ticks = [count for count in (0, 1, 10, 100, 1000, 10000) if count <= max(epochs)]
     ax.set_xticks(ticks, [f"{count:,}" for count in ticks])
-    ax.set_xlabel("epochs (log scale)")
+    ax.set_xlabel("epochs (each tick 10 times the last)")
     ax.set_ylabel("MSE after that many epochs")
-    ax.set_title(f"the MSE of your train at lr = {readable(lr)}: falls fast, then slowly")
+    ax.set_title(f"the MSE of your train at lr = {readable(lr)}")
     ax.legend(loc="upper right")
     _style_axes(ax)
     plt.show()

@@ -89,7 +89,8 @@ GRADIENT_MISTAKES = [
     Mistake(
         lambda x, y, m, b: (0.0, 0.0),
         "Your function returns (0.0, 0.0) for every input: replace "
-        "the placeholder by the two formulas derived above.",
+        "the placeholder by the two formulas derived above."
+        " (Already changed it? Run the cell with your function first, then this one.)",
     ),
     Mistake(
         lambda x, y, m, b: _gradient(x, y, m * x + b)[::-1],

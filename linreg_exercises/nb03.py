@@ -129,7 +129,8 @@ LOOP_MISTAKES = [
         lambda x, y, lr, epochs: (0.0, 0.0),
         "Your function returns m = b = 0, where it started: the loop body does not change m and b yet. "
         "Replace `pass` with the five lines of the one-step cell (residuals, dm, db, then m, then b), "
-        "written with x and y and indented under `for epoch in range(epochs):`.",
+        "written with x and y and indented under `for epoch in range(epochs):`."
+        " (Already changed it? Run the cell with your function first, then this one.)",
     ),
     Mistake(
         lambda x, y, lr, epochs: _no_brackets(x, y, lr, epochs),
@@ -417,7 +418,8 @@ STEP_MISTAKES = [
     Mistake(
         lambda x, y, m, b, lr: (m, b),
         "Your function returns m and b unchanged. Compute the gradient "
-        "(dm, db) at (m, b) and return (m - lr * dm, b - lr * db).",
+        "(dm, db) at (m, b) and return (m - lr * dm, b - lr * db)."
+        " (Already changed it? Run the cell with your function first, then this one.)",
     ),
     Mistake(
         lambda x, y, m, b, lr: _moved(x, y, m, b, -lr),
@@ -856,7 +858,13 @@ def check_step_prediction(x, y, lr, prediction):
         f"(m after each step)."
     )
     edge = " This lr is on the edge between two behaviours, so both count." if len(truth) > 1 else ""
-    details = "\n\nWhy, and where the largest safe learning rate comes from: Going further (optional)."
+    details = (
+        f"\n\nWhy: each step multiplies m's distance to the dashed line by the same factor 1 − lr·c, "
+        f"where c = 2·mean(x²) ≈ {2 * float(np.mean(x**2)):,.0f} says how steep the loss is along m: "
+        f"{1 - rate * 2 * float(np.mean(x**2)):.2f} at this lr. Between 0 and 1 m "
+        f"creeps (smooth), between −1 and 0 it jumps past and back, less each time (zigzag), below −1 "
+        f"each jump is wider (diverge). Going further (optional) derives it."
+    ).replace("-", "−")
 
     def explain(answers, truth, ok):
         guess, said = answers["prediction"], show(prediction.strip(), 40)  # the student's own words
