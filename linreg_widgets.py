@@ -2249,7 +2249,7 @@ def show_tangents(x, y, b, at):
     styles = [s for s in SERIES if s["color"] != PALETTE["curve"] and s["ls"] != "-"]  # unlike the curve
     with matplotlib.rc_context(PROJECTOR_STYLE):
         fig, (ax_map, ax) = plt.subplots(
-            1, 2, figsize=(11, 4.6), width_ratios=(1, 1.35), layout="constrained"
+            1, 2, figsize=(9.8, 4.4), width_ratios=(1, 1.3), layout="constrained"
         )
         draw_loss_contour(ax_map, x, y, m_values, b_values)
         ax_map.axhline(b, color="white", lw=2.5, ls="-", label=f"b held at {b:.3g}")

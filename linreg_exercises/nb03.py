@@ -858,13 +858,14 @@ def check_step_prediction(x, y, lr, prediction):
         f"(m after each step)."
     )
     edge = " This lr is on the edge between two behaviours, so both count." if len(truth) > 1 else ""
+    share = rate * 2 * float(np.mean(x**2))  # the part of the way to the dashed line one step covers
     details = (
-        f"\n\nWhy: each step multiplies m's distance to the dashed line by the same factor 1 − lr·c, "
-        f"where c = 2·mean(x²) ≈ {2 * float(np.mean(x**2)):,.0f} says how steep the loss is along m: "
-        f"{1 - rate * 2 * float(np.mean(x**2)):.2f} at this lr. Between 0 and 1 m "
-        f"creeps (smooth), between −1 and 0 it jumps past and back, less each time (zigzag), below −1 "
-        f"each jump is wider (diverge). Going further (optional) derives it."
-    ).replace("-", "−")
+        f"\n\nWhy: a step moves m by lr × ∂L/∂m, and ∂L/∂m grows in step with m's distance from the "
+        f"dashed line, so every step covers the same part of that distance. Less than all of it: m "
+        f"creeps in (smooth); between all of it and twice: m jumps past and back (zigzag); more than "
+        f"twice: every jump is wider (diverge). At this lr one step covers {share:.2f} times the "
+        f"distance. Going further (optional) derives it."
+    )
 
     def explain(answers, truth, ok):
         guess, said = answers["prediction"], show(prediction.strip(), 40)  # the student's own words

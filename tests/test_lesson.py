@@ -108,18 +108,20 @@ def test_the_guide_shows_the_current_lesson_plan():
 
 
 def test_the_live_lesson_leaves_its_buffer():
-    """A real defect, not an exact count: the plan (one session), and each of the two sessions for
-    a slower class, must leave the buffer free at the calibrated pace."""
+    """A real defect, not an exact count: the plan (one session after the pre-class notebook's
+    recap), and each of the two sessions for a slower class, must leave the buffer free at the
+    calibrated pace."""
     rows, live = plan.plan()
     teacher = {row["number"]: row["minutes"] for row in rows}
-    for name, sessions, laid_out in (
-        ("one session", plan.SESSIONS, live["sessions"]),
-        ("two sessions", plan.TWO_SESSIONS, live["two sessions"]),
+    for name, sessions, before, laid_out in (
+        ("one session", plan.SESSIONS, plan.PRE_CLASS, live["sessions"]),
+        ("two sessions", plan.TWO_SESSIONS, (), live["two sessions"]),
     ):
         taught = [number for session in sessions for number in session]
-        assert sorted(taught) == sorted(LIVE)  # every live notebook in exactly one session
-        for session, planned in zip(sessions, laid_out):
-            end = plan.LOGISTICS_MINUTES + sum(teacher[n] for n in session)  # summed here, not read
+        assert sorted(taught + list(before)) == sorted(LIVE)  # each notebook once: in class or before
+        for i, (session, planned) in enumerate(zip(sessions, laid_out)):
+            recap = plan.RECAP_MINUTES if before and i == 0 else 0
+            end = plan.LOGISTICS_MINUTES + recap + sum(teacher[n] for n in session)  # summed here
             assert planned["end"] == pytest.approx(end)
             buffer = plan.LESSON_MINUTES - end
             assert buffer >= plan.BUFFER_MINUTES, (
@@ -139,15 +141,32 @@ def test_a_typing_exercise_takes_at_most_its_time_box():
 def test_the_table_shows_both_plans_honestly():
     rows, live = plan.plan()
     text = plan.table()
-    one_session_end = plan.LOGISTICS_MINUTES + sum(row["minutes"] for row in rows if row["number"] in LIVE)
-    assert live["sessions"][0]["end"] == pytest.approx(one_session_end)
-    assert f"**0–{round(one_session_end)}**" in text
-    if one_session_end > plan.LESSON_MINUTES:  # no buffer claimed where there is none
+    in_class = sum(row["minutes"] for row in rows if row["number"] in plan.SESSIONS[0])
+    end = plan.LOGISTICS_MINUTES + plan.RECAP_MINUTES + in_class
+    assert live["sessions"][0]["end"] == pytest.approx(end)
+    assert f"**0–{round(end)}**" in text
+    if end > plan.LESSON_MINUTES:  # no buffer claimed where there is none
         assert f"over the {plan.LESSON_MINUTES} minutes" in text
     else:
         assert "one session: buffer" in text
+    for number in plan.PRE_CLASS:
+        assert re.search(rf"\| {int(number)} · [^|]* \| before class \(recap ", text)
     for number in (1, 2):
         assert f"two sessions, session {number}: buffer" in text
+
+
+def test_the_guide_names_the_plans_minutes():
+    """The headings of the guide's notebook-by-notebook part give the table's minutes."""
+    rows, live = plan.plan()
+    guide = plan.GUIDE.read_text(encoding="utf-8")
+    for number, (start, end) in live["sessions"][0]["slots"].items():
+        assert f"### {number} · " in guide
+        heading = next(line for line in guide.splitlines() if line.startswith(f"### {number} · "))
+        assert f"(minutes {round(start)}–{round(end)})" in heading, heading
+    recap = f"{plan.LOGISTICS_MINUTES}–{plan.LOGISTICS_MINUTES + plan.RECAP_MINUTES}"
+    for number in plan.PRE_CLASS:
+        heading = next(line for line in guide.splitlines() if line.startswith(f"### {number} · "))
+        assert f"before class; the recap at minutes {recap}" in heading, heading
 
 
 def test_the_report_warns_near_a_limit(monkeypatch):

@@ -58,14 +58,17 @@ GUIDE = ROOT / "docs" / "classroom.md"
 CORE = ROOT / "linreg_core.py"
 START, END = "<!-- lesson-plan:start -->", "<!-- lesson-plan:end -->"
 
-LIVE = ("01", "02", "03", "04")  # the notebooks taught live (docs/classroom.md)
-#: The plan: all of LIVE in one 90-minute session. For a slower class the guide also shows the
-#: same notebooks over two sessions, each with its own buffer.
-SESSIONS = (LIVE,)
+LIVE = ("01", "02", "03", "04")  # the lesson's notebooks (docs/classroom.md)
+#: The plan: one 90-minute session. Notebook 01 is done before class (PRE_CLASS: about 20
+#: minutes alone, with its checkers; the round-6 teacher's "best option") and recapped in class
+#: for RECAP_MINUTES; 02–04 are taught live. For a slower class the guide also shows two sessions,
+#: 01 and 02 live in the first, 03 and 04 in the second, each with its own buffer.
+SESSIONS = (("02", "03", "04"),)
+PRE_CLASS = ("01",)
+RECAP_MINUTES = 5
 TWO_SESSIONS = (("01", "02"), ("03", "04"))
-#: Setup is checked before class (the index notebook), not in the 90 minutes, and students open
-#: notebook 01 and run it as they come in (the guide's "Before minute 0"). A session then starts
-#: with 3 minutes of logistics: the plan and who to ask (in a second session: a recap).
+#: Setup is checked before class (the index notebook), not in the 90 minutes. A session starts
+#: with 3 minutes of logistics: the plan and who to ask (in a second session: a recap of the first).
 LOGISTICS_MINUTES = 3
 LESSON_MINUTES = 90
 BUFFER_MINUTES = 10  # at least this much of each session is left free
@@ -314,13 +317,14 @@ def _span(start, end):
     return f"{round(start)}–{round(end)}"
 
 
-def schedule(rows, sessions):
+def schedule(rows, sessions, recap=0.0):
     """The live notebooks' rows laid out in ``sessions`` (tuples of notebook numbers): one dict per
     session with its ``notebooks``, ``slots`` (number → (start, end) minute), ``end``, ``buffer``
-    and ``student`` minutes. Each session starts with LOGISTICS_MINUTES."""
+    and ``student`` minutes. Each session starts with LOGISTICS_MINUTES, the first also with
+    ``recap`` minutes (of the notebooks done before class)."""
     laid_out = []
-    for notebooks_ in sessions:
-        clock, slots, student = LOGISTICS_MINUTES, {}, 0
+    for i, notebooks_ in enumerate(sessions):
+        clock, slots, student = LOGISTICS_MINUTES + (recap if i == 0 else 0), {}, 0
         for row in rows:
             if row["number"] in notebooks_:
                 slots[row["number"]] = (clock, clock + row["minutes"])
@@ -341,8 +345,9 @@ def schedule(rows, sessions):
 def plan(ref=None):
     """``(rows, live)``: one dict per notebook, and the totals of the live notebooks.
 
-    ``live["sessions"]`` is the plan (:data:`SESSIONS`, laid out by :func:`schedule`),
-    ``live["two sessions"]`` the version for a slower class (:data:`TWO_SESSIONS`).
+    ``live["sessions"]`` is the plan (:data:`SESSIONS` after the recap of :data:`PRE_CLASS`, laid
+    out by :func:`schedule`), ``live["two sessions"]`` the version for a slower class
+    (:data:`TWO_SESSIONS`).
     """
     rows = []
     live = dict.fromkeys(["words", "class words", "minutes", "student", "student with homework"], 0)
@@ -356,7 +361,7 @@ def plan(ref=None):
             for key in live:
                 live[key] += row[key]
         rows.append(row)
-    live["sessions"] = schedule(rows, SESSIONS)
+    live["sessions"] = schedule(rows, SESSIONS, recap=RECAP_MINUTES)
     live["two sessions"] = schedule(rows, TWO_SESSIONS)
     return rows, live
 
@@ -365,9 +370,11 @@ def _span(start, end):
     return f"{round(start)}–{round(end)}"
 
 
-def _slot(row, sessions):
+def _slot(row, sessions, pre_class=()):
     if row["number"] == "00":
         return "before class"
+    if row["number"] in pre_class:
+        return f"before class (recap {_span(LOGISTICS_MINUTES, LOGISTICS_MINUTES + RECAP_MINUTES)})"
     for number, session in enumerate(sessions, 1):
         if row["number"] in session["slots"]:
             span = _span(*session["slots"][row["number"]])
@@ -379,7 +386,7 @@ def _notebook_line(row, live):
     in_class = row["predict"] + row["other exercises"] + row["typing exercises"]
     taught = row["number"] in LIVE
     return (
-        f"| {row['title']} | {_slot(row, live['sessions'])} | {_slot(row, live['two sessions'])} "
+        f"| {row['title']} | {_slot(row, live['sessions'], PRE_CLASS)} | {_slot(row, live['two sessions'])} "
         f"| {row['class words']:,} | {row['maths']} | {row['code cells']} | {row['explorers']} "
         f"| {in_class} ({row['predict']}, {row['typing exercises']}) "
         f"| {round(row['minutes']) if taught else ''} | {round(row['student']) if taught else ''} |"
@@ -394,8 +401,9 @@ def _end_lines(name, sessions, slot):
         cells = ["", ""]
         cells[slot] = f"**{prefix}0–{round(session['end'])}**"
         first, last = session["notebooks"][0], session["notebooks"][-1]
+        recap = f", the recap of {', '.join(PRE_CLASS)}" if slot == 0 else ""  # slot 0: the plan
         lines.append(
-            f"| **{label}: logistics and {first}–{last}** | {cells[0]} | {cells[1]} | | | | | "
+            f"| **{label}: logistics{recap} and {first}–{last}** | {cells[0]} | {cells[1]} | | | | | "
             f"| **{round(session['end'])}** | **{round(session['student'])}** |"
         )
         if session["buffer"] >= 0:
