@@ -2590,7 +2590,8 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
     if line is not None:
         m, b = lv.valid_number(line[0], "m"), lv.valid_number(line[1], "b")
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
-    plot_split(ax, x_train, y_train, x_test, y_test, test_label="hidden until the end")
+    hidden = "hidden until the end" if line is None else "not used in training"
+    plot_split(ax, x_train, y_train, x_test, y_test, test_label=hidden)
     ax.set_title("split first: train on the dots, test on the diamonds")
     if line is not None:
         misses = LineCollection(_residual_segments(x_test, y_test, m, b), colors="0.4", linewidths=0.9)
