@@ -216,7 +216,7 @@ def _run_on_rows(row, sep, width):
     """Whether a value spanning lines holds whole rows: a quote that swallowed them."""
     for field in row:
         if "\n" in field or "\r" in field:
-            if any(part.count(sep) >= width - 1 for part in field.splitlines()[1:]):
+            if any(part.count(sep) >= width - 1 for part in field.splitlines()):
                 return True
     return False
 
@@ -236,7 +236,7 @@ def _grouped(text, mark, decimal):
 def _to_float(text, decimal, thousands):
     """``text`` as a float, or None if it is not a number written with these marks."""
     if thousands is not None and (thousands in text or (thousands == " " and any(s in text for s in SPACES))):
-        if not _grouped(text, thousands, decimal):
+        if not _grouped(text, thousands, decimal or "."):
             return None
         for mark in SPACES if thousands == " " else thousands:
             text = text.replace(mark, "")
@@ -273,7 +273,7 @@ def _hint(text, decimal, thousands):
             return "It looks like a comma between thousands: pass thousands=','."
         if comma_decimal:
             return "It looks like a decimal comma: pass decimal=',' (or write 1.5 for one and a half)."
-        if point_thousands and "," in text:
+        if point_thousands:
             return (
                 "It looks like points between thousands and a decimal comma: pass decimal=',' "
                 "and thousands='.'."
