@@ -190,7 +190,7 @@ def _records(stream, sep, name):
             return
         except csv.Error as error:
             raise DataError(_quote_problem(error, line, reader.line_num, name)) from None
-        if any(field.strip() for field in row):
+        if "".join(row).strip():  # not a blank line
             yield line, reader.line_num, row
         line = reader.line_num + 1
 
@@ -212,11 +212,11 @@ def _quote_problem(error, first, last, name):
     return f"Line {last} of {name} cannot be read as CSV ({text}). Fix or remove that line."
 
 
-def _run_on_rows(row, sep, width):
-    """Whether a value spanning lines holds whole rows: a quote that swallowed them."""
-    for field in row:
+def _run_on_rows(row, sep, width, numbers):
+    """Whether a value spanning lines is a number, or holds whole rows: a stray quote."""
+    for k, field in enumerate(row):
         if "\n" in field or "\r" in field:
-            if any(part.count(sep) >= width - 1 for part in field.splitlines()):
+            if k in numbers or any(part.count(sep) >= width - 1 for part in field.splitlines()):
                 return True
     return False
 
@@ -248,6 +248,20 @@ def _to_float(text, decimal, thousands):
         return float(text)
     except ValueError:
         return None
+
+
+def _number_reader(decimal, thousands):
+    """A function: text -> float, raising ValueError for text that is not a number so written."""
+    if decimal != "," and thousands is None:
+        return float  # the usual case, and the fast one
+
+    def read(text):
+        value = _to_float(text, decimal, thousands)
+        if value is None:
+            raise ValueError(text)
+        return value
+
+    return read
 
 
 def _hint(text, decimal, thousands):
@@ -404,44 +418,54 @@ def load_columns(path, columns, sep=",", decimal=None, thousands=None):
         if not any(header):
             raise DataError(f"{name} is empty: it needs a header row and data rows.")
         read = _header_columns(header, columns, name, encoding, sep)
-        width = len(header)
-        watch_points = decimal is None and thousands != ","  # is 3.750 three or 3750?
-        count = 0
-        for line, last, row in records:
-            if len(row) != width:
-                row = _fit_row(row, header, width)
-            if len(row) != width:
-                raise DataError(
-                    f"Line {line} of {name} has {len(row)} fields but the header has {width}: "
-                    f"{sep.join(row)!r:.200}. Every row needs one value per column; fix or remove "
-                    f"that line." + _separator_hint(header, sep)
-                )
-            if last > line and _run_on_rows(row, sep, width):
-                raise DataError(
-                    f'A quote mark (") on line {line} of {name} is not closed until a later line, so '
-                    f"whole rows became one value. Remove that stray quote mark, or close it."
-                )
-            count += 1
-            if count > MAX_ROWS:
-                raise DataError(
-                    f"{name} has more than {MAX_ROWS:,} data rows, more than these notebooks are made "
-                    f"for. Keep a sample, e.g. every 10th row with pandas: pd.read_csv(path, "
-                    f"usecols=[...], skiprows=lambda i: i % 10 != 0).to_csv('sample.csv', index=False)."
-                )
-            for column in read:
-                text = row[column.index].strip()
-                value = _to_float(text, decimal, thousands)
-                if value is None or not math.isfinite(value):
-                    raise _number_error(text, column.name, name, line, decimal, thousands)
-                if watch_points and "." in text and not column.plain_point:
-                    column.watch_point(text, line)
-                column.values.append(value)
+        count = _read_rows(records, header, read, name, sep, decimal, thousands)
     if count == 0:
         raise DataError(f"{name} has a header (line {header_line}) but no data rows.")
+    return np.column_stack([np.frombuffer(column.values, dtype=float) for column in read])
+
+
+def _read_rows(records, header, read, name, sep, decimal, thousands):
+    """Append each row's numbers to the columns in ``read``; the number of data rows."""
+    width = len(header)
+    number = _number_reader(decimal, thousands)
+    watch_points = decimal is None and thousands != ","  # is 3.750 three or 3750?
+    count = 0
+    for line, last, row in records:
+        if len(row) != width:
+            row = _fit_row(row, header, width)
+        if len(row) != width:
+            raise DataError(
+                f"Line {line} of {name} has {len(row)} fields but the header has {width}: "
+                f"{sep.join(row)!r:.200}. Every row needs one value per column; fix or remove "
+                f"that line." + _separator_hint(header, sep)
+            )
+        if last > line and _run_on_rows(row, sep, width, [column.index for column in read]):
+            raise DataError(
+                f'A quote mark (") on line {line} of {name} is not closed until a later line, so '
+                f"values (or whole rows) ran together. Remove that stray quote mark, or close it."
+            )
+        count += 1
+        if count > MAX_ROWS:
+            raise DataError(
+                f"{name} has more than {MAX_ROWS:,} data rows, more than these notebooks are made "
+                f"for. Keep a sample, e.g. every 10th row with pandas: pd.read_csv(path, "
+                f"usecols=[...], skiprows=lambda i: i % 10 != 0).to_csv('sample.csv', index=False)."
+            )
+        for column in read:
+            text = row[column.index].strip()
+            try:
+                value = number(text)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise _number_error(text, column.name, name, line, decimal, thousands)
+            if watch_points and "." in text and not column.plain_point:
+                column.watch_point(text, line)
+            column.values.append(value)
     for column in read:
         if watch_points and column.point_example and not column.plain_point:
             raise _ambiguous_points(column, name)
-    return np.column_stack([np.frombuffer(column.values, dtype=float) for column in read])
+    return count
 
 
 def _header_columns(header, columns, name, encoding, sep):
