@@ -159,8 +159,9 @@ def _open_text(path, stack):
     else:
         if b"\x00" in head:
             raise DataError(
-                f"{path.name} holds NUL bytes, so it is not a CSV text file (a spreadsheet or a "
-                f"database file?). Open it in the program that made it and save it as CSV UTF-8."
+                f"{path.name} holds NUL bytes, so it is not CSV text as spreadsheets save it (a "
+                f"database file, or UTF-16 text without its byte-order mark?). Open it in the "
+                f"program that made it and save it as CSV UTF-8."
             )
         try:
             codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is fine
@@ -289,8 +290,8 @@ def _hint(text, decimal, thousands):
             return "It looks like a decimal comma: pass decimal=',' (or write 1.5 for one and a half)."
         if point_thousands:
             return (
-                "It looks like points between thousands and a decimal comma: pass decimal=',' "
-                "and thousands='.'."
+                "It looks like points between thousands, as in German or French exports: pass "
+                "decimal=',' and thousands='.'."
             )
     if decimal == "," and thousands != "." and "." in text:
         if point_thousands:
@@ -477,8 +478,14 @@ def _header_columns(header, columns, name, encoding, sep):
     if missing:
         present = ", ".join(repr(c) for c in header if c) or "none"
         hint = _separator_hint(header, sep)
-        if all(_to_float(c, ".", None) is not None for c in header if c):
+        names = [c for c in header if c]
+        if all(_to_float(c, ".", None) is not None for c in names):
             hint += f" The first line holds numbers: add a header line such as {sep.join(columns)!r}."
+        elif len(names) == 1 < len(header):
+            hint += (
+                " Is that a title? The column names must be on the first line that is not blank: "
+                "delete the lines above them."
+            )
         raise DataError(
             f"{name} has no column {missing[0]!r}. Columns present: {present} (read as {encoding}).{hint}"
         )

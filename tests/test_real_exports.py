@@ -8,7 +8,9 @@ the project whose message names the fix. No file may be silently misread.
 """
 
 import bz2
+import csv
 import gzip
+import io
 import lzma
 import zipfile
 from pathlib import Path
@@ -16,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import linreg_core as lc
 import linreg_data
@@ -268,7 +272,7 @@ REFUSED = {
         "data.csv",
         b"x;y\n1;1.234,5\n",
         {"sep": ";"},
-        r"points between thousands and a decimal comma: pass decimal=',' and thousands='\.'",
+        r"points between thousands, as in German or French exports: pass decimal=',' and thousands='\.'",
     ),
     "German grams with sep=';' only: 3.750 could be 3.75 or 3750": (
         "data.csv",
@@ -277,6 +281,7 @@ REFUSED = {
         r"Column 'Masse'.*'3\.750' \(line 2\).*decimal point \(3\.75\).*thousands \(3750.*"
         r"decimal='\.'.*decimal=',', thousands='\.'",
     ),
+    "'1.234.567' with the default": ("data.csv", b"x,y\n1,1.234.567\n", {}, r"points between thousands"),
     "'1.5' with decimal=','": (
         "data.csv",
         b"x;y\n1;1.5\n",
@@ -347,7 +352,12 @@ REFUSED = {
         {},
         r"zip archive of 2 files \(a\.csv, b\.csv\): unzip it",
     ),
-    "UTF-16 without its BOM": ("data.csv", "x,y\n1,2\n".encode("utf-16-le"), {}, r"NUL bytes"),
+    "UTF-16 without its BOM": (
+        "data.csv",
+        "x,y\n1,2\n".encode("utf-16-le"),
+        {},
+        r"NUL bytes.*UTF-16 text without its byte-order mark",
+    ),
     "a header line that holds numbers": (
         "data.csv",
         b"1,2\n3,4\n",
@@ -358,7 +368,7 @@ REFUSED = {
         "data.csv",
         crlf("Penguins 2007,,\nx,y,\n1,2,\n").encode(),
         {},
-        r"no column 'x'\. Columns present: 'Penguins 2007'",
+        r"no column 'x'\. Columns present: 'Penguins 2007'.*Is that a title\?.*delete the lines above",
     ),
 }
 
@@ -527,3 +537,71 @@ def test_the_missing_column_message_says_how_the_file_was_read(tmp_path):
         lc.DataError, match=r"Columns present: 'a', 'b' \(read as UTF-8, with stray Windows-1252"
     ):
         lc.load_xy(path)
+
+
+# --------------------------------------------------------------------------
+# Every locale's way of writing numbers: read right when told, never misread when not
+# --------------------------------------------------------------------------
+
+# name: (separator, decimal mark, thousands marks the locale may use)
+LOCALES = {
+    "US/UK": (",", ".", (None, ",")),
+    "German Excel": (";", ",", (None, ".")),
+    "German Sheets": (",", ",", (None, ".")),
+    "French": (";", ",", (None, " ", "\u00a0", "\u202f")),
+    "Swiss": (",", ".", (None, "'")),
+}
+
+
+def written(sign, whole, fraction, decimal, thousands):
+    """A number as a locale writes it, e.g. 1.234,5 (whole=1234, fraction='5')."""
+    digits = f"{whole:,}".replace(",", thousands) if thousands else str(whole)
+    return sign + digits + (decimal + fraction if fraction else "")
+
+
+NUMBERS = st.lists(
+    st.tuples(
+        st.sampled_from(["", "-"]), st.integers(0, 10**7), st.from_regex(r"[0-9]{0,3}", fullmatch=True)
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=300, database=None, derandomize=True, deadline=None)
+@given(
+    locale=st.sampled_from(list(LOCALES)),
+    pick=st.integers(0, 3),
+    numbers=NUMBERS,
+    ending=st.sampled_from(["\n", "\r\n", "\r"]),
+    bom=st.booleans(),
+    told=st.sampled_from(["everything", "nothing", "decimal only", "thousands only"]),
+)
+def test_no_locale_is_silently_misread(tmp_path_factory, locale, pick, numbers, ending, bom, told):
+    """Numbers written as a locale writes them (thousands marks, decimal commas, quotes where
+    needed), loaded with all, some or none of the settings: told everything, the loader reads
+    exactly what the file means; told less, it reads exactly that or refuses with a DataError."""
+    sep, decimal, marks = LOCALES[locale]
+    thousands = marks[pick % len(marks)]
+    means = [float(f"{sign}{whole}.{fraction or 0}") for sign, whole, fraction in numbers]
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=sep, lineterminator=ending)
+    writer.writerow(["x", "y"])
+    writer.writerows([[written(*n, decimal, thousands), i] for i, n in enumerate(numbers)])
+    path = tmp_path_factory.mktemp("locale") / "data.csv"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.getvalue().encode())
+    shown_thousands = " " if thousands in ("\u00a0", "\u202f") else thousands
+    settings_told = {
+        "everything": {"decimal": decimal, "thousands": shown_thousands},
+        "nothing": {},
+        "decimal only": {"decimal": decimal},
+        "thousands only": {"thousands": shown_thousands},
+    }[told]
+    try:
+        x, y = lc.load_xy(path, sep=sep, **settings_told)
+    except (lc.DataError, ValueError) as error:
+        assert told != "everything", f"refused though told everything: {error}"
+        assert raised_by_us(error), error
+        return
+    assert x.tolist() == means, f"{text.getvalue()!r} read as {x.tolist()} with {settings_told}"
+    assert y.tolist() == list(range(len(numbers)))
