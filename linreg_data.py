@@ -400,7 +400,8 @@ def load_columns(path, columns, sep=",", decimal=None, thousands=None):
         fields, a quote is never closed, or a value is missing, not a finite number,
         or a number that could be read two ways; also for a spreadsheet that is not
         a CSV file, a file above :data:`MAX_FILE_BYTES` or more than :data:`MAX_ROWS`
-        rows. The message names the line of the file and how to fix it.
+        rows, or one the kernel has no memory left for. The message names the line of the
+        file and how to fix it.
     """
     if not isinstance(columns, (list, tuple)) or not all(isinstance(c, str) for c in columns):
         raise TypeError(f"columns must be a list of column names, e.g. ['x', 'y'], got {columns!r:.60}.")
@@ -419,10 +420,21 @@ def load_columns(path, columns, sep=",", decimal=None, thousands=None):
         if not any(header):
             raise DataError(f"{name} is empty: it needs a header row and data rows.")
         read = _header_columns(header, columns, name, encoding, sep)
-        count = _read_rows(records, header, read, name, sep, decimal, thousands)
+        try:
+            count = _read_rows(records, header, read, name, sep, decimal, thousands)
+            values = np.column_stack([np.frombuffer(column.values, dtype=float) for column in read])
+        except MemoryError:
+            values = None  # explained below, outside the handler, so what was read is freed
+    if values is None:
+        read = None
+        raise DataError(
+            f"{name} is too large for the memory left in this kernel. Read fewer columns, or "
+            f"keep a sample, e.g. every 10th row with pandas: pd.read_csv(path, usecols=[...], "
+            f"skiprows=lambda i: i % 10 != 0).to_csv('sample.csv', index=False)."
+        )
     if count == 0:
         raise DataError(f"{name} has a header (line {header_line}) but no data rows.")
-    return np.column_stack([np.frombuffer(column.values, dtype=float) for column in read])
+    return values
 
 
 def _read_rows(records, header, read, name, sep, decimal, thousands):

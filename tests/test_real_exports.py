@@ -490,6 +490,17 @@ def test_a_file_above_the_size_limit_is_refused_before_reading(tmp_path, monkeyp
         lc.load_xy(path)
 
 
+def test_running_out_of_memory_is_explained(tmp_path, monkeypatch):
+    """Under a memory limit (a hub's 0.7 GB), a file too large gets our message, not a bare MemoryError."""
+
+    def no_memory(*args):
+        raise MemoryError
+
+    monkeypatch.setattr(linreg_data, "_read_rows", no_memory)
+    with pytest.raises(lc.DataError, match=r"tiny\.csv is too large for the memory left.*Read fewer columns"):
+        lc.load_xy(lc.DATA_DIR / "tiny.csv")
+
+
 def test_a_large_file_streams_into_arrays_of_the_columns_asked_for(tmp_path):
     """200,000 rows of 5 columns: the result holds only the 2 columns asked for, in order."""
     n = 200_000
