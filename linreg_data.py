@@ -265,18 +265,11 @@ def _number_reader(decimal, thousands):
     return read
 
 
-def _hint(text, decimal, thousands):
-    """How to read ``text``, a value that is not a number with the marks given."""
+def _marks_hint(text, decimal, thousands):
+    """How to read ``text`` if it is a number written with other marks, else None."""
     comma_decimal = re.fullmatch(r"[+-]?\d+,\d+", text) is not None
     comma_thousands = _grouped(text, ",", ".")
     point_thousands = _grouped(text, ".", ",")
-    if "\n" in text or "\r" in text:
-        return (
-            'The value spans several lines: a quote mark (") opened on this line is closed only '
-            "later. Remove that stray quote mark, or close it."
-        )
-    if text.endswith("%"):
-        return "It is a percentage: save the column as plain numbers (format the cells as Number)."
     if decimal != "," and thousands != ",":
         if comma_thousands and comma_decimal:
             return (
@@ -305,7 +298,7 @@ def _hint(text, decimal, thousands):
             return f"It looks like {marks} between thousands: pass thousands={mark!r}."
     if thousands is not None and thousands in text:
         return f"The thousands mark {thousands!r} must stand between groups of three digits: fix the value."
-    return "Correct the value or remove that row."
+    return None
 
 
 class _Column:
@@ -328,9 +321,16 @@ class _Column:
 def _number_error(text, column, name, line, decimal, thousands):
     if text in MISSING:
         problem, fix = f"a missing value ({text!r})", "Remove that row or fill in the value."
+    elif _marks_hint(text, decimal, thousands):
+        problem = f"a number it cannot read with the settings given: {text!r}"
+        fix = _marks_hint(text, decimal, thousands)
     else:
-        problem = f"a value that is not a finite number: {text!r}"
-        fix = _hint(text, decimal, thousands)
+        problem, fix = (
+            f"a value that is not a finite number: {text!r}",
+            "Correct the value or remove that row.",
+        )
+        if text.endswith("%"):
+            fix = "It is a percentage: save the column as plain numbers (format the cells as Number)."
     return DataError(f"Column {column!r} of {name} has {problem} on line {line} of the file. {fix}")
 
 
