@@ -19,13 +19,18 @@ What real exports hold, and what happens to it:
   given, a column of values like ``3.750``) is an error whose hint names the setting.
 """
 
+import bz2
 import codecs
 import contextlib
 import csv
+import gzip
 import io
+import lzma
 import math
 import os
 import re
+import zipfile
+import zlib
 from array import array
 from pathlib import Path
 
@@ -115,20 +120,12 @@ def _open_bytes(path, stack):
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataError(f"{path.name} is an Excel 97-2003 workbook (.xls), not a CSV file. {save_as}")
     if magic.startswith(b"\x1f\x8b"):
-        import gzip
-
         return stack.enter_context(gzip.open(path))
     if magic.startswith(b"BZh"):
-        import bz2
-
         return stack.enter_context(bz2.open(path))
     if magic.startswith(b"\xfd7zXZ\x00"):
-        import lzma
-
         return stack.enter_context(lzma.open(path))
     if magic.startswith(b"PK\x03\x04"):
-        import zipfile
-
         archive = stack.enter_context(zipfile.ZipFile(path))
         names = archive.namelist()
         kind = _spreadsheet(names)
@@ -155,7 +152,7 @@ def _open_text(path, stack):
     buffered = io.BufferedReader(binary, buffer_size=65536)
     head = buffered.peek(65536)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        encoding, errors, label = "utf-16", "strict", "UTF-16"
+        encoding, errors, label = "utf-16", "replace", "UTF-16"
     else:
         if b"\x00" in head:
             raise DataError(
@@ -409,6 +406,21 @@ def load_columns(path, columns, sep=",", decimal=None, thousands=None):
         raise ValueError("columns is empty: name the columns to read, e.g. ['x', 'y'].")
     _check_marks(sep, decimal, thousands)
     path = _local_file(path)
+    name = path.name
+    try:
+        return _read_columns(path, columns, sep, decimal, thousands)
+    except (EOFError, OSError, zlib.error, lzma.LZMAError, zipfile.BadZipFile) as error:
+        if isinstance(error, OSError) and error.errno is not None:
+            raise  # the file system's own error (no permission, ...), not a damaged archive
+        problem = f"{type(error).__name__}: {error}"
+    raise DataError(
+        f"{name} could not be read to the end ({problem}): a compressed file that is damaged "
+        f"or was not downloaded completely? Download or copy it again."
+    )
+
+
+def _read_columns(path, columns, sep, decimal, thousands):
+    """:func:`load_columns` once its arguments are checked."""
     name = path.name
     with contextlib.ExitStack() as stack:
         stream, encoding = _open_text(path, stack)

@@ -352,6 +352,30 @@ REFUSED = {
         {},
         r"zip archive of 2 files \(a\.csv, b\.csv\): unzip it",
     ),
+    "a gzip file cut short (an incomplete download)": (
+        "data.csv.gz",
+        gzip.compress(b"x,y\n" + b"1,2\n" * 1000)[:30],
+        {},
+        r"data\.csv\.gz could not be read to the end \(EOFError.*Download or copy it again",
+    ),
+    "a damaged zip": (
+        "data.zip",
+        b"PK\x03\x04" + bytes(range(200)),
+        {},
+        r"could not be read to the end \(BadZipFile",
+    ),
+    "a damaged bz2": (
+        "data.csv.bz2",
+        b"BZh9" + bytes(range(200)),
+        {},
+        r"could not be read to the end \(OSError",
+    ),
+    "UTF-16 cut in the middle of a character": (
+        "data.csv",
+        "x,y\n1,2\n3,4".encode("utf-16")[:-1],
+        {},
+        r"Column 'y' of data\.csv has a value that is not a finite number: '\ufffd' on line 3",
+    ),
     "UTF-16 without its BOM": (
         "data.csv",
         "x,y\n1,2\n".encode("utf-16-le"),
