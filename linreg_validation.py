@@ -28,7 +28,7 @@ class NotFittedError(RuntimeError):
 
 
 class DataError(ValueError):
-    """A CSV file does not hold the numeric columns we asked for."""
+    """A data file cannot be read as the numeric columns asked for; the message says where and why."""
 
 
 # --------------------------------------------------------------------------

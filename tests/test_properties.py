@@ -117,7 +117,7 @@ NUMBER = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False).map(lambda 
 def test_csv_with_numbers_reads_back_exactly(tmp_path_factory, rows, sep):
     path = tmp_path_factory.mktemp("csv") / "data.csv"
     path.write_text("x" + sep + "y\n" + "".join(f"{a!r}{sep}{b!r}\n" for a, b in rows), encoding="utf-8")
-    x, y = lc.load_xy(path, sep=sep)
+    x, y = lc.load_xy(path, sep=sep, decimal=".")  # decimal points, as stated
     assert x.tolist() == [a for a, _ in rows] and y.tolist() == [b for _, b in rows]
 
 
