@@ -2422,11 +2422,14 @@ def show_step(x, y, before, after):
     plt.show()
 
 
-def show_trained(x, y, m, b):
-    """Print a trained line's ``m``, ``b`` and MSE next to the best line (least squares).
+def show_trained(x, y, m, b, xlabel="x", ylabel="y"):
+    """Print a trained line's ``m``, ``b`` and MSE next to the best line (least squares), and
+    draw it over the data it was trained on.
 
     A ``nan`` or infinite ``m`` or ``b`` is a diverged run, and is said so, with the fix.
     """
+    import matplotlib.pyplot as plt
+
     x, y = lv.valid_xy(x, y)
     for name, value in (("m", m), ("b", b)):
         try:
@@ -2436,7 +2439,7 @@ def show_trained(x, y, m, b):
         if not np.isfinite(number):
             raise ValueError(
                 f"{name} is {number}: training diverged (each step overshot further until the numbers "
-                f"overflowed). Use a smaller learning rate, or train on standardised x: with x far from "
+                f"overflowed). Use a smaller learning rate, or train on centred x: with x far from "
                 f"0 only a tiny rate is safe (notebook 3)."
             )
     m, b = lv.valid_number(m, "m"), lv.valid_number(b, "b")
@@ -2444,6 +2447,13 @@ def show_trained(x, y, m, b):
     for label, (m_k, b_k) in (("trained", (m, b)), ("best line", (m_best, b_best))):
         loss = lc.mse(y, lc.predict(x, m_k, b_k))
         print(f"{label:10}  m = {_num(m_k)}   b = {_num(b_k)}   MSE = {float(loss):,.2f}")
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    draw_data(ax, x, y, xlabel, ylabel)
+    ends = np.array([x.min(), x.max()])
+    ax.plot(ends, m * ends + b, color=PALETTE["curve"], lw=2.5, label=f"trained line: {line_label(m, b)}")
+    ax.set_title("the line trained on the training set")
+    ax.legend(loc="upper left", framealpha=0.9)
+    plt.show()
 
 
 def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)):
@@ -2606,13 +2616,14 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
     plt.show()
 
 
-def show_test_scores(test_mse, baseline_mse):
-    """Print the test MSE of a model and of the baseline, with each one's typical miss (√MSE)."""
+def show_test_scores(y_train, y_test, pred_test):
+    """Print the test MSE of a model's predictions ``pred_test`` and of the baseline (the training
+    mean of y for every point), each with its typical miss (√MSE)."""
+    y_train = lv.valid_vector(y_train, "y_train")
+    y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     print(f"{'on the test set':15} {'MSE':>9} {'typical miss (√MSE)':>20}")
-    for name, loss in (("line", test_mse), ("baseline", baseline_mse)):
-        loss = lv.valid_number(loss, f"{name} MSE")
-        if loss < 0:
-            raise ValueError(f"the {name} MSE is {loss:g}, but an MSE is a mean of squares: never below 0.")
+    for name, guess in (("line", pred_test), ("baseline", np.mean(y_train))):
+        loss = lc.mse(y_test, guess)
         print(f"{name:15} {loss:9,.0f} {loss**0.5:20.0f}")
 
 

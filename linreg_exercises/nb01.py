@@ -15,6 +15,7 @@ from .engine import (
     compare_prediction,
     exercise,
     function_exercise,
+    minus,
     read_number,
     show,
 )
@@ -175,7 +176,8 @@ def check_low_loss(x, y, m, b, target):
         return float(np.mean((y - (m_ * x + b_)) ** 2))
 
     current, best = loss(m_num, b_num), loss(m_hat, b_hat)
-    line = f"Your line y = {m_num:.4g}·x + {b_num:.4g} has MSE = {current:.2f}"
+    sign = "−" if b_num < 0 else "+"
+    line = f"Your line y = {minus(f'{m_num:.4g}')}·x {sign} {abs(b_num):.4g} has MSE = {current:.2f}"
     if goal < best:
         return Feedback(
             False,
@@ -217,7 +219,7 @@ def _listed(values):
     solutions=lambda: [(3.0,), (3,), (np.float64(3.004),)],
     slips=lambda: [
         ((15.0,), "you forgot to divide by n = 5"),
-        ((10.0,), "the sum of the squares, not their mean"),
+        ((10.0,), "the sum of the squares of the old line, y = x + 1"),
         ((2.0,), "It does not stay at 2.0"),
         ((4.0,), "It does not double"),
         ((1.0,), "does not lower the MSE by 1"),
@@ -261,10 +263,14 @@ def check_mse_prediction(prediction):
                 f"{sum_after:g} is the sum of the squared residuals ({squares}): you forgot to "
                 f"divide by n = {n}. Try: {sum_after:g} / {n}."
             )
-        if near(guess, sum_before) or near(guess, sum_before + 1) or near(guess, sum_before + n):
+        if near(guess, sum_before):
             return (
-                f"{guess:g} looks like the sum of the squares, not their mean: the MSE divides by "
-                f"n = {n}. {try_it}"
+                f"{guess:g} is the sum of the squares of the old line, y = x + 1, and not their mean. "
+                f"{try_it}"
+            )
+        if near(guess, sum_before + 1) or near(guess, sum_before + n):
+            return (
+                f"{guess:g} looks like a sum of squares, not their mean: the MSE divides by n = {n}. {try_it}"
             )
         if near(guess, mean_after):
             return (

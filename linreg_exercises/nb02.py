@@ -393,11 +393,11 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
         if wrong == [on_b]:
             tip = "Try: look at where most points lie compared with the line, over all x."
         elif wrong == [on_m]:
-            tip = f"Try: is m = {m_num:g} left or right of the bottom of L(m)?"
+            tip = f"Try: on the U-curve, is m = {m_num:g} left or right of the bottom?"
         else:
             tip = "Try: for each parameter, ask whether increasing it makes the loss larger."
         right = [name for name in labels if name not in wrong]
-        kept = f" ({labels[right[0]][0]}: {_SIGN_NAMES[truth[right[0]]]} is right.)" if right else ""
+        kept = f" (Your {labels[right[0]][0]} was correct.)" if right else ""
         return " ".join(parts) + f" {tip}{kept}"
 
     def explain(answers, truth, ok):

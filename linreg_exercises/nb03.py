@@ -364,7 +364,7 @@ def _loop_no_start(x, y, lr, epochs):  # a slip: no first values for m and b
     wrong_text=lambda case, got, right: (
         f"On x = {case[0].tolist()}, y = {case[1].tolist()} with lr = {case[2]:g} and {case[3]} epochs "
         f"your function returns m = {got[0]:.6g}, b = {got[1]:.6g}; it should be m = {right[0]:.6g}, "
-        f"b = {right[1]:.6g}. Compare each line of your loop with the one step by hand."
+        f"b = {right[1]:.6g}. Compare each line of your loop with the one-step cell above."
     ),
     shape_text=_loop_shape_text,
     right_text=lambda got: (

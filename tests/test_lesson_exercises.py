@@ -101,7 +101,7 @@ def _first_paragraph(feedback):
     "prediction, hint",
     [
         (15.0, "15 is the sum of the squared residuals (0 + 4 + 1 + 1 + 9): you forgot to divide by n = 5"),
-        (10.0, "sum of the squares, not their mean"),
+        (10.0, "sum of the squares of the old line, y = x + 1, and not their mean"),
         (2.0, "It does not stay at 2.0"),
         (4.0, "It does not double"),
         (-1.0, "the mean of the residuals themselves"),
@@ -254,6 +254,13 @@ def classic():
 
 def first_paragraph(feedback):
     return feedback.message.split("\n\n")[0]
+
+
+def saved_source(notebook, code):
+    """The source of the saved notebook's code cell that contains ``code``."""
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
+    cell = next(c for c in cells if c["cell_type"] == "code" and code in "".join(c["source"]))
+    return "".join(cell["source"])
 
 
 def saved_text(notebook, code):
@@ -740,6 +747,7 @@ def test_test_scores_checker_on_the_notebooks_numbers():
     printed = saved_text("04_full_training.ipynb", "lw.show_test_scores(")
     assert f"{line:,.0f}" in printed and f"{base:,.0f}" in printed
     assert f"{np.sqrt(line):.0f}" in printed and f"{np.sqrt(base):.0f}" in printed
+    assert "test_mse" not in saved_source("04_full_training.ipynb", "lw.show_test_scores(")  # no answer
     test_mean = ex.check_test_scores(y[train], y[test], pred, line, np.mean((y[test] - y[test].mean()) ** 2))
     assert not test_mean.ok and "TRAINING mean" in test_mean.message
     summed = ex.check_test_scores(y[train], y[test], pred, line * len(test), base)
@@ -1079,7 +1087,7 @@ def test_show_trained_names_a_diverged_run_and_its_fix():
     with np.errstate(all="ignore"):
         m, b = train_right(x, y, 0.1, 100)
     assert not np.isfinite(m)
-    with pytest.raises(ValueError, match="training diverged.*smaller learning rate.*standardised x"):
+    with pytest.raises(ValueError, match="training diverged.*smaller learning rate.*centred x"):
         lw.show_trained(x, y, m, b)
 
 
