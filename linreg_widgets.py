@@ -2494,7 +2494,8 @@ def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 5
     ax.set_xscale("symlog", linthresh=1)
     ticks = [count for count in (0, 1, 10, 100, 1000, 10000) if count <= max(epochs)]
     ax.set_xticks(ticks, [f"{count:,}" for count in ticks])
-    ax.set_xlabel("epochs (each tick 10 times the last)")
+    ax.set_xlim(0, 1.3 * max(epochs))  # symlog's automatic margin would start at about −100
+    ax.set_xlabel("epochs (stretched: 1, 10, 100, 1,000 equally spaced)")
     ax.set_ylabel("MSE after that many epochs")
     ax.set_title(f"the MSE of your train at lr = {readable(lr)}")
     ax.legend(loc="upper right")

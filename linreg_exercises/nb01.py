@@ -316,7 +316,7 @@ def check_mse_prediction(prediction):
         )
         if ok:
             first = (
-                f"Your prediction {guess:g} is right: the MSE of y_pred = x + 2 is {truth:.1f}. Every "
+                f"You predicted {guess:g}, and the MSE of y_pred = x + 2 is {truth:.1f}. Every "
                 f"residual drops by 1, and the old ones averaged 0, so the MSE grows by exactly 1."
             )
             # The details add the numbers and the algebra, without saying the reason again.

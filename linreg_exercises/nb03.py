@@ -39,19 +39,35 @@ from .engine import (
 # --------------------------------------------------------------------------
 
 
-def descent(x, y, lr, epochs, m=0.0, b=0.0, along_m=1.0, along_b=1.0, order="both", frozen=False, no_x=False):
+def descent(
+    x,
+    y,
+    lr,
+    epochs,
+    m=0.0,
+    b=0.0,
+    along_m=1.0,
+    along_b=1.0,
+    order="both",
+    frozen=False,
+    no_x=False,
+    means=False,
+):
     """``(m, b)`` after ``epochs`` plain updates, by plain sums, with the switches of the typical slips.
 
     ``order``: "both" (both derivatives at the old point: right), "m first" (db taken at the
     moved m), "b first" (dm at the moved b) or "b with dm" (b moved with dm). ``frozen``: the
     derivatives are taken once, at the start, and reused every epoch. ``along_m`` and
     ``along_b`` scale each parameter's step (0: not moved). ``no_x``: dm without its factor x_i.
+    ``means``: dm as the product of the means, -2·mean(x)·mean(residuals).
     """
     n, first = len(x), None
     with np.errstate(all="ignore"):
         for _ in range(epochs):
             residuals = [yi - (m * xi + b) for xi, yi in zip(x, y)]
             dm = -2 * sum((1.0 if no_x else xi) * ri for xi, ri in zip(x, residuals)) / n
+            if means:
+                dm = -2 * (sum(x) / n) * (sum(residuals) / n)
             db = -2 * sum(residuals) / n
             if frozen:
                 first = first or (dm, db)
@@ -150,6 +166,11 @@ LOOP_MISTAKES = [
         lambda x, y, lr, epochs: descent(x, y, lr, epochs, no_x=True),
         "Your dm has lost its factor x: dm = -2 * np.mean(x * residuals) (the chain rule of notebook 2 "
         "multiplies each residual by its x_i); db has none, -2 * np.mean(residuals).",
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs, means=True),
+        "Your dm multiplies the mean of x by the mean of the residuals, but the mean of a product is "
+        "not the product of the means: dm = -2 * np.mean(x * residuals).",
     ),
     Mistake(
         lambda x, y, lr, epochs: descent(x, y, lr, epochs - 1),
@@ -307,6 +328,19 @@ def _loop_shape_text(value, x, y, lr, epochs):
     if as_number(value) is not None:
         return (
             f"Your function returns one number, {show(value)}: return both, the slope first, `return m, b`."
+        )
+    try:
+        two = len(value) == 2
+        sizes = [np.size(part) for part in value] if two else []
+    except Exception:
+        sizes = []
+    if sizes and max(sizes) > 1:  # (m, b) came back, but one of them is an array
+        which = " and ".join(name for name, size in zip(("m", "b"), sizes) if size > 1)
+        derivative = " and ".join(f"d{name}" for name, size in zip(("m", "b"), sizes) if size > 1)
+        return (
+            f"Your {which} came out as an array of {max(sizes)} numbers, not one number: {derivative} "
+            f"must be one number, the mean of the whole product: dm = -2 * np.mean(x * residuals) and "
+            f"db = -2 * np.mean(residuals)."
         )
     return (
         f"Return the two numbers m and b, `return m, b`; for lr = {lr:g} and {epochs} epochs your "
@@ -600,10 +634,10 @@ def steps_to(fraction, factor):
 
 
 def about(count):
-    """'99 000': a count rounded to two significant digits, digits grouped by thin spaces."""
+    """'99,000': a count rounded to two significant digits, digits grouped as in the notebooks."""
     if math.isinf(count):
         return "never"
-    return f"{int(float(f'{count:.2g}')):,}".replace(",", " ")
+    return f"{int(float(f'{count:.2g}')):,}"
 
 
 # On the tiny data the loss's curvature across the valley is c = 31.01 (twice the larger

@@ -342,11 +342,11 @@ def _test_score_truth(y_train, y_test, pred_test):
     n = len(y_test)
     spread = _plain_mse(y_test, [test_mean] * n)  # the MSE of the test set's own mean
     line_slips = {
-        "swapped": (base, "that is the baseline's MSE: test_mse is the line's, with pred_test"),
+        "swapped": (base, "that is the baseline's MSE: the test MSE is the line's, with its predictions"),
         "on training": (
             on_training,
-            "that is the MSE on the training penguins: use y_test and pred_test, the penguins the "
-            "line has not seen",
+            "that is the MSE on the training penguins: use y_test and the line's test predictions, "
+            "the penguins the line has not seen",
         ),
         "mae": (
             _plain_mae(y_test, pred_test),
@@ -362,7 +362,7 @@ def _test_score_truth(y_train, y_test, pred_test):
             average([a - p for a, p in zip(y_test, pred_test)]) ** 2,
             "that is the square of the mean miss: square each miss first, then take the mean",
         ),
-        "r2": (1 - line / spread, "that is R², not the MSE: np.mean((y_test - pred_test) ** 2)"),
+        "r2": (1 - line / spread, "that is R², not the MSE: the mean of the squared test misses"),
     }
     base_slips = {
         "swapped": (line, "that is the line's MSE: the baseline predicts np.mean(y_train) instead"),
@@ -427,10 +427,10 @@ def _how_far(number, right):
         (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 2.0, 5.0), "a sum where the MSE takes a mean"),
         (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 1.0, 4.0), "predicts the TRAINING mean"),
         (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 1.0, math.sqrt(5.0)), "leave out the square root"),
-        (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], None, 5.0), "test_mse is None"),
+        (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], None, 5.0), "Your test MSE is None"),
         (
             ([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 7.0, 5.0),
-            "Your test_mse = 7.00: it is about 7 times too large",
+            "Your test MSE = 7.00: it is about 7 times too large",
         ),
         (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 1.0, 5.02), "it is a little too large"),
         (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 1.3, 5.0), "it is too large by about 30%"),
@@ -460,11 +460,11 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
     (line, base), (line_slips, base_slips) = _test_score_truth(y_train, y_test, pred_test)
     lines = []
     for name, value, right, slips in (
-        ("test_mse", test_mse, line, line_slips),
-        ("baseline_mse", baseline_mse, base, base_slips),
+        ("test MSE", test_mse, line, line_slips),
+        ("baseline MSE", baseline_mse, base, base_slips),
     ):
         if value is None or value is ...:
-            return Feedback(False, f"{name} is None: replace it by your line of code, then run the cell.")
+            return Feedback(False, f"Your {name} is None: replace None by your code, then run the cell.")
         number = as_number(value)
         if number is None and np.ndim(value) == 1 and np.size(value) == len(y_test):
             return Feedback(
@@ -473,7 +473,7 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
                 f"with np.mean, as in notebook 1.",
             )
         if number is None:
-            return Feedback(False, f"{name} should be one number; got {show(value, 40)}.")
+            return Feedback(False, f"Your {name} should be one number; got {show(value, 40)}.")
         if _close(number, right):
             continue
         hint = next((text for wrong, text in slips.values() if _close(number, wrong)), None)
