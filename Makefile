@@ -11,14 +11,23 @@ PYTHON ?= python3
 find_python = $(shell for p in $$HOME/.pyenv/versions/$(1).*/bin/python$(1) $$(command -v python$(1)); do "$$p" --version >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 PYTHON_COLAB ?= $(call find_python,3.13)
 PYTHON_BINDER ?= $(call find_python,3.10)
+# The oldest Python the project admits (pyproject.toml) and the newest this machine has.
+PYTHON_MINIMUM ?= $(PYTHON_BINDER)
+PYTHON_NEWEST ?= $(PYTHON_COLAB)
 
 NBVAL := --nbval --nbval-current-env -p no:cacheprovider
 # The docstring examples of every module and package of the project (linreg_*.py, linreg_*/).
 DOCTESTS := --doctest-modules $(wildcard linreg_*.py linreg_*/)
 # Tests marked slow (notebooks, explorer sweeps), browser or hub are left to make test-main.
 QUICK := -m "not slow and not browser and not hub"
+# The tests of what students run (the core, checkers, explorers, doctests): the ones whose
+# outcome can depend on the numpy, pandas, matplotlib and ipywidgets versions.
+LIBRARY_TESTS := tests/test_core.py tests/test_multiple_features.py tests/test_scaling.py tests/test_sgd.py \
+	tests/test_widgets.py tests/test_exercises.py tests/test_lesson_exercises.py tests/test_hostile.py \
+	tests/test_properties.py tests/test_server_config.py $(DOCTESTS)
 
-.PHONY: help lab check test test-main lint test-colab test-binder notebooks bench bench-browser clean
+.PHONY: help lab check test test-main lint test-colab test-binder test-minimum test-newest notebooks
+.PHONY: bench bench-browser clean
 .PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
@@ -35,7 +44,7 @@ check: lint  ## the fast loop: lint, quick tests, doctests, lesson budget (~30 s
 	.venv/bin/python -m pytest -q -p no:cacheprovider $(QUICK) tests $(DOCTESTS)
 	.venv/bin/python tools/lesson_plan.py --report
 
-test: test-main test-colab test-binder  ## every test, on all three stacks
+test: test-main test-colab test-binder test-minimum test-newest  ## every test, on all five stacks
 
 # Unit, widget and exercise tests, doctests, every notebook under strict nbval, the real
 # browser and the JupyterHub classroom (everything make check runs, and the slow rest).
@@ -58,6 +67,18 @@ test-colab: .venv-colab/.stamp .venv-node/.stamp  ## notebooks and widget tests 
 # Jupyter server finds the project's server setting in the home directory.
 test-binder: .venv-binder/.stamp  ## every notebook in a fresh Python 3.10 from requirements.txt
 	.venv-binder/bin/python -m pytest tests/test_server_config.py notebooks $(NBVAL)
+
+# The versions we promise are the versions we test: Python 3.10 with every lower bound of
+# requirements.txt at its lowest release (constraints-minimum.txt), the rest as pip picks it.
+test-minimum: .venv-minimum/.stamp  ## notebooks and library tests on the oldest versions we admit (Python 3.10)
+	.venv-minimum/bin/python -m pytest $(LIBRARY_TESTS) notebooks $(NBVAL)
+
+# The newest release of everything, on the newest Python here: upgraded on every run (needs
+# the network), so a new numpy, pandas, matplotlib or ipywidgets is tested the day it is out.
+test-newest: .venv-newest/.stamp  ## notebooks and library tests on today's newest releases (Python 3.13)
+	.venv-newest/bin/python -m pip install -q --upgrade --upgrade-strategy eager -r requirements.txt $(NEWEST_TOOLS)
+	@.venv-newest/bin/python -m pip list 2>/dev/null | grep -iE '^(numpy|pandas|matplotlib|ipywidgets|ipykernel) '
+	.venv-newest/bin/python -m pytest $(LIBRARY_TESTS) notebooks $(NBVAL)
 
 # Re-execute every notebook top to bottom and save its outputs (after editing one).
 notebooks: .venv/.stamp-dev  ## sync the .md twins, then re-execute every notebook
@@ -91,8 +112,21 @@ bench-browser: .venv/.stamp-dev  ## slider drag in JupyterLab + Chromium: pictur
 	.venv-binder/bin/python -m pip install -q -r requirements.txt pytest nbval
 	touch $@
 
+.venv-minimum/.stamp: requirements.txt constraints-minimum.txt
+	@test -n "$(PYTHON_MINIMUM)" || { echo "make test-minimum needs Python 3.10 (set PYTHON_MINIMUM=/path/to/python3.10)"; exit 1; }
+	rm -rf .venv-minimum && $(PYTHON_MINIMUM) -m venv .venv-minimum
+	.venv-minimum/bin/python -m pip install -q -r requirements.txt -c constraints-minimum.txt pytest nbval "hypothesis==6.*"
+	touch $@
+
+NEWEST_TOOLS := pytest nbval "hypothesis==6.*"
+.venv-newest/.stamp: requirements.txt
+	@test -n "$(PYTHON_NEWEST)" || { echo "make test-newest needs Python 3.13 (set PYTHON_NEWEST=/path/to/python3.13)"; exit 1; }
+	rm -rf .venv-newest && $(PYTHON_NEWEST) -m venv .venv-newest
+	.venv-newest/bin/python -m pip install -q -r requirements.txt $(NEWEST_TOOLS)
+	touch $@
+
 clean:  ## remove the virtualenvs and test artifacts
-	rm -rf .venv .venv-colab .venv-binder test-artifacts
+	rm -rf .venv .venv-colab .venv-binder .venv-minimum .venv-newest test-artifacts
 
 # ---- A whole class on JupyterHub (docs/jupyterhub.md) ----------------------------------------
 # configurable-http-proxy, JupyterHub's proxy, from npm (package.json + package-lock.json) into
