@@ -55,12 +55,13 @@ else:
     raise ModuleNotFoundError("linreg_core.py not found: open this notebook from the "
                               "collection's notebooks/ folder (or on Colab, with its badge).")
 
+# linreg_widgets first: it readies matplotlib for a notebook whatever the user's settings.
+import linreg_widgets as lw
 import matplotlib.pyplot as plt
 import numpy as np
 
 import linreg_core as lc
-import linreg_exercises as ex
-import linreg_widgets as lw"""
+import linreg_exercises as ex"""
 
 
 def repository():
