@@ -919,11 +919,18 @@ class Explorer(widgets.VBox):
         self._background = self._under = None
         # The figure, its artists and arrays: dropped, so that a closed explorer still held by
         # the notebook's Out history (it was a cell's result) keeps next to nothing alive.
+        heavy = (Figure, Artist, np.ndarray, LineLoss)
         for name, value in list(vars(self).items()):
-            if isinstance(value, (Figure, Artist, np.ndarray, LineLoss)) or (
-                isinstance(value, dict) and any(isinstance(v, (Artist, np.ndarray)) for v in value.values())
-            ):
+            parts = (
+                value.values()
+                if isinstance(value, dict)
+                else value
+                if isinstance(value, (list, tuple))
+                else ()
+            )
+            if isinstance(value, heavy) or any(isinstance(part, heavy) for part in parts):
                 delattr(self, name)
+        self.redrawn_axes = ()
         self.fig = None
         self.unobserve_all()
         for name, value in list(vars(self).items()):
