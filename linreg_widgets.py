@@ -30,8 +30,10 @@ setup cell does; imported later, it still switches an ``agg`` or ``TkAgg`` backe
 
 Explorers free themselves: re-running the cell that made one closes the explorer the
 cell made before (its widgets, observers and figure), and :meth:`Explorer.close` does it
-by hand. Each explorer keeps a read-only copy of its data, so changing ``x`` afterwards
-(``x /= 10``) does not change an explorer already shown.
+by hand. A cell is known by its id (JupyterLab, Notebook 7, VS Code) or, where the
+frontend sends none (Colab, the classic Notebook), by its text. Each explorer keeps a
+read-only copy of its data, so changing ``x`` afterwards (``x /= 10``) does not change an
+explorer already shown.
 """
 
 import base64

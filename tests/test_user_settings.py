@@ -152,3 +152,30 @@ def test_the_family_covers_every_setting_of_the_issue():
         "LANG",
     }
     assert {"MPLBACKEND=agg", "MPLBACKEND=TkAgg", "MPLBACKEND=invalid"} <= set(CASES)
+
+
+OLD_SETUP_ORDER = """\
+import sys
+sys.path.insert(0, {root!r})
+import matplotlib.pyplot as plt
+import linreg_core as lc
+import linreg_widgets as lw"""
+
+
+@pytest.mark.parametrize("backend", ["agg", "TkAgg"])
+def test_a_backend_chosen_before_linreg_widgets_is_replaced_by_inline(backend, tmp_path):
+    """matplotlib imported first (a student's own notebook): importing linreg_widgets afterwards
+    still switches an agg or TkAgg backend to inline, so plt.show() shows the figure."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    env = {k: v for k, v in os.environ.items() if k != "MPLCONFIGDIR"}
+    env.update(_home(tmp_path), MPLBACKEND=backend)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (OLD_SETUP_ORDER.format(root=str(ROOT)), FIGURE)]
+    client = NotebookClient(nb, timeout=120, kernel_name="python3")
+    with client.setup_kernel(env=env):
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+    assert nb.cells[0].outputs == []
+    _dark_on_white(_picture(nb.cells[1].outputs), f"plt.show() with MPLBACKEND={backend}")
