@@ -82,9 +82,18 @@ MEMORY_LIMIT_MIB = 5
 
 EXPLORER_CELLS = {
     "LossExplorer": "explorer = lw.LossExplorer(x, y); explorer",
+    "OutlierExplorer": "explorer = lw.OutlierExplorer(x, y); explorer",
+    "SlopeExplorer": "explorer = lw.SlopeExplorer(x, y, tangent=True); explorer",
+    "StepExplorer": "explorer = lw.StepExplorer(x, y, lr=1e-4); explorer",
     "TrainingExplorer": "explorer = lw.TrainingExplorer(x, y, lr=1e-4); explorer",
+    "ScalingExplorer": "explorer = lw.ScalingExplorer(x, y); explorer",
     "MinibatchExplorer": "explorer = lw.MinibatchExplorer(x, y, lr=1e-4); explorer",
 }
+
+
+def test_the_memory_check_covers_every_explorer(explorer_classes):
+    assert sorted(EXPLORER_CELLS) == sorted(explorer_classes)
+
 
 MEMORY_SETUP = f"""\
 import ctypes, gc, sys

@@ -1766,6 +1766,19 @@ def test_close_closes_every_widget_and_drops_the_figure(name):
     e.close()  # twice is harmless
 
 
+@pytest.mark.parametrize("name", sorted(_small_explorers()))
+def test_a_closed_explorer_keeps_no_figure_alive(name):
+    """Still referenced (as the notebook's Out history does), a closed explorer lets its figure go."""
+    import gc
+    import weakref
+
+    e = _small_explorers()[name]()
+    figure = weakref.ref(e.fig)
+    e.close()
+    gc.collect()
+    assert figure() is None, "something still holds the closed explorer's figure"
+
+
 def test_rerunning_a_cell_closes_the_explorer_it_made_before():
     """The kernel's pre_run_cell event, simulated: same cell again closes; another cell does not."""
 
