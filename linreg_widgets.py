@@ -16,28 +16,132 @@ of a room and in JupyterLab's dark theme too. The explorers build their
 figures under the same style whatever ``rcParams`` say, at :data:`DPI` = 96,
 where 12 pt is 16 pixels, and at most :data:`MAX_WIDTH_PX` wide, so the PNG
 is shown at its native size on a 1366×768 projector. :func:`use_projector_style`
-applies the style again (e.g. after ``plt.style.use``).
+applies the style again (e.g. after ``plt.style.use``). The style pins every colour
+of text, ticks, edges and faces to matplotlib's defaults on white, so a dark style in
+the user's ``matplotlibrc`` (e.g. ``dark_background``) cannot give white on white.
+
+Whatever the user's matplotlib settings: inside a Jupyter kernel, importing this
+module makes ``plt.show()`` draw into the notebook (the inline backend) whatever
+``MPLBACKEND`` says (``agg``, ``TkAgg``, a name matplotlib does not know), and, when
+matplotlib cannot write to its folders in the home directory (a read-only home), it
+points matplotlib at a folder in the temporary directory instead of letting it print
+warnings. Both need this module imported before matplotlib itself, as the notebooks'
+setup cell does; imported later, it still switches an ``agg`` or ``TkAgg`` backend.
+
+Explorers free themselves: re-running the cell that made one closes the explorer the
+cell made before (its widgets, observers and figure), and :meth:`Explorer.close` does it
+by hand. A cell is known by its id (JupyterLab, Notebook 7, VS Code) or, where the
+frontend sends none (Colab, the classic Notebook), by its text. Each explorer keeps a
+read-only copy of its data, so changing ``x`` afterwards (``x /= 10``) does not change an
+explorer already shown.
 """
 
 import base64
 import functools
 import math
+import os
 import struct
+import sys
+import tempfile
+import weakref
 import zlib
+from pathlib import Path
 
-import ipywidgets as widgets
-import matplotlib
-import numpy as np
-from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
-from matplotlib.colors import LogNorm
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+#: Backends that draw into a notebook: any other one is replaced by the inline backend in a kernel.
+NOTEBOOK_BACKENDS = (
+    "inline",
+    "module://matplotlib_inline.backend_inline",
+    "widget",
+    "ipympl",
+    "module://ipympl.backend_nbagg",
+    "nbagg",
+    "notebook",
+)
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
-import linreg_core as lc
-import linreg_minibatch as lm
-import linreg_validation as lv
+
+def _kernel_shell():
+    """The IPython shell of the Jupyter kernel this runs in, or None (a script, pytest, a terminal)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
+def _writable_folder(folder):
+    """Whether ``folder`` exists (or can be made) and can be written to, as matplotlib checks it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
+def _matplotlib_folders():
+    """The configuration and cache folders matplotlib uses when ``MPLCONFIGDIR`` is not set."""
+    home = Path.home()
+    if not sys.platform.startswith(("linux", "freebsd")):
+        return [home / ".matplotlib"]
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache")
+    return [config / "matplotlib", cache / "matplotlib"]
+
+
+def _prepare_matplotlib():
+    """Settings that must be made before matplotlib is imported (see the module's docstring).
+
+    In a kernel, an ``MPLBACKEND`` that does not draw into the notebook becomes the
+    inline backend (an unknown name would make ``import matplotlib`` itself fail). An
+    unwritable configuration or cache folder (a read-only home) is replaced by a
+    folder in the temporary directory, the same for every kernel of this user (so the
+    font cache is built once), where matplotlib would print warnings and build its
+    font cache anew in each kernel.
+    """
+    if "matplotlib" in sys.modules:
+        return
+    if _kernel_shell() is not None and os.environ.get("MPLBACKEND", "").lower() not in NOTEBOOK_BACKENDS:
+        os.environ["MPLBACKEND"] = INLINE_BACKEND
+    if os.environ.get("MPLCONFIGDIR") or all(_writable_folder(f) for f in _matplotlib_folders()):
+        return
+    user = os.getuid() if hasattr(os, "getuid") else "user"
+    folder = Path(tempfile.gettempdir()) / f"matplotlib-linreg-{user}"
+    if not _writable_folder(folder):
+        folder = Path(tempfile.mkdtemp(prefix="matplotlib-linreg-"))
+    os.environ["MPLCONFIGDIR"] = str(folder)
+
+
+_prepare_matplotlib()
+
+import ipywidgets as widgets  # noqa: E402  (after _prepare_matplotlib, which must run first)
+import matplotlib  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.colors import LogNorm  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+import linreg_core as lc  # noqa: E402
+import linreg_minibatch as lm  # noqa: E402
+import linreg_validation as lv  # noqa: E402
+
+
+def _use_inline_backend():
+    """In a kernel, make ``plt.show()`` draw into the notebook whatever backend was chosen before.
+
+    Needed when matplotlib was imported before this module with a backend such as ``agg``
+    (figures would silently vanish) or ``TkAgg`` (windows, or nothing, on a server).
+    """
+    shell = _kernel_shell()
+    if shell is None:
+        return
+    backend = dict.__getitem__(matplotlib.rcParams, "backend")  # as set, without resolving it
+    if not (isinstance(backend, str) and backend.lower() in NOTEBOOK_BACKENDS):
+        shell.run_line_magic("matplotlib", "inline")
+
+
+_use_inline_backend()
 
 #: Size and resolution of the two-panel explorer figures (inches, dots per inch).
 FIGSIZE = (10.4, 4.4)
@@ -116,6 +220,21 @@ PROJECTOR_STYLE = {
     "savefig.facecolor": "white",
     "savefig.transparent": False,
 }
+
+
+def _default_colours():
+    """matplotlib's own default for every colour setting (text, ticks, edges, faces, the colour
+    cycle), whatever the user's ``matplotlibrc`` or style says: dark text on white."""
+    defaults = matplotlib.rcParamsDefault
+    return {
+        key: defaults[key]
+        for key in defaults
+        if key == "axes.prop_cycle" or ("color" in key.rsplit(".", 1)[-1] and not key.startswith("pdf."))
+    }
+
+
+#: Colours pinned (matplotlib's defaults), then the white faces above.
+PROJECTOR_STYLE = {**_default_colours(), **PROJECTOR_STYLE}
 
 
 #: The explorers' style: larger text (14 pt titles and labels, 13 pt ticks and legend) where
@@ -222,6 +341,8 @@ def nice_log_levels(lo, hi, max_levels=16):
 def _loss_levels(surface):
     """Contour levels and colour norm of a loss surface (log scale, round numbers)."""
     lo, hi = max(surface.min(), 1e-12 * surface.max()), surface.max()
+    if hi <= 0:  # a loss of 0 everywhere (a degenerate grid): one band, still a valid log scale
+        lo, hi = 1e-12, 1.0
     levels = nice_log_levels(lo, hi)
     return levels, LogNorm(levels[0], levels[-1])
 
@@ -277,8 +398,9 @@ def plot_fit(x, y, m, b, ax=None, xlabel="x", ylabel="y", residuals=True):
     """
     import matplotlib.pyplot as plt
 
+    x, y = lv.valid_xy(x, y)  # every check before a figure is made: no empty axes above an error
+    m, b = lv.valid_number(m, "m"), lv.valid_number(b, "b")
     ax = ax or plt.subplots(figsize=(6, 4.5), layout="constrained")[1]
-    x, y = lv.valid_xy(x, y)
     draw_data(ax, x, y, xlabel, ylabel)
     xs = np.array(ax.get_xlim())
     ax.plot(xs, lc.predict(xs, m, b), color=LINE_COLOR, lw=2, label=line_label(m, b))
@@ -300,9 +422,9 @@ def plot_loss_surface(x, y, path=None, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    x, y = lv.valid_xy(x, y)
+    x, y = lv.valid_xy(x, y)  # every check before a figure is made: no empty axes above an error
     include = [] if path is None else list(zip(path[0][:1], path[1][:1]))
-    m_values, b_values = parameter_grid(x, y, include)
+    m_values, b_values = parameter_grid(x, y, include)  # refuses a constant x, with its reason
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
     filled = draw_loss_contour(ax, x, y, m_values, b_values)
@@ -388,6 +510,15 @@ def draw_loss_bowl(ax, x, y, m_values, b_values):
     return cap
 
 
+def _valid_point(point):
+    """A line ``(m, b)``: two finite numbers."""
+    try:
+        m, b = point
+    except (TypeError, ValueError):
+        raise TypeError(f"point must be a pair (m, b) of numbers, got {point!r:.80}.") from None
+    return lv.valid_number(m, "m"), lv.valid_number(b, "b")
+
+
 @_styled
 def plot_loss_bowl(x, y, ax=None, point=None):
     """The loss surface ``L(m, b)`` as a 3-D bowl (a static figure, no kernel needed).
@@ -408,13 +539,13 @@ def plot_loss_bowl(x, y, ax=None, point=None):
     """
     import matplotlib.pyplot as plt
 
-    x, y = lv.valid_xy(x, y)
+    x, y = lv.valid_xy(x, y)  # every check before a figure is made: no empty axes above an error
+    if ax is not None and getattr(ax, "name", None) != "3d":
+        raise TypeError("plot_loss_bowl needs a 3-D axes: pass ax=fig.add_subplot(..., projection='3d').")
+    include = [] if point is None else [_valid_point(point)]
+    m_values, b_values = parameter_grid(x, y, include)  # refuses a constant x, with its reason
     if ax is None:
         ax = plt.figure(figsize=(6, 5), layout="constrained").add_subplot(projection="3d")
-    elif getattr(ax, "name", None) != "3d":
-        raise TypeError("plot_loss_bowl needs a 3-D axes: pass ax=fig.add_subplot(..., projection='3d').")
-    include = [] if point is None else [(lv.valid_number(point[0], "m"), lv.valid_number(point[1], "b"))]
-    m_values, b_values = parameter_grid(x, y, include)
     cap = draw_loss_bowl(ax, x, y, m_values, b_values)
     if point is not None:
         m, b = include[0]
@@ -628,6 +759,78 @@ READOUT_CLASS = "lw-readout"
 READOUT_CSS = f"<style>.{READOUT_CLASS} > * {{ font-size: {READOUT_SCALE}em; }}</style>"
 
 
+def _data_copy(x, y):
+    """``x`` and ``y`` checked (:func:`linreg_validation.valid_xy`), as read-only copies: an
+    explorer keeps its own data, so a later ``x /= 10`` does not change what it shows."""
+    x, y = lv.valid_xy(x, y)
+    x, y = x.copy(), y.copy()
+    x.flags.writeable = y.flags.writeable = False
+    return x, y
+
+
+#: The notebook cell running now: its key (the cell's id, or its text where the frontend sends
+#: no id) and a count of cells run, set by IPython's ``pre_run_cell`` event (see _cell_started).
+_CELL = {"key": None, "run": 0}
+#: For each cell key: the run that made explorers, and weak references to them.
+_EXPLORERS_BY_CELL = {}
+
+
+def _cell_started(info):
+    """IPython's ``pre_run_cell`` event: note which cell runs now.
+
+    JupyterLab, Notebook 7 and VS Code send the cell's id; other frontends (Colab, the
+    classic Notebook, nbclient) do not, and the cell is then known by its text.
+    """
+    _CELL["run"] += 1
+    _CELL["key"] = getattr(info, "cell_id", None) or getattr(info, "raw_cell", None)
+
+
+def _watch_cells():
+    """Register :func:`_cell_started` with the kernel's IPython, once (also after a re-import)."""
+    shell = _kernel_shell()
+    if shell is None:
+        return
+    callbacks = shell.events.callbacks["pre_run_cell"]
+    for callback in list(callbacks):
+        if getattr(callback, "__qualname__", "") == "_cell_started" and callback.__module__ == __name__:
+            shell.events.unregister("pre_run_cell", callback)
+    shell.events.register("pre_run_cell", _cell_started)
+
+
+_watch_cells()
+
+
+def _claim_cell(explorer):
+    """Record ``explorer`` as made by the cell running now, and close the explorers that an
+    earlier run of the same cell made: re-running an explorer's cell frees the old one."""
+    key = _CELL["key"]
+    if key is None:  # not in a kernel (a script, a test): nothing is re-run
+        return
+    run, made = _EXPLORERS_BY_CELL.get(key, (None, []))
+    if run != _CELL["run"]:
+        for ref in made:
+            old = ref()
+            if old is not None:
+                old.close()
+        made = []
+    made.append(weakref.ref(explorer))
+    _EXPLORERS_BY_CELL[key] = (_CELL["run"], made)
+
+
+def _widget_tree(widget):
+    """``widget`` and every widget inside it: children at any depth, and the ``layout`` and
+    ``style`` widgets of each (widgets of their own, which closing their owner leaves open)."""
+    found, todo = [], [widget]
+    while todo:
+        w = todo.pop()
+        if any(w is seen for seen in found):
+            continue
+        found.append(w)
+        parts = [*getattr(w, "children", ()), getattr(w, "layout", None), getattr(w, "style", None)]
+        todo.extend(part for part in parts if isinstance(part, widgets.Widget))
+    return found
+
+
 class Explorer(widgets.VBox):
     """Controls, a readout and a figure that redraws only what moves.
 
@@ -669,6 +872,7 @@ class Explorer(widgets.VBox):
             [self.background, self.image], layout=widgets.Layout(grid_template_areas='"picture"')
         )
         self._moving, self._background, self.legend_axes = [], None, []
+        self._shown_pictures = []  # base64 PNGs given to IPython with the widget (see close)
         self._edge_notes = {}  # marker -> its note, shown when the point has left the panel
         #: Axes that change on retraining (e.g. a loss curve's limits): see invalidate_background.
         self.redrawn_axes = ()
@@ -681,6 +885,59 @@ class Explorer(widgets.VBox):
                 picture,
             ]
         )
+
+        _claim_cell(self)
+
+    def close(self):
+        """Free the explorer: close its widgets, unhook their observers, drop its figure.
+
+        Re-running the cell that made an explorer calls this for the old one. A closed
+        explorer shows nothing and cannot be used again: make a new one.
+        """
+        if not getattr(self, "_closed", False):  # ipywidgets also calls close() when it is deleted
+            self._closed = True
+            self._forget_pictures()
+            self._free()
+            layout = self.layout
+            super().close()
+            layout.close()
+            self.children = ()  # after close: nothing is sent to the page
+        else:
+            super().close()
+
+    def _free(self):
+        own = [value for value in vars(self).values() if isinstance(value, widgets.Widget)]
+        for widget in _widget_tree(self) + own:
+            if widget is self:
+                continue
+            widget.unobserve_all()
+            if isinstance(widget, widgets.Button):
+                widget._click_handlers.callbacks.clear()
+            widget.close()
+            if isinstance(widget, widgets.Image):  # closed first: nothing is sent to the page
+                widget.value = b""
+        # The figure is not pyplot's (no window, no registry): dropping it frees it.
+        self._moving, self._edge_notes, self.legend_axes = [], {}, []
+        self._background = self._under = None
+        # The figure, its artists and arrays: dropped, so that a closed explorer still held by
+        # the notebook's Out history (it was a cell's result) keeps next to nothing alive.
+        heavy = (Figure, Artist, np.ndarray, LineLoss)
+        for name, value in list(vars(self).items()):
+            parts = (
+                value.values()
+                if isinstance(value, dict)
+                else value
+                if isinstance(value, (list, tuple))
+                else ()
+            )
+            if isinstance(value, heavy) or any(isinstance(part, heavy) for part in parts):
+                delattr(self, name)
+        self.redrawn_axes = ()
+        self.fig = None
+        self.unobserve_all()
+        for name, value in list(vars(self).items()):
+            if isinstance(value, widgets.Widget):
+                delattr(self, name)
 
     def __repr__(self):
         # Shown where widgets cannot render (GitHub, a closed kernel): keep it useful and stable.
@@ -697,8 +954,23 @@ class Explorer(widgets.VBox):
         parent = getattr(super(), "_repr_mimebundle_", None)  # absent in ipywidgets 7
         bundle = parent(**kwargs) if parent else None
         if bundle is not None and self.image.value:
-            bundle["image/png"] = base64.b64encode(self.picture()).decode("ascii")
+            self._shown_pictures.append(base64.b64encode(self.picture()).decode("ascii"))
+            bundle["image/png"] = self._shown_pictures[-1]
         return bundle
+
+    def _forget_pictures(self):
+        """Drop this explorer's pictures from IPython's record of outputs (IPython 9 keeps every
+        output's data for ever: about 0.2 MB per run of an explorer cell)."""
+        shell, shown = _kernel_shell(), getattr(self, "_shown_pictures", [])
+        outputs = getattr(getattr(shell, "history_manager", None), "outputs", None)
+        if not shown or not isinstance(outputs, dict):
+            return
+        for records in outputs.values():
+            for record in records:
+                bundle = getattr(record, "bundle", None)
+                if isinstance(bundle, dict) and any(bundle.get("image/png") is png for png in shown):
+                    del bundle["image/png"]
+        shown.clear()
 
     # -- panels: each builder draws what stays put and returns what moves ----------
 
@@ -789,10 +1061,25 @@ class Explorer(widgets.VBox):
         self._moving.extend(artists)
         return artists[0]
 
-    def refresh(self, *_):
-        """Recompute the moving artists and the readout, then re-render."""
+    def refresh(self, change=None):
+        """Recompute the moving artists and the readout, then re-render.
+
+        A control set to a number that is not finite (``slider.value = nan``: a slider
+        accepts it) is put back to its previous value, and nothing else happens.
+        """
+        if self._refused(change):
+            return
         self.update()
         self.render()
+
+    def _refused(self, change):
+        """True (and nothing to do) for a closed explorer or a control set to nan: see :meth:`refresh`."""
+        if getattr(self, "_closed", False):
+            return True
+        if _not_finite(change):
+            change["owner"].value = change["old"]  # this change calls the observer again
+            return True
+        return False
 
     def invalidate_background(self, *axes):
         """Call after changing anything that is not a moving artist.
@@ -867,6 +1154,12 @@ class Explorer(widgets.VBox):
 
     def update(self):
         raise NotImplementedError
+
+
+def _not_finite(change):
+    """Whether a traitlets ``change`` set a number that is not finite (nan, ±inf)."""
+    new = change.get("new") if isinstance(change, dict) else None
+    return isinstance(new, (float, np.floating)) and not math.isfinite(new)
 
 
 def _png_chunk(kind, data):
@@ -1061,7 +1354,7 @@ class LossExplorer(Explorer):
     description = "drag m and b: the line and its point on the loss surface move"
 
     def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None, compact=False):
-        self.x, self.y = lv.valid_xy(x, y)
+        self.x, self.y = _data_copy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         # Default start: a too-flat line through the middle of the data. A given start (e.g. the
         # student's guess) is always on the map: the grid grows to hold it.
@@ -1147,7 +1440,7 @@ class OutlierExplorer(Explorer):
     description = "drag the outlier: the MSE line follows it, the MAE line stays"
 
     def __init__(self, x, y, outlier_x=None, outlier_y=None, xlabel="x", ylabel="y"):
-        self.x, self.y = lv.valid_xy(x, y)
+        self.x, self.y = _data_copy(x, y)
         self.base = {"MSE": lc.closed_form(self.x, self.y), "MAE": mae_line(self.x, self.y)}
         self.outlier_x = self.x.max() if outlier_x is None else lv.valid_number(outlier_x, "outlier_x")
         spread = np.ptp(self.y) or 1.0
@@ -1302,7 +1595,7 @@ class SlopeExplorer(Explorer):
     """
 
     def __init__(self, x, y, b=None, tangent=False, m=None):
-        self.x, self.y = lv.valid_xy(x, y)
+        self.x, self.y = _data_copy(x, y)
         m_values, b_values = parameter_grid(self.x, self.y)
         m_hat, b_hat = lc.closed_form(self.x, self.y)
         self.b = b_hat if b is None else lv.valid_number(b, "b")
@@ -1433,7 +1726,7 @@ class StepExplorer(Explorer):
     description = "press Step: one update, one more dot on the path"
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
-        self.x, self.y = lv.valid_xy(x, y)
+        self.x, self.y = _data_copy(x, y)
         self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
         self.bound = lc.stable_learning_rate(self.x)
         self.lr_slider = _lr_choice_slider(self.bound, lr)
@@ -1607,7 +1900,7 @@ class TrainingExplorer(Explorer):
     description = "press Play: line, path and loss curve, epoch by epoch"
 
     def __init__(self, x, y, lr=None, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
-        self.x, self.y = lv.valid_xy(x, y)
+        self.x, self.y = _data_copy(x, y)
         self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
         self.bound = lc.stable_learning_rate(self.x)
         self.lr_slider = _lr_choice_slider(self.bound, lr)
@@ -1681,8 +1974,10 @@ class TrainingExplorer(Explorer):
             self.play.value = 0
         self.play.playing = self.play._playing = playing  # ipywidgets 8 and 7 names
 
-    def train(self, *_):
+    def train(self, change=None):
         """Run gradient descent with the current controls and show epoch 0."""
+        if self._refused(change):
+            return
         self.result = lc.gradient_descent(
             *self._descent_data, self.lr_slider.value, self.epochs_slider.value, *self.start, warn=False
         )
@@ -1741,7 +2036,8 @@ def square_parameter_grid(x, y, include=(), n=150):
         ``m_values`` and ``b_values``, ``n`` points each.
     """
     m_hat, b_hat = lc.closed_form(x, y)
-    half = 1.3 * max(abs(m_hat), abs(b_hat), float(np.std(y)))
+    # All y equal to 0 gives a zero box: fall back to one unit, as parameter_grid does.
+    half = 1.3 * (max(abs(m_hat), abs(b_hat), float(np.std(y))) or 1.0)
     for m, b in include:
         half = max(half, 1.1 * max(abs(m - m_hat), abs(b - b_hat)))
     return np.linspace(m_hat - half, m_hat + half, n), np.linspace(b_hat - half, b_hat + half, n)
@@ -1809,7 +2105,7 @@ class ScalingExplorer(Explorer):
     description = "learning rate and 'standardise x': long valley or round bowl"
 
     def __init__(self, x, y, lr=1e-4, epochs=1000, standardize=False, m0=0.0, b0=0.0, rtol=1e-3):
-        self.x, self.y = lv.valid_xy(x, y)
+        self.x, self.y = _data_copy(x, y)
         self.epochs = lv.valid_epochs(epochs)
         self.rtol = lv.valid_number(rtol, "rtol")
         self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
@@ -1932,7 +2228,7 @@ class MinibatchExplorer(Explorer):
     MAX_UPDATES = 5000
 
     def __init__(self, x, y, lr=0.05, epochs=20, batch_size=None, seed=0, m0=0.0, b0=0.0, tau=None):
-        self.x, self.y = lv.valid_xy(x, y)
+        self.x, self.y = _data_copy(x, y)
         n = self.x.size
         self.epochs = lv.valid_epochs(epochs)
         self.tau = lv.valid_tau(tau)
@@ -2001,8 +2297,10 @@ class MinibatchExplorer(Explorer):
             control.observe(self.train, names="value")
         self.train()
 
-    def train(self, *_):
+    def train(self, change=None):
         """Run mini-batch and full-batch gradient descent with the current controls."""
+        if self._refused(change):
+            return
         per_epoch = -(-self.x.size // self.batch_buttons.value)
         #: Epochs this run makes: all of them, or as many as fit in MAX_UPDATES updates.
         self.epochs_run = min(self.epochs, max(1, self.MAX_UPDATES // per_epoch))

@@ -1729,3 +1729,156 @@ def test_training_explorer_readout_says_which_epochs_play_shows(classic, epochs)
     else:
         said = int(re.search(r"every epoch up to (\d+), then skips more and more", e.readout.value)[1])
         assert frames[: said + 1] == list(range(said + 1)) and said + 1 not in frames
+
+
+# --------------------------------------------------------------------------
+# Issue 21: explorers that clean up, copy their data and check their input first
+# --------------------------------------------------------------------------
+
+
+def _small_explorers():
+    """One of each explorer class on five points (quick to build)."""
+    x, y = np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([2.0, 4.0, 5.0, 4.0, 6.0])
+    return {
+        "LossExplorer": lambda: lw.LossExplorer(x, y),
+        "OutlierExplorer": lambda: lw.OutlierExplorer(x, y),
+        "SlopeExplorer": lambda: lw.SlopeExplorer(x, y, tangent=True),
+        "StepExplorer": lambda: lw.StepExplorer(x, y),
+        "TrainingExplorer": lambda: lw.TrainingExplorer(x, y),
+        "ScalingExplorer": lambda: lw.ScalingExplorer(x, y),
+        "MinibatchExplorer": lambda: lw.MinibatchExplorer(x, y),
+    }
+
+
+def test_the_cleanup_checks_cover_every_explorer(explorer_classes):
+    assert set(_small_explorers()) == set(explorer_classes)
+
+
+@pytest.mark.parametrize("name", sorted(_small_explorers()))
+def test_close_closes_every_widget_and_drops_the_figure(name):
+    e = _small_explorers()[name]()
+    tree = lw._widget_tree(e)
+    assert len(tree) > 5 and all(w.comm is not None for w in tree)
+    e.close()
+    assert all(w.comm is None for w in tree), "a widget (or its layout or style) is left open"
+    assert e.fig is None and e.children == ()
+    assert not any(isinstance(v, (Figure, np.ndarray)) for v in vars(e).values())
+    e.close()  # twice is harmless
+
+
+@pytest.mark.parametrize("name", sorted(_small_explorers()))
+def test_a_closed_explorer_keeps_no_figure_alive(name):
+    """Still referenced (as the notebook's Out history does), a closed explorer lets its figure go."""
+    import gc
+    import weakref
+
+    e = _small_explorers()[name]()
+    figure = weakref.ref(e.fig)
+    e.close()
+    gc.collect()
+    assert figure() is None, "something still holds the closed explorer's figure"
+
+
+def test_rerunning_a_cell_closes_the_explorer_it_made_before():
+    """The kernel's pre_run_cell event, simulated: same cell again closes; another cell does not."""
+
+    class Info:
+        def __init__(self, cell_id, raw_cell="lw.LossExplorer(x, y)"):
+            self.cell_id, self.raw_cell = cell_id, raw_cell
+
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([1.0, 3.0, 2.0])
+    saved = dict(lw._CELL)
+    try:
+        lw._cell_started(Info("cell-A"))
+        first, second = lw.LossExplorer(x, y), lw.LossExplorer(x, y)  # two in one run: both live
+        lw._cell_started(Info("cell-B"))
+        other = lw.LossExplorer(x, y)  # the same text in another cell: its own
+        assert first.comm is not None and second.comm is not None
+        lw._cell_started(Info("cell-A"))
+        again = lw.LossExplorer(x, y)
+        assert first.comm is None and second.comm is None, "the re-run cell's old explorers stay open"
+        assert other.comm is not None and again.comm is not None
+        lw._cell_started(Info(None, raw_cell="e = lw.LossExplorer(x, y)"))  # no cell id: by its text
+        by_text = lw.LossExplorer(x, y)
+        lw._cell_started(Info(None, raw_cell="e = lw.LossExplorer(x, y)"))
+        lw.LossExplorer(x, y)
+        assert by_text.comm is None
+    finally:
+        lw._CELL.update(saved)
+
+
+@pytest.mark.parametrize("name", sorted(_small_explorers()))
+def test_explorers_keep_their_own_copy_of_the_data(name):
+    x, y = np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([2.0, 4.0, 5.0, 4.0, 6.0])
+    e = getattr(lw, name)(x, y)
+    x /= 10
+    y[0] = 100.0
+    assert e.x.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0] and e.y[0] == 2.0
+    with pytest.raises(ValueError):  # read-only: the explorer cannot change them either
+        e.x[0] = 0.0
+
+
+def test_training_explorer_retrains_on_its_own_copy(classic):
+    x, y = classic[0].copy(), classic[1].copy()
+    e = lw.TrainingExplorer(x, y, lr=1e-4)
+    bound = e.bound
+    x /= 10
+    e.epochs_slider.value = 100  # retrains
+    assert e.bound == bound == lc.stable_learning_rate(classic[0])
+    assert np.allclose(e.result.ms[:3], ref_descent(classic[0], classic[1], 1e-4, 2)[0][:3])
+
+
+NAN_SLIDERS = [
+    ("LossExplorer", "m_slider"),
+    ("LossExplorer", "b_slider"),
+    ("OutlierExplorer", "outlier_slider"),
+    ("SlopeExplorer", "m_slider"),
+    ("ScalingExplorer", "lr_slider"),
+    ("MinibatchExplorer", "lr_slider"),
+]
+
+
+@pytest.mark.parametrize("name, slider", NAN_SLIDERS)
+def test_a_slider_set_to_nan_goes_back_to_its_value(name, slider):
+    e = _small_explorers()[name]()
+    before, readout = getattr(e, slider).value, e.readout.value
+    getattr(e, slider).value = math.nan  # a slider accepts it; the explorer must not
+    assert getattr(e, slider).value == before and e.readout.value == readout
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: lw.plot_fit([1.0, np.nan, 3.0], [1.0, 2.0, 3.0], 1.0, 0.0),
+        lambda: lw.plot_fit([1.0, 2.0], [1.0, 2.0], math.nan, 0.0),
+        lambda: lw.plot_loss_surface([2.0, 2.0, 2.0], [1.0, 2.0, 3.0]),
+        lambda: lw.plot_loss_bowl([2.0, 2.0, 2.0], [1.0, 2.0, 3.0]),
+        lambda: lw.plot_loss_bowl([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], point=(1.0, math.nan)),
+    ],
+)
+def test_plotting_helpers_check_their_input_before_making_a_figure(call):
+    before = plt.get_fignums()
+    with pytest.raises(ValueError) as raised:
+        call()
+    assert plt.get_fignums() == before, "an empty figure was left above the error"
+    assert re.search(r"NaN|finite|All x values are equal", str(raised.value))
+
+
+@pytest.mark.parametrize("name", ["ScalingExplorer", "MinibatchExplorer", "TrainingExplorer", "LossExplorer"])
+def test_explorers_accept_y_all_zero(name):
+    e = getattr(lw, name)(np.arange(1.0, 6.0), np.zeros(5))  # was "math domain error" (ScalingExplorer)
+    assert bytes(e.image.value).startswith(PNG_SIGNATURE)
+
+
+def test_projector_style_pins_colours_against_a_dark_style(classic):
+    x, y = classic
+    with matplotlib.style.context("dark_background"):
+        lw.use_projector_style()
+        assert matplotlib.rcParams["text.color"] == "black"
+        assert matplotlib.rcParams["axes.facecolor"] == "white"
+        assert matplotlib.rcParams["xtick.color"] == matplotlib.rcParamsDefault["xtick.color"]
+        ax = lw.plot_fit(x, y, 1.0, 0.0)
+        assert matplotlib.colors.to_hex(ax.title.get_color()) == "#000000"
+        assert matplotlib.colors.to_hex(ax.xaxis.label.get_color()) == "#000000"
+        plt.close(ax.figure)
+    lw.use_projector_style()

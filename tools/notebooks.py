@@ -56,12 +56,13 @@ else:
     raise ModuleNotFoundError("linreg_core.py not found: open this notebook from the "
                               "collection's notebooks/ folder (or on Colab, with its badge).")
 
+# linreg_widgets first: it readies matplotlib for a notebook whatever the user's settings.
+import linreg_widgets as lw
 import matplotlib.pyplot as plt
 import numpy as np
 
 import linreg_core as lc
-import linreg_exercises as ex
-import linreg_widgets as lw"""
+import linreg_exercises as ex"""
 
 #: The setup cell's code starts folded (JupyterLab, Notebook 7, VS Code: ``source_hidden``; Colab:
 #: a form titled by its ``# @title`` line): on a projector the lesson starts with the lesson.
