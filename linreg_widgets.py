@@ -2386,7 +2386,8 @@ def plot_course_map():
     1 · the line ``y = x + 1`` on ``tiny.csv`` and its residuals; 2 · the loss
     along ``m`` and a tangent, whose slope says which way is downhill; 3 · twelve
     gradient-descent steps on the loss map; 4 · notebook 4's penguin split: a line
-    fitted on the training set and its R² on the unseen test set.
+    fitted on the training set and its typical miss (√MSE) on the unseen test set, against the
+    training mean's.
 
     Returns
     -------
@@ -2446,8 +2447,10 @@ def plot_course_map():
     ax4.plot(ends, lc.predict(ends, m, b), color=PALETTE["curve"], lw=2, label="line fitted on training")
     ax4.set(xlabel="flipper length (mm)", ylabel="body mass (g)")
     ax4.legend(loc="upper left", framealpha=0.9)
-    test_r2 = lc.r_squared(y_test, lc.predict(x_test, m, b))
-    ax4.set_title(f"4 · Train, then judge it\npenguins: R² on the unseen test set {test_r2:.2f}")
+    miss = float(np.sqrt(lc.mse(y_test, lc.predict(x_test, m, b))))
+    baseline = float(np.sqrt(lc.mse(y_test, np.mean(y_train))))
+    title = f"4 · Train, then judge it\nmiss on unseen penguins: {miss:.0f} g (the mean's: {baseline:.0f} g)"
+    ax4.set_title(title)
     for ax in (ax1, ax3, ax4):
         _style_axes(ax)
     return fig
