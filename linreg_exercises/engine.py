@@ -272,7 +272,7 @@ SANDBOX = sys.platform.startswith("linux") and hasattr(os, "fork")
 
 #: Seconds the checker's own work on an answer may take (reading it, judging it), not counting
 #: the calls of the student's function, which get :data:`TIME_LIMIT` each.
-CHECK_LIMIT = 5.0
+CHECK_LIMIT = 3.0
 
 #: Seconds a forked copy that ignores its time limit is given before it is ended by force.
 GRACE = 1.0
@@ -521,7 +521,7 @@ def _guarded(work, limit, out):
     """
     limit = max(float(limit), 1e-3)  # a timer of 0 would mean no timer at all
     armed, fired, here = [False], [0], _guarded.__code__
-    start, deadline = time.monotonic(), time.monotonic() + limit
+    start, deadline = time.monotonic(), [time.monotonic() + limit]  # (moved on by _pause)
 
     def stop_everywhere(frame, event, arg):  # a trace function: raise at the next line while armed
         if event == "line" and armed[0] and frame.f_code is not here:  # (at a line, even an `except`'s,
@@ -531,6 +531,8 @@ def _guarded(work, limit, out):
     def interrupt(signum, frame):
         if not armed[0] or frame is None or frame.f_code is here:
             return  # the work is over (or not begun): this signal came late
+        if not fired[0] and time.monotonic() < deadline[0] - 0.02:
+            return  # too early to be ours: a nested limit's signal, arriving after its handler left
         fired[0] += 1
         if fired[0] > 1:  # the first was swallowed: stop at every line from now on
             sys.settrace(stop_everywhere)
@@ -539,12 +541,14 @@ def _guarded(work, limit, out):
                 frame = frame.f_back
         raise _TooSlow
 
+    interrupt.deadline = deadline
+
     def clock(frame, event, arg):
         if (
             event in ("call", "line")
             and armed[0]
             and frame.f_code is not here
-            and time.monotonic() > deadline
+            and time.monotonic() > deadline[0]
         ):
             raise _TooSlow
         return clock
@@ -587,10 +591,10 @@ _PIPE = None
 def _pause():
     """Stop the clock of the check around this one while a student's call runs with a limit of its
     own; in a copy, also tell the kernel waiting for it ("P" now, "R" when the call is over)."""
-    pipe, ours = _PIPE, None
+    pipe, ours, start = _PIPE, None, time.monotonic()
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         handler = signal.getsignal(signal.SIGALRM)
-        if getattr(handler, "__qualname__", "").startswith("_guarded."):
+        if hasattr(handler, "deadline"):  # the interrupt of a _guarded around this call
             ours = signal.setitimer(signal.ITIMER_REAL, 0)
     if pipe is not None:
         os.write(pipe, b"P")
@@ -599,8 +603,10 @@ def _pause():
     finally:
         if pipe is not None:
             os.write(pipe, b"R")
-        if ours is not None and ours[0]:
-            signal.setitimer(signal.ITIMER_REAL, *ours)
+        if ours is not None:
+            handler.deadline[0] += time.monotonic() - start
+            if ours[0]:
+                signal.setitimer(signal.ITIMER_REAL, *ours)
 
 
 def _contained(job, args, limit):
