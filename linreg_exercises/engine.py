@@ -2,7 +2,10 @@
 
 Every checker returns a :class:`Feedback`, shown as one line in the notebook, and never
 raises: an answer that crashes, hangs or has the wrong shape gets feedback too, so "Run All"
-never breaks.
+never breaks. Code the checker does not control (the student's function, or a value whose
+reading runs the student's code) runs in a forked copy of the kernel on Linux, or in the kernel
+under a timer elsewhere, and leaves the kernel as it found it (see "Running code the checker
+does not control" below).
 
 An exercise is declared once, in the module of its notebook (``nb01.py`` …), by one of two
 decorators, which make the checker and put its record into :data:`EXERCISES`:
@@ -358,7 +361,7 @@ def _replaced():
     (e.g. ``np.mean = lambda a: 0``)."""
     found = []
     for module, originals in _ORIGINALS.items():
-        namespace = vars(sys.modules[module])
+        namespace = vars(sys.modules[module]) if module in sys.modules else {}
         for name, value in originals.items():
             now = namespace.get(name, _GONE)
             if now is not value:
@@ -369,6 +372,8 @@ def _replaced():
 def _put_back(changes, students):
     """Give the remembered modules the originals (``students=False``) or the notebook's versions."""
     for module, name, now in changes:
+        if module not in sys.modules:  # the notebook removed the module itself: nothing to give back
+            continue
         namespace = vars(sys.modules[module])
         value = now if students else _ORIGINALS[module][name]
         if value is _GONE:
@@ -377,7 +382,14 @@ def _put_back(changes, students):
             namespace[name] = value
 
 
-_ALIASES = {"numpy": "np", "numpy.linalg": "np.linalg", "linreg_core": "lc", "linreg_validation": "lv"}
+_ALIASES = {
+    "numpy": "np",
+    "numpy.linalg": "np.linalg",
+    "linreg_core": "lc",
+    "linreg_validation": "lv",
+    "linreg_features": "lf",
+    "linreg_minibatch": "lm",
+}
 
 
 def _replaced_note(changes):
@@ -490,12 +502,12 @@ class _Saved:
             os.chdir(self.cwd)
 
     def _signals(self):
+        if self.mask is not None:  # first: a timer signal the code left blocked meets our disarmed handler
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.mask)
         if threading.current_thread() is threading.main_thread():
             for number, handler in self.handlers.items():
                 if signal.getsignal(number) is not handler and handler is not None:
                     signal.signal(number, handler)
-        if self.mask is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, self.mask)
 
     def _figures(self):
         if self.plt is not None:
