@@ -621,16 +621,18 @@ def _pause():
                 signal.setitimer(signal.ITIMER_REAL, *ours)
 
 
-def _contained(job, args, limit):
+def _contained(job, args, limit, given):
     """``job(*args)``, where ``job`` runs code the checker does not control under ``limit`` seconds
     (with :func:`_guarded`) and returns plain values (numbers, text, arrays, tuples).
 
-    In a forked copy of the kernel when :data:`SANDBOX` is on: the copy is ended by force
-    :data:`GRACE` seconds after ``limit`` (raising :class:`_Stopped`), and nothing it does reaches
-    the kernel. Otherwise, and if forking fails, in the kernel itself.
+    In a forked copy of the kernel when :data:`SANDBOX` is on and what the student ``given`` is
+    not plain data (:func:`_is_plain`): the copy is ended by force :data:`GRACE` seconds after
+    ``limit`` (raising :class:`_Stopped`), and nothing it does reaches the kernel. Otherwise, and
+    if forking fails, in the kernel itself.
     """
     with _pause():
-        if SANDBOX and _PIPE is None:  # (in a copy already, a student's call runs in it: see _pause)
+        # (in a copy already, a student's call runs in it: see _pause)
+        if SANDBOX and _PIPE is None and not _is_plain(given):
             try:
                 return _in_fork(job, args, limit)
             except _Forkless:
@@ -866,7 +868,8 @@ class Student:
         ``(answer, None)`` or ``(None, message)``.
         """
         try:
-            kind, payload, printed, drawn = _contained(_run_student, (function, args, read), TIME_LIMIT)
+            job = (function, args, read)
+            kind, payload, printed, drawn = _contained(_run_student, job, TIME_LIMIT, given=(function, args))
         except _Stopped as stopped:
             kind, payload, printed, drawn = ("forced" if stopped.forced else "ended"), stopped.how, "", 0
         self.printed.append(printed)
@@ -945,9 +948,15 @@ def _run_checker(checker, args, kwargs):
     return kind, value
 
 
+#: The project's modules: a function defined in one of them is not a student's code.
+_OURS = ("linreg_core", "linreg_validation", "linreg_features", "linreg_minibatch", "linreg_exercises")
+
+
 def _is_plain(value, depth=0):
-    """True for data whose reading runs no code of the student's: numbers, text, numeric arrays,
-    and short tuples, lists and dicts of them (exact types, so no subclass can hide a method)."""
+    """True for what runs no code of the student's when the checker reads or calls it: numbers,
+    text, numeric arrays, short tuples, lists and dicts of them (exact types, so that no subclass
+    can hide a method), builtin functions, and the project's own functions and objects (a model
+    of ``lc.LinearRegression`` whose methods are the project's). Anything else goes to a copy."""
     if (
         type(value) in (type(None), bool, int, float, complex, str, bytes, object, range, slice)
         or value is Ellipsis
@@ -957,10 +966,22 @@ def _is_plain(value, depth=0):
         return value.dtype.kind in "biufcUSmM"
     if type(value) is np.ndarray:
         return value.dtype.kind in "biufcUSmM"
-    if type(value) in (tuple, list, set, frozenset) and len(value) <= 100 and depth < 3:
+    if type(value) in (tuple, list, set, frozenset) and len(value) <= 100 and depth < 5:
         return all(_is_plain(item, depth + 1) for item in value)
-    if type(value) is dict and len(value) <= 100 and depth < 3:
+    if type(value) is dict and len(value) <= 100 and depth < 5:
         return all(_is_plain(key, depth + 1) and _is_plain(item, depth + 1) for key, item in value.items())
+    if type(value) is types.FunctionType:  # the project's own functions (references, typical mistakes)
+        return str(value.__module__).split(".")[0] in _OURS
+    if type(value) in (types.BuiltinFunctionType, np.ufunc):  # print, len, np.add: no Python code
+        return True
+    kind = type(value)
+    if str(kind.__module__).split(".")[0] in _OURS and depth < 5:  # e.g. an lc.LinearRegression
+        methods = [
+            item for name, item in vars(kind).items() if type(item) is types.FunctionType and name[0] != "_"
+        ]
+        fields = value if isinstance(value, tuple) else getattr(value, "__dict__", None)
+        fields = fields.values() if isinstance(fields, dict) else fields
+        return fields is not None and all(_is_plain(item, depth + 1) for item in [*methods, *fields])
     return False
 
 
@@ -974,10 +995,8 @@ def _answering(checker):
         if _INSIDE:
             return guarded(*args, **kwargs)
         try:
-            if _is_plain(args) and _is_plain(kwargs):  # nothing of the student's runs: no copy needed
-                kind, value = _run_checker(guarded, args, kwargs)
-            else:
-                kind, value = _contained(_run_checker, (guarded, args, kwargs), CHECK_LIMIT)
+            job = (guarded, args, kwargs)
+            kind, value = _contained(_run_checker, job, CHECK_LIMIT, given=(args, kwargs))
         except _Stopped as stopped:  # a copy that ran past its time, or ended itself
             if stopped.student:  # in a call of the student's function: stopped.forced
                 return Feedback(False, _TOO_SLOW.format(limit=TIME_LIMIT) + _FORCED)
