@@ -432,6 +432,7 @@ KERNEL_OUTPUTS = [
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # jupyter_client's own, on Python 3.13
 @pytest.mark.parametrize("way", ["copy", "kernel"])
 def test_student_code_in_a_real_kernel(way):
     """nbclient runs the cells in an IPython kernel (as nbgrader does; JupyterLab and Colab run the
