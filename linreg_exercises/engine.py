@@ -263,12 +263,17 @@ def _raised(error):
 #   BaseException`` around the loop, one endless C call like ``sum(range(10**12))``), and
 #   nothing it changes (``os.chdir``, ``np.seterr``, ``sys.stdout``, threads, ``exit()``) can
 #   reach the kernel. Its memory is limited too.
-# - Elsewhere (Windows has no fork; on macOS forking a kernel is unsafe) in the kernel itself,
-#   under a timer; everything the code may change is put back afterwards (:class:`_Saved`).
-#   A loop inside one C call cannot be stopped there: the Interrupt button does not stop it either.
+# - Elsewhere (Windows has no fork; on macOS Apple's libraries are not safe in a forked copy) in
+#   the kernel itself, under a timer; everything the code may change is put back afterwards
+#   (:class:`_Saved`). One endless C call cannot be stopped there (nor by the Interrupt button).
 #
-# In both, the time limit is :func:`_guarded`: a timer signal on the main thread, a trace
-# function elsewhere. The student's Interrupt button (KeyboardInterrupt) always goes through.
+# In both, the time limit is :func:`_guarded`: a timer signal on the main thread (Linux, macOS),
+# which also stops a loop that catches every exception; a trace function elsewhere (Windows, a
+# thread), which stops Python loops, but once only: a loop that catches that too goes on.
+# The student's Interrupt button (KeyboardInterrupt) always goes through.
+#
+# Code the project wrote (its functions, a model of lc.LinearRegression) and plain data run in
+# the kernel under the same timer: forking costs about 5 ms, and the tests call checkers often.
 
 #: Run checks in a forked copy of the kernel (see above); tests switch it off to try the other way.
 SANDBOX = sys.platform.startswith("linux") and hasattr(os, "fork")
