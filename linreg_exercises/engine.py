@@ -827,6 +827,11 @@ def _run_student(function, args, read):
                     raise
                 except _AskedForInput:
                     return "failure", _INPUT
+                except MemoryError:
+                    return "failure", (
+                        "Your function returned a generator that does not end: reading it filled the memory "
+                        "the checker allows. Return the values themselves, e.g. `return dm, db`, not `yield`."
+                    )
                 except BaseException as error:
                     return "failure", (
                         f"Your function returned a generator, and reading it raised {_error(error)}. "
