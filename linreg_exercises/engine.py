@@ -230,7 +230,7 @@ _ERROR_HINTS = [
     (
         MemoryError,
         "",
-        "It asked for more memory than the checker allows: look for a list or array far larger than "
+        "It asked for more memory than it may use here: look for a list or array far larger than "
         "the data (e.g. `[0] * 10**10`), or one that grows in a loop that never ends.",
     ),
 ]
@@ -675,7 +675,7 @@ def _in_fork(job, args, limit):
             os._exit(0)
     os.close(write_end)
     try:
-        data = _read_result(read_end, limit + GRACE)
+        data, student = _read_result(read_end, limit + GRACE)
     finally:
         os.close(read_end)
         _end(pid)
@@ -684,11 +684,13 @@ def _in_fork(job, args, limit):
         return pickle.loads(data[1:])
     if data[:1] == b"E":
         raise _Stopped(f"the checker failed there: {data[1:].decode(errors='replace')}", forced=False)
-    if os.WIFSIGNALED(status):
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+        how = "the system ended it, most likely because it took too much memory"
+    elif os.WIFSIGNALED(status):
         how = f"it was ended by {signal.Signals(os.WTERMSIG(status)).name}"
     else:
         how = f"exit code {os.WEXITSTATUS(status)}" if os.WIFEXITED(status) else "it ended"
-    raise _Stopped(how, forced=False)
+    raise _Stopped(how, forced=False, student=student)
 
 
 def _end(pid):
@@ -727,8 +729,9 @@ def _become_copy(pipe):
 
 
 def _read_result(pipe, limit):
-    """What a copy sends through ``pipe`` before it ends, within ``limit`` seconds (paused while the
-    copy says a nested call runs, with a limit of its own); :class:`_Stopped` after that."""
+    """``(what a copy sent through pipe, whether it ended in a student's call)``, within ``limit``
+    seconds (paused while the copy says a student's call runs, which has a limit of its own);
+    :class:`_Stopped` after that."""
     data, deadline, left = b"", time.monotonic() + limit, None
     poll = select.poll()
     poll.register(pipe, select.POLLIN | select.POLLHUP)
@@ -740,7 +743,7 @@ def _read_result(pipe, limit):
             continue
         chunk = os.read(pipe, 1 << 16)
         if not chunk:
-            return data
+            return data, left is not None
         data += chunk
         while data[:1] in (b"P", b"R"):  # a nested call starts or ends
             if data[:1] == b"P":
@@ -795,6 +798,11 @@ _FORCED = (
     " It did not even stop when asked to, so the checker ended it: is there an `except` that catches "
     "everything around the loop (catch one error, e.g. `except ValueError:`), or one enormous "
     "computation, like `sum(range(10**12))`?"
+)
+
+_ENDED = (
+    "Your function ended the copy of the kernel the checker ran it in ({how}), e.g. with os._exit() "
+    "or a crash inside a library; your own kernel is fine. Return the answer."
 )
 
 _INPUT = (
@@ -889,11 +897,7 @@ class Student:
         if kind == "failure":
             return None, Feedback(False, payload)
         if kind == "ended":
-            return None, Feedback(
-                False,
-                f"Your function ended the copy of the kernel the checker ran it in ({payload}), e.g. with "
-                f"os._exit() or a crash inside a library; your own kernel is fine. Return the answer.",
-            )
+            return None, Feedback(False, _ENDED.format(how=payload))
         if drawn:  # drawing is what made it slow
             return None, Feedback(False, _DRAWS.format(count=drawn))
         return None, Feedback(
@@ -1008,8 +1012,10 @@ def _answering(checker):
             job = (guarded, args, kwargs)
             kind, value = _contained(_run_checker, job, CHECK_LIMIT, given=(args, kwargs))
         except _Stopped as stopped:  # a copy that ran past its time, or ended itself
-            if stopped.student:  # in a call of the student's function: stopped.forced
+            if stopped.student and stopped.forced:  # in a call of the student's function
                 return Feedback(False, _TOO_SLOW.format(limit=TIME_LIMIT) + _FORCED)
+            if stopped.student:
+                return Feedback(False, _ENDED.format(how=stopped.how))
             kind, value = ("slow", None) if stopped.forced else ("raised", stopped.how)
         if kind == "done":
             return value

@@ -130,6 +130,17 @@ def test_one_endless_call_in_c_is_ended_by_force_in_a_copy(mode):
     assert "did not even stop when asked to" in feedback.message and "sum(range(10**12))" in feedback.message
 
 
+def test_a_function_that_ends_its_process_or_crashes_is_feedback_in_a_copy(mode):
+    if mode == "kernel":
+        pytest.skip("in the kernel itself, os._exit and a crash end the kernel: nothing can answer")
+    feedback, _ = judged(ex.check_mse, lambda y, y_pred: os._exit(0))
+    assert (
+        "Your function ended the copy of the kernel the checker ran it in (exit code 0)" in feedback.message
+    )
+    feedback, _ = judged(ex.check_mse, lambda y, y_pred: os.kill(os.getpid(), signal.SIGSEGV))
+    assert "(it was ended by SIGSEGV)" in feedback.message and "your own kernel is fine" in feedback.message
+
+
 @pytest.mark.parametrize(
     "call_exit", [lambda: sys.exit(3), lambda: exit(), lambda: quit()], ids=["sys.exit", "exit", "quit"]
 )
