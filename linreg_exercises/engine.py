@@ -24,6 +24,7 @@ each must get; the tests loop over :data:`EXERCISES` and try them all.
 import builtins
 import contextlib
 import dis
+import faulthandler
 import functools
 import gc
 import inspect
@@ -722,6 +723,7 @@ def _become_copy(pipe):
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    faulthandler.disable()  # a crash here is reported as feedback, not as a traceback on the terminal
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # output written below Python goes nowhere, not to the kernel's terminal
         os.dup2(null, fd)
