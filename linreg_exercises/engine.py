@@ -672,15 +672,20 @@ def _in_fork(job, args, limit):
             view = memoryview(data)
             while view:
                 view = view[os.write(write_end, view) :]
+            os.close(write_end)  # the kernel reads the end now, not after this process is torn down
         finally:
             os._exit(0)
     os.close(write_end)
+    data = b""
     try:
         data, student = _read_result(read_end, limit + GRACE)
     finally:
         os.close(read_end)
-        _end(pid)
-        _, status = os.waitpid(pid, 0)
+        _end(pid)  # (a copy that has ended keeps the exit status it ended with)
+        if data:  # it has answered: its exit takes a few ms more, so collect it later
+            _reap(pid)
+        else:
+            _, status = os.waitpid(pid, 0)
     if data[:1] == b"D":
         return pickle.loads(data[1:])
     if data[:1] == b"E":
@@ -692,6 +697,21 @@ def _in_fork(job, args, limit):
     else:
         how = f"exit code {os.WEXITSTATUS(status)}" if os.WIFEXITED(status) else "it ended"
     raise _Stopped(how, forced=False, student=student)
+
+
+#: Copies that have answered but may not have ended yet (see _reap).
+_ENDING: list = []
+
+
+def _reap(pid):
+    """Collect ``pid`` and the copies before it, once each has ended; never waits."""
+    _ENDING.append(pid)
+    for waiting in list(_ENDING):
+        try:
+            if os.waitpid(waiting, os.WNOHANG)[0]:
+                _ENDING.remove(waiting)
+        except ChildProcessError:  # collected by someone else
+            _ENDING.remove(waiting)
 
 
 def _end(pid):
