@@ -2,7 +2,10 @@
 
 Every checker returns a :class:`Feedback`, shown as one line in the notebook, and never
 raises: an answer that crashes, hangs or has the wrong shape gets feedback too, so "Run All"
-never breaks.
+never breaks. Code the checker does not control (the student's function, or a value whose
+reading runs the student's code) runs in a forked copy of the kernel on Linux, or in the kernel
+under a timer elsewhere, and leaves the kernel as it found it (see "Running code the checker
+does not control" below).
 
 An exercise is declared once, in the module of its notebook (``nb01.py`` …), by one of two
 decorators, which make the checker and put its record into :data:`EXERCISES`:
@@ -18,17 +21,24 @@ Both records also name the answers that must pass and wrong answers with a piece
 each must get; the tests loop over :data:`EXERCISES` and try them all.
 """
 
+import builtins
 import contextlib
 import dis
+import faulthandler
 import functools
+import gc
 import inspect
 import io
 import math
+import os
+import pickle
+import select
 import signal
 import sys
 import threading
 import time
 import types
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import escape
@@ -218,11 +228,22 @@ _ERROR_HINTS = [
         "or check its spelling.",
     ),
     (IndexError, "", "An index is out of range: loop over `range(len(x))`, or use whole arrays."),
+    (
+        MemoryError,
+        "",
+        "It asked for more memory than it may use here: look for a list or array far larger than "
+        "the data (e.g. `[0] * 10**10`), or one that grows in a loop that never ends.",
+    ),
 ]
 
 
 def _raised(error):
     """What to tell a student whose function raised ``error``: the error, then what to do about it."""
+    if isinstance(error, SystemExit):
+        return (
+            "Your function called exit() or sys.exit() (SystemExit). They end the whole program (in a "
+            "notebook, the kernel): `return` the answer instead."
+        )
     text = f"Your function raised {_error(error)}."
     for kind, part, hint in _ERROR_HINTS:
         if isinstance(error, kind) and part in _error(error):
@@ -231,68 +252,71 @@ def _raised(error):
 
 
 # --------------------------------------------------------------------------
-# Running a student's code: a time limit, printed output captured
+# Running code the checker does not control: a time limit, output captured, the kernel kept as it was
 # --------------------------------------------------------------------------
+#
+# A checker runs two kinds of code it does not control: the student's function, and whatever a
+# value the student passes does when the checker reads it (``float``, ``len``, an attribute).
+# Both run inside :func:`_contained`:
+#
+# - On Linux (Colab, JupyterHub, nbgrader, most servers) in a forked copy of the kernel. The
+#   copy is ended by force once its time is up, whatever the code does (an ``except
+#   BaseException`` around the loop, one endless C call like ``sum(range(10**12))``), and
+#   nothing it changes (``os.chdir``, ``np.seterr``, ``sys.stdout``, threads, ``exit()``) can
+#   reach the kernel. Its memory is limited too.
+# - Elsewhere (Windows has no fork; on macOS Apple's libraries are not safe in a forked copy) in
+#   the kernel itself, under a timer; everything the code may change is put back afterwards
+#   (:class:`_Saved`). One endless C call cannot be stopped there (nor by the Interrupt button).
+#
+# In both, the time limit is :func:`_guarded`: a timer signal on the main thread (Linux, macOS),
+# which also stops a loop that catches every exception; a trace function elsewhere (Windows, a
+# thread), which stops Python loops, but once only: a loop that catches that too goes on.
+# The student's Interrupt button (KeyboardInterrupt) always goes through.
+#
+# Code the project wrote (its functions, a model of lc.LinearRegression) and plain data run in
+# the kernel under the same timer: forking costs about 5 ms, and the tests call checkers often.
+
+#: Run checks in a forked copy of the kernel (see above); tests switch it off to try the other way.
+SANDBOX = sys.platform.startswith("linux") and hasattr(os, "fork")
+
+#: Seconds the checker's own work on an answer may take (reading it, judging it), not counting
+#: the calls of the student's function, which get :data:`TIME_LIMIT` each.
+CHECK_LIMIT = 3.0
+
+#: Seconds a forked copy that ignores its time limit is given before it is ended by force.
+GRACE = 1.0
+
+#: Bytes of memory a forked copy may take on top of what the kernel already has.
+MEMORY_LIMIT = 2**30
 
 
 class _TooSlow(BaseException):
-    """Raised inside a student's code that runs past the time limit. A BaseException, so that
-    an ``except Exception`` in the student's loop does not swallow it."""
+    """Raised inside code that runs past its time limit. A BaseException, so that an
+    ``except Exception`` in the student's loop does not swallow it."""
 
 
-@contextlib.contextmanager
-def _time_limit(seconds):
-    """Interrupt the code inside the ``with`` by raising :class:`_TooSlow` after ``seconds``.
+class _AskedForInput(BaseException):
+    """Raised by ``input()`` inside a student's function while it is checked."""
 
-    On POSIX's main thread (Jupyter runs cells there) a timer signal does it, so
-    that even ``while True: pass`` stops; the timer repeats every 0.1 s in case
-    the student's code catches the first one. Elsewhere (Windows, a thread) a
-    trace function checks the clock at every line of Python, which also stops
-    loops written in Python, and only those.
-    """
-    seconds = max(float(seconds), 1e-3)  # a timer of 0 would mean no timer at all
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    armed = [True]
 
-    def interrupt(signum, frame):
-        if armed[0]:
-            raise _TooSlow
+class _Stopped(Exception):
+    """The forked copy running the code had to be ended (``how`` says why), or ended itself."""
 
-    try:
-        previous = signal.signal(signal.SIGALRM, interrupt) if usable else None
-    except (ValueError, OSError, TypeError):  # signals refused here: use the fallback
-        usable = False
-    if usable:
-        start = time.monotonic()
-        old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
-        try:
-            yield
-        finally:
-            armed[0] = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
-            if old_delay:  # somebody else's timer was running: give back what is left of it
-                left = max(old_delay - (time.monotonic() - start), 1e-3)
-                signal.setitimer(signal.ITIMER_REAL, left, old_interval)
-        return
-    deadline = time.monotonic() + seconds
+    def __init__(self, how, forced, student=False):
+        super().__init__(how)
+        self.how, self.forced, self.student = how, forced, student
 
-    def tracer(frame, event, arg):
-        if armed[0] and time.monotonic() > deadline:
-            raise _TooSlow
-        return tracer
 
-    outer = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        yield
-    finally:
-        armed[0] = False
-        sys.settrace(outer)
+def _no_input(*args, **kwargs):
+    raise _AskedForInput
+
+
+def _no_exit(*args, **kwargs):
+    raise SystemExit("exit() was called")
 
 
 class _Capped(io.TextIOBase):
-    """A stand-in for ``sys.stdout`` that keeps the first few thousand characters only."""
+    """A stand-in for ``sys.stdout`` and ``sys.stderr`` that keeps the first few thousand characters only."""
 
     def __init__(self, limit=4000):
         super().__init__()
@@ -313,39 +337,558 @@ class _Capped(io.TextIOBase):
         return "".join(self.parts) + ("…" if self.dropped else "")
 
 
+#: Builtins a checker's own code relies on (the rest are the notebook's business).
+_BUILTINS = (
+    "abs all any bool dict enumerate float format getattr hasattr int isinstance iter len list map max min "
+    "next pow range repr round sorted str sum tuple type zip"
+).split()
+
+#: The library modules whose functions the checkers' references use, as they were at import.
+_ORIGINALS: dict[str, dict] = {}
+_GONE = object()
+
+
+def _remember(*names):
+    """Keep the public functions of these modules as they are now, before any student code ran."""
+    for name in names:
+        module = sys.modules.get(name)
+        if module is not None and name not in _ORIGINALS:
+            keep = (
+                _BUILTINS if name == "builtins" else [key for key in vars(module) if not key.startswith("_")]
+            )
+            _ORIGINALS[name] = {key: vars(module)[key] for key in keep if key in vars(module)}
+
+
+_remember("builtins", "math", "numpy", "numpy.linalg")
+
+
+def _replaced():
+    """``[(module, name, value now)]`` for every remembered function the notebook replaced or deleted
+    (e.g. ``np.mean = lambda a: 0``)."""
+    found = []
+    for module, originals in _ORIGINALS.items():
+        namespace = vars(sys.modules[module]) if module in sys.modules else {}
+        for name, value in originals.items():
+            now = namespace.get(name, _GONE)
+            if now is not value:
+                found.append((module, name, now))
+    return found
+
+
+def _put_back(changes, students):
+    """Give the remembered modules the originals (``students=False``) or the notebook's versions."""
+    for module, name, now in changes:
+        if module not in sys.modules:  # the notebook removed the module itself: nothing to give back
+            continue
+        namespace = vars(sys.modules[module])
+        value = now if students else _ORIGINALS[module][name]
+        if value is _GONE:
+            namespace.pop(name, None)
+        else:
+            namespace[name] = value
+
+
+_ALIASES = {
+    "numpy": "np",
+    "numpy.linalg": "np.linalg",
+    "linreg_core": "lc",
+    "linreg_validation": "lv",
+    "linreg_features": "lf",
+    "linreg_minibatch": "lm",
+}
+
+
+def _replaced_note(changes):
+    """A sentence naming the replaced functions the checker did not use, or ''."""
+    if not changes:
+        return ""
+    names = [
+        f"`{name}`" if module == "builtins" else f"`{_ALIASES.get(module, module)}.{name}`"
+        for module, name, _ in changes[:3]
+    ]
+    more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+    return (
+        f" (Your notebook has replaced {', '.join(names)}{more}; the checker used the originals. "
+        f"Restart the kernel to get them back.)"
+    )
+
+
+#: The world the student's code sees during a check: the notebook's replacements (see _run_checker).
+_STUDENTS_WORLD: list = []
+
+
+def _shell():
+    """The IPython shell running this kernel, or None."""
+    ipython = sys.modules.get("IPython")
+    try:
+        return ipython.get_ipython() if ipython is not None else None
+    except Exception:
+        return None
+
+
+class _Saved:
+    """What code run by a checker may change in the kernel, saved when it starts and put back by
+    :meth:`restore`: streams, ``input``, ``exit``, the working directory, numpy's error state and
+    random state, trace and profile functions, the recursion limit, warning filters, signal
+    handlers and mask, pyplot's ``show`` and the figures the code drew (closed and counted)."""
+
+    SIGNALS = tuple(
+        getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGALRM") if hasattr(signal, name)
+    )
+
+    def __init__(self):
+        self.streams = sys.stdout, sys.stderr, sys.stdin
+        self.input = builtins.__dict__.get("input", _GONE)
+        self.shell = _shell()
+        self.exit = getattr(self.shell, "__dict__", {}).get("ask_exit", _GONE)
+        try:
+            self.cwd = os.getcwd()
+        except OSError:  # the folder was deleted
+            self.cwd = None
+        self.numpy = np.geterr(), np.geterrcall(), np.random.get_state()
+        self.trace, self.profile, self.recursion = sys.gettrace(), sys.getprofile(), sys.getrecursionlimit()
+        self.warnings = warnings.catch_warnings()
+        self.warnings.__enter__()
+        self.handlers = {number: signal.getsignal(number) for number in self.SIGNALS}
+        self.mask = (
+            signal.pthread_sigmask(signal.SIG_BLOCK, []) if hasattr(signal, "pthread_sigmask") else None
+        )
+        self.plt = sys.modules.get("matplotlib.pyplot")  # only if the notebook has imported it
+        if self.plt is not None:
+            self.figures, self.show = set(self.plt.get_fignums()), self.plt.show
+            self.max_open = self.plt.rcParams["figure.max_open_warning"]
+        self.drawn = 0
+
+    def enter(self, out):
+        """Capture output in ``out``, refuse ``input()`` and ``exit()``, keep figures back."""
+        sys.stdout = sys.stderr = out
+        sys.stdin = io.StringIO()
+        builtins.input = _no_input
+        if self.shell is not None:
+            self.shell.ask_exit = _no_exit  # IPython's exit() would shut the kernel down after the cell
+        if self.plt is not None:
+            self.plt.show = lambda *args, **kwargs: None
+            self.plt.rcParams["figure.max_open_warning"] = 0  # they are closed in restore
+
+    def restore(self):
+        """Put everything back; each step on its own, so that one failing cannot skip the others."""
+        steps = [self._streams, self._numpy, self._tracing, self._folder, self._signals, self._figures]
+        for step in steps:
+            try:
+                step()
+            except Exception:  # e.g. the working directory was deleted meanwhile: keep what is there
+                pass
+
+    def _streams(self):
+        sys.stdout, sys.stderr, sys.stdin = self.streams
+        if self.input is _GONE:
+            builtins.__dict__.pop("input", None)
+        else:
+            builtins.input = self.input
+        if self.shell is not None:
+            if self.exit is _GONE:
+                self.shell.__dict__.pop("ask_exit", None)
+            else:
+                self.shell.ask_exit = self.exit
+
+    def _numpy(self):
+        errors, call, random = self.numpy
+        np.seterr(**errors)
+        np.seterrcall(call)
+        np.random.set_state(random)
+
+    def _tracing(self):
+        sys.settrace(self.trace)
+        sys.setprofile(self.profile)
+        sys.setrecursionlimit(self.recursion)
+        self.warnings.__exit__(None, None, None)
+
+    def _folder(self):
+        if self.cwd is not None and os.getcwd() != self.cwd:
+            os.chdir(self.cwd)
+
+    def _signals(self):
+        if self.mask is not None:  # first: a timer signal the code left blocked meets our disarmed handler
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.mask)
+        if threading.current_thread() is threading.main_thread():
+            for number, handler in self.handlers.items():
+                if signal.getsignal(number) is not handler and handler is not None:
+                    signal.signal(number, handler)
+
+    def _figures(self):
+        if self.plt is not None:
+            self.plt.show = self.show
+            drawn = set(self.plt.get_fignums()) - self.figures
+            for number in drawn:
+                self.plt.close(number)
+            self.plt.rcParams["figure.max_open_warning"] = self.max_open
+            self.drawn = len(drawn)
+
+
+def _guarded(work, limit, out):
+    """``(True, work(), saved)``, or ``(False, None, saved)`` if it ran past ``limit`` seconds; output
+    captured in ``out``; the kernel as it was afterwards (``saved.drawn``: the figures it drew).
+
+    On POSIX's main thread (Jupyter runs cells there) a timer signal raises :class:`_TooSlow`, so
+    that even ``while True: pass`` stops; it repeats every 0.1 s, and from the second time on it
+    raises at every line too, so that an ``except BaseException: pass`` cannot swallow it. Elsewhere
+    (Windows, a thread) a trace function checks the clock at every line of Python. Either way the
+    timer is off before anything is put back, and never raises in this function's own frame, so a
+    late signal cannot interrupt the restoring (it once left ``sys.stdout`` captured for good).
+    A KeyboardInterrupt (the Interrupt button) is not caught.
+    """
+    limit = max(float(limit), 1e-3)  # a timer of 0 would mean no timer at all
+    armed, fired, here = [False], [0], _guarded.__code__
+    start, deadline = time.monotonic(), [time.monotonic() + limit]  # (moved on by _pause)
+
+    def stop_everywhere(frame, event, arg):  # a trace function: raise at the next line while armed
+        if event == "line" and armed[0] and frame.f_code is not here:  # (at a line, even an `except`'s,
+            raise _TooSlow  # not inside the `try`; raising also removes this function: re-set each time)
+        return stop_everywhere
+
+    def interrupt(signum, frame):
+        if not armed[0] or frame is None or frame.f_code is here:
+            return  # the work is over (or not begun): this signal came late
+        if not fired[0] and time.monotonic() < deadline[0] - 0.02:
+            return  # too early to be ours: a nested limit's signal, arriving after its handler left
+        fired[0] += 1
+        if fired[0] > 1:  # the first was swallowed: stop at every line from now on
+            sys.settrace(stop_everywhere)
+            while frame is not None and frame.f_code is not here:
+                frame.f_trace = stop_everywhere
+                frame = frame.f_back
+        raise _TooSlow
+
+    interrupt.deadline = deadline
+
+    def clock(frame, event, arg):
+        if (
+            event in ("call", "line")
+            and armed[0]
+            and frame.f_code is not here
+            and time.monotonic() > deadline[0]
+        ):
+            raise _TooSlow
+        return clock
+
+    saved = _Saved()
+    timer = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    old_timer = (0.0, 0.0)
+    try:
+        saved.enter(out)
+        if timer:
+            try:
+                signal.signal(signal.SIGALRM, interrupt)
+                old_timer = signal.setitimer(signal.ITIMER_REAL, limit, 0.1)
+            except (ValueError, OSError, TypeError):  # signals refused here: use the trace function
+                timer = False
+        if not timer:
+            sys.settrace(clock)
+        armed[0] = True
+        try:
+            return True, work(), saved
+        except _TooSlow:
+            return False, None, saved
+    finally:
+        armed[0] = False  # from here on, a late signal or trace call does nothing
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        saved.restore()  # the signal handler, the trace function, the streams, ...
+        if timer and old_timer[0]:  # somebody else's timer was running: give back what is left of it
+            left = max(old_timer[0] - (time.monotonic() - start), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, left, old_timer[1])
+
+
+# ---- the forked copy ---------------------------------------------------------------------------
+
+#: In a forked copy: the pipe to the process that made it (for "pause" and the result), else None.
+_PIPE = None
+
+
+@contextlib.contextmanager
+def _pause():
+    """Stop the clock of the check around this one while a student's call runs with a limit of its
+    own; in a copy, also tell the kernel waiting for it ("P" now, "R" when the call is over)."""
+    pipe, ours, start = _PIPE, None, time.monotonic()
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        handler = signal.getsignal(signal.SIGALRM)
+        if hasattr(handler, "deadline"):  # the interrupt of a _guarded around this call
+            ours = signal.setitimer(signal.ITIMER_REAL, 0)
+    if pipe is not None:
+        os.write(pipe, b"P")
+    try:
+        yield
+    finally:
+        if pipe is not None:
+            os.write(pipe, b"R")
+        if ours is not None:
+            handler.deadline[0] += time.monotonic() - start
+            if ours[0]:
+                signal.setitimer(signal.ITIMER_REAL, *ours)
+
+
+def _contained(job, args, limit, given):
+    """``job(*args)``, where ``job`` runs code the checker does not control under ``limit`` seconds
+    (with :func:`_guarded`) and returns plain values (numbers, text, arrays, tuples).
+
+    In a forked copy of the kernel when :data:`SANDBOX` is on and what the student ``given`` is
+    not plain data (:func:`_is_plain`): the copy is ended by force :data:`GRACE` seconds after
+    ``limit`` (raising :class:`_Stopped`), and nothing it does reaches the kernel. Otherwise, and
+    if forking fails, in the kernel itself.
+    """
+    with _pause():
+        # (in a copy already, a student's call runs in it: see _pause)
+        if SANDBOX and _PIPE is None and not _is_plain(given):
+            try:
+                return _in_fork(job, args, limit)
+            except _Forkless:
+                pass
+        return job(*args)
+
+
+class _Forkless(Exception):
+    """Forking failed (no memory for another process, a limit on processes): run in the kernel."""
+
+
+def _in_fork(job, args, limit):
+    read_end, write_end = os.pipe()
+    try:
+        with warnings.catch_warnings():  # 3.12+: "multi-threaded, use of fork() may lead to deadlocks":
+            warnings.simplefilter("ignore", DeprecationWarning)  # the copy only runs job, then ends
+            pid = os.fork()
+    except OSError as error:
+        os.close(read_end)
+        os.close(write_end)
+        raise _Forkless from error
+    if pid == 0:  # the copy: run the job, send the result, end; never return into the caller
+        try:
+            gc.freeze()  # the kernel's objects are never collected here: their pages stay shared, not copied
+            os.close(read_end)
+            _become_copy(write_end)
+            try:
+                data = b"D" + pickle.dumps(job(*args), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as error:  # a bug of ours, or an unpicklable result
+                data = b"E" + _error(error).encode()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view) :]
+            os.close(write_end)  # the kernel reads the end now, not after this process is torn down
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    data = b""
+    try:
+        data, student = _read_result(read_end, limit + GRACE)
+    finally:
+        os.close(read_end)
+        _end(pid)  # (a copy that has ended keeps the exit status it ended with)
+        if data:  # it has answered: its exit takes a few ms more, so collect it later
+            _reap(pid)
+        else:
+            _, status = os.waitpid(pid, 0)
+    if data[:1] == b"D":
+        return pickle.loads(data[1:])
+    if data[:1] == b"E":
+        raise _Stopped(f"the checker failed there: {data[1:].decode(errors='replace')}", forced=False)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+        how = "the system ended it, most likely because it took too much memory"
+    elif os.WIFSIGNALED(status):
+        how = f"it was ended by {signal.Signals(os.WTERMSIG(status)).name}"
+    else:
+        how = f"exit code {os.WEXITSTATUS(status)}" if os.WIFEXITED(status) else "it ended"
+    raise _Stopped(how, forced=False, student=student)
+
+
+#: Copies that have answered but may not have ended yet (see _reap).
+_ENDING: list = []
+
+
+def _reap(pid):
+    """Collect ``pid`` and the copies before it, once each has ended; never waits."""
+    _ENDING.append(pid)
+    for waiting in list(_ENDING):
+        try:
+            if os.waitpid(waiting, os.WNOHANG)[0]:
+                _ENDING.remove(waiting)
+        except ChildProcessError:  # collected by someone else
+            _ENDING.remove(waiting)
+
+
+def _end(pid):
+    """End the copy ``pid`` and every process it started (its process group)."""
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):  # not (yet) leading a group of its own
+        os.kill(pid, signal.SIGKILL)
+
+
+def _become_copy(pipe):
+    """Set up a forked copy: its own process group, a memory limit, no way out to the notebook."""
+    global _PIPE
+    _PIPE = pipe
+    with contextlib.suppress(OSError):  # a group of its own, so that ending it ends what it started
+        os.setpgid(0, 0)
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        resource.setrlimit(resource.RLIMIT_AS, (size + MEMORY_LIMIT, hard))
+    except (OSError, ValueError, ImportError):  # no limit here: an allocation may still fail on its own
+        pass
+    with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as score:
+        score.write("1000")  # if memory runs out, the system ends this copy, not the kernel
+    with contextlib.suppress(Exception):  # end with the process that made it (a kernel restart)
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    faulthandler.disable()  # a crash here is reported as feedback, not as a traceback on the terminal
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # output written below Python goes nowhere, not to the kernel's terminal
+        os.dup2(null, fd)
+    sys.stdout = sys.stderr = _Capped()
+
+
+def _read_result(pipe, limit):
+    """``(what a copy sent through pipe, whether it ended in a student's call)``, within ``limit``
+    seconds (paused while the copy says a student's call runs, which has a limit of its own);
+    :class:`_Stopped` after that."""
+    data, deadline, left = b"", time.monotonic() + limit, None
+    poll = select.poll()
+    poll.register(pipe, select.POLLIN | select.POLLHUP)
+    while True:
+        wait = deadline - time.monotonic()
+        if wait <= 0:
+            raise _Stopped("it ran past its time limit", forced=True, student=left is not None)
+        if not poll.poll(wait * 1000):
+            continue
+        chunk = os.read(pipe, 1 << 16)
+        if not chunk:
+            return data, left is not None
+        data += chunk
+        while data[:1] in (b"P", b"R"):  # a nested call starts or ends
+            if data[:1] == b"P":
+                left, deadline = deadline - time.monotonic(), time.monotonic() + TIME_LIMIT + GRACE
+            else:
+                left, deadline = None, time.monotonic() + left
+            data = data[1:]
+
+
+# ---- the student's function ---------------------------------------------------------------------
+
+
+class _Shown:
+    """A returned value that is not plain data, as the checker shows it (its ``repr``, cut short)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def _plain(value, depth=0):
+    """``value`` as plain data the checker can read without running student code: numbers, text,
+    numeric arrays, tuples and lists of them; anything else as an array of numbers if it is one,
+    else as its :class:`_Shown` text."""
+    if type(value) in (type(None), bool, int, float, complex, str, bytes) or value is Ellipsis:
+        return value
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        return value
+    if type(value) is np.ndarray and value.dtype.kind in "biufcUSmM":
+        return value
+    if type(value) in (tuple, list) and len(value) <= 10_000 and depth < 3:
+        return type(value)(_plain(item, depth + 1) for item in value)
+    try:
+        array = np.asarray(value)
+        if type(array) is np.ndarray and array.dtype.kind in "biufc" and array.ndim >= 1:
+            return array.copy()
+    except Exception:  # not an array of numbers
+        pass
+    return _Shown(show(value))
+
+
 _TOO_SLOW = (
     "Your function did not finish within {limit:g} s: look for a loop that never ends (a `while` "
     "whose condition stays true, or a counter that is never increased)."
 )
 
+_FORCED = (
+    " It did not even stop when asked to, so the checker ended it: is there an `except` that catches "
+    "everything around the loop (catch one error, e.g. `except ValueError:`), or one enormous "
+    "computation, like `sum(range(10**12))`?"
+)
 
-@contextlib.contextmanager
-def _figures_kept_back(counter):
-    """Show no figure the code inside draws, close them afterwards and count them in ``counter``.
+_ENDED = (
+    "Your function ended the copy of the kernel the checker ran it in ({how}), e.g. with os._exit() "
+    "or a crash inside a library; your own kernel is fine. Return the answer."
+)
 
-    A student who copies a plotting line into a loop would otherwise get a figure per call.
-    """
-    plt = sys.modules.get("matplotlib.pyplot")  # only if the notebook has imported it
-    if plt is None:
-        yield
-        return
-    before, show = set(plt.get_fignums()), plt.show
-    plt.show = lambda *args, **kwargs: None
-    try:
-        with plt.rc_context({"figure.max_open_warning": 0}):  # they are closed below
-            yield
-    finally:
-        plt.show = show
-        drawn = set(plt.get_fignums()) - before
-        for number in drawn:
-            plt.close(number)
-        counter.append(len(drawn))
-
+_INPUT = (
+    "Your function waits for input() from the keyboard. The checker calls it with the data itself: "
+    "take the `input()` out and use the function's arguments."
+)
 
 _DRAWS = (
     "Your function draws a figure each time it runs ({count} while being checked, not shown): "
     "take the drawing (a `lw.show_…` or `plt.…` line) out of it, and draw once after training."
 )
+
+
+def _run_student(function, args, read):
+    """Run ``function(*args)`` under the time limit (the job of :meth:`Student.call`).
+
+    Returns ``(kind, payload, printed, drawn)``: kind "value" (payload the plain value or, with
+    ``read``, the answer), "failure" (payload the message), "slow"; then what it printed and how
+    many figures it drew.
+    """
+
+    def work():
+        try:
+            value = function(*args)
+            if isinstance(value, Iterator):  # reading a generator runs the student's code
+                generator = value
+                try:
+                    value = tuple(generator)
+                except (_TooSlow, KeyboardInterrupt):
+                    raise
+                except _AskedForInput:
+                    return "failure", _INPUT
+                except MemoryError:
+                    return "failure", (
+                        "Your function returned a generator that does not end: reading it filled the memory "
+                        "the checker allows. Return the values themselves, e.g. `return dm, db`, not `yield`."
+                    )
+                except BaseException as error:
+                    return "failure", (
+                        f"Your function returned a generator, and reading it raised {_error(error)}. "
+                        f"Return the values themselves, e.g. `return dm, db`, not a generator."
+                    )
+                finally:
+                    with contextlib.suppress(Exception):
+                        generator.close()
+            if read is None:
+                return "value", _plain(value)
+            answer, problem = read(value)
+            return ("value", _plain(answer)) if problem is None else ("failure", problem)
+        except (_TooSlow, KeyboardInterrupt):
+            raise
+        except _AskedForInput:
+            return "failure", _INPUT
+        except BaseException as error:  # any failure in student code becomes feedback (SystemExit too)
+            return "failure", _raised(error)
+
+    _put_back(_STUDENTS_WORLD, students=True)  # the student's code sees the notebook's np.mean & co
+    try:
+        out = _Capped()
+        finished, result, saved = _guarded(work, TIME_LIMIT, out)
+    finally:
+        _put_back(_STUDENTS_WORLD, students=False)
+    kind, payload = result if finished else ("slow", None)
+    return kind, payload, out.getvalue(), saved.drawn
 
 
 class Student:
@@ -355,35 +898,33 @@ class Student:
         self.printed = []
         self.figures = []
 
-    def call(self, function, args):
+    def call(self, function, args, read=None):
         """``(value, None)``, or ``(None, Feedback)`` if the call raised or did not finish in time.
 
-        A returned generator or iterator is read here, under the same time limit,
-        because reading it runs the student's code.
+        The call runs with :func:`_contained`: under :data:`TIME_LIMIT`, with ``input()`` and
+        ``exit()`` refused, its output captured and the kernel left as it was. A returned
+        generator is read there too, under the same limit. The value comes back as plain data
+        (:func:`_plain`); with ``read``, ``read(value)`` runs there as well and must return
+        ``(answer, None)`` or ``(None, message)``.
         """
-        out = _Capped()
         try:
-            with _time_limit(TIME_LIMIT), contextlib.redirect_stdout(out), _figures_kept_back(self.figures):
-                try:
-                    value = function(*args)
-                except (Exception, SystemExit) as error:  # any failure in student code becomes feedback
-                    return None, Feedback(False, _raised(error))
-                if isinstance(value, Iterator):
-                    try:
-                        value = tuple(value)
-                    except (Exception, SystemExit) as error:
-                        return None, Feedback(
-                            False,
-                            f"Your function returned a generator, and reading it raised {_error(error)}. "
-                            f"Return the values themselves, e.g. `return dm, db`, not a generator.",
-                        )
-                return value, None
-        except _TooSlow:
-            if self.figures and self.figures[-1]:  # drawing is what made it slow
-                return None, Feedback(False, _DRAWS.format(count=self.figures[-1]))
-            return None, Feedback(False, _TOO_SLOW.format(limit=TIME_LIMIT))
-        finally:
-            self.printed.append(out.getvalue())
+            job = (function, args, read)
+            kind, payload, printed, drawn = _contained(_run_student, job, TIME_LIMIT, given=(function, args))
+        except _Stopped as stopped:
+            kind, payload, printed, drawn = ("forced" if stopped.forced else "ended"), stopped.how, "", 0
+        self.printed.append(printed)
+        self.figures.append(drawn)
+        if kind == "value":
+            return payload, None
+        if kind == "failure":
+            return None, Feedback(False, payload)
+        if kind == "ended":
+            return None, Feedback(False, _ENDED.format(how=payload))
+        if drawn:  # drawing is what made it slow
+            return None, Feedback(False, _DRAWS.format(count=drawn))
+        return None, Feedback(
+            False, _TOO_SLOW.format(limit=TIME_LIMIT) + (_FORCED if kind == "forced" else "")
+        )
 
     def note(self):
         """What the student's code printed (once and cut short) and how many figures it drew, or ''."""
@@ -399,9 +940,127 @@ class Student:
         return f" Your function printed{which}: “{text}”.{drawing}"
 
 
+# ---- a whole checker -----------------------------------------------------------------------------
+
+#: True while a checker runs (in the kernel or a copy): a checker it calls runs directly.
+_INSIDE = False
+
+_READING_SLOW = (
+    "The checker could not read what you passed within {limit:g} s: something in it (its number, "
+    "its length, an attribute) runs code that does not finish. Pass plain numbers, arrays, or the "
+    "model lc.LinearRegression made."
+)
+
+
+def _run_checker(checker, args, kwargs):
+    """Run a whole checker (the job of :func:`_answering`): under :data:`CHECK_LIMIT`, with the
+    library functions as they were at import, the student's own versions only inside the student's
+    calls. Returns ``("done", feedback)``, ``("slow", None)`` or ``("raised", text)``."""
+    global _INSIDE, _STUDENTS_WORLD
+    changes, outer = _replaced(), (_INSIDE, _STUDENTS_WORLD)
+    _put_back(changes, students=False)
+    _INSIDE, _STUDENTS_WORLD = True, changes
+
+    def work():
+        try:
+            return "done", checker(*args, **kwargs)
+        except (_TooSlow, KeyboardInterrupt):
+            raise
+        except BaseException as error:  # what _never_raises lets through (SystemExit, GeneratorExit, ...)
+            return "raised", _error(error)
+
+    try:
+        finished, result, _ = _guarded(work, CHECK_LIMIT, _Capped())
+    finally:
+        _INSIDE, _STUDENTS_WORLD = outer
+        _put_back(changes, students=True)
+    if not finished:
+        return "slow", None
+    kind, value = result
+    if kind == "done":
+        if not isinstance(value, Feedback):
+            return "raised", f"a checker returned {show(value)}"
+        value = type(value)(bool(value.ok), str(value.message) + _replaced_note(changes))
+    return kind, value
+
+
+#: The project's modules: a function defined in one of them is not a student's code.
+_OURS = ("linreg_core", "linreg_validation", "linreg_features", "linreg_minibatch", "linreg_exercises")
+
+
+def _is_plain(value, depth=0):
+    """True for what runs no code of the student's when the checker reads or calls it: numbers,
+    text, numeric arrays, short tuples, lists and dicts of them (exact types, so that no subclass
+    can hide a method), builtin functions, and the project's own functions and objects (a model
+    of ``lc.LinearRegression`` whose methods are the project's). Anything else goes to a copy."""
+    if (
+        type(value) in (type(None), bool, int, float, complex, str, bytes, object, range, slice)
+        or value is Ellipsis
+    ):
+        return True
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        return value.dtype.kind in "biufcUSmM"
+    if type(value) is np.ndarray:
+        return value.dtype.kind in "biufcUSmM"
+    if type(value) in (tuple, list, set, frozenset) and len(value) <= 100 and depth < 5:
+        return all(_is_plain(item, depth + 1) for item in value)
+    if type(value) is dict and len(value) <= 100 and depth < 5:
+        return all(_is_plain(key, depth + 1) and _is_plain(item, depth + 1) for key, item in value.items())
+    if type(value) is types.FunctionType:  # the project's own functions (references, typical mistakes)
+        return str(value.__module__).split(".")[0] in _OURS
+    if type(value) in (types.BuiltinFunctionType, np.ufunc):  # print, len, np.add: no Python code
+        return True
+    kind = type(value)
+    if str(kind.__module__).split(".")[0] in _OURS and depth < 5:  # e.g. an lc.LinearRegression
+        methods = [
+            item for name, item in vars(kind).items() if type(item) is types.FunctionType and name[0] != "_"
+        ]
+        fields = value if isinstance(value, tuple) else getattr(value, "__dict__", None)
+        fields = fields.values() if isinstance(fields, dict) else fields
+        return fields is not None and all(_is_plain(item, depth + 1) for item in [*methods, *fields])
+    return False
+
+
+def _answering(checker):
+    """Decorate a checker so that it always answers, within seconds, and leaves no trace: the whole
+    check runs with :func:`_contained` (and never raises, :func:`_never_raises`)."""
+    guarded = _never_raises(checker)
+
+    @functools.wraps(checker)
+    def answering(*args, **kwargs):
+        if _INSIDE:
+            return guarded(*args, **kwargs)
+        try:
+            job = (guarded, args, kwargs)
+            kind, value = _contained(_run_checker, job, CHECK_LIMIT, given=(args, kwargs))
+        except _Stopped as stopped:  # a copy that ran past its time, or ended itself
+            if stopped.student and stopped.forced:  # in a call of the student's function
+                return Feedback(False, _TOO_SLOW.format(limit=TIME_LIMIT) + _FORCED)
+            if stopped.student:
+                return Feedback(False, _ENDED.format(how=stopped.how))
+            kind, value = ("slow", None) if stopped.forced else ("raised", stopped.how)
+        if kind == "done":
+            return value
+        if kind == "slow":
+            return Feedback(False, _READING_SLOW.format(limit=CHECK_LIMIT))
+        return Feedback(
+            False,
+            f"The checker could not use what you passed ({value}). Compare your call with the one in "
+            f"the exercise; if it looks the same, tell your teacher.",
+        )
+
+    return answering
+
+
 def _copies(case):
     """The case's arguments, arrays copied, so a student's in-place edit cannot leak."""
     return [arg.copy() if isinstance(arg, np.ndarray) else arg for arg in case]
+
+
+def _read_answer(task, case, value):
+    """``(answer, None)``, or ``(None, the message)`` for a value of the wrong shape."""
+    answer = task.read(value)
+    return (answer, None) if answer is not None else (None, task.shape_text(value, *case))
 
 
 def all_of(count, noun):
@@ -435,6 +1094,8 @@ def outside_data(function):
     array of numbers right now, e.g. the notebook's ``x`` in
     ``def my_mse(y, y_pred): return np.mean((y - (m * x + b)) ** 2)``.
     """
+    if not isinstance(function, types.FunctionType):  # a builtin, a ufunc, an object: no code of its own
+        return []  # (and reading an object's attributes could run a student's code)
     try:
         code, namespace = function.__code__, function.__globals__
         cells = dict(zip(code.co_freevars, function.__closure__ or ()))
@@ -508,7 +1169,7 @@ class Task(NamedTuple):
     after: Callable | None = None
 
 
-@_never_raises
+@_answering
 def check_function(function, task):
     """Run ``function(*case)`` for every case of ``task`` and judge the answers.
 
@@ -526,11 +1187,8 @@ def check_function(function, task):
     cases = task.cases()
     expected = [task.reference(*case) for case in cases]
     student, answers, failure = Student(), [], None
-    for case in cases:
-        value, failure = student.call(function, _copies(case))
-        answer = None if failure is not None else task.read(value)
-        if failure is None and answer is None:
-            failure = Feedback(False, task.shape_text(value, *case))
+    for case in cases:  # each answer is read where the function ran: reading may run its code too
+        answer, failure = student.call(function, _copies(case), functools.partial(_read_answer, task, case))
         if failure is not None:
             break
         answers.append(answer)
@@ -690,6 +1348,9 @@ EXERCISES: dict[str, Exercise] = {}
 
 
 def _register(record):
+    _remember(
+        "linreg_core", "linreg_validation", "linreg_features", "linreg_minibatch"
+    )  # before student code
     old = EXERCISES.get(record.name)
     if old is not None and old.checker.__module__ != record.checker.__module__:
         raise ValueError(
@@ -715,7 +1376,7 @@ def exercise(notebook, *, solutions, slips, junk=()):
     """
 
     def register(checker):
-        guarded = _never_raises(checker)
+        guarded = _answering(checker)
         _register(Exercise(checker.__name__, notebook, guarded, solutions, slips, tuple(junk)))
         return guarded
 
@@ -753,7 +1414,7 @@ def function_exercise(
         def checker(function):
             return check_function(function, task)
 
-        guarded = _never_raises(checker)
+        guarded = _answering(checker)
         _register(
             Exercise(
                 stub.__name__,
