@@ -2449,7 +2449,7 @@ def plot_course_map():
     ax4.legend(loc="upper left", framealpha=0.9)
     miss = float(np.sqrt(lc.mse(y_test, lc.predict(x_test, m, b))))
     baseline = float(np.sqrt(lc.mse(y_test, np.mean(y_train))))
-    title = f"4 · Train, then judge it\nmiss on unseen penguins: {miss:.0f} g (the mean's: {baseline:.0f} g)"
+    title = f"4 · Train, then judge it\ntest miss {miss:.0f} g (the mean's {baseline:.0f} g)"
     ax4.set_title(title)
     for ax in (ax1, ax3, ax4):
         _style_axes(ax)
