@@ -77,6 +77,13 @@ class Feedback(NamedTuple):
         """The verdict's first words."""
         return "✅ Correct! " if self.ok else "❌ Not yet. "
 
+    def _ipython_display_(self):
+        """How a notebook shows the feedback: once. A checker shows its answer at once
+        (:func:`shown_at_once`); the cell's display of the same value, when the cell ends with the
+        check, is then skipped."""
+        if not any(shown is self for shown in _SHOWN_IN_CELL):
+            _publish(self)
+
     def _repr_html_(self):
         """The first paragraph, then the rest folded away under "Why, in detail"."""
         first, _, rest = self.message.partition("\n\n")
@@ -95,6 +102,40 @@ class Prediction(Feedback):
 
     def mark(self):
         return "✅ Right! " if self.ok else "🔎 "
+
+
+#: Feedback a checker has displayed in the running cell (emptied after each cell).
+_SHOWN_IN_CELL = []
+_HOOKED = []  # the IPython shells told to empty it after each cell
+
+
+def _publish(feedback):
+    from IPython.display import display
+
+    display({"text/plain": repr(feedback), "text/html": feedback._repr_html_()}, raw=True)
+
+
+def _forget_shown(*_result):
+    _SHOWN_IN_CELL.clear()
+
+
+def shown_at_once(feedback):
+    """Display ``feedback`` at once when a notebook runs the check, and return it.
+
+    A check cell that does not end with the check (a ``print`` below it, or a trailing ``;``)
+    would otherwise show nothing: round 6's student lost feedback that way. Outside IPython (a
+    script, pytest) nothing is displayed.
+    """
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    shell = get_ipython() if get_ipython else None
+    if shell is None or not hasattr(shell, "events"):
+        return feedback
+    if not any(hooked is shell for hooked in _HOOKED):
+        shell.events.register("post_run_cell", _forget_shown)
+        _HOOKED.append(shell)
+    _publish(feedback)
+    _SHOWN_IN_CELL.append(feedback)
+    return feedback
 
 
 class Mistake(NamedTuple):
@@ -1030,6 +1071,9 @@ def _answering(checker):
     def answering(*args, **kwargs):
         if _INSIDE:
             return guarded(*args, **kwargs)
+        return shown_at_once(_answer(*args, **kwargs))
+
+    def _answer(*args, **kwargs):
         try:
             job = (guarded, args, kwargs)
             kind, value = _contained(_run_checker, job, CHECK_LIMIT, given=(args, kwargs))

@@ -1111,3 +1111,31 @@ def test_step_prediction_details_give_the_share_of_the_way_one_step_covers(class
     assert (m_next - m) / (m_best - m) == pytest.approx(share, rel=1e-6)
     details = ex.check_step_prediction(x, y, 0.0002, "smooth").message.split("\n\n")[1]
     assert "one step covers 1.34 times the distance" in details
+
+
+@pytest.mark.slow
+def test_feedback_shows_once_even_when_the_check_is_not_the_cells_last_line():
+    """Round 6's student lost the feedback of `ex.check_…(…)` followed by a print, or with a
+    trailing `;`. In a real kernel the feedback now shows once in every such cell."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    sources = [
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); import linreg_exercises as ex",
+        "ex.check_mse_prediction(3.0)",
+        "ex.check_mse_prediction(15)\nprint('done')",
+        "ex.check_mse_prediction(3.0);",
+        "fb = ex.check_mse_prediction(2.0)",
+        "fb",
+    ]
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    shown = [
+        [o.data["text/plain"] for o in cell.outputs if o.output_type in ("display_data", "execute_result")]
+        for cell in nb.cells[1:]
+    ]
+    assert [len(texts) for texts in shown] == [1, 1, 1, 1, 1], shown
+    assert shown[0][0].startswith("✅ Right!") and shown[1][0].startswith("🔎 You predicted 15")
+    assert nb.cells[2].outputs[-1].text == "done\n"
+    assert shown[3][0] == shown[4][0]  # shown by the check, and again when asked for in a later cell
