@@ -447,7 +447,9 @@ def _nonempty_code_cells(path: Path) -> list[bool]:
     for cell in nb["cells"]:
         if cell.get("cell_type") == "code":
             src = cell.get("source", "")
-            out.append(bool(("".join(src) if isinstance(src, list) else src).strip()))
+            # A folded input (the setup cell) shows no prompt; the cells after it use what it imports.
+            folded = cell.get("metadata", {}).get("jupyter", {}).get("source_hidden", False)
+            out.append(bool(("".join(src) if isinstance(src, list) else src).strip()) and not folded)
     return out
 
 
