@@ -265,7 +265,12 @@ def build_slides(out: Path, notebooks: list[Path]) -> dict[str, int]:
         mathjax_url=MATHJAX,
     )
     out.mkdir(parents=True, exist_ok=True)
-    for name in ["dist/reveal.css", "dist/reveal.js", "dist/theme/white.css", "dist/theme/fonts/source-sans-pro"]:
+    for name in [
+        "dist/reveal.css",
+        "dist/reveal.js",
+        "dist/theme/white.css",
+        "dist/theme/fonts/source-sans-pro",
+    ]:
         _copy(node_asset(f"reveal.js/{name}"), out / "reveal.js" / name)
     _copy(node_asset(f"mathjax/es5/{Path(MATHJAX).name}"), out / MATHJAX)
     counts, links = {}, []
@@ -279,7 +284,9 @@ def build_slides(out: Path, notebooks: list[Path]) -> dict[str, int]:
             c.metadata["slideshow"]["slide_type"] in ("slide", "subslide") for c in deck.cells
         )
         title = source(deck.cells[0]).splitlines()[0].lstrip("# ")
-        links.append(f'<li><a href="{target.name}">{html.escape(title)}</a> ({counts[target.name]} slides)</li>')
+        links.append(
+            f'<li><a href="{target.name}">{html.escape(title)}</a> ({counts[target.name]} slides)</li>'
+        )
     (out / "index.html").write_text(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Slides</title></head>\n'
         "<body><h1>Linear regression from scratch: slides</h1>\n<ul>\n"
