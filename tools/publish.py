@@ -1,6 +1,7 @@
 """Build the slides and the course site from the notebooks, offline.
 
     python tools/publish.py slides [--out build/slides]   # reveal.js slides of notebooks 01-04
+                                                          # (and live/: 01-04 without exercises)
     python tools/publish.py site [--out build/site]       # the Jupyter Book 1 course site
 
 Nothing here edits a notebook: each build copies the notebooks, decides from their headings,
@@ -17,9 +18,12 @@ Slides: a ``#`` or ``##`` heading starts a slide; a cell with a picture (a plot 
 explorer's saved first frame) gets a sub-slide of its own; any other cell joins the current
 slide while it fits (:data:`SLIDE_LINES`) and starts a sub-slide when it does not. Solutions,
 check cells (their saved output is the "not yet" feedback) and the "Going further" sections
-are left out, except the explorers there. The site: Jupyter Book 1 (``book/_config.yml`` and
-``book/_toc.yml``), run from ``.venv-site`` (``requirements-site.txt``), without executing
-anything: each explorer shows its saved picture.
+are left out. ``live/`` beside the slides holds 01-04 without their exercise cells, to
+present the explorers live (``voila build/slides/live/01_loss_function.ipynb``).
+
+The site: Jupyter Book 1 (``book/_config.yml`` and ``book/_toc.yml``), run from
+``.venv-site`` (``requirements-site.txt``), without executing anything: each explorer shows
+its saved picture.
 """
 
 from __future__ import annotations
@@ -244,6 +248,36 @@ def slide_deck(nb):
     return deck
 
 
+def live_notebook(nb):
+    """A copy of a lesson notebook to present live (Voilà, JupyterLab): no exercise cells.
+
+    Left out: badges and navigation, every section whose heading starts with "Exercise" (up to
+    the next heading), starter cells (``# TODO``), check cells, solutions, and "Going further"
+    (as on the slides; its cells may use an exercise's answer). The setup cell stays: the copy
+    runs, and its explorers move.
+    """
+    live = copy.deepcopy(nb)
+    cells, in_exercise = [], False
+    for cell in live.cells:
+        text = source(cell)
+        if _heading(cell) == 2 and text.startswith("## Going further"):
+            break
+        if _heading(cell):
+            in_exercise = bool(re.match(r"#+ Exercise", text))
+        tags = set(cell.metadata.get("tags", []))
+        if (
+            in_exercise
+            or tags & {"badges", "nav"}
+            or text.startswith("<details>")
+            or cell.cell_type == "code"
+            and (text.startswith("ex.check_") or "# TODO" in text)
+        ):
+            continue
+        cells.append(cell)
+    live.cells = cells
+    return live
+
+
 def build_slides(out: Path, notebooks: list[Path]) -> dict[str, int]:
     """Write one ``NN_name.slides.html`` per notebook, with reveal.js and MathJax beside them."""
     from nbconvert import SlidesExporter
@@ -280,6 +314,8 @@ def build_slides(out: Path, notebooks: list[Path]) -> dict[str, int]:
         body, _ = exporter.from_notebook_node(deck)
         target = out / f"{path.stem}.slides.html"
         target.write_text(body, encoding="utf-8")
+        (out / "live").mkdir(exist_ok=True)
+        nbformat.write(live_notebook(nbformat.read(path, as_version=4)), out / "live" / path.name)
         counts[target.name] = sum(
             c.metadata["slideshow"]["slide_type"] in ("slide", "subslide") for c in deck.cells
         )
