@@ -27,7 +27,7 @@ LIBRARY_TESTS := tests/test_core.py tests/test_multiple_features.py tests/test_s
 	tests/test_properties.py tests/test_server_config.py $(DOCTESTS)
 
 .PHONY: help lab check test test-main lint test-colab test-binder test-minimum test-newest notebooks
-.PHONY: bench bench-browser clean
+.PHONY: bench bench-browser clean slides site
 .PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
@@ -84,6 +84,22 @@ test-newest: .venv-newest/.stamp  ## notebooks and library tests on today's newe
 notebooks: .venv/.stamp-dev  ## sync the .md twins, then re-execute every notebook
 	.venv/bin/python tools/notebooks.py
 
+# Offline reveal.js slides of notebooks 01-04 and the Jupyter Book 1 course site, into build/
+# (tools/publish.py; reveal.js and MathJax from npm into .venv-node, Jupyter Book in .venv-site).
+slides: .venv/.stamp-dev .venv-node/.stamp  ## reveal.js slides of 01-04 into build/slides (offline)
+	.venv/bin/python tools/publish.py slides
+
+site: .venv/.stamp-dev .venv-node/.stamp .venv-site/.stamp  ## the course site (Jupyter Book 1) into build/site
+	.venv/bin/python tools/publish.py site
+
+# tests/test_publish.py, part of test-main, builds both.
+test-main: .venv-site/.stamp
+
+.venv-site/.stamp: requirements-site.txt
+	rm -rf .venv-site && $(PYTHON) -m venv .venv-site
+	.venv-site/bin/python -m pip install -q -r requirements-site.txt
+	touch $@
+
 bench: .venv/.stamp-dev  ## speed ratios, measured side by side
 	.venv/bin/python benchmarks/bench.py
 
@@ -125,8 +141,8 @@ NEWEST_TOOLS := pytest nbval "hypothesis==6.*"
 	.venv-newest/bin/python -m pip install -q -r requirements.txt $(NEWEST_TOOLS)
 	touch $@
 
-clean:  ## remove the virtualenvs and test artifacts
-	rm -rf .venv .venv-colab .venv-binder .venv-minimum .venv-newest test-artifacts
+clean:  ## remove the virtualenvs, test artifacts and build/
+	rm -rf .venv .venv-colab .venv-binder .venv-minimum .venv-newest .venv-site test-artifacts build
 
 # ---- A whole class on JupyterHub (docs/jupyterhub.md) ----------------------------------------
 # configurable-http-proxy, JupyterHub's proxy, from npm (package.json + package-lock.json) into
