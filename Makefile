@@ -27,7 +27,7 @@ LIBRARY_TESTS := tests/test_core.py tests/test_multiple_features.py tests/test_s
 	tests/test_properties.py tests/test_server_config.py $(DOCTESTS)
 
 .PHONY: help lab check test test-main lint test-colab test-binder test-minimum test-newest notebooks
-.PHONY: bench bench-browser clean
+.PHONY: bench bench-browser clean assignments
 .PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
@@ -84,6 +84,11 @@ test-newest: .venv-newest/.stamp  ## notebooks and library tests on today's newe
 notebooks: .venv/.stamp-dev  ## sync the .md twins, then re-execute every notebook
 	.venv/bin/python tools/notebooks.py
 
+# Student versions, the answer key (executed) and an nbgrader course, from notebooks 01-08
+# (tools/assignments.py, docs/classroom.md "Grading"); tests/test_assignments.py checks them.
+assignments: .venv/.stamp-dev  ## student versions, answer key, nbgrader course into build/assignments
+	.venv/bin/python tools/assignments.py all build/assignments
+
 bench: .venv/.stamp-dev  ## speed ratios, measured side by side
 	.venv/bin/python benchmarks/bench.py
 
@@ -126,7 +131,7 @@ NEWEST_TOOLS := pytest nbval "hypothesis==6.*"
 	touch $@
 
 clean:  ## remove the virtualenvs and test artifacts
-	rm -rf .venv .venv-colab .venv-binder .venv-minimum .venv-newest test-artifacts
+	rm -rf .venv .venv-colab .venv-binder .venv-minimum .venv-newest test-artifacts build
 
 # ---- A whole class on JupyterHub (docs/jupyterhub.md) ----------------------------------------
 # configurable-http-proxy, JupyterHub's proxy, from npm (package.json + package-lock.json) into
