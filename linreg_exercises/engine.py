@@ -782,8 +782,8 @@ _ALIASES = {"linreg_core": "lc", "linreg_features": "lf", "linreg_minibatch": "l
 
 _SHORTCUT = (
     "Your function uses {names}, the collection's own answer to this exercise, so the checker "
-    "cannot see your work. It is a fine way to compare with afterwards; for the exercise, write "
-    "the computation yourself from the arguments, with numpy, as the starter's TODO says."
+    "cannot see your own work. Keep it for checking your result afterwards; here, write the "
+    "computation yourself from the function's arguments, with numpy."
 )
 
 
