@@ -27,7 +27,7 @@ LIBRARY_TESTS := tests/test_core.py tests/test_multiple_features.py tests/test_s
 	tests/test_properties.py tests/test_server_config.py $(DOCTESTS)
 
 .PHONY: help lab check test test-main lint test-colab test-binder test-minimum test-newest notebooks
-.PHONY: bench bench-browser clean slides site
+.PHONY: bench bench-browser clean slides site assignments
 .PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
@@ -99,6 +99,11 @@ test-main: .venv-site/.stamp
 	rm -rf .venv-site && $(PYTHON) -m venv .venv-site
 	.venv-site/bin/python -m pip install -q -r requirements-site.txt
 	touch $@
+
+# Student versions, the answer key (executed) and an nbgrader course, from notebooks 01-08
+# (tools/assignments.py, docs/classroom.md "Grading"); tests/test_assignments.py checks them.
+assignments: .venv/.stamp-dev  ## student versions, answer key, nbgrader course into build/assignments
+	.venv/bin/python tools/assignments.py all build/assignments
 
 bench: .venv/.stamp-dev  ## speed ratios, measured side by side
 	.venv/bin/python benchmarks/bench.py

@@ -1476,3 +1476,88 @@ def function_exercise(
         return guarded
 
     return build
+
+
+# --------------------------------------------------------------------------
+# The library's own answer is not the student's: an answer that calls it is refused
+# --------------------------------------------------------------------------
+
+#: How the notebooks import the library's modules, to name a function as the student wrote it.
+_ALIASES = {"linreg_core": "lc", "linreg_features": "lf", "linreg_minibatch": "lm"}
+
+_SHORTCUT = (
+    "Your function uses {names}, the collection's own answer to this exercise, so the checker "
+    "cannot see your own work. Keep it for checking your result afterwards; here, write the "
+    "computation yourself from the function's arguments, with numpy."
+)
+
+
+def library_shortcuts(function, forbidden):
+    """The library functions of ``forbidden`` that ``function`` is, or calls: e.g. ``["lc.mse"]``.
+
+    Follows what the function's code (and the code of any lambda or function inside it) loads: a
+    global or enclosing name, an attribute of a module (``lc.mse``), and the student's own helper
+    functions from the same notebook, so a helper around ``lc.mse`` is found too. Nothing is
+    called; what cannot be inspected (a builtin, a ufunc) is left alone.
+
+    >>> import linreg_core as lc
+    >>> library_shortcuts(lambda y, y_pred: lc.mse(y, y_pred) + 0.0, [lc.mse])
+    ['lc.mse']
+    >>> library_shortcuts(lambda y, y_pred: np.mean((y - y_pred) ** 2), [lc.mse])
+    []
+    """
+    wanted = {
+        id(item): f"{_ALIASES.get(item.__module__, item.__module__)}.{item.__name__}" for item in forbidden
+    }
+    found, seen, functions = set(), set(), [function]
+    while functions:
+        current = functions.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if id(current) in wanted:
+            found.add(wanted[id(current)])
+            continue
+        try:
+            namespace = current.__globals__
+            cells = dict(zip(current.__code__.co_freevars, current.__closure__ or ()))
+            codes = [current.__code__]
+        except AttributeError:  # no Python code of its own
+            continue
+        while codes:
+            code = codes.pop()
+            codes += [const for const in code.co_consts if isinstance(const, types.CodeType)]
+            previous = None
+            for instruction in dis.get_instructions(code):
+                name, value = instruction.argval, None
+                if isinstance(name, str) and instruction.opname in _GLOBAL_LOADS:
+                    value = namespace.get(name)
+                elif isinstance(name, str) and instruction.opname in _OUTER_LOADS and name in cells:
+                    with contextlib.suppress(ValueError):  # an empty cell
+                        value = cells[name].cell_contents
+                elif instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and isinstance(
+                    previous, types.ModuleType
+                ):
+                    value = getattr(previous, str(name), None)
+                own_helper = isinstance(value, types.FunctionType) and value.__globals__ is namespace
+                if id(value) in wanted or own_helper:
+                    functions.append(value)
+                previous = value
+    return sorted(found)
+
+
+def refuse_shortcuts(*forbidden, after=None):
+    """An ``after`` for :func:`function_exercise`: an answer that is, or calls, one of the library's
+    ``forbidden`` functions (e.g. ``lc.mse`` in "write the MSE yourself") is not accepted, with a
+    kind hint. A wrong answer keeps the hint about its mistake, and the same advice follows it.
+    Every verdict goes through ``after`` first."""
+
+    def refuse(feedback, function):
+        verdict = feedback if after is None else after(feedback, function)
+        used = library_shortcuts(function, forbidden)
+        if not used:
+            return verdict
+        advice = _SHORTCUT.format(names=" and ".join(f"`{name}`" for name in used))
+        return Feedback(False, advice if feedback.ok else f"{verdict.message} {advice}")
+
+    return refuse

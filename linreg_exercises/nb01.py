@@ -17,6 +17,7 @@ from .engine import (
     function_exercise,
     minus,
     read_number,
+    refuse_shortcuts,
     show,
 )
 
@@ -116,7 +117,8 @@ def _mse_loop(y, y_pred):  # the same, one point at a time
     cases=_mse_cases,
     reference=lc.mse,
     mistakes=MSE_MISTAKES,
-    solutions=[_mse_solution, _mse_loop, lc.mse],
+    solutions=[_mse_solution, _mse_loop],
+    slips=[(lc.mse, "uses `lc.mse`"), (lambda y, y_pred: float(lc.mse(y, y_pred)), "uses `lc.mse`")],
     read=as_number,
     shape_text=lambda value, y, y_pred: _not_a_number(value, y.size, "the MSE"),
     right_text=lambda got: (
@@ -127,6 +129,7 @@ def _mse_loop(y, y_pred):  # the same, one point at a time
         f"On {_where(*case)} the MSE is {expected:.6g}, but your function gives {got:.6g}. Compute "
         f"(1/n)·Σ(y − y_pred)²: the residuals, their squares, then the mean."
     ),
+    after=refuse_shortcuts(lc.mse),
 )
 def check_mse(function):
     """Check that ``function(y, y_pred)`` computes the mean squared error.

@@ -19,6 +19,7 @@ from .engine import (
     exercise,
     function_exercise,
     minus,
+    refuse_shortcuts,
     show,
 )
 
@@ -206,8 +207,13 @@ def _gradients_wrong_text(case, got, right):
     cases=_gradient_cases,
     reference=lc.gradients,
     mistakes=GRADIENT_MISTAKES,
-    solutions=[_gradients_solution, _gradients_loop, lc.gradients, lc.numerical_gradients],
-    slips=[(_gradients_nb05_starter, "∂L/∂m is right, but your ∂L/∂b is half")],
+    solutions=[_gradients_solution, _gradients_loop],
+    slips=[
+        (_gradients_nb05_starter, "∂L/∂m is right, but your ∂L/∂b is half"),
+        (lc.gradients, "uses `lc.gradients`"),
+        (lambda x, y, m, b: lc.numerical_gradients(x, y, m, b), "uses `lc.numerical_gradients`"),
+    ],
+    after=refuse_shortcuts(lc.gradients, lc.numerical_gradients),
     shape_text=_gradients_shape_text,
     wrong_text=_gradients_wrong_text,
     right_text=lambda got: (

@@ -31,6 +31,7 @@ from .engine import (
     function_exercise,
     minus,
     read_number,
+    refuse_shortcuts,
     show,
 )
 
@@ -359,7 +360,7 @@ def _loop_solution(x, y, lr, epochs):  # the notebook's solution
     return m, b
 
 
-def _loop_with_step(x, y, lr, epochs):  # the same with lc.step, as a list
+def _loop_with_step(x, y, lr, epochs):  # a shortcut: the library's own step, as a list
     m = b = 0
     for _ in range(epochs):
         m, b = lc.step(x, y, m, b, lr)
@@ -388,8 +389,9 @@ def _loop_no_start(x, y, lr, epochs):  # a slip: no first values for m and b
     cases=_loop_cases,
     reference=descent,
     mistakes=LOOP_MISTAKES,
-    solutions=[_loop_solution, _loop_with_step],
+    solutions=[_loop_solution, lambda x, y, lr, epochs: list(_loop_solution(x, y, lr, epochs))],
     slips=[
+        (_loop_with_step, "uses `lc.step`"),
         (_loop_reads_globals, "not its own arguments"),
         (_loop_wrong_order, "Is the order of the parameters"),
         (_loop_no_start, "`m, b = 0.0, 0.0`, before the loop"),
@@ -405,7 +407,9 @@ def _loop_no_start(x, y, lr, epochs):  # a slip: no first values for m and b
         f"Your loop matches gradient descent from m = b = 0 on {all_of(len(got), 'test case')} "
         f"(2 to 5 epochs each)."
     ),
-    after=_loop_after,
+    after=refuse_shortcuts(
+        lc.gradient_descent, lc.step, lc.gradients, lc.LinearRegression, after=_loop_after
+    ),
 )
 def check_training_loop(function):
     """Check ``function(x, y, lr, epochs)``: gradient descent from m = b = 0, returning ``(m, b)``.
@@ -540,8 +544,20 @@ def _step_wrong_text(case, got, right):
     cases=_step_cases,
     reference=lc.step,
     mistakes=STEP_MISTAKES,
-    solutions=[_step_solution, lambda *case: list(lc.step(*case)), lambda *case: np.array(lc.step(*case))],
-    slips=[(lambda x, y, m, b, lr: (0.0, 0.0), "should be m=")],  # no mistake explains it
+    solutions=[
+        _step_solution,
+        lambda *case: list(_step_solution(*case)),
+        lambda *case: np.array(_step_solution(*case)),
+    ],
+    slips=[
+        (lambda x, y, m, b, lr: (0.0, 0.0), "should be m="),  # no mistake explains it
+        (lc.step, "uses `lc.step`"),
+        (
+            lambda x, y, m, b, lr: tuple(np.array([m, b]) - lr * np.array(lc.gradients(x, y, m, b))),
+            "uses `lc.gradients`",
+        ),
+    ],
+    after=refuse_shortcuts(lc.step, lc.gradients, lc.gradient_descent),
     wrong_text=_step_wrong_text,
     shape_text=lambda value, x, y, m, b, lr: (
         f"Return two numbers, (new_m, new_b); for m={m:g}, b={b:g}, lr={lr:g} your function "

@@ -4,7 +4,7 @@ import numpy as np
 
 import linreg_core as lc
 
-from .engine import TINY_X, TINY_Y, Mistake, all_of, close, function_exercise, show
+from .engine import TINY_X, TINY_Y, Mistake, all_of, close, function_exercise, refuse_shortcuts, show
 
 
 def _unstandardize_data():
@@ -94,7 +94,9 @@ def _unstandardize_wrong_text(case, got, right):
     cases=_unstandardize_cases,
     reference=_raw_line,
     mistakes=UNSTANDARDIZE_MISTAKES,
-    solutions=[_unstandardize_solution, lc.unstandardize],
+    solutions=[_unstandardize_solution],
+    slips=[(lc.unstandardize, "uses `lc.unstandardize`")],
+    after=refuse_shortcuts(lc.unstandardize),
     wrong_text=_unstandardize_wrong_text,
     shape_text=lambda value, m_s, b_s, mean, std: (
         f"Return two numbers, (m, b); for m_scaled={m_s:.4g}, b_scaled={b_s:.4g}, mean={mean:.4g}, "

@@ -8,7 +8,7 @@ import numpy as np
 import linreg_core as lc
 import linreg_features as lf
 
-from .engine import Feedback, Mistake, all_of, function_exercise, show
+from .engine import Feedback, Mistake, all_of, function_exercise, refuse_shortcuts, show
 
 
 def _normal_equation_cases():
@@ -134,8 +134,13 @@ def _normal_equation_transposed(features, y):
     cases=_normal_equation_cases,
     reference=lf.normal_equation,
     mistakes=NORMAL_EQUATION_MISTAKES,
-    solutions=[_normal_equation_solution, _normal_equation_inv, lambda X, y: list(lf.normal_equation(X, y))],
+    solutions=[
+        _normal_equation_solution,
+        _normal_equation_inv,
+        lambda X, y: list(_normal_equation_solution(X, y)),
+    ],
     slips=[
+        (lambda X, y: list(lf.normal_equation(X, y)), "uses `lf.normal_equation`"),
         (_normal_equation_transposed, "Check the transposes"),
         (lambda features, y: np.linalg.lstsq(features, y, rcond=None)[0], "the intercept is missing"),
         (lambda features, y: features[:, 0] * 0, "one per data point, instead of"),
@@ -146,7 +151,7 @@ def _normal_equation_transposed(features, y):
     right_text=lambda got: (
         f"Your weights match the least-squares solution on {all_of(len(got), 'test set')}."
     ),
-    after=_normal_equation_notes,
+    after=refuse_shortcuts(lf.normal_equation, after=_normal_equation_notes),
 )
 def check_normal_equation(function):
     """Check ``function(features, y)``: least-squares weights ``(b, w_1, ..., w_p)``.

@@ -1,0 +1,377 @@
+"""Student versions and an answer key of the notebooks, with nbgrader's markings.
+
+    python tools/assignments.py student OUTDIR    # no solutions; starters, pictures and outputs kept
+    python tools/assignments.py key OUTDIR        # solutions kept, starters filled in, executed
+    python tools/assignments.py nbgrader OUTDIR   # an nbgrader course: source/ and nbgrader_config.py
+    python tools/assignments.py all OUTDIR        # the three, in OUTDIR/student, key and nbgrader
+                                                  # (what `make assignments` does, into build/assignments)
+
+Everything comes from notebooks/01_…08_ as they are, through the two markings the lesson already
+has (tools/lesson_plan.py counts with the same ones):
+
+- an exercise is a section whose heading starts with "Exercise" (up to the next heading of the
+  same or a higher level); its *answer cells* are its code cells with a ``TODO``, its *check
+  cells* the ones that call ``ex.check_…(…)``;
+- its solution is a Markdown ``<details><summary>Solution</summary> … </details>`` block, with the
+  code in ```` ```python ```` fences (or, for an answer picked with the sliders, in inline code
+  such as ```my_m = 0.99```).
+
+An exercise is *graded* when it has an answer cell and a check cell and its heading does not say
+"predict": a predict-first checker states the right answer in its feedback, so those exercises
+are formative only. Each graded exercise gets nbgrader's metadata: its answer cells become
+"autograded answer" cells, and after each check cell comes an autograder test cell (1 point)
+
+    ### BEGIN HIDDEN TESTS
+    feedback = ex.check_mse(my_mse)
+    assert feedback, feedback.message
+    ### END HIDDEN TESTS
+
+whose failure shows the checker's own hint. In the student version only the comment line above
+the markers is left, as nbgrader's release has it; nbgrader puts the test back when it grades.
+
+- **student**: every Solution block removed; starter code, outputs and explorer pictures kept, so
+  Run All runs through every exercise as in the lesson.
+- **key**: the Solution blocks kept (opened), each starter statement replaced by the solution's
+  statement that defines the same names (a ``def``, an assignment), the test cells visible; then
+  executed on a fresh kernel, so its checks show the right answers and the tests pass.
+- **nbgrader**: a course directory for ``nbgrader generate_assignment`` and ``autograde``, one
+  assignment per notebook: ``source/<notebook>/<notebook>.ipynb`` is the student version with
+  the hidden tests in; ``nbgrader_config.py`` turns off ClearSolutions (the source holds no
+  solution: the starter is what students get) and ClearOutput (it would drop the explorers'
+  pictures). The key is what a perfect student submits.
+
+otter-grader is not supported: see docs/classroom.md, "Grading".
+"""
+
+import argparse
+import ast
+import copy
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lesson_plan  # noqa: E402  (tools/ is not a package)
+
+import notebooks as notebook_tools  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-8]_*.ipynb"))
+
+SOLUTION_BLOCK = re.compile(r"<details>\s*<summary>\s*Solution\s*</summary>.*?</details>\n?", re.S)
+PYTHON_FENCE = re.compile(r"```python\n(.*?)```", re.S)
+INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+TEST_COMMENT = "# Autograder test: it checks your answer to this exercise (hidden until grading)."
+BEGIN_TESTS, END_TESTS = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+POINTS = 1
+
+NBGRADER_CONFIG = """\
+# nbgrader settings for the collection (written by tools/assignments.py; docs/classroom.md).
+c = get_config()  # noqa: F821
+# source/ holds the student version with its hidden tests, no solutions: keep its starter code.
+c.ClearSolutions.enabled = False
+# Keep the saved outputs: the explorers' pictures and the lesson's results.
+c.ClearOutput.enabled = False
+# A whole notebook runs in well under a minute; a student's endless loop is stopped by the checker.
+c.Execute.timeout = 300
+"""
+
+
+@dataclass
+class Exercise:
+    """One exercise of a notebook: its title and the positions of its cells."""
+
+    title: str
+    answers: list = field(default_factory=list)  # code cells with a TODO
+    checks: list = field(default_factory=list)  # code cells calling ex.check_…
+    solutions: list = field(default_factory=list)  # the text of its Solution blocks
+
+    @property
+    def graded(self):
+        return bool(self.answers and self.checks) and "predict" not in self.title.lower()
+
+
+def source(cell):
+    return cell.source if isinstance(cell.source, str) else "".join(cell.source)
+
+
+def check_call(code):
+    """The ``ex.check_…(…)`` call of a check cell, as written, or None."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    for statement in tree.body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == "ex"
+            and call.func.attr.startswith("check_")
+        ):
+            return ast.get_source_segment(code, call)
+    return None
+
+
+def exercises(cells):
+    """The exercises of a notebook, in order (see the module docstring)."""
+    found, current, level = [], None, None
+    for i, cell in enumerate(cells):
+        text = source(cell)
+        if cell.cell_type == "code":
+            if current is not None:
+                if check_call(text):
+                    current.checks.append(i)
+                elif "TODO" in text:
+                    current.answers.append(i)
+            continue
+        if current is not None:
+            current.solutions += SOLUTION_BLOCK.findall(text)
+        lines = []
+        for line in text.splitlines():
+            match = lesson_plan.HEADING.match(line)
+            inside_fence = sum(seen.startswith("```") for seen in lines) % 2 == 1
+            if match and not inside_fence:
+                depth, title = len(match.group(1)), match.group(2)
+                if level is not None and depth <= level:
+                    current, level = None, None
+                if title.lower().startswith("exercise"):
+                    current, level = Exercise(title), depth
+                    found.append(current)
+            lines.append(line)
+    return found
+
+
+def grade_ids(nb):
+    """``{check cell position: grade id}`` for the graded exercises, e.g. ``check_mse``, ``check_mse_2``."""
+    ids, taken = {}, set()
+    for exercise in exercises(nb.cells):
+        if not exercise.graded:
+            continue
+        for i in exercise.checks:
+            name = check_call(source(nb.cells[i])).split("(")[0].removeprefix("ex.")
+            grade_id, n = name, 1
+            while grade_id in taken:
+                n += 1
+                grade_id = f"{name}_{n}"
+            taken.add(grade_id)
+            ids[i] = grade_id
+    return ids
+
+
+def nbgrader_metadata(grade_id, *, test):
+    """The cell metadata nbgrader (schema 3) reads: an autograded answer, or a test worth POINTS."""
+    if test:
+        return {"grade": True, "grade_id": grade_id, "locked": True, "points": POINTS,
+                "schema_version": 3, "solution": False, "task": False}  # fmt: skip
+    return {"grade": False, "grade_id": grade_id, "locked": False, "schema_version": 3,
+            "solution": True, "task": False}  # fmt: skip
+
+
+def test_source(call, *, hidden):
+    """The autograder test of a check call: the comment alone, or with the test in its markers."""
+    if hidden:
+        return TEST_COMMENT
+    return f"{TEST_COMMENT}\n{BEGIN_TESTS}\nfeedback = {call}\nassert feedback, feedback.message\n{END_TESTS}"
+
+
+def marked(nb, *, tests_hidden):
+    """A copy of ``nb`` with nbgrader's metadata and an autograder test cell after each check."""
+    nb = copy.deepcopy(nb)
+    ids = grade_ids(nb)
+    answer_ids = {}
+    for exercise in exercises(nb.cells):
+        if exercise.graded:
+            first = ids[exercise.checks[0]]
+            for k, i in enumerate(exercise.answers):
+                answer_ids[i] = f"{first}_answer" + (f"_{k + 1}" if k else "")
+    cells = []
+    for i, cell in enumerate(nb.cells):
+        if i in answer_ids:
+            cell.metadata["nbgrader"] = nbgrader_metadata(answer_ids[i], test=False)
+        cells.append(cell)
+        if i in ids:
+            test = nbformat.v4.new_code_cell(test_source(check_call(source(cell)), hidden=tests_hidden))
+            test.id = f"{ids[i]}-test".replace("_", "-")
+            test.metadata["nbgrader"] = nbgrader_metadata(ids[i], test=True)
+            cells.append(test)
+    nb.cells = cells
+    return nb
+
+
+def without_solutions(nb):
+    """A copy of ``nb`` without its Solution blocks; a cell left empty is dropped."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and SOLUTION_BLOCK.search(source(cell)):
+            cell.source = SOLUTION_BLOCK.sub("", source(cell)).strip()
+            if not cell.source:
+                continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def defined_names(statement):
+    """The names a top-level statement defines: a function's, or an assignment's targets."""
+    if isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
+        return {statement.name}
+    targets = []
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        targets = [statement.target]
+    return {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
+
+
+def solution_code(block, starter_names):
+    """The code of a Solution block: its ```python fences, or else its inline assignments to the
+    starter's names (the first for each name, e.g. ``my_m = 0.99``)."""
+    fenced = PYTHON_FENCE.findall(block)
+    if fenced:
+        return "\n".join(fenced)
+    found = {}
+    for code in INLINE_CODE.findall(block):
+        try:
+            statement = ast.parse(code).body
+        except SyntaxError:
+            continue
+        if len(statement) == 1 and isinstance(statement[0], ast.Assign):
+            for name in defined_names(statement[0]) & starter_names:
+                found.setdefault(name, code)
+    return "\n".join(dict.fromkeys(found.values()))
+
+
+def filled(starter, solution):
+    """``starter`` with each top-level statement that the solution also defines replaced by the
+    solution's statement; solution statements that define nothing of the starter come last."""
+    lines, replaced = starter.splitlines(), {}
+    solution_tree = ast.parse(solution)
+    unused = list(solution_tree.body)
+    for statement in ast.parse(starter).body:
+        names = defined_names(statement)
+        match = next((s for s in unused if names and defined_names(s) & names), None)
+        if match is not None:
+            unused.remove(match)
+            replaced[statement.lineno - 1] = (statement.end_lineno, ast.get_source_segment(solution, match))
+    out, i = [], 0
+    while i < len(lines):
+        if i in replaced:
+            end, text = replaced[i]
+            out.append(text)
+            i = end
+        else:
+            out.append(lines[i])
+            i += 1
+    out += [ast.get_source_segment(solution, statement) for statement in unused]
+    return "\n".join(out)
+
+
+def with_answers(nb):
+    """A copy of ``nb`` whose graded answer cells hold the solution, and Solution blocks open."""
+    nb = copy.deepcopy(nb)
+    for exercise in exercises(nb.cells):
+        if not (exercise.graded and exercise.solutions):
+            continue
+        starters = {i: source(nb.cells[i]) for i in exercise.answers}
+        names = {
+            name for code in starters.values() for s in ast.parse(code).body for name in defined_names(s)
+        }
+        solution = "\n".join(solution_code(block, names) for block in exercise.solutions)
+        if not solution.strip():
+            raise SystemExit(f"{exercise.title!r}: its Solution block has no code to fill the answer with")
+        for i, starter in starters.items():
+            nb.cells[i].source = filled(starter, solution)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = re.sub(r"<details>(\s*<summary>\s*Solution)", r"<details open>\1", source(cell))
+    return nb
+
+
+def student(nb):
+    return marked(without_solutions(nb), tests_hidden=True)
+
+
+def key(nb):
+    return with_answers(marked(nb, tests_hidden=False))  # marked first: the TODOs find the answers
+
+
+def nbgrader_source(nb):
+    return marked(without_solutions(nb), tests_hidden=False)
+
+
+def write(nb, path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.validate(nb)
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def execute(path):
+    """Run a notebook on a fresh kernel from notebooks/ (wherever it is written) and save its
+    outputs as tools/notebooks.py does: streams merged, no clock or machine output, explorers
+    as pictures."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    resources = {"metadata": {"path": str(ROOT / "notebooks")}}
+    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False, resources=resources).execute()
+    for cell in nb.cells:
+        if {"clock", "machine"} & set(cell.metadata.get("tags", [])):
+            cell.outputs = []
+        if cell.cell_type == "code":
+            cell.outputs = notebook_tools.coalesce_streams(cell.outputs)
+    path.write_text(notebook_tools.static_outputs(nbformat.writes(nb), path.name), encoding="utf-8")
+
+
+def build(kind, outdir, run=True):
+    """Write the ``kind`` version of every notebook into ``outdir``; return the paths written."""
+    outdir = Path(outdir)
+    written = []
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        if kind == "student":
+            target = outdir / path.name
+            write(student(nb), target)
+        elif kind == "key":
+            target = outdir / path.name
+            write(key(nb), target)
+            if run:
+                execute(target)
+        elif kind == "nbgrader":
+            target = outdir / "source" / path.stem / path.name
+            write(nbgrader_source(nb), target)
+        else:
+            raise ValueError(f"unknown version {kind!r}: student, key or nbgrader")
+        written.append(target)
+    if kind == "nbgrader":
+        (outdir / "nbgrader_config.py").write_text(NBGRADER_CONFIG, encoding="utf-8")
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("version", choices=["student", "key", "nbgrader", "all"])
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--no-execute", action="store_true", help="write the key without running it")
+    args = parser.parse_args(argv)
+    kinds = ["student", "key", "nbgrader"] if args.version == "all" else [args.version]
+    for kind in kinds:
+        outdir = args.outdir / kind if args.version == "all" else args.outdir
+        if args.version == "all" and outdir.exists():
+            shutil.rmtree(outdir)
+        written = build(kind, outdir, run=not args.no_execute)
+        print(f"{kind}: {len(written)} notebooks in {outdir}")
+
+
+if __name__ == "__main__":
+    main()
