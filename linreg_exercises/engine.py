@@ -429,6 +429,7 @@ def _put_back(changes, students):
             namespace[name] = value
 
 
+#: How the notebooks import the modules, to name a function as the student wrote it (``lc.mse``).
 _ALIASES = {
     "numpy": "np",
     "numpy.linalg": "np.linalg",
@@ -1481,9 +1482,6 @@ def function_exercise(
 # --------------------------------------------------------------------------
 # The library's own answer is not the student's: an answer that calls it is refused
 # --------------------------------------------------------------------------
-
-#: How the notebooks import the library's modules, to name a function as the student wrote it.
-_ALIASES = {"linreg_core": "lc", "linreg_features": "lf", "linreg_minibatch": "lm"}
 
 _SHORTCUT = (
     "Your function uses {names}, the collection's own answer to this exercise, so the checker "
