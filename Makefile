@@ -27,7 +27,7 @@ LIBRARY_TESTS := tests/test_core.py tests/test_multiple_features.py tests/test_s
 	tests/test_properties.py tests/test_server_config.py $(DOCTESTS)
 
 .PHONY: help lab check test test-main lint test-colab test-binder test-minimum test-newest notebooks
-.PHONY: bench bench-browser clean
+.PHONY: bench bench-browser clean handouts
 .PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
@@ -83,6 +83,14 @@ test-newest: .venv-newest/.stamp  ## notebooks and library tests on today's newe
 # Re-execute every notebook top to bottom and save its outputs (after editing one).
 notebooks: .venv/.stamp-dev  ## sync the .md twins, then re-execute every notebook
 	.venv/bin/python tools/notebooks.py
+
+# Printable PDFs into build/handouts/, offline: the formula sheet, the tiny.csv worksheet (blank
+# and worked), the exit ticket and its key, and student and key versions of 01-04. Needs Debian's
+# chromium (.ci/install-browser). HANDOUT_FLAGS="--student DIR --key DIR" prints other versions;
+# "--png" also writes every page as a PNG, to look at.
+HANDOUT_FLAGS ?=
+handouts: .venv/.stamp-dev  ## printable PDFs: formula sheet, worksheet, exit ticket, 01-04 (build/handouts)
+	.venv/bin/python tools/handouts.py $(HANDOUT_FLAGS)
 
 bench: .venv/.stamp-dev  ## speed ratios, measured side by side
 	.venv/bin/python benchmarks/bench.py
