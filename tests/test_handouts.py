@@ -111,6 +111,16 @@ def test_fit_code_keeps_short_code_and_reflows_long_code():
     assert ast.dump(ast.parse(fitted)) == ast.dump(ast.parse(long_call))  # the same program
 
 
+def test_fit_code_lifts_a_long_trailing_comment_above_its_line():
+    code = "def f(x):\n    total = x + 1  # " + "a long reason " * 5 + "\n    return total"
+    assert handouts.fit_code(code).splitlines() == [
+        "def f(x):",
+        "    # " + ("a long reason " * 5).strip(),
+        "    total = x + 1",
+        "    return total",
+    ]
+
+
 def test_fit_code_breaks_what_ruff_cannot():
     function = "def f():\n    # " + "word " * 30 + "\n    return 1"
     lines = handouts.fit_code(function).splitlines()

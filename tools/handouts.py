@@ -19,9 +19,10 @@ The student and key versions of 01–04 come from two folders of notebooks, ``--
 ``--key`` (by default both are ``notebooks/``). Whatever the folder, the student version drops
 every ``<details>`` block whose summary says "Solution" and the key opens it; other
 ``<details>`` blocks (asides) print open in both. Every version drops the badge, navigation and
-setup cells, and wraps code to at most :data:`CODE_WIDTH` characters: a cell with a longer line
-is reformatted by ``ruff format`` at that width, and a line still too long (a long string or
-comment) is broken by hand, a comment into comment lines, code with a ``↩`` at the break.
+setup cells, and wraps code to at most :data:`CODE_WIDTH` characters: a trailing comment that
+makes a line too long moves above it, a cell with a line still longer is reformatted by ``ruff
+format`` at that width, and a line still too long (a long string or comment) is broken by hand,
+a comment into comment lines, code with a ``↩`` at the break.
 
 The pages are HTML (nbconvert's lab template for notebooks) printed to PDF by Debian's Chromium
 through Playwright, with every network request refused: maths is MathML made here by
@@ -190,8 +191,36 @@ def _break_line(line, width):
     return pieces + [lead + rest]
 
 
+def _lift_comments(code, width):
+    """A trailing comment that makes its line too long moves onto its own line above the code
+    (``x = 1  # why`` becomes ``# why`` then ``x = 1``): ruff would wrap the code instead."""
+    import io
+    import tokenize
+
+    lines = code.splitlines()
+    try:
+        comments = [
+            t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type == tokenize.COMMENT
+        ]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return code
+    for token in reversed(comments):
+        row, col = token.start
+        line = lines[row - 1]
+        before = line[:col].rstrip()
+        if len(line) <= width or not before.strip():
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines[row - 1 : row] = [indent + token.string.rstrip(), before]
+    return "\n".join(lines)
+
+
 def fit_code(code, width=CODE_WIDTH):
-    """``code`` with no line longer than ``width``: ruff's reformatting first, then breaks."""
+    """``code`` with no line longer than ``width``: trailing comments lifted above their line,
+    then ruff's reformatting, then breaks by hand."""
+    if all(len(line) <= width for line in code.splitlines()):
+        return code
+    code = _lift_comments(code, width)
     if all(len(line) <= width for line in code.splitlines()):
         return code
     formatted = _ruff_format(code, width)
