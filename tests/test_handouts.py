@@ -169,6 +169,29 @@ def test_printed_code_lines_are_at_most_80_characters(path):
             assert not too_long, too_long
 
 
+def test_inline_maths_may_span_a_line_break_but_not_a_paragraph():
+    store = []
+    text = handouts.math_to_tokens("a $x +\ny$ b\n\ncost $5 and\n\n$6 more", store)
+    assert len(store) == 1 and "$5 and" in text and "$6 more" in text
+
+
+def test_maths_in_a_heading_leaves_its_anchor_whole():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Where is $b$ after 300 epochs?")])
+    page = handouts.notebook_html(nb, "test")
+    assert 'id="Where-is-math-after-300-epochs?"' in page and "MATHTOKEN" not in page
+    assert re.search(r"<h2[^>]*>Where is <math", page)
+
+
+@pytest.mark.parametrize("path", [*LESSON, TICKET], ids=lambda p: p.stem)
+def test_no_raw_latex_is_left_on_the_page(path):
+    """Every formula of the notebook became MathML: no $ and no LaTeX command is left in the page."""
+    page = handouts.notebook_html(handouts.printable(nbformat.read(path, as_version=4), key=True), "test")
+    body = re.sub(r"<style.*?</style>|<script.*?</script>", "", page, flags=re.S)
+    left = re.findall(r".{0,30}(?:\\frac|\\partial|\\sum|\\eta|\\hat|\\text|\$).{0,30}", body)
+    assert left == []
+    assert body.count("<math") >= 5
+
+
 def test_maths_in_code_is_left_alone():
     store = []
     text = handouts.math_to_tokens("cost `$5` and $x_i$ and\n```\n$not maths$\n```\n$$L = 1$$", store)

@@ -130,7 +130,7 @@ def mathml(latex, display=False):
 
 #: Markdown's code (kept as it is) or maths ($$…$$, $…$), in the order they start.
 _CODE_OR_MATH = re.compile(
-    r"(?P<fence>^```.*?^```)|(?P<code>(`+)[^`].*?\3)|\$\$(?P<block>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$",
+    r"(?P<fence>^```.*?^```)|(?P<code>(`+)[^`].*?\3)|\$\$(?P<block>.+?)\$\$|(?<![\\$])\$(?P<inline>(?:[^$\n]|\n(?!\s*\n))+?)\$",
     re.S | re.M,
 )
 
@@ -150,6 +150,11 @@ def math_to_tokens(markdown, store):
 
 
 def tokens_to_math(text, store):
+    """Put the MathML of :func:`math_to_tokens` back; in an attribute (a heading's anchor), a
+    formula becomes the word "math"."""
+    text = re.sub(
+        r'(\s(?:id|href)="[^"]*")', lambda attr: re.sub(r"MATHTOKEN\d+X", "math", attr.group(1)), text
+    )
     return re.sub(r"MATHTOKEN(\d+)X", lambda m: store[int(m.group(1))], text)
 
 
