@@ -192,6 +192,14 @@ def test_no_raw_latex_is_left_on_the_page(path):
     assert body.count("<math") >= 5
 
 
+def test_a_table_in_a_block_quote_is_printed_as_a_table():
+    source = "Before.\n\n> **Notation**\n>\n> | a | b |\n> |---|---|\n> | $x_i$ | `x[i]` |\n\nAfter."
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(source)])
+    page = handouts.notebook_html(handouts.printable(nb, key=False), "test")
+    assert re.search(r"<blockquote>.*<table>.*<code>x\[i\]</code>.*</table>.*</blockquote>", page, re.S)
+    assert "| a |" not in page and "<p>After.</p>" in page
+
+
 def test_maths_in_code_is_left_alone():
     store = []
     text = handouts.math_to_tokens("cost `$5` and $x_i$ and\n```\n$not maths$\n```\n$$L = 1$$", store)

@@ -241,6 +241,17 @@ def fit_code(code, width=CODE_WIDTH):
 # Notebooks: student and key versions, ready to print
 # --------------------------------------------------------------------------
 
+#: A block quote (lines starting with ">") that holds a table: nbconvert's Markdown leaves the
+#: table as text there (JupyterLab draws it).
+_QUOTED_TABLE = re.compile(r"(?:^>.*\n?)*^> *\|.*\|[ \t]*\n(?:^>.*\n?)*", re.M)
+
+
+def _unquote_table(match):
+    """The quote as an HTML block around plain Markdown, which nbconvert renders, table included."""
+    inner = "\n".join(re.sub(r"^> ?", "", line) for line in match.group(0).rstrip("\n").splitlines())
+    return f"<blockquote>\n\n{inner}\n\n</blockquote>\n"
+
+
 _DETAILS = re.compile(r"<details\b[^>]*>(?P<body>.*?)</details>", re.S | re.I)
 _SOLUTION = re.compile(r"<summary>[^<]*solution", re.I)
 #: Cells a printed page leaves out: badges, links, the setup and machine cells, and what only a
@@ -265,7 +276,7 @@ def printable(nb, key, outputs=True):
         if DROPPED_TAGS & set(cell.metadata.get("tags", [])):
             continue
         if cell.cell_type == "markdown":
-            cell.source = _DETAILS.sub(details, cell.source)
+            cell.source = _QUOTED_TABLE.sub(_unquote_table, _DETAILS.sub(details, cell.source))
             if not cell.source.strip():
                 continue
         if cell.cell_type == "code":
