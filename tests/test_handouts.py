@@ -137,7 +137,9 @@ def test_fit_code_breaks_what_ruff_cannot():
 
 def _solutions(nb):
     return sum(
-        len(re.findall(r"<summary>\s*Solution", c.source)) for c in nb.cells if c.cell_type == "markdown"
+        len(re.findall(r"<summary>\s*(?:Solution|Answer)", c.source))
+        for c in nb.cells
+        if c.cell_type == "markdown"
     )
 
 

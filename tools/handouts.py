@@ -17,7 +17,7 @@ What it writes (``make handouts``):
 
 The student and key versions of 01–04 come from two folders of notebooks, ``--student`` and
 ``--key`` (by default both are ``notebooks/``). Whatever the folder, the student version drops
-every ``<details>`` block whose summary says "Solution" and the key opens it; other
+every ``<details>`` block whose summary says "Solution" (or "Answer") and the key opens it; other
 ``<details>`` blocks (asides) print open in both. Every version drops the badge, navigation and
 setup cells, and wraps code to at most :data:`CODE_WIDTH` characters: a trailing comment that
 makes a line too long moves above it, a cell with a line still longer is reformatted by ``ruff
@@ -253,7 +253,8 @@ def _unquote_table(match):
 
 
 _DETAILS = re.compile(r"<details\b[^>]*>(?P<body>.*?)</details>", re.S | re.I)
-_SOLUTION = re.compile(r"<summary>[^<]*solution", re.I)
+#: A block whose summary says "Solution" or "Answer": the student version leaves it out.
+_SOLUTION = re.compile(r"<summary>[^<]*(?:solution|answer)", re.I)
 #: Cells a printed page leaves out: badges, links, the setup and machine cells, and what only a
 #: screen needs (a cell tagged ``screen-only``).
 DROPPED_TAGS = {"badges", "nav", "setup", "machine", "clock", "screen-only"}
@@ -331,6 +332,7 @@ def notebook_html(nb, title):
         if cell.cell_type == "markdown":
             cell.source = math_to_tokens(cell.source, store)
     exporter = HTMLExporter(template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.log.setLevel("ERROR")  # its alt-text notice: the pictures' alt text is the site's concern
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = re.sub(r"<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>", "", body)
     body = re.sub(
