@@ -386,3 +386,20 @@ def test_the_glyph_check_sees_a_missing_glyph(built, tmp_path):
         printer.pdf('<p style="font-family: DejaVu Sans">∂ \u0b95</p>', tmp_path / "missing.pdf", "test")
     problems = _glyph_problems([tmp_path / "missing.pdf"], "∂\u0b95", _font_coverage())
     assert len(problems) == 1 and "\u0b95" in problems[0]
+
+
+def test_the_versions_come_from_the_folders_given(tmp_path):
+    """tools/assignments.py's student and key folders can be passed in; a folder without the
+    lesson's notebooks gets a clear message."""
+    import shutil
+
+    for path in LESSON:
+        shutil.copy(path, tmp_path / path.name)
+    nb = nbformat.read(tmp_path / LESSON[0].name, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("A line only the student folder has."))
+    nbformat.write(nb, tmp_path / LESSON[0].name)
+    pages = {name: make for name, _, make in handouts.documents(student=tmp_path)}
+    assert "A line only the student folder has." in pages[f"{LESSON[0].stem}_student.pdf"]()
+    assert "A line only the student folder has." not in pages[f"{LESSON[0].stem}_key.pdf"]()
+    with pytest.raises(SystemExit, match="no notebook 01_"):
+        list(handouts.documents(student=tmp_path / "empty"))
