@@ -27,7 +27,7 @@ LIBRARY_TESTS := tests/test_core.py tests/test_multiple_features.py tests/test_s
 	tests/test_properties.py tests/test_server_config.py $(DOCTESTS)
 
 .PHONY: help lab check test test-main lint test-colab test-binder test-minimum test-newest notebooks
-.PHONY: bench bench-browser clean slides site assignments
+.PHONY: bench bench-browser clean slides site assignments handouts
 .PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
@@ -104,6 +104,16 @@ test-main: .venv-site/.stamp
 # (tools/assignments.py, docs/classroom.md "Grading"); tests/test_assignments.py checks them.
 assignments: .venv/.stamp-dev  ## student versions, answer key, nbgrader course into build/assignments
 	.venv/bin/python tools/assignments.py all build/assignments
+
+# Printable PDFs into build/handouts/, offline: the formula sheet, the tiny.csv worksheet (blank
+# and worked), the exit ticket and its key, and student and key versions of 01-04. Needs Debian's
+# chromium (.ci/install-browser). The student and key versions come from
+# tools/assignments.py; HANDOUT_FLAGS="--png" also writes every page as a PNG, to look at.
+HANDOUT_FLAGS ?=
+handouts: .venv/.stamp-dev  ## printable PDFs: formula sheet, worksheet, exit ticket, 01-04 (build/handouts)
+	.venv/bin/python tools/assignments.py student build/student
+	.venv/bin/python tools/assignments.py key build/key
+	.venv/bin/python tools/handouts.py --student build/student --key build/key $(HANDOUT_FLAGS)
 
 bench: .venv/.stamp-dev  ## speed ratios, measured side by side
 	.venv/bin/python benchmarks/bench.py

@@ -233,7 +233,8 @@ def test_saved_pictures_fit_a_projected_notebook(number):
         for out in c.get("outputs", [])
         if "image/png" in out.get("data", {})
     ]
-    assert widths, f"notebook {number} saved no picture"
+    assert widths or number == "09", f"notebook {number} saved no picture"  # 09: a quiz, no picture
+    widths = widths or [0]
     assert max(widths) <= 1000, f"notebook {number}: pictures {widths} px wide (at most 1000)"
 
 

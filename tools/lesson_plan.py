@@ -67,6 +67,8 @@ SESSIONS = (("02", "03", "04"),)
 PRE_CLASS = ("01",)
 RECAP_MINUTES = 5
 TWO_SESSIONS = (("01", "02"), ("03", "04"))
+#: The exit ticket on 01–04 (about ten minutes): at the end of the class, in its buffer, or after it.
+AFTER_CLASS = ("09",)
 #: Setup is checked before class (the index notebook), not in the 90 minutes. A session starts
 #: with 3 minutes of logistics: the plan and who to ask (in a second session: a recap of the first).
 LOGISTICS_MINUTES = 3
@@ -373,6 +375,8 @@ def _span(start, end):
 def _slot(row, sessions, pre_class=()):
     if row["number"] == "00":
         return "before class"
+    if row["number"] in AFTER_CLASS:
+        return "after class (exit ticket)"
     if row["number"] in pre_class:
         return f"before class (recap {_span(LOGISTICS_MINUTES, LOGISTICS_MINUTES + RECAP_MINUTES)})"
     for number, session in enumerate(sessions, 1):
