@@ -2918,9 +2918,16 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
     plt.show()
 
 
-def show_test_scores(y_train, y_test, pred_test):
+def show_test_scores(y_train, y_test, pred_test, yours=""):
     """Print the test MSE of a model's predictions ``pred_test`` and of the baseline (the training
-    mean of y for every point), each with its typical miss (√MSE)."""
+    mean of y for every point), each with its typical miss (√MSE).
+
+    ``yours`` is the student's own test MSE: while it is still None the scores stay hidden, so
+    that *Run All* does not print the answer of the exercise above.
+    """
+    if yours is None:
+        print("Type the line's test MSE first (Exercise 2), then run this cell: it shows the scores.")
+        return
     y_train = lv.valid_vector(y_train, "y_train")
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     print(f"{'on the test set':15} {'MSE':>9} {'typical miss (√MSE)':>20}")
@@ -2967,8 +2974,15 @@ def lookup_table(x_train, y_train, x_new):
     return predictions
 
 
-def show_lookup_table(x_train, y_train, x_test, y_test, pred_train, pred_test):
-    """Print the MSE of a line and of a :func:`lookup_table` model, on the training and the test set."""
+def show_lookup_table(x_train, y_train, x_test, y_test, pred_train, pred_test, prediction=""):
+    """Print the MSE of a line and of a :func:`lookup_table` model, on the training and the test set.
+
+    ``prediction`` is the student's guess of which wins on the test set: while it is still None
+    the numbers stay hidden, so that *Run All* does not print the answer above the guess.
+    """
+    if prediction is None:
+        print("Write your prediction first (Exercise 1), then run this cell: it shows who wins.")
+        return
     y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     table_train = lookup_table(x_train, y_train, x_train)

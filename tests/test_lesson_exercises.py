@@ -2,6 +2,8 @@
 (tests/test_exercises.py): one section per notebook pair. Expected values come from hand
 computations or numpy, never from the code under test."""
 
+import contextlib
+import io
 import json
 import re
 import time
@@ -702,7 +704,8 @@ def test_memorise_prediction_truth_and_the_notebooks_table():
     for number in (*scores["line"], *scores["table"]):
         assert f"{number:,.0f}" in feedback.message
     printed = saved_text("04_full_training.ipynb", "lw.show_lookup_table(")
-    assert all(f"{number:,.0f}" in printed for number in (*scores["line"], *scores["table"]))
+    assert "Write your prediction first" in printed  # Run All does not print the answer
+    assert not any(f"{number:,.0f}" in printed for number in (*scores["line"], *scores["table"]))
 
 
 @pytest.mark.parametrize(
@@ -748,9 +751,14 @@ def test_test_scores_checker_on_the_notebooks_numbers():
     right = ex.check_test_scores(y[train], y[test], pred, line, base)
     assert right.ok and f"{line:,.0f}" in right.message and f"{base:,.0f}" in right.message
     printed = saved_text("04_full_training.ipynb", "lw.show_test_scores(")
+    assert "Type the line's test MSE first" in printed and f"{line:,.0f}" not in printed  # no answer
+    assert "np.mean" not in saved_source("04_full_training.ipynb", "lw.show_test_scores(")
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown):
+        lw.show_test_scores(y[train], y[test], pred, yours=line)
+    printed = shown.getvalue()
     assert f"{line:,.0f}" in printed and f"{base:,.0f}" in printed
     assert f"{np.sqrt(line):.0f}" in printed and f"{np.sqrt(base):.0f}" in printed
-    assert "test_mse" not in saved_source("04_full_training.ipynb", "lw.show_test_scores(")  # no answer
     test_mean = ex.check_test_scores(y[train], y[test], pred, line, np.mean((y[test] - y[test].mean()) ** 2))
     assert not test_mean.ok and "TRAINING mean" in test_mean.message
     summed = ex.check_test_scores(y[train], y[test], pred, line * len(test), base)
@@ -1080,9 +1088,38 @@ def test_the_lookup_table_overfits_the_penguins_as_04_says():
     table_test = np.array([y_train[np.isin(x_train, np.asarray(keys))].mean() for keys in nearest])
     line_test = np.mean((y_test - (m * x_test + b)) ** 2)
     assert np.mean((y_test - table_test) ** 2) > line_test
-    printed = saved_text("04_full_training.ipynb", "lw.show_lookup_table(")
-    assert f"{np.mean((y_test - table_test) ** 2):,.0f}" in printed
-    assert f"{line_test:,.0f}" in printed
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown):
+        lw.show_lookup_table(x_train, y_train, x_test, y_test, m * x_train + b, m * x_test + b, "the line")
+    assert f"{np.mean((y_test - table_test) ** 2):,.0f}" in shown.getvalue()
+    assert f"{line_test:,.0f}" in shown.getvalue()
+
+
+@pytest.mark.slow
+def test_over_300_shuffles_the_line_wins_on_the_test_penguins_250_times():
+    """04 says: over 300 other shuffles the table wins on the training penguins every time and the
+    line on the test penguins 250 times. Counted with pandas group means and np.polyfit."""
+    import pandas as pd
+
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    table_wins_training = line_wins_test = 0
+    for seed in range(300):
+        x_train, y_train, x_test, y_test = lc.train_test_split(x, y, test_share=0.25, seed=seed)
+        m, b = np.polyfit(x_train, y_train, 1)
+        means = pd.Series(y_train).groupby(x_train).mean()
+        keys = means.index.to_numpy()
+        table_train = means.loc[x_train].to_numpy()
+        nearest = [keys[np.abs(keys - v) == np.abs(keys - v).min()] for v in x_test]
+        table_test = np.array([y_train[np.isin(x_train, k)].mean() for k in nearest])
+        line_train = np.mean((y_train - (m * x_train + b)) ** 2)
+        line_test = np.mean((y_test - (m * x_test + b)) ** 2)
+        table_wins_training += np.mean((y_train - table_train) ** 2) < line_train
+        line_wins_test += line_test < np.mean((y_test - table_test) ** 2)
+    assert (table_wins_training, line_wins_test) == (300, 250)
+    text = (ROOT / "notebooks" / "sources" / "04_full_training.md").read_text(encoding="utf-8")
+    said = " ".join(text.split())  # the text as read, without its line breaks
+    assert "over 300 others, the table wins on the training penguins every time" in said
+    assert "the line wins on the test penguins 250 times" in said
 
 
 def test_show_trained_names_a_diverged_run_and_its_fix():
