@@ -162,6 +162,10 @@ def check_low_loss(x, y, m, b, target):
     held) that lowers the loss the most, and its direction.
     """
     m_num, b_num = as_number(m), as_number(b)
+    for name, value in (("my_m", m), ("my_b", b)):
+        _, problem = read_number(value, name)
+        if problem is not None and "decimals with a point" in problem:  # 0,99 is the tuple (0, 99)
+            return Feedback(False, problem)
     if m_num is None or b_num is None or isinstance(m, bool) or isinstance(b, bool):
         return Feedback(
             False, "m and b must be numbers, e.g. m = 0.5 and b = 20 (read them off the sliders)."

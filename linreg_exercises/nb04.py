@@ -17,6 +17,7 @@ from .engine import (
     average,
     compare_prediction,
     exercise,
+    read_number,
     show,
 )
 
@@ -54,6 +55,36 @@ def _standardised(x):
     return (x - x.mean()) / x.std()
 
 
+def _not_centred(x, centred):
+    """What is wrong with ``x`` as a centred training set, or ''. ``centred`` is True, or the raw
+    training values ``x`` should be centred from (then ``x`` must be exactly those, minus their mean)."""
+    if centred is True:
+        if abs(float(np.mean(x))) > 1e-9 * (1 + float(np.max(np.abs(x)))):
+            return (
+                f"Your x is not centred on the training set: its mean is {float(np.mean(x)):.4g}, not 0. "
+                f"Subtract the TRAINING mean, the mean of the training values themselves (later the same "
+                f"number from the test values too)."
+            )
+        return ""
+    try:
+        raw = lv.valid_vector(centred, "the training values")
+    except (TypeError, ValueError) as error:
+        return f"Pass the raw training values as centred=: {error}"
+    expected = raw - np.mean(raw)
+    if raw.shape != x.shape or not np.allclose(x, expected, rtol=0, atol=1e-9 * (1 + np.max(np.abs(raw)))):
+        if raw.shape == x.shape and np.allclose(np.diff(x), np.diff(raw)):
+            shift = float(np.mean(x - expected))
+            return (
+                f"Your x is the right values, but shifted by {shift:.4g} from their centre: subtract the "
+                f"TRAINING mean, the mean of these training values, not another mean."
+            )
+        return (
+            "Your x is not these training values minus their mean: centre the values this exercise "
+            "is about (the training part of them), with their own mean."
+        )
+    return ""
+
+
 @exercise(
     "04",
     # Tiny data: the stable bound is 0.0645 and the valley floor's factor at lr = 0.03 is 0.982
@@ -86,19 +117,17 @@ def check_trained_model(model, x, y, tolerance=1e-3, centred=False):
     converged (more epochs, or scale ``x``). A model object of another shape
     (no ``predict``, a ``history`` without losses, a ``predict`` that raises
     or hangs) gets feedback too. With ``centred=True`` (notebook 04), ``x`` must be centred with its
-    own mean, the training mean: a mean of 0 (up to rounding).
+    own mean, the training mean: a mean of 0 (up to rounding); with ``centred=`` the raw training
+    values, ``x`` must be exactly those minus their mean.
     """
     try:
         x, y = lv.valid_xy(x, y)
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass the data arrays x and y you trained on: {error}")
-    if centred and abs(float(np.mean(x))) > 1e-9 * (1 + float(np.max(np.abs(x)))):
-        return Feedback(
-            False,
-            f"Your x is not centred on the training set: its mean is {float(np.mean(x)):.4g}, not 0. "
-            f"Subtract the TRAINING mean, x_train - np.mean(x_train) (later the same number from the "
-            f"test set too).",
-        )
+    if centred is not False and centred is not None:
+        problem = _not_centred(x, centred)
+        if problem:
+            return Feedback(False, problem)
     pair = type(model) in (tuple, list) and len(model) == 2
     if pair and all(as_number(value) is not None for value in model):  # (m, b), what your train returns
         m, b = (as_number(value) for value in model)
@@ -404,7 +433,7 @@ def _close(a, b):
 def _how_far(number, right):
     """What is wrong with ``number``, and how far it is from ``right``, in words that do not give
     ``right`` away (a student could copy it and pass without writing the code)."""
-    compare = "compare your line with np.mean((y - y_pred) ** 2)"
+    compare = "compare your line with notebook 1's formula, the mean of the squared misses"
     if number < 0:
         return f"it is below 0, but an MSE is a mean of squares, never negative: {compare}"
     if number == 0 or right == 0:
@@ -412,7 +441,12 @@ def _how_far(number, right):
     ratio = number / right
     way = "large" if ratio > 1 else "small"
     if ratio >= 1.5 or ratio <= 1 / 1.5:
-        return f"it is about {max(ratio, 1 / ratio):.2g} times too {way}: {compare}"
+        times = max(ratio, 1 / ratio)
+        return (
+            f"it is about {times:.2g} times too {way}: {compare}"
+            if times < 10
+            else (f"it is about {times:,.0f} times too {way}: {compare}")
+        )
     if abs(ratio - 1) >= 0.01:
         return f"it is too {way} by about {abs(ratio - 1):.0%}: {compare}"
     return f"it is a little too {way} (less than 1% off): let your code compute it, do not type a number"
@@ -473,6 +507,9 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
                 f"with np.mean, as in notebook 1.",
             )
         if number is None:
+            _, problem = read_number(value, f"Your {name}")
+            if problem is not None and "decimals with a point" in problem:  # 137,251 is a tuple in Python
+                return Feedback(False, problem.replace("decimals with a point", "numbers without commas"))
             return Feedback(False, f"Your {name} should be one number; got {show(value, 40)}.")
         if _close(number, right):
             continue

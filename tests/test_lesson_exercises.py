@@ -829,6 +829,17 @@ def test_centring_with_the_test_mean_is_caught():
     right = x_train - np.mean(x_train)
     run = lc.gradient_descent(right, y_train, 0.02, 300)
     assert ex.check_trained_model(run, right, y_train, centred=True)
+    assert ex.check_trained_model(run, right, y_train, centred=x_train)
+    shifted = ex.check_trained_model(model, leaked, y_train, centred=x_train)
+    assert not shifted.ok and "TRAINING mean" in shifted.message
+    # round 8's student centred the flipper lengths in the bill-length exercise: accepted before
+    flippers = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")[0]
+    flipper_train = lc.train_test_split(flippers, y, test_share=0.25, seed=0)[0]
+    other = flipper_train - np.mean(flipper_train)
+    wrong_feature = ex.check_trained_model(
+        lc.gradient_descent(other, y_train, 0.004, 2000), other, y_train, centred=x_train
+    )
+    assert not wrong_feature.ok and "not these training values" in wrong_feature.message
 
 
 def _penguin_test_scores():
