@@ -151,7 +151,9 @@ def check_mse(function):
             (TINY_X, TINY_Y, 0.8, 1.6, 1.0),
             "No line can reach MSE 1 on this data: the lowest possible is 1.86",
         ),
-        ((TINY_X, TINY_Y, "0.8", 1.6, 5), "m and b must be numbers"),
+        ((TINY_X, TINY_Y, "0.8", 1.6, 5), "write the number without quotes"),
+        ((TINY_X, TINY_Y, (0, 8), 1.6, 5), "Python writes decimals with a point"),
+        ((TINY_X, TINY_Y, [0.8, 1.6], 1.6, 5), "m and b must be numbers"),
         ((TINY_X, TINY_Y, 0.8, 1.6, "low"), "target must be a number"),
     ],
 )
@@ -164,8 +166,8 @@ def check_low_loss(x, y, m, b, target):
     m_num, b_num = as_number(m), as_number(b)
     for name, value in (("my_m", m), ("my_b", b)):
         _, problem = read_number(value, name)
-        if problem is not None and "decimals with a point" in problem:  # 0,99 is the tuple (0, 99)
-            return Feedback(False, problem)
+        if problem is not None and ("decimals with a point" in problem or "without quotes" in problem):
+            return Feedback(False, problem)  # 0,99 is the tuple (0, 99); "0.99" is text
     if m_num is None or b_num is None or isinstance(m, bool) or isinstance(b, bool):
         return Feedback(
             False, "m and b must be numbers, e.g. m = 0.5 and b = 20 (read them off the sliders)."

@@ -75,8 +75,8 @@ def _not_centred(x, centred):
         if raw.shape == x.shape and np.allclose(np.diff(x), np.diff(raw)):
             shift = float(np.mean(x - expected))
             return (
-                f"Your x is the right values, but shifted by {shift:.4g} from their centre: subtract the "
-                f"TRAINING mean, the mean of these training values, not another mean."
+                f"Your x holds the right values, but they are not centred: their mean is {shift:.4g}, not "
+                f"0. Subtract the TRAINING mean, the mean of these training values, not another mean."
             )
         return (
             "Your x is not these training values minus their mean: centre the values this exercise "
@@ -424,10 +424,11 @@ def _test_score_truth(y_train, y_test, pred_test):
 
 
 def _close(a, b):
-    """``a`` equals ``b``, or rounds to it as the score table prints it (whole numbers above 1,000)."""
+    """``a`` equals ``b`` as a computed number does (to 1e-6): a number typed from a printed table,
+    rounded, is not the student's computation and gets the "do not type a number" hint."""
     if a is None or b is None:
         return False
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9) or (abs(b) >= 1000 and abs(a - b) <= 0.5)
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
 def _how_far(number, right):
@@ -483,8 +484,8 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
     The truth comes from plain sums here. Each number is judged on its own; a wrong one is
     matched against the typical slips (a sum for a mean, residuals not squared, √MSE, R², the
     two swapped, the baseline built from the test mean, measured on the training set, or the
-    training mean itself given as its MSE) and gets that slip's hint. A number that rounds to
-    what the score table prints is right.
+    training mean itself given as its MSE) and gets that slip's hint. A number typed from a
+    table, rounded, is told to let the code compute it.
     """
     try:
         y_train = lv.valid_vector(y_train, "y_train")

@@ -853,9 +853,13 @@ def _penguin_test_scores():
     return y[train], y[test], pred, line, base
 
 
-def test_test_scores_accept_the_number_as_the_table_prints_it():
+def test_test_scores_refuse_a_number_typed_from_the_printed_table():
+    """Round 9's teacher typed 137251 (the table's rounded number) and got full marks: a typed,
+    rounded number now gets "do not type a number"; the computed value passes."""
     y_train, y_test, pred, line, base = _penguin_test_scores()
-    assert ex.check_test_scores(y_train, y_test, pred, round(line), round(base)).ok
+    assert ex.check_test_scores(y_train, y_test, pred, line, base).ok
+    typed = ex.check_test_scores(y_train, y_test, pred, round(line), base)
+    assert not typed.ok and "do not type a number" in typed.message, typed.message
     off = ex.check_test_scores(y_train, y_test, pred, round(line) + 3, base)
     assert not off.ok and "a little too large" in off.message, off.message
     for shown in (f"{line:,.2f}", f"{line:,.0f}", f"{round(line)}", f"{line:.6g}"):
