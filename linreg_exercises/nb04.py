@@ -305,8 +305,9 @@ def check_memorise_prediction(prediction):
     )
     details = (
         "\n\nThe lookup table repeats the masses it has seen, noise and all, so it fits them well; "
-        "between them it has learnt nothing. The line's two numbers cannot memorise 256 penguins, so "
-        "what it learnt is the trend, and the trend holds for new penguins."
+        "for a new penguin it can only copy its closest neighbours, noise included. The line's two "
+        "numbers cannot memorise 256 penguins, so what it learnt is the trend, and the trend holds "
+        "for new penguins (over 300 shuffles the line wins on the test penguins 250 times)."
     )
 
     def explain(answers, truth, ok):

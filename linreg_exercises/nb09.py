@@ -173,10 +173,14 @@ def _exit_loop(x, y, lr, epochs):  # the exit ticket's solution
     return m, b
 
 
+def _for_the_ticket(hint):
+    """Notebook 03's hint, worded for the ticket, which has no one-step cell above the loop."""
+    return hint.replace("of the one-step cell", "of one step").replace("the one-step cell above", "one step")
+
+
 #: Notebook 03's typical slips, their hints worded for the ticket (which has no one-step cell).
 EXIT_LOOP_MISTAKES = [
-    Mistake(mistake.formula, mistake.hint.replace("the one-step cell", "one step (the formula sheet)"))
-    for mistake in _LOOP.task.mistakes
+    Mistake(mistake.formula, _for_the_ticket(mistake.hint)) for mistake in _LOOP.task.mistakes
 ]
 
 
