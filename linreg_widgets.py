@@ -2922,14 +2922,21 @@ def show_test_scores(y_train, y_test, pred_test, yours=""):
     """Print the test MSE of a model's predictions ``pred_test`` and of the baseline (the training
     mean of y for every point), each with its typical miss (√MSE).
 
-    ``yours`` is the student's own test MSE: while it is still None the scores stay hidden, so
-    that *Run All* does not print the answer of the exercise above.
+    ``yours`` is the student's own test MSE: while it is still None, or not yet right, the scores
+    stay hidden, so that *Run All* does not print the answer of the exercise above.
     """
     if yours is None:
         print("Type the line's test MSE first (Exercise 2), then run this cell: it shows the scores.")
         return
     y_train = lv.valid_vector(y_train, "y_train")
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
+    try:  # the scores stay hidden until the student's own value is right
+        right = isinstance(yours, str) or math.isclose(float(yours), lc.mse(y_test, pred_test), rel_tol=1e-6)
+    except (TypeError, ValueError):
+        right = False
+    if not right:
+        print("Your test_mse is not the line's test MSE yet: fix it with Exercise 2's check, then run this.")
+        return
     print(f"{'on the test set':15} {'MSE':>9} {'typical miss (√MSE)':>20}")
     for name, guess in (("line", pred_test), ("baseline", np.mean(y_train))):
         loss = lc.mse(y_test, guess)

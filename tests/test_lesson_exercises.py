@@ -755,6 +755,10 @@ def test_test_scores_checker_on_the_notebooks_numbers():
     assert "np.mean" not in saved_source("04_full_training.ipynb", "lw.show_test_scores(")
     shown = io.StringIO()
     with contextlib.redirect_stdout(shown):
+        lw.show_test_scores(y[train], y[test], pred, yours=0.0)  # a wrong answer reveals nothing
+    assert "is not the line's test MSE yet" in shown.getvalue() and f"{line:,.0f}" not in shown.getvalue()
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown):
         lw.show_test_scores(y[train], y[test], pred, yours=line)
     printed = shown.getvalue()
     assert f"{line:,.0f}" in printed and f"{base:,.0f}" in printed
