@@ -1359,6 +1359,28 @@ def average(values):
     return sum(values) / len(values)
 
 
+def plain_mse(y, y_pred):
+    """The mean squared error by plain sums, independent of numpy and of the library it checks."""
+    return average([(a - p) ** 2 for a, p in zip(y, y_pred)])
+
+
+def read_word(value, answers, again):
+    """A one-word answer (a prediction, a choice) read loosely: ``(answer, None)``, or
+    ``(None, what was not understood)``.
+
+    ``answers`` maps each answer to the spellings that mean it, lower case without spaces or
+    punctuation ("thelookuptable"); ``again`` says what to write, e.g. "write 'the line' or 'the
+    lookup table'".
+    """
+    if not isinstance(value, str):
+        return None, f"I did not understand {show(value)}: {again} (as text, in quotes)."
+    word = "".join(ch for ch in value.lower() if "a" <= ch <= "z")
+    for answer, words in answers.items():
+        if word in words:
+            return answer, None
+    return None, f"I did not understand {show(value)}: {again}."
+
+
 def minus(text):
     """Text with true minus signs, as in the notebooks' labels."""
     return text.replace("-", "−")

@@ -31,6 +31,7 @@ from .engine import (
     function_exercise,
     minus,
     read_number,
+    read_word,
     refuse_shortcuts,
     show,
 )
@@ -755,13 +756,10 @@ _SWINGING = {
 
 
 def _read_behaviour(value):
-    again = "write 'smooth', 'zigzag' or 'diverge'"
-    if not isinstance(value, str):
-        return None, f"I did not understand {show(value)}: {again} (as text, in quotes)."
+    behaviour, problem = read_word(value, _BEHAVIOURS, "write 'smooth', 'zigzag' or 'diverge'")
+    if behaviour is not None or not isinstance(value, str):
+        return behaviour, problem
     word = re.sub(r"[^a-z]", "", value.lower())
-    for behaviour, words in _BEHAVIOURS.items():
-        if word in words:
-            return behaviour, None
     if word in _SWINGING:
         return None, (
             f"Your answer: {show(value.strip())}. A zigzag and a diverging run both swing from side to "
@@ -772,7 +770,7 @@ def _read_behaviour(value):
             "Both 'smooth' and 'zigzag' converge: which of the two? Does m creep in from one side, "
             "or overshoot and swing back?"
         )
-    return None, f"I did not understand {show(value)}: {again}."
+    return None, problem
 
 
 def _behaviour(q):

@@ -17,7 +17,9 @@ from .engine import (
     average,
     compare_prediction,
     exercise,
+    plain_mse,
     read_number,
+    read_word,
     show,
 )
 
@@ -257,21 +259,14 @@ def memorising_scores():
         ("the lookup table", lambda value: _looked_up(x_train, y_train, value)),
     ):
         scores[model] = tuple(
-            _plain_mse(ys, [predict(value) for value in xs])
+            plain_mse(ys, [predict(value) for value in xs])
             for xs, ys in ((x_train, y_train), (x_test, y_test))
         )
     return scores
 
 
 def _read_model(value):
-    again = "write 'the line' or 'the lookup table'"
-    if not isinstance(value, str):
-        return None, f"I did not understand {show(value)}: {again} (as text, in quotes)."
-    word = re.sub(r"[^a-z]", "", value.lower())
-    for answer, words in _MODEL_WORDS.items():
-        if word in words:
-            return answer, None
-    return None, f"I did not understand {show(value)}: {again}."
+    return read_word(value, _MODEL_WORDS, "write 'the line' or 'the lookup table'")
 
 
 @exercise(
@@ -339,10 +334,6 @@ def check_memorise_prediction(prediction):
 # --------------------------------------------------------------------------
 
 
-def _plain_mse(y, y_pred):
-    return average([(a - p) ** 2 for a, p in zip(y, y_pred)])
-
-
 def _plain_mae(y, y_pred):
     return average([abs(a - p) for a, p in zip(y, y_pred)])
 
@@ -360,7 +351,7 @@ def _line_on_training(y_train, y_test, pred_test):
     slope, intercept = np.polyfit(x_test, pred_test, 1)
     if np.max(np.abs(slope * x_test + intercept - pred_test)) > 1e-6 * (1 + np.max(np.abs(pred_test))):
         return None  # pred_test is not a straight line in the flipper length
-    return _plain_mse(y_train.tolist(), (slope * x_train + intercept).tolist())
+    return plain_mse(y_train.tolist(), (slope * x_train + intercept).tolist())
 
 
 def _test_score_truth(y_train, y_test, pred_test):
@@ -368,9 +359,9 @@ def _test_score_truth(y_train, y_test, pred_test):
     on_training = _line_on_training(y_train, y_test, pred_test)
     y_train, y_test, pred_test = (list(map(float, v)) for v in (y_train, y_test, pred_test))
     train_mean, test_mean = average(y_train), average(y_test)
-    line, base = _plain_mse(y_test, pred_test), _plain_mse(y_test, [train_mean] * len(y_test))
+    line, base = plain_mse(y_test, pred_test), plain_mse(y_test, [train_mean] * len(y_test))
     n = len(y_test)
-    spread = _plain_mse(y_test, [test_mean] * n)  # the MSE of the test set's own mean
+    spread = plain_mse(y_test, [test_mean] * n)  # the MSE of the test set's own mean
     line_slips = {
         "swapped": (base, "that is the baseline's MSE: the test MSE is the line's, with its predictions"),
         "on training": (
@@ -402,7 +393,7 @@ def _test_score_truth(y_train, y_test, pred_test):
             "penguin; its MSE is the mean of the squared misses of that prediction on y_test",
         ),
         "on training": (
-            _plain_mse(y_train, [train_mean] * len(y_train)),
+            plain_mse(y_train, [train_mean] * len(y_train)),
             "that is measured on the training penguins: measure the misses on the test penguins, y_test",
         ),
         "mean squared": (

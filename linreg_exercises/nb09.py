@@ -17,7 +17,9 @@ from .engine import (
     average,
     exercise,
     function_exercise,
+    plain_mse,
     read_number,
+    read_word,
     show,
 )
 
@@ -250,19 +252,8 @@ _MODEL_WORDS = {
 }
 
 
-def _plain_mse(y, y_pred):
-    return average([(a - p) ** 2 for a, p in zip(y, y_pred)])
-
-
 def _read_better(value):
-    again = "write 'the model' or 'the baseline'"
-    if not isinstance(value, str):
-        return None, f"I did not understand {show(value)}: {again} (as text, in quotes)."
-    word = re.sub(r"[^a-z]", "", value.lower())
-    for answer, words in _MODEL_WORDS.items():
-        if word in words:
-            return answer, None
-    return None, f"I did not understand {show(value)}: {again}."
+    return read_word(value, _MODEL_WORDS, "write 'the model' or 'the baseline'")
 
 
 @exercise(
@@ -317,7 +308,7 @@ def check_exit_verdict(y_train, y_test, pred_test, test_mse, baseline_mse, bette
     except (TypeError, ValueError) as error:
         return Feedback(False, f"Pass y_train, y_test and pred_test as the cell above defines them: {error}")
     train_mean = average(y_train)
-    line, base = _plain_mse(y_test, pred_test), _plain_mse(y_test, [train_mean] * len(y_test))
+    line, base = plain_mse(y_test, pred_test), plain_mse(y_test, [train_mean] * len(y_test))
     slips = {
         "test MSE": [
             (line * len(y_test), "a sum where the MSE takes a mean"),
@@ -325,11 +316,11 @@ def check_exit_verdict(y_train, y_test, pred_test, test_mse, baseline_mse, bette
         ],
         "baseline MSE": [
             (
-                _plain_mse(y_test, [average(y_test)] * len(y_test)),
+                plain_mse(y_test, [average(y_test)] * len(y_test)),
                 "the baseline predicts the TRAINING mean, np.mean(y_train): the test set stays hidden",
             ),
             (
-                _plain_mse(y_train, [train_mean] * len(y_train)),
+                plain_mse(y_train, [train_mean] * len(y_train)),
                 "that is measured on the training points: measure the misses on the test points",
             ),
             (train_mean, "that is its prediction, not its MSE: the mean of its squared misses on y_test"),
