@@ -340,6 +340,8 @@ def _font_coverage():
         for font in fonts:
             name = font["name"].getDebugName(6)
             coverage[name] = set(font.getBestCmap() or {})
+        for font in fonts:  # fontTools keeps the file open: a later test would see a ResourceWarning
+            font.close()
     return coverage
 
 
