@@ -22,6 +22,7 @@ from .engine import (
     read_word,
     show,
 )
+from .nb03 import _loop_solution
 
 
 def _open(value):
@@ -162,19 +163,6 @@ def check_exit_step(new_m):
 _LOOP = EXERCISES["check_training_loop"]
 
 
-def _exit_loop(x, y, lr, epochs):  # the exit ticket's solution
-    import numpy as np
-
-    m, b = 0.0, 0.0
-    for _ in range(epochs):
-        residuals = y - (m * x + b)
-        dm = -2 * np.mean(x * residuals)
-        db = -2 * np.mean(residuals)
-        m = m - lr * dm
-        b = b - lr * db
-    return m, b
-
-
 def _for_the_ticket(hint):
     """Notebook 03's hint, worded for the ticket, which has no one-step cell above the loop."""
     return hint.replace("of the one-step cell", "of one step").replace("the one-step cell above", "one step")
@@ -191,7 +179,7 @@ EXIT_LOOP_MISTAKES = [
     cases=_LOOP.task.cases,
     reference=_LOOP.task.reference,
     mistakes=EXIT_LOOP_MISTAKES,
-    solutions=[_exit_loop],
+    solutions=[_loop_solution],  # notebook 03's solution, word for word
     read=_LOOP.task.read,
     wrong_text=lambda case, got, right: (
         f"On x = {case[0].tolist()}, y = {case[1].tolist()} with lr = {case[2]:g} and {case[3]} epochs "

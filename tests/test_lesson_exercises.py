@@ -741,31 +741,25 @@ def test_intercept_prediction_of_no_move_is_wrong_when_b_moved(classic, predicte
 
 
 def test_test_scores_checker_on_the_notebooks_numbers():
-    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
-    order = np.random.default_rng(0).permutation(len(x))
-    train, test = order[:256], order[256:]
-    m, b = np.polyfit(x[train], y[train], 1)
-    pred = m * x[test] + b
-    line = np.sum((y[test] - pred) ** 2) / len(test)
-    base = np.sum((y[test] - y[train].sum() / 256) ** 2) / len(test)
-    right = ex.check_test_scores(y[train], y[test], pred, line, base)
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    right = ex.check_test_scores(y_train, y_test, pred, line, base)
     assert right.ok and f"{line:,.0f}" in right.message and f"{base:,.0f}" in right.message
     printed = saved_text("04_full_training.ipynb", "lw.show_test_scores(")
     assert "Type the line's test MSE first" in printed and f"{line:,.0f}" not in printed  # no answer
     assert "np.mean" not in saved_source("04_full_training.ipynb", "lw.show_test_scores(")
     shown = io.StringIO()
     with contextlib.redirect_stdout(shown):
-        lw.show_test_scores(y[train], y[test], pred, yours=0.0)  # a wrong answer reveals nothing
+        lw.show_test_scores(y_train, y_test, pred, yours=0.0)  # a wrong answer reveals nothing
     assert "is not the line's test MSE yet" in shown.getvalue() and f"{line:,.0f}" not in shown.getvalue()
     shown = io.StringIO()
     with contextlib.redirect_stdout(shown):
-        lw.show_test_scores(y[train], y[test], pred, yours=line)
+        lw.show_test_scores(y_train, y_test, pred, yours=line)
     printed = shown.getvalue()
     assert f"{line:,.0f}" in printed and f"{base:,.0f}" in printed
     assert f"{np.sqrt(line):.0f}" in printed and f"{np.sqrt(base):.0f}" in printed
-    test_mean = ex.check_test_scores(y[train], y[test], pred, line, np.mean((y[test] - y[test].mean()) ** 2))
+    test_mean = ex.check_test_scores(y_train, y_test, pred, line, np.mean((y_test - y_test.mean()) ** 2))
     assert not test_mean.ok and "TRAINING mean" in test_mean.message
-    summed = ex.check_test_scores(y[train], y[test], pred, line * len(test), base)
+    summed = ex.check_test_scores(y_train, y_test, pred, line * len(y_test), base)
     assert not summed.ok and "a sum where the MSE takes a mean" in summed.message
 
 
