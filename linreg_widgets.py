@@ -120,7 +120,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 import linreg_core as lc  # noqa: E402
 import linreg_minibatch as lm  # noqa: E402
@@ -2440,7 +2440,7 @@ def plot_course_map():
 
     # 4 · Train, then judge it: notebook 4's penguin split, the line fitted on the training set
     x_p, y_p = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
-    x_train, y_train, x_test, y_test = lc.train_test_split(x_p, y_p, test_share=0.25, seed=0)
+    x_train, y_train, x_test, y_test = lc.train_test_split(x_p, y_p, test_share=0.25, seed=1)
     m, b = lc.closed_form(x_train, y_train)
     plot_split(ax4, x_train, y_train, x_test, y_test, test_label="unseen")
     ends = np.array([x_p.min(), x_p.max()])
@@ -2791,13 +2791,14 @@ def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 5
     lowest = float(np.mean((y - (m_best * x + b_best)) ** 2))
     fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
     ax.plot(epochs, losses, "o-", color=PALETTE["line"], lw=2, label="your loop")
-    ax.axhline(lowest, color=PALETTE["guide"], ls="--", lw=2, label=f"the best line: {lowest:.4g}")
+    ax.axhline(lowest, color=PALETTE["guide"], ls="--", lw=2, label=f"the best line: {readable(lowest)}")
     ax.set_xscale("symlog", linthresh=1)
     ticks = [count for count in (0, 1, 10, 100, 1000, 10000) if count <= max(epochs)]
     ax.set_xticks(ticks, [f"{count:,}" for count in ticks])
     ax.set_xlim(0, 1.3 * max(epochs))  # symlog's automatic margin would start at about −100
     ax.set_xlabel("epochs (stretched: 1, 10, 100, 1,000 equally spaced)")
     ax.set_ylabel("MSE after that many epochs")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: readable(value, 2)))  # no "1e7" corner
     ax.set_title(f"the MSE of your train at lr = {readable(lr)}")
     ax.legend(loc="upper right")
     _style_axes(ax)
@@ -2918,29 +2919,33 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
     plt.show()
 
 
-def show_test_scores(y_train, y_test, pred_test, yours=""):
-    """Print the test MSE of a model's predictions ``pred_test`` and of the baseline (the training
-    mean of y for every point), each with its typical miss (√MSE).
+def show_test_scores(y_train, pred_train, y_test, pred_test, yours=""):
+    """Print the MSE of a model on the training and the test set, and of the baseline (the training
+    mean of y for every point) on the test set, each with its typical miss (√MSE).
 
     ``yours`` is the student's own test MSE: while it is still None, or not yet right, the scores
     stay hidden, so that *Run All* does not print the answer of the exercise above.
     """
     if yours is None:
-        print("Type the line's test MSE first (Exercise 2), then run this cell: it shows the scores.")
+        print("Type the line's test MSE first (Exercise 1), then run this cell: it shows the scores.")
         return
-    y_train = lv.valid_vector(y_train, "y_train")
+    y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     try:  # the scores stay hidden until the student's own value is right
         right = isinstance(yours, str) or math.isclose(float(yours), lc.mse(y_test, pred_test), rel_tol=1e-6)
     except (TypeError, ValueError):
         right = False
     if not right:
-        print("Your test_mse is not the line's test MSE yet: fix it with Exercise 2's check, then run this.")
+        print("Your test_mse is not the line's test MSE yet: fix it with Exercise 1's check, then run this.")
         return
-    print(f"{'on the test set':15} {'MSE':>9} {'typical miss (√MSE)':>20}")
-    for name, guess in (("line", pred_test), ("baseline", np.mean(y_train))):
-        loss = lc.mse(y_test, guess)
-        print(f"{name:15} {loss:9,.0f} {loss**0.5:20.0f}")
+    print(f"{'':22} {'MSE':>9} {'typical miss (√MSE)':>20}")
+    for name, ys, guess in (
+        ("line, training set", y_train, pred_train),
+        ("line, test set", y_test, pred_test),
+        ("baseline, test set", y_test, np.mean(y_train)),
+    ):
+        loss = lc.mse(ys, guess)
+        print(f"{name:22} {loss:9,.0f} {loss**0.5:20.0f}")
 
 
 def show_scores(y_train, pred_train, y_test, pred_test, baseline):
@@ -2988,7 +2993,7 @@ def show_lookup_table(x_train, y_train, x_test, y_test, pred_train, pred_test, p
     the numbers stay hidden, so that *Run All* does not print the answer above the guess.
     """
     if prediction is None:
-        print("Write your prediction first (Exercise 1), then run this cell: it shows who wins.")
+        print("Write your prediction first (Exercise 2), then run this cell: it shows who wins.")
         return
     y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))

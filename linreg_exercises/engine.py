@@ -23,6 +23,7 @@ each must get; the tests loop over :data:`EXERCISES` and try them all.
 
 import builtins
 import contextlib
+import difflib
 import dis
 import faulthandler
 import functools
@@ -1180,6 +1181,14 @@ def _outside_hint(function, reads):
     """The hint for a wrong answer from a function that reads the notebook's data."""
     names = " and ".join(f"`{name}`" for name, _ in reads[:3])
     sizes = ", ".join(f"`{name}` holds {size} numbers" for name, size in reads[:3])
+    own = getattr(getattr(function, "__code__", None), "co_varnames", ())
+    for name, _ in reads:  # `residual = …` then `np.mean(x * residuals)`: a spelling slip
+        close = difflib.get_close_matches(name, [local for local in own if local != name], n=1, cutoff=0.75)
+        if close:
+            return (
+                f"Your function sets `{close[0]}` but then reads `{name}`, which it never sets: Python "
+                f"takes the notebook's `{name}` ({sizes}). A spelling slip? Use one name for both."
+            )
     return (
         f"Your function reads the global {names} of the notebook, not its own arguments ({sizes} "
         f"there). The checker calls it with other data, so inside the function use only its "

@@ -288,8 +288,8 @@ def _short_why_m(x, y, m, b, sign):
     side = "larger" if m > best else "smaller"
     effect = "larger" if sign > 0 else "smaller"
     return (
-        f"m = {m:g} is {side} than the best slope for b = {b:g} ({minus(f'{best:.3g}')}), so increasing m "
-        f"makes the loss {effect}"
+        f"m = {m:g} is {side} than {minus(f'{best:.3g}')}, the best slope while b stays {b:g}, "
+        f"so increasing m makes the loss {effect}"
     )
 
 
@@ -328,8 +328,8 @@ def _short_why_b(x, y, m, b, sign):
     slips=lambda: [
         (
             (TINY_X, TINY_Y, 1.5, 0.0, "-", "+"),
-            "negative for ∂L/∂m, but it is positive (+10): m = 1.5 is larger than the best slope "
-            "for b = 0 (1.16)",
+            "negative for ∂L/∂m, but it is positive (+10): m = 1.5 is larger than 1.16, the best slope "
+            "while b stays 0",
         ),
         (
             (TINY_X, TINY_Y, 1.5, 0.0, "+", "-"),

@@ -219,7 +219,7 @@ def check_trained_model(model, x, y, tolerance=1e-3, centred=False):
 # --------------------------------------------------------------------------
 
 #: The split of notebook 04: lc.train_test_split with this seed (a quarter of the penguins to test).
-SPLIT_SEED = 0
+SPLIT_SEED = 1
 
 _MODEL_WORDS = {
     "the line": {"line", "theline", "aline", "straightline", "astraightline", "thestraightline", "linear"},
@@ -230,7 +230,7 @@ _MODEL_WORDS = {
 def penguin_split():
     """``(x_train, y_train, x_test, y_test)``: flipper length and body mass, split as in notebook 04.
 
-    The same shuffle as ``lc.train_test_split(x, y, seed=0)``, written out here so the checker
+    The same shuffle as ``lc.train_test_split(x, y, seed=1)``, written out here so the checker
     does not rest on the function it helps to teach.
     """
     x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
@@ -271,8 +271,8 @@ def _read_model(value):
 
 @exercise(
     "04",
-    # On the notebook's split the lookup table wins on the training penguins (MSE 115,312 against
-    # 160,588) and loses on the test penguins (176,258 against 137,251).
+    # On the notebook's split the lookup table wins on the training penguins (MSE 114,633 against
+    # 153,028) and loses on the test penguins (169,957 against 160,547).
     solutions=lambda: [("the line",), ("line",), ("The Line",), ("a straight line",)],
     slips=lambda: [
         (("the lookup table",), "Your answer: 'the lookup table'; the right one: 'the line'"),
@@ -454,7 +454,7 @@ def _how_far(number, right):
         (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 2.0, 5.0), "a sum where the MSE takes a mean"),
         (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 1.0, 4.0), "predicts the TRAINING mean"),
         (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 1.0, math.sqrt(5.0)), "leave out the square root"),
-        (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], None, 5.0), "Your test MSE is None"),
+        (([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], None, 5.0), "Your test MSE is still None"),
         (
             ([1.0, 3.0], [1.0, 5.0], [2.0, 4.0], 7.0, 5.0),
             "Your test MSE = 7.00: it is about 7 times too large",
@@ -491,7 +491,12 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
         ("baseline MSE", baseline_mse, base, base_slips),
     ):
         if value is None or value is ...:
-            return Feedback(False, f"Your {name} is None: replace None by your code, then run the cell.")
+            return Feedback(
+                False,
+                f"Your {name} is still None: replace None by your code and run that cell. If the cell "
+                "stopped with an error (such as 'operands could not be broadcast'), nothing was stored: "
+                "fix the error first, then run this check again.",
+            )
         number = as_number(value)
         if number is None and np.ndim(value) == 1 and np.size(value) == len(y_test):
             return Feedback(
@@ -501,7 +506,7 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
             )
         if number is None:
             _, problem = read_number(value, f"Your {name}")
-            if problem is not None and "decimals with a point" in problem:  # 137,251 is a tuple in Python
+            if problem is not None and "decimals with a point" in problem:  # 160,547 is a tuple in Python
                 return Feedback(False, problem.replace("decimals with a point", "numbers without commas"))
             return Feedback(False, f"Your {name} should be one number; got {show(value, 40)}.")
         if _close(number, right):
@@ -514,6 +519,6 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
         return Feedback(False, " ".join(lines))
     return Feedback(
         True,
-        f"Both right: on the test set the line's MSE is {line:,.0f} and the baseline's {base:,.0f}; as a "
+        f"Right: on the test set the line's MSE is {line:,.0f} and the baseline's {base:,.0f}; as a "
         f"typical miss (√MSE), about {math.sqrt(line):,.0f} against {math.sqrt(base):,.0f}.",
     )

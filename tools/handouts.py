@@ -417,7 +417,7 @@ step overshoots, the loss grows, and $m$ and $b$ blow up (divergence).</p>
 <pre>[[loop]]</pre>
 <h2>6 · Train, then test, against a baseline</h2>
 <p><b>Split first:</b> shuffle the data and hide a part of it, the <b>test set</b>; train on the
-rest, the <b>training set</b> (<code>lc.train_test_split(x, y, test_share=0.25, seed=0)</code>).
+rest, the <b>training set</b> (<code>lc.train_test_split(x, y, test_share=0.25, seed=1)</code>).
 Centre or scale $x$ with numbers from the training set only.</p>
 <p><b>Judge on the test set:</b> the MSE of the trained line on points it never saw. A low
 training MSE alone proves nothing: a model can memorise.</p>
