@@ -1026,9 +1026,10 @@ class Explorer(widgets.VBox):
         pad_x, pad_y = 0.035 * (x1 - x0), 0.05 * (y1 - y0)
         ex, ey = min(max(x, x0 + pad_x), x1 - pad_x), min(max(y, y0 + pad_y), y1 - pad_y)
         ha = "left" if ex < (x0 + x1) / 2 else "right"
-        if x > x1 or x < x0:  # out through a side: the note beside the arrowhead
-            shape = ">" if x > x1 else "<"
-            tx, ty, va = ex - pad_x if x > x1 else ex + pad_x, ey, "center"
+        if x > x1 or x < x0:  # out through a side: the note above or below the arrowhead,
+            shape = ">" if x > x1 else "<"  # away from the middle, where the star usually is
+            below = ey < (y0 + y1) / 2 if y0 + 3 * pad_y < ey < y1 - 3 * pad_y else ey > (y0 + y1) / 2
+            tx, ty, va = ex, ey - 1.5 * pad_y if below else ey + 1.5 * pad_y, "top" if below else "bottom"
         else:  # out through the top or bottom: the note below or above it
             shape = "^" if y > y1 else "v"
             tx, ty, va = ex, ey - pad_y if y > y1 else ey + pad_y, "top" if y > y1 else "bottom"

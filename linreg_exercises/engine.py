@@ -1182,6 +1182,15 @@ def _outside_hint(function, reads):
     names = " and ".join(f"`{name}`" for name, _ in reads[:3])
     sizes = ", ".join(f"`{name}` holds {size} numbers" for name, size in reads[:3])
     own = getattr(getattr(function, "__code__", None), "co_varnames", ())
+    arguments = own[: getattr(getattr(function, "__code__", None), "co_argcount", 0)]
+    pasted = [(name, arg) for name, _ in reads for arg in arguments if name.startswith(arg + "_")]
+    if pasted:  # the one-step cell pasted as it was: `x_tiny` where the function has `x`
+        said = " and ".join(f"`{name}`" for name, _ in pasted)
+        fix = ", ".join(f"`{arg}` for `{name}`" for name, arg in pasted)
+        return (
+            f"Your function reads the notebook's {said}, not its own arguments: inside it write {fix}, "
+            f"so that it works on any data it is given."
+        )
     for name, _ in reads:  # `residual = …` then `np.mean(x * residuals)`: a spelling slip
         close = difflib.get_close_matches(name, [local for local in own if local != name], n=1, cutoff=0.75)
         if close:

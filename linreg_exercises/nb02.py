@@ -399,7 +399,7 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
         if wrong == [on_b]:
             tip = "Try: look at where most points lie compared with the line, over all x."
         elif wrong == [on_m]:
-            tip = f"Try: on the U-curve, is m = {m_num:g} left or right of the bottom?"
+            tip = f"Try: with b held at {b_num:g}, would a flatter line fit better?"
         else:
             tip = "Try: for each parameter, ask whether increasing it makes the loss larger."
         right = [name for name in labels if name not in wrong]

@@ -384,6 +384,11 @@ def _test_score_truth(y_train, y_test, pred_test):
             "that is the square of the mean miss: square each miss first, then take the mean",
         ),
         "r2": (1 - line / spread, "that is R², not the MSE: the mean of the squared test misses"),
+        "test mean": (
+            spread,
+            "that is the MSE of predicting the test penguins' own mean mass: use the line's "
+            "predictions, pred_test",
+        ),
     }
     base_slips = {
         "swapped": (line, "that is the line's MSE: the baseline predicts np.mean(y_train) instead"),
@@ -512,6 +517,15 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
         if _close(number, right):
             continue
         hint = next((text for wrong, text in slips.values() if _close(number, wrong)), None)
+        if hint is None:  # a slip's number typed from a printed table, rounded (√MSE as 401)
+            hint = next(
+                (
+                    f"{text} (and let your code compute it, do not type a number)"
+                    for wrong, text in slips.values()
+                    if wrong and number == round(number) and math.isclose(number, wrong, rel_tol=1e-3)
+                ),
+                None,
+            )
         if hint is None:  # how far off, never the right value itself (it could be copied)
             hint = _how_far(number, right)
         lines.append(f"Your {name} = {number:,.2f}: {hint}.")
@@ -519,6 +533,6 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
         return Feedback(False, " ".join(lines))
     return Feedback(
         True,
-        f"Right: on the test set the line's MSE is {line:,.0f} and the baseline's {base:,.0f}; as a "
+        f"On the test set the line's MSE is {line:,.0f} and the baseline's {base:,.0f}; as a "
         f"typical miss (√MSE), about {math.sqrt(line):,.0f} against {math.sqrt(base):,.0f}.",
     )
