@@ -1073,7 +1073,11 @@ def _answering(checker):
     def answering(*args, **kwargs):
         if _INSIDE:
             return guarded(*args, **kwargs)
-        return shown_at_once(_answer(*args, **kwargs))
+        feedback = _answer(*args, **kwargs)
+        failed = _previous_cell_error()
+        if failed and not feedback.ok:  # the answer checked is an older one: say so first
+            feedback = type(feedback)(False, f"{failed} {feedback.message}")
+        return shown_at_once(feedback)
 
     def _answer(*args, **kwargs):
         try:
@@ -1096,6 +1100,25 @@ def _answering(checker):
         )
 
     return answering
+
+
+def _previous_cell_error():
+    """A sentence if the cell run just before this one stopped with an error, else "".
+
+    Then nothing that cell assigned was stored, and the checker sees the student's earlier answer
+    (e.g. ``test_mse`` after numpy's "operands could not be broadcast").
+    """
+    shell = getattr(builtins, "get_ipython", lambda: None)()
+    result = getattr(shell, "last_execution_result", None)
+    error = getattr(result, "error_in_exec", None) if result is not None else None
+    if error is None:
+        return ""
+    said = show(str(error).splitlines()[0] if str(error) else "", 80)
+    return (
+        f"The cell you ran before this one stopped with {type(error).__name__}"
+        f"{': ' + said if said else ''}, so nothing in it was stored: fix it and run it again. "
+        f"What follows is about your earlier answer."
+    )
 
 
 def _copies(case):

@@ -147,6 +147,7 @@ def check_mse(function):
     slips=lambda: [
         ((TINY_X, TINY_Y, 0.0, 0.0, 5), "increase m (a steeper line)"),
         ((TINY_X, TINY_Y, 0.8, 10.0, 5), "decrease b (lower the line)"),
+        ((TINY_X, TINY_Y, 1.6, 0.8, 2.5), "Did you swap them? With m = 0.8 and b = 1.6"),
         (
             (TINY_X, TINY_Y, 0.8, 1.6, 1.0),
             "No line can reach MSE 1 on this data: the lowest possible is 1.86",
@@ -198,6 +199,12 @@ def check_low_loss(x, y, m, b, target):
             True,
             f"{line}, below the target {goal:g}. The lowest possible MSE "
             f"on this data is {best:.2f} (the star on the map).",
+        )
+    if loss(b_num, m_num) <= goal:  # the two read off the sliders into the wrong names
+        return Feedback(
+            False,
+            f"{line}, above the target {goal:g}. Did you swap them? With m = {b_num:.4g} and "
+            f"b = {m_num:.4g} the MSE is {loss(b_num, m_num):.2f}: my_m is the slope, my_b the intercept.",
         )
     m_only = float(x @ (y - b_num) / (x @ x))  # the best slope with b held
     b_only = float(np.mean(y - m_num * x))  # the best intercept with m held

@@ -145,7 +145,8 @@ _SAME_POINT = (
 LOOP_MISTAKES = [
     Mistake(
         lambda x, y, lr, epochs: (0.0, 0.0),
-        "Your function returns m = b = 0, where it started: the loop body does not change m and b yet. "
+        "Your function returns m = b = 0, where it started: the loop body does not change m and b yet "
+        "(or sets them back to 0 after the updates). "
         "Replace `pass` with the five lines of the one-step cell (residuals, dm, db, then m, then b), "
         "written with x and y and indented under `for epoch in range(epochs):`."
         " (Already changed it? Run the cell with your function first, then this one.)",
@@ -408,9 +409,7 @@ def _loop_no_start(x, y, lr, epochs):  # a slip: no first values for m and b
         f"Your loop matches gradient descent from m = b = 0 on {all_of(len(got), 'test case')} "
         f"(2 to 5 epochs each)."
     ),
-    after=refuse_shortcuts(
-        lc.gradient_descent, lc.step, lc.gradients, lc.LinearRegression, after=_loop_after
-    ),
+    after=refuse_shortcuts(lc.gradient_descent, lc.step, lc.LinearRegression, after=_loop_after),
 )
 def check_training_loop(function):
     """Check ``function(x, y, lr, epochs)``: gradient descent from m = b = 0, returning ``(m, b)``.

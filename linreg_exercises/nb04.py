@@ -447,7 +447,7 @@ def _how_far(number, right):
         )
     if abs(ratio - 1) >= 0.01:
         return f"it is too {way} by about {abs(ratio - 1):.0%}: {compare}"
-    return f"it is a little too {way} (less than 1% off): let your code compute it, do not type a number"
+    return f"let your code compute it, do not type a number: it is a little too {way} (less than 1% off)"
 
 
 @exercise(

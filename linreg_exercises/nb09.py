@@ -299,6 +299,7 @@ def check_exit_verdict(y_train, y_test, pred_test, test_mse, baseline_mse, bette
     line, base = plain_mse(y_test, pred_test), plain_mse(y_test, [train_mean] * len(y_test))
     slips = {
         "test MSE": [
+            (base, "that is the baseline's MSE: the test MSE is the model's, with pred_test"),
             (line * len(y_test), "a sum where the MSE takes a mean"),
             (average([a - p for a, p in zip(y_test, pred_test)]), "the misses are not squared"),
         ],
@@ -313,6 +314,7 @@ def check_exit_verdict(y_train, y_test, pred_test, test_mse, baseline_mse, bette
             ),
             (train_mean, "that is its prediction, not its MSE: the mean of its squared misses on y_test"),
             (base * len(y_test), "a sum where the MSE takes a mean"),
+            (line, "that is the model's MSE: the baseline predicts np.mean(y_train) for every test point"),
         ],
     }
     lines = []
@@ -328,7 +330,7 @@ def check_exit_verdict(y_train, y_test, pred_test, test_mse, baseline_mse, bette
             (text for wrong, text in slips[name] if abs(number - wrong) <= 1e-6 * (1 + abs(wrong))), None
         )
         way = "large" if number > right else "small"
-        hint = hint or f"it is too {way}: compare with np.mean((y - y_pred) ** 2)"
+        hint = hint or f"it is too {way}: compare with np.mean((y_test - pred_test) ** 2)"
         lines.append(f"Your {name} = {number:.4g}: {hint}.")
     if lines:
         return Feedback(False, " ".join(lines))

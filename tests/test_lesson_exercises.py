@@ -1217,7 +1217,7 @@ def test_the_line_scores_about_the_same_on_test_penguins_as_the_guide_says():
 
 
 def test_04s_loss_curve_reaches_the_bottom_by_about_1000_epochs():
-    """04: "The MSE reaches the dashed line by about 1000 epochs" (lr 0.004, centred flippers), and
+    """04: the MSE "reaches the dashed line by about 1000 epochs" (lr 0.004, centred flippers), and
     the guide: "At 500 it is still 3.7 % above". By a plain loop against np.polyfit's line."""
     x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
     train = np.random.default_rng(1).permutation(len(x))[:256]
@@ -1231,7 +1231,8 @@ def test_04s_loss_curve_reaches_the_bottom_by_about_1000_epochs():
         losses[epoch] = np.mean((yt - (m * xc + b)) ** 2)
     assert round(losses[500] / lowest - 1, 3) == 0.037 and losses[1000] < 1.0001 * lowest
     text = (ROOT / "notebooks" / "sources" / "04_full_training.md").read_text(encoding="utf-8")
-    assert "reaches the dashed line by about 1000 epochs" in text
+    assert "reaches the\ndashed line by about 1000 epochs (at 500 it is still 3.7 % above)" in text
+    assert round(np.mean(yt**2) / 1e6) == 18 and "It starts near 18 million" in text
     guide = (ROOT / "docs" / "classroom.md").read_text(encoding="utf-8")
     assert "At\n  500 it is still 3.7 % above" in guide
 
@@ -1292,3 +1293,51 @@ def test_the_line_scored_against_the_test_mean_is_named():
     own_mean = np.sum((y_test - y_test.sum() / len(y_test)) ** 2) / len(y_test)
     feedback = ex.check_test_scores(y_train, y_test, pred, own_mean, base)
     assert not feedback.ok and "test penguins' own mean mass" in feedback.message
+
+
+def test_a_loop_that_calls_lc_gradients_is_accepted():
+    """Round 13's teacher: 02 offers `lc.gradients`, and a right loop that used it was refused as
+    "the collection's own answer". The loop is the exercise; the gradient is notebook 2's."""
+    namespace = {"lc": lc}
+    exec(
+        "def train(x, y, lr, epochs):\n"
+        "    m, b = 0.0, 0.0\n"
+        "    for epoch in range(epochs):\n"
+        "        dm, db = lc.gradients(x, y, m, b)\n"
+        "        m = m - lr * dm\n"
+        "        b = b - lr * db\n"
+        "    return m, b\n",
+        namespace,
+    )
+    assert ex.check_training_loop(namespace["train"]).ok
+
+
+def test_a_check_after_a_failed_cell_says_the_answer_is_an_older_one(monkeypatch):
+    """Round 13's student: numpy's broadcast error left an older test_mse, and the check repeated
+    that older answer's hint. IPython keeps the previous cell's error in last_execution_result."""
+    import builtins
+    from types import SimpleNamespace
+
+    error = ValueError("operands could not be broadcast together with shapes (342,) (86,) ")
+    shell = SimpleNamespace(last_execution_result=SimpleNamespace(error_in_exec=error))
+    monkeypatch.setattr(builtins, "get_ipython", lambda: shell, raising=False)
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    stale = ex.check_test_scores(y_train, y_test, pred, (y_test - pred) ** 2, base)
+    assert not stale.ok and stale.message.startswith("The cell you ran before this one stopped with")
+    assert "could not be broadcast" in stale.message and "one number per penguin" in stale.message
+    assert ex.check_test_scores(y_train, y_test, pred, line, base).ok  # a right answer is just right
+    shell.last_execution_result = SimpleNamespace(error_in_exec=None)
+    assert not ex.check_test_scores(y_train, y_test, pred, 2 * line, base).message.startswith("The cell")
+
+
+def test_04s_new_penguin_is_predicted_as_the_text_says():
+    """04 uses the line once: a 210 mm flipper, 9.1 mm above the training mean 200.9 mm, about
+    4,630 g. Checked with np.polyfit on the training rows of seed 1."""
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    train = np.random.default_rng(1).permutation(len(x))[:256]
+    slope, intercept = np.polyfit(x[train], y[train], 1)
+    assert round(x[train].mean(), 1) == 200.9 and round(slope * 210 + intercept, -1) == 4630
+    text = (ROOT / "notebooks" / "sources" / "04_full_training.md").read_text(encoding="utf-8")
+    assert "$210 - 200.9 = 9.1$ mm above average" in text and "\\approx 4{,}630$ g" in text
+    printed = saved_text("04_full_training.ipynb", 'print("a 210 mm flipper:"')
+    assert f"a 210 mm flipper: {round(slope * 210 + intercept)} g" in printed

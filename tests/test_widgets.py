@@ -1883,3 +1883,23 @@ def test_projector_style_pins_colours_against_a_dark_style(classic):
         assert matplotlib.colors.to_hex(ax.xaxis.label.get_color()) == "#000000"
         plt.close(ax.figure)
     lw.use_projector_style()
+
+
+def test_the_step_explorer_says_diverging_before_the_loss_blows_up(classic):
+    """Round 13's student: at lr 0.00035 the readout showed only a huge MSE. A plain loop shows the
+    MSE above its start and growing from step 2 on; at 0.00025 (zigzag) it falls at every step."""
+    x, y = classic
+    for lr, warned in ((0.00035, True), (0.00025, False)):
+        m = b = 0.0
+        losses = [np.mean(y**2)]
+        for _ in range(3):
+            r = y - (m * x + b)
+            m, b = m + lr * 2 * np.mean(x * r), b + lr * 2 * np.mean(r)
+            losses.append(np.mean((y - (m * x + b)) ** 2))
+        assert (losses[0] < losses[2] < losses[3]) == warned
+        explorer = lw.StepExplorer(x, y, lr=lr)
+        step = explorer.step_button
+        for _ in range(3):
+            step.click()
+        assert ("diverging" in explorer.readout.value) == warned
+        explorer.close()
