@@ -1193,6 +1193,7 @@ def test_the_registry_covers_every_explorer(explorer_classes):
     assert sorted(lw.EXPLORERS) == sorted(explorer_classes), "add the new explorer to lw.EXPLORERS"
     for name, entry in lw.EXPLORERS.items():
         assert entry.cls is explorer_classes[name]
+        assert getattr(lw, name, None) is entry.cls, f"import {name} in linreg_widgets/__init__.py"
 
 
 def test_every_registered_move_changes_the_picture(classic):
