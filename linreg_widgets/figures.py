@@ -73,6 +73,12 @@ def draw_data(ax, x, y, xlabel="x", ylabel="y"):
     style_axes(ax)
 
 
+def residual_segments(x, y, m, b):
+    """Vertical segments from each point to the line, shape (n, 2, 2)."""
+    y_pred = m * x + b
+    return np.stack([np.column_stack([x, y]), np.column_stack([x, y_pred])], axis=1)
+
+
 def nice_log_levels(lo, hi, max_levels=16):
     """Round contour levels (e.g. 1, 2, 5 × 10^k) from at or below ``lo`` to at or above ``hi``.
 
@@ -311,12 +317,6 @@ def plot_loss_bowl(x, y, ax=None, point=None):
         ax.plot([m], [b], [loss], "o", ms=10, color=LINE_COLOR, mec="w", label=f"(m, b) = ({m:.3g}, {b:.3g})")
     ax.legend(loc="upper left", facecolor="0.85", framealpha=0.9)
     return ax
-
-
-def residual_segments(x, y, m, b):
-    """Vertical segments from each point to the line, shape (n, 2, 2)."""
-    y_pred = m * x + b
-    return np.stack([np.column_stack([x, y]), np.column_stack([x, y_pred])], axis=1)
 
 
 # --------------------------------------------------------------------------
