@@ -340,7 +340,10 @@ class SlopeExplorer(Explorer):
         m_values, b_values = parameter_grid(self.x, self.y)
         m_hat, b_hat = lc.closed_form(self.x, self.y)
         self.b = b_hat if b is None else lv.valid_number(b, "b")
-        self.tangent = tangent
+        try:  # anything with a truth value, as before; an array or Series gets our message
+            self.tangent = bool(tangent)
+        except (TypeError, ValueError):
+            raise TypeError(f"tangent must be True or False, got {tangent!r:.60}.") from None
         self.description = (
             "drag m: the tangent to the loss curve and the gradient"
             if tangent
