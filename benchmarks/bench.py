@@ -328,41 +328,43 @@ def _slider_values(slider, count=37):
     return np.linspace(slider.min, slider.max, count)
 
 
+#: Explorers whose registered move trains again (the retraining limit applies to it).
+RETRAINING_MOVES = {"ScalingExplorer", "MinibatchExplorer"}
+
+
 def explorer_cases():
-    """Every explorer's controls as the notebooks use them (limits from issue 11: a
-    redraw at most 50 ms, a retraining at most 0.5 s, at n = 10^5)."""
+    """Every registered explorer's move (lw.EXPLORERS), then the other controls as the notebooks
+    use them (limits from issue 11: a redraw at most 50 ms, a retraining at most 0.5 s, at
+    n = 10^5)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import linreg_widgets as lw
 
-    def loss(x, y):
-        e = lw.LossExplorer(x, y)
-        return _setter(e.m_slider, _slider_values(e.m_slider))
+    redraw, retrain = 0.05, 0.5
 
-    def outlier(x, y):
-        e = lw.OutlierExplorer(x, y)
-        return _setter(e.outlier_slider, _slider_values(e.outlier_slider))
+    def move(entry):
+        def setup(x, y):
+            e = entry.make(x, y)
+            return lambda: entry.move(e)
 
-    def tangent(x, y):
-        e = lw.SlopeExplorer(x, y, tangent=True)
-        return _setter(e.m_slider, _slider_values(e.m_slider))
+        return setup
+
+    registered = [
+        ExplorerCase(f"{name}: its move", move(entry), retrain if name in RETRAINING_MOVES else redraw)
+        for name, entry in lw.EXPLORERS.items()
+    ]
+
+    def near_1e4(slider):  # the rates a selection slider offers from 0.5e-4 to 2e-4
+        return [rate for _, rate in slider.options if 0.5e-4 <= rate <= 2e-4]
 
     def step_lr(x, y):
         e = lw.StepExplorer(x, y, lr=1e-4)
-        return _setter(e.lr_slider, 1e-4 * np.geomspace(0.5, 2, 7))
-
-    def step_button(x, y):
-        e = lw.StepExplorer(x, y, lr=1e-4)
-        return lambda: e.step_button.click()
-
-    def training_epoch(x, y):
-        e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
-        return _setter(e.epoch_slider, np.arange(0, 301, 7))
+        return _setter(e.lr_slider, near_1e4(e.lr_slider))
 
     def training_lr(x, y):
         e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
-        return _setter(e.lr_slider, 1e-4 * np.geomspace(0.5, 2, 7))
+        return _setter(e.lr_slider, near_1e4(e.lr_slider))
 
     def training_epochs(x, y):
         e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
@@ -371,10 +373,6 @@ def explorer_cases():
     def scaling_lr(x, y):
         e = lw.ScalingExplorer(x, y, lr=1e-4, epochs=1000)
         return _setter(e.lr_slider, 1e-4 * np.geomspace(0.5, 2, 7))
-
-    def scaling_box(x, y):
-        e = lw.ScalingExplorer(x, y, lr=1e-4, epochs=1000)
-        return _setter(e.scale_box, [True, False])
 
     def minibatch(control):
         def setup(x, y):
@@ -386,18 +384,11 @@ def explorer_cases():
 
         return setup
 
-    redraw, retrain = 0.05, 0.5
-    return [
-        ExplorerCase("LossExplorer: slope slider", loss, redraw),
-        ExplorerCase("OutlierExplorer: outlier slider", outlier, redraw),
-        ExplorerCase("SlopeExplorer (tangent): slope slider", tangent, redraw),
+    return registered + [
         ExplorerCase("StepExplorer: lr slider", step_lr, redraw),
-        ExplorerCase("StepExplorer: Step button", step_button, redraw),
-        ExplorerCase("TrainingExplorer: epoch slider", training_epoch, redraw),
         ExplorerCase("TrainingExplorer: lr slider (retrains)", training_lr, retrain),
         ExplorerCase("TrainingExplorer: epochs 300 ↔ 2000 (retrains)", training_epochs, retrain),
         ExplorerCase("ScalingExplorer: lr slider (retrains)", scaling_lr, retrain),
-        ExplorerCase("ScalingExplorer: standardise box (retrains)", scaling_box, retrain),
         ExplorerCase("MinibatchExplorer: lr slider (retrains)", minibatch("lr"), retrain),
         ExplorerCase(
             "MinibatchExplorer: the two smallest batches offered (retrains)", minibatch("smallest"), retrain

@@ -25,8 +25,9 @@ def pytest_collection_modifyitems(config, items):
 def explorer_classes():
     """Every explorer class in linreg_widgets (subclasses of ``Explorer``, at any depth), by name.
 
-    Tests that must cover every explorer compare their own list with this one, so a new
-    explorer is not forgotten (CONTRIBUTING.md, "Add an explorer")."""
+    The tests that must cover every explorer loop over the registry ``lw.EXPLORERS``;
+    test_widgets.py checks it against this list, found by another way, so a new explorer is
+    not forgotten (CONTRIBUTING.md, "Add an explorer")."""
     import linreg_widgets as lw
 
     found, todo = {}, [lw.Explorer]

@@ -264,7 +264,7 @@ def test_nbgrader_round_trip(built, tmp_path):
 
     course = tmp_path / "course"
     shutil.copytree(built / "nbgrader", course)
-    for name in [*ROOT.glob("linreg_*.py"), ROOT / "linreg_exercises", ROOT / "data"]:
+    for name in [*ROOT.glob("linreg_*"), ROOT / "data"]:  # the modules and packages, the data
         (course / name.name).symlink_to(name)  # the setup cell finds linreg_core above the notebook
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
 

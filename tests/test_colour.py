@@ -182,8 +182,14 @@ def _axes_series(fig):
 
 
 def _explorers(x, y):
+    """Every registered explorer (lw.EXPLORERS), typical and moved once, and the states that add
+    artists of their own: a zigzag and a diverged run, the slope without its tangent, an outlier
+    far to the right."""
+    made = {}
+    for name, entry in lw.EXPLORERS.items():
+        made[name] = entry.make(x, y)
+        entry.move(made[name])
     bound = lc.stable_learning_rate(x)
-    x_s = (x - x.mean()) / x.std()
     diverging = lw.StepExplorer(x, y, lr=1.1 * bound)
     for _ in range(5):
         diverging.step10_button.click()
@@ -192,16 +198,14 @@ def _explorers(x, y):
     trained = lw.TrainingExplorer(x, y, lr=1e-4)
     trained.epoch_slider.value = 40
     return {
-        "LossExplorer": lw.LossExplorer(x, y),
-        "SlopeExplorer": lw.SlopeExplorer(x, y),
-        "SlopeExplorer(tangent)": lw.SlopeExplorer(x, y, tangent=True),
+        **made,
+        "SlopeExplorer(no tangent)": lw.SlopeExplorer(x, y),
         "StepExplorer(zigzag)": zigzag,
         "StepExplorer(diverged)": diverging,
-        "TrainingExplorer": trained,
+        "TrainingExplorer(epoch 40)": trained,
         "TrainingExplorer(diverged)": lw.TrainingExplorer(x, y, lr=1.1 * bound),
-        "OutlierExplorer": lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=0),
-        "ScalingExplorer": lw.ScalingExplorer(x, y),
-        "MinibatchExplorer": lw.MinibatchExplorer(x_s, y, lr=0.05, batch_size=10),
+        "OutlierExplorer(far right)": lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=0),
+        "ScalingExplorer(raw x)": lw.ScalingExplorer(x, y),
     }
 
 
@@ -307,12 +311,12 @@ OFF_PALETTE = re.compile(r"""["'](tab:[a-z]+|goldenrod|darkorange|gold|red|green
 @pytest.mark.parametrize(
     "path",
     [
-        "linreg_widgets.py",
+        *(f"linreg_widgets/{p.name}" for p in sorted((ROOT / "linreg_widgets").glob("*.py"))),
         *(f"notebooks/sources/{p.name}" for p in sorted((ROOT / "notebooks/sources").glob("0[0-4]_*.md"))),
     ],
 )
 def test_the_live_path_draws_with_the_palette(path):
-    """The module and notebooks 00–04 name no colour outside the Okabe–Ito palette."""
+    """The package and notebooks 00–04 name no colour outside the Okabe–Ito palette."""
     text = (ROOT / path).read_text(encoding="utf-8")
     found = sorted({m.group(1) for m in OFF_PALETTE.finditer(text)})
     assert not found, f"{path} uses {found}: use lw.PALETTE or lw.SERIES instead"

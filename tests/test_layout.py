@@ -103,6 +103,24 @@ def test_no_module_uses_another_modules_private_names(name):
         assert not attribute.startswith("_"), f"{name} uses {module}.{attribute}"
 
 
+def test_the_widgets_modules_share_public_names_only():
+    """``from .other import _x`` is another module's private name too, inside the package."""
+    for path, tree in zip(MODULES["linreg_widgets"], parsed(MODULES["linreg_widgets"])):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{path.name}: from .{node.module} import {private}"
+
+
+def test_the_widgets_package_readies_matplotlib_before_importing_it():
+    """Its first import is the style module, which sets matplotlib up before importing it."""
+    (init,) = [path for path in MODULES["linreg_widgets"] if path.name == "__init__.py"]
+    first = next(n for n in ast.parse(init.read_text(encoding="utf-8")).body if isinstance(n, ast.ImportFrom))
+    assert (first.level, first.module) == (1, "style")
+    style = (init.parent / "style.py").read_text(encoding="utf-8")
+    assert style.index("\n_prepare_matplotlib()\n") < style.index("\nimport matplotlib")
+
+
 def test_the_core_follows_the_notebooks_in_order():
     lines = MODULES["linreg_core"][0].read_text(encoding="utf-8").splitlines()
     banners = [line for line in lines if line.startswith("# Notebook") or line.startswith("# The closed")]

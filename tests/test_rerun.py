@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import linreg_widgets as lw
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,19 +82,8 @@ MEMORY_RUNS = 50
 #: The most the kernel may grow over MEMORY_RUNS re-runs (MiB): before the fix it grew ~540.
 MEMORY_LIMIT_MIB = 5
 
-EXPLORER_CELLS = {
-    "LossExplorer": "explorer = lw.LossExplorer(x, y); explorer",
-    "OutlierExplorer": "explorer = lw.OutlierExplorer(x, y); explorer",
-    "SlopeExplorer": "explorer = lw.SlopeExplorer(x, y, tangent=True); explorer",
-    "StepExplorer": "explorer = lw.StepExplorer(x, y, lr=1e-4); explorer",
-    "TrainingExplorer": "explorer = lw.TrainingExplorer(x, y, lr=1e-4); explorer",
-    "ScalingExplorer": "explorer = lw.ScalingExplorer(x, y); explorer",
-    "MinibatchExplorer": "explorer = lw.MinibatchExplorer(x, y, lr=1e-4); explorer",
-}
-
-
-def test_the_memory_check_covers_every_explorer(explorer_classes):
-    assert sorted(EXPLORER_CELLS) == sorted(explorer_classes)
+#: One cell per registered explorer (lw.EXPLORERS): its typical call on classic.csv.
+EXPLORER_CELLS = {name: f"explorer = lw.EXPLORERS[{name!r}].make(x, y); explorer" for name in lw.EXPLORERS}
 
 
 MEMORY_SETUP = f"""\

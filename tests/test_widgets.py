@@ -1119,27 +1119,16 @@ def test_training_explorer_play_frames_show_the_schedule(trainer):
 
 
 def _explorers(classic):
+    """A typical instance of every registered explorer on classic.csv (lw.EXPLORERS), moved once so
+    the moving artists are somewhere else than at the start; and the slope explorer without its
+    tangent, a figure of its own."""
     x, y = classic
-    x_s = (x - x.mean()) / x.std()
-    made = {
-        "loss": lw.LossExplorer(x, y),
-        "slope": lw.SlopeExplorer(x, y),
-        "tangent": lw.SlopeExplorer(x, y, tangent=True),
-        "step": lw.StepExplorer(x, y, lr=1e-4),
-        "training": lw.TrainingExplorer(x, y, lr=1e-4),
-        "scaling": lw.ScalingExplorer(x, y),
-        "minibatch": lw.MinibatchExplorer(x_s, y, lr=0.05, batch_size=10),
-        "outlier": lw.OutlierExplorer(x, y),
-    }
-    # One move each, so the moving artists are somewhere else than at the start.
-    made["loss"].m_slider.value = at_fraction(made["loss"].m_slider, 0.7)
-    made["slope"].m_slider.value = at_fraction(made["slope"].m_slider, 0.7)
-    made["tangent"].m_slider.value = at_fraction(made["tangent"].m_slider, 0.7)
-    made["step"].step10_button.click()
-    made["training"].epoch_slider.value = 40
-    made["scaling"].scale_box.value = True
-    made["minibatch"].batch_buttons.value = 1
-    made["outlier"].outlier_slider.value = at_fraction(made["outlier"].outlier_slider, 0.9)
+    made = {}
+    for name, entry in lw.EXPLORERS.items():
+        made[name] = entry.make(x, y)
+        entry.move(made[name])
+    slope = made["SlopeExplorer (no tangent)"] = lw.SlopeExplorer(x, y)
+    slope.m_slider.value = at_fraction(slope.m_slider, 0.7)
     return made
 
 
@@ -1199,10 +1188,26 @@ def test_explorer_images_show_at_native_size_with_16_px_text(every_figure):
         assert 12 * e.fig.dpi / 72 >= 16
 
 
-def test_the_projector_checks_cover_every_explorer(every_figure, explorer_classes):
-    _, explorers = every_figure
-    covered = {type(e).__name__ for e in explorers.values()}
-    assert covered == set(explorer_classes), "add the new explorer to _explorers()"
+def test_the_registry_covers_every_explorer(explorer_classes):
+    """Every test that must cover each explorer loops over lw.EXPLORERS: it must list them all."""
+    assert sorted(lw.EXPLORERS) == sorted(explorer_classes), "add the new explorer to lw.EXPLORERS"
+    for name, entry in lw.EXPLORERS.items():
+        assert entry.cls is explorer_classes[name]
+        assert getattr(lw, name, None) is entry.cls, f"import {name} in linreg_widgets/__init__.py"
+
+
+def test_every_registered_move_changes_the_picture(classic):
+    """A registered move is a real change (the benchmarks repeat it): the moving layer changes
+    each time, and back at the start after enough moves it goes on changing."""
+    x, y = classic
+    for name, entry in lw.EXPLORERS.items():
+        e = entry.make(x, y)
+        pictures = [bytes(e.image.value)]
+        for _ in range(3):
+            entry.move(e)
+            pictures.append(bytes(e.image.value))
+        assert all(a != b for a, b in zip(pictures, pictures[1:])), name
+        e.close()
 
 
 def test_every_figure_has_an_opaque_white_background(every_figure):
@@ -1366,8 +1371,8 @@ def _pixels_per_unit(ax):
 
 def test_standardised_contours_have_equal_axes(every_figure, classic):
     figures, explorers = every_figure
-    scaled = explorers["scaling"].axes[True]
-    (mini,) = [a for a in explorers["minibatch"].fig.axes if a.get_ylabel() == "intercept b"]
+    scaled = explorers["ScalingExplorer"].axes[True]
+    (mini,) = [a for a in explorers["MinibatchExplorer"].fig.axes if a.get_ylabel() == "intercept b"]
     (static,) = [a for a in figures["draw_scaling_contours"].axes if a.get_ylabel() == "intercept b_s"]
     for ax in (scaled, mini, static):
         px, py = _pixels_per_unit(ax)
@@ -1738,27 +1743,15 @@ def test_training_explorer_readout_says_which_epochs_play_shows(classic, epochs)
 
 
 def _small_explorers():
-    """One of each explorer class on five points (quick to build)."""
+    """One of each registered explorer on five points (quick to build)."""
     x, y = np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([2.0, 4.0, 5.0, 4.0, 6.0])
-    return {
-        "LossExplorer": lambda: lw.LossExplorer(x, y),
-        "OutlierExplorer": lambda: lw.OutlierExplorer(x, y),
-        "SlopeExplorer": lambda: lw.SlopeExplorer(x, y, tangent=True),
-        "StepExplorer": lambda: lw.StepExplorer(x, y),
-        "TrainingExplorer": lambda: lw.TrainingExplorer(x, y),
-        "ScalingExplorer": lambda: lw.ScalingExplorer(x, y),
-        "MinibatchExplorer": lambda: lw.MinibatchExplorer(x, y),
-    }
-
-
-def test_the_cleanup_checks_cover_every_explorer(explorer_classes):
-    assert set(_small_explorers()) == set(explorer_classes)
+    return {name: (lambda entry=entry: entry.make(x, y)) for name, entry in lw.EXPLORERS.items()}
 
 
 @pytest.mark.parametrize("name", sorted(_small_explorers()))
 def test_close_closes_every_widget_and_drops_the_figure(name):
     e = _small_explorers()[name]()
-    tree = lw._widget_tree(e)
+    tree = lw.explorer._widget_tree(e)
     assert len(tree) > 5 and all(w.comm is not None for w in tree)
     e.close()
     assert all(w.comm is None for w in tree), "a widget (or its layout or style) is left open"
@@ -1788,24 +1781,24 @@ def test_rerunning_a_cell_closes_the_explorer_it_made_before():
             self.cell_id, self.raw_cell = cell_id, raw_cell
 
     x, y = np.array([1.0, 2.0, 3.0]), np.array([1.0, 3.0, 2.0])
-    saved = dict(lw._CELL)
+    saved = dict(lw.explorer._CELL)
     try:
-        lw._cell_started(Info("cell-A"))
+        lw.explorer._cell_started(Info("cell-A"))
         first, second = lw.LossExplorer(x, y), lw.LossExplorer(x, y)  # two in one run: both live
-        lw._cell_started(Info("cell-B"))
+        lw.explorer._cell_started(Info("cell-B"))
         other = lw.LossExplorer(x, y)  # the same text in another cell: its own
         assert first.comm is not None and second.comm is not None
-        lw._cell_started(Info("cell-A"))
+        lw.explorer._cell_started(Info("cell-A"))
         again = lw.LossExplorer(x, y)
         assert first.comm is None and second.comm is None, "the re-run cell's old explorers stay open"
         assert other.comm is not None and again.comm is not None
-        lw._cell_started(Info(None, raw_cell="e = lw.LossExplorer(x, y)"))  # no cell id: by its text
+        lw.explorer._cell_started(Info(None, raw_cell="e = lw.LossExplorer(x, y)"))  # no cell id: by its text
         by_text = lw.LossExplorer(x, y)
-        lw._cell_started(Info(None, raw_cell="e = lw.LossExplorer(x, y)"))
+        lw.explorer._cell_started(Info(None, raw_cell="e = lw.LossExplorer(x, y)"))
         lw.LossExplorer(x, y)
         assert by_text.comm is None
     finally:
-        lw._CELL.update(saved)
+        lw.explorer._CELL.update(saved)
 
 
 @pytest.mark.parametrize("name", sorted(_small_explorers()))

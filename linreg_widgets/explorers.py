@@ -1,0 +1,1072 @@
+"""The explorers, by notebook, and :data:`EXPLORERS`, the registry the tests and benchmarks use.
+
+Each explorer is a subclass of :class:`~linreg_widgets.explorer.Explorer`: it draws what stays
+put once, registers what moves, and its ``update`` sets the moving artists and the readout. The
+maths comes from ``linreg_core``, ``linreg_minibatch`` and :mod:`linreg_widgets.maths`. To add
+one, see "Add an explorer" in CONTRIBUTING.md: the class here, one entry in :data:`EXPLORERS`.
+"""
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.ticker import MaxNLocator
+
+import linreg_core as lc
+import linreg_minibatch as lm
+import linreg_validation as lv
+
+from .explorer import (
+    Explorer,
+    data_copy,
+    divergence_note,
+    inner_range,
+    log_lr_slider,
+    lr_choice_slider,
+    number_slider,
+)
+from .figures import (
+    add_colorbar,
+    draw_data,
+    draw_loss_bowl,
+    draw_scaling_contours,
+    is_standardized,
+    parameter_grid,
+    residual_segments,
+    square_parameter_grid,
+)
+from .maths import (
+    EQUIVALENT_ABOVE,
+    LineLoss,
+    equivalent_data,
+    loss_grid,
+    mae_line,
+    play_epochs,
+    residual_sample,
+)
+from .style import (
+    CURRENT_MARKER,
+    GUIDE_COLOR,
+    LINE_COLOR,
+    MAE_COLOR,
+    MIN_FONT_PT,
+    OUTLIER_COLOR,
+    PALETTE,
+    line_label,
+    readable,
+    style_axes,
+)
+
+
+def _set_log_limits(ax, *values):
+    """Loss-axis limits around every positive value (a loss of exactly 0 is skipped)."""
+    values = np.concatenate([np.ravel(v) for v in values])
+    positive = values[values > 0]
+    low = positive.min() / 1.5 if positive.size else 1e-12
+    ax.set_ylim(low, max(values.max() * 1.5, 10 * low))
+
+
+# --------------------------------------------------------------------------
+# Notebook 01: the line, its residuals and the loss surface
+# --------------------------------------------------------------------------
+
+
+class LossExplorer(Explorer):
+    """Sliders for ``m`` and ``b``: the fit line with its residuals (left),
+    the current ``(m, b)`` on the loss contour (middle) and on the loss
+    surface in 3-D, a bowl (right); the readout gives the MSE and R².
+
+    The contour map is the bowl seen from above (the same colours); the bowl
+    is cut off at the top (a note says where), the readout always shows the true MSE.
+
+    Any n: the scatter is part of the cached background; beyond
+    :data:`MAX_RESIDUALS` points the residuals of a seeded random sample
+    (:func:`residual_sample`) are drawn, as the legend says; the MSE and R²
+    always use all the points, in constant time (:class:`LineLoss`).
+
+    ``compact=True`` (notebook 01's live lesson) shows only the fit and the contour
+    map (its colour bar says "darker = lower MSE") and reads out the MSE alone:
+    no 3-D bowl, no R².
+    """
+
+    description = "drag m and b: the line and its point on the loss surface move"
+
+    def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None, compact=False):
+        self.x, self.y = data_copy(x, y)
+        m_values, b_values = parameter_grid(self.x, self.y)
+        # Default start: a too-flat line through the middle of the data. A given start (e.g. the
+        # student's guess) is always on the map: the grid grows to hold it.
+        m = m_values[len(m_values) // 4] if m is None else lv.valid_number(m, "m")
+        b = self.y.mean() - m * self.x.mean() if b is None else lv.valid_number(b, "b")
+        m_values, b_values = parameter_grid(self.x, self.y, include=[(m, b)])
+        self.m_slider = number_slider("slope m", *inner_range(m_values), m)
+        self.b_slider = number_slider("intercept b", *inner_range(b_values), b)
+        self.compact = bool(compact)
+        super().__init__([self.m_slider, self.b_slider], figsize=(9.6, 4.6) if self.compact else (10.4, 4.6))
+
+        if self.compact:
+            grid = self.fig.add_gridspec(1, 2)
+        else:  # space before the bowl: its MSE label stands out to the left of the 3-D box
+            self.fig.get_layout_engine().set(wspace=0.06)
+            grid = self.fig.add_gridspec(1, 3, width_ratios=[1, 1, 1.35])
+        ax_fit, ax_loss = self.fig.add_subplot(grid[0]), self.fig.add_subplot(grid[1])
+        self.fit_panel(ax_fit, "the line, its residuals", xlabel, ylabel, label="y = m·x + b")
+        # Every residual up to MAX_RESIDUALS points, else a seeded sample (said in the legend).
+        self.residual_index = residual_sample(self.x.size)
+        shown = self.residual_index.size
+        label = "residuals" if shown == self.x.size else f"residuals of {shown} random points"
+        self.residuals = self.moving(
+            ax_fit.add_collection(LineCollection([], colors="0.35", linewidths=0.8, label=label))
+        )
+        self._residual_xy = self.x[self.residual_index], self.y[self.residual_index]
+        self.line_loss = LineLoss(self.x, self.y)  # the readout in constant time, exact
+        if self.compact:
+            filled = self.contour_panel(ax_loss, m_values, b_values, "the MSE of each (m, b)", colorbar=False)
+            add_colorbar(ax_loss, filled, label="MSE: darker = lower")
+        else:
+            self.contour_panel(ax_loss, m_values, b_values, "the loss, from above", colorbar=False)
+        self.marker = self.add_marker(ax_loss, "current (m, b)", ms=12)
+        self.ax_bowl = self.bowl_stem = self.bowl_marker = None
+        if not self.compact:
+            self.ax_bowl = self.fig.add_subplot(grid[2], projection="3d")
+            self.bowl_cap = draw_loss_bowl(self.ax_bowl, self.x, self.y, m_values, b_values)
+            self.ax_bowl.set_title("the loss surface: a bowl")
+            # The point on the bowl, and a drop line to its floor so its place reads in 3-D.
+            self.bowl_stem = self.moving(self.ax_bowl.plot([], [], [], color="w", lw=1.5)[0])
+            self.bowl_marker = self.moving(
+                self.ax_bowl.plot([], [], [], "o", ms=11, ls="none", **CURRENT_MARKER)[0]
+            )
+        # R² needs some spread in y; for constant y the readout says it is undefined.
+        self._r2_defined = np.ptp(self.y) > 0
+
+        self.m_slider.observe(self.refresh, names="value")
+        self.b_slider.observe(self.refresh, names="value")
+        self.refresh()
+
+    def update(self):
+        m, b = self.m_slider.value, self.b_slider.value
+        self.set_line(m, b)
+        self.residuals.set_segments(residual_segments(*self._residual_xy, m, b))
+        self.marker.set_data([m], [b])
+        self.loss = self.line_loss(m, b)
+        line = f"line: {line_label(m, b)} &nbsp;→&nbsp; <b>MSE = {readable(self.loss)}</b>"
+        if self.compact:
+            self.r2 = None
+            self.readout.value = line
+            return
+        height = min(self.loss, self.bowl_cap)
+        self.bowl_marker.set_data_3d([m], [b], [height])
+        self.bowl_stem.set_data_3d([m, m], [b, b], [0.0, height])
+        self.r2 = self.line_loss.r_squared(m, b) if self._r2_defined else None
+        r2 = f"R² = {self.r2:.4f}".replace("-", "−") if self._r2_defined else "R² undefined (all y are equal)"
+        self.readout.value = f"{line}, &nbsp;<b>{r2}</b>"
+
+
+class OutlierExplorer(Explorer):
+    """One outlier, moved by a slider: the least-squares (MSE) line follows it,
+    the least-absolute-error (MAE) line hardly moves.
+
+    The outlier sits at ``x = outlier_x`` (the largest x by default, where a
+    point pulls hardest on a slope); the slider sets its y, the checkbox adds or
+    removes it. Left: the data, the outlier, both lines (thin dashed: the same
+    lines without the outlier). Right: the slope of each line for every
+    position of the outlier, with the current one marked. The readout gives
+    both slopes and how far each moved from its value without the outlier.
+    An outlier beyond the left panel is drawn at its edge as a triangle.
+    """
+
+    description = "drag the outlier: the MSE line follows it, the MAE line stays"
+
+    def __init__(self, x, y, outlier_x=None, outlier_y=None, xlabel="x", ylabel="y"):
+        self.x, self.y = data_copy(x, y)
+        self.base = {"MSE": lc.closed_form(self.x, self.y), "MAE": mae_line(self.x, self.y)}
+        self.outlier_x = self.x.max() if outlier_x is None else lv.valid_number(outlier_x, "outlier_x")
+        spread = np.ptp(self.y) or 1.0
+        if outlier_y is None:  # well below the data: an obvious outlier
+            outlier_y = self.y.min() - spread
+        self.outlier_slider = number_slider(
+            "outlier y",
+            self.y.min() - 3 * spread,
+            self.y.max() + 3 * spread,
+            lv.valid_number(outlier_y, "outlier_y"),
+        )
+        self.outlier_box = widgets.Checkbox(value=True, description="add the outlier", indent=False)
+        super().__init__([self.outlier_slider, self.outlier_box])
+
+        ax_fit, self.ax_slope = self.fig.subplots(1, 2)
+        xs_all = np.append(self.x, self.outlier_x)
+        draw_data(ax_fit, xs_all, np.append(self.y, self.y.mean()), xlabel, ylabel)
+        # Room for the outlier to stray (beyond, it is drawn at the edge).
+        ax_fit.set_ylim(self.y.min() - 1.2 * spread, self.y.max() + 1.2 * spread)
+        ax_fit.set_title("one outlier against two lines")
+        self._x_ends = np.array(ax_fit.get_xlim())
+        # Told apart by colour and by style: the MSE line solid, the MAE line dashed.
+        styles = {"MSE": dict(color=LINE_COLOR, ls="-"), "MAE": dict(color=MAE_COLOR, ls="--")}
+        for name, style in styles.items():
+            m, b = self.base[name]
+            ax_fit.plot(self._x_ends, m * self._x_ends + b, ":", color=style["color"], lw=1.5, alpha=0.9)
+        ax_fit.plot([], [], ":", color="0.3", lw=1.5, label="the lines without the outlier")
+        self.lines = {
+            name: self.moving(ax_fit.plot([], [], **styles[name], lw=2.5, label=label)[0])
+            for name, label in (("MSE", "MSE line (least squares)"), ("MAE", "MAE line"))
+        }
+        self.outlier = self.moving(
+            ax_fit.plot([], [], "D", ms=11, color=OUTLIER_COLOR, mec="k", label="the outlier")[0]
+        )
+        self.outlier_note = self.moving(ax_fit.text(0, 0, "", ha="right", va="center", fontsize=MIN_FONT_PT))
+
+        # Right: each slope as a function of the outlier's height, over the slider's range.
+        ax = self.ax_slope
+        heights = np.linspace(self.outlier_slider.min, self.outlier_slider.max, 61)
+        self.curves = {name: np.array([self._slope(name, h) for h in heights]) for name in self.base}
+        for name, style in styles.items():
+            label = "MSE line (least squares)" if name == "MSE" else "MAE line"
+            ax.plot(heights, self.curves[name], **style, lw=2.5, label=label)
+            ax.axhline(self.base[name][0], color=style["color"], ls=":", lw=1.5)
+        ax.set_xlim(heights[0], heights[-1])
+        ax.set_xlabel("the outlier's y")
+        ax.set_ylabel("slope m of the line")
+        ax.set_title("slopes as the outlier moves\n(dotted: without the outlier)")
+        style_axes(ax)
+        self.legend_axes = [ax_fit]
+        self.now_line = self.moving(ax.axvline(heights[0], color="0.45", lw=1.5))  # the outlier's y now
+        self.slope_points = {
+            name: self.moving(ax.plot([], [], marker, ms=9, color=styles[name]["color"], mec="k")[0])
+            for name, marker in (("MSE", "o"), ("MAE", "s"))
+        }
+
+        self.outlier_slider.observe(self.refresh, names="value")
+        self.outlier_box.observe(self.refresh, names="value")
+        self.refresh()
+
+    def _fit(self, name, height):
+        if self.x.size > EQUIVALENT_ABOVE:
+            return self._large_fit(name, height)
+        x, y = np.append(self.x, self.outlier_x), np.append(self.y, height)
+        return lc.closed_form(x, y) if name == "MSE" else mae_line(x, y)
+
+    def _large_fit(self, name, height):
+        """The same lines as :meth:`_fit` for large n, exact, without a pass over the data per height.
+
+        MSE: the least-squares line of the data plus the outlier, from the data's
+        means and centred sums updated with that one point (Welford's formulas).
+        MAE: while the outlier lies below the MAE line fitted with an outlier far
+        below, that line stays a best line (the outlier's term in the MAE is then
+        the same linear function of ``(m, b)`` whatever its height); the same
+        above. These two fits, made once, serve every height outside the narrow
+        band between the two lines; a height inside it is solved by
+        :func:`mae_line` (and remembered).
+        """
+        if not hasattr(self, "_sums"):
+            self._sums = LineLoss(self.x, self.y)  # the data's means and centred averages
+            self._mae_solved, self._mae_sides = {}, []
+            spread = (np.ptp(self.y) or 1.0) + abs(self.base["MSE"][0]) * (np.ptp(self.x) + 1.0)
+            for sign, far in ((-1, self.y.min() - 100 * spread), (1, self.y.max() + 100 * spread)):
+                m, b = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, far))
+                if sign * (far - (m * self.outlier_x + b)) > 0:  # the far outlier is on that side
+                    self._mae_sides.append((sign, m, b))
+        if name == "MSE":
+            n, sums = self.x.size, self._sums
+            dx, dy = self.outlier_x - sums.x_mean, height - sums.y_mean
+            # centred sums (n times the averages) with the outlier added
+            sxx = n * sums.sxx + n / (n + 1) * dx * dx
+            sxy = n * sums.sxy + n / (n + 1) * dx * dy
+            m = sxy / sxx
+            return m, (sums.y_mean + dy / (n + 1)) - m * (sums.x_mean + dx / (n + 1))
+        for sign, m, b in self._mae_sides:
+            if sign * (height - (m * self.outlier_x + b)) > 0:
+                return m, b
+        if height not in self._mae_solved:
+            self._mae_solved[height] = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, height))
+        return self._mae_solved[height]
+
+    def _slope(self, name, height):
+        return self._fit(name, height)[0]
+
+    def update(self):
+        present, height = self.outlier_box.value, self.outlier_slider.value
+        self.fits = {name: self._fit(name, height) if present else self.base[name] for name in self.base}
+        for name, (m, b) in self.fits.items():
+            self.lines[name].set_data(self._x_ends, m * self._x_ends + b)
+            self.slope_points[name].set_data([height] if present else [], [m] if present else [])
+        low, high = self.outlier.axes.get_ylim()
+        shown = min(max(height, low + 0.03 * (high - low)), high - 0.03 * (high - low))
+        marker = "D" if shown == height else ("^" if height > high else "v")
+        self.outlier.set_marker(marker)
+        self.outlier.set_data([self.outlier_x] if present else [], [shown] if present else [])
+        note = f"y = {height:.4g} " if present and shown != height else ""
+        self.outlier_note.set_text(note.replace("-", "−"))
+        self.outlier_note.set_position((self.outlier_x - 0.03 * np.ptp(self._x_ends), shown))
+        self.now_line.set_xdata([height, height])
+        self.now_line.set_visible(present)
+
+        self.moved = {name: self.fits[name][0] - self.base[name][0] for name in self.base}
+        parts = []
+        for name, title in (("MSE", "MSE line (least squares)"), ("MAE", "MAE line")):
+            m, m0 = self.fits[name][0], self.base[name][0]
+            parts.append(
+                f"<b>{title}: m = {m:.4f}</b> (without the outlier {m0:.4f}, moved by {m - m0:+.4f})"
+            )
+        text = " &nbsp;·&nbsp; ".join(parts)
+        if present and abs(self.moved["MAE"]) > 0:
+            ratio = abs(self.moved["MSE"]) / abs(self.moved["MAE"])
+            text += f"<br>The outlier moved the MSE slope {ratio:.3g} times as far as the MAE slope."
+        elif present:
+            text += "<br>The MAE slope did not move at all."
+        else:
+            text += "<br>No outlier: tick 'add the outlier'."
+        self.readout.value = text.replace("-", "−")  # true minus signs
+
+
+# --------------------------------------------------------------------------
+# Notebooks 01 and 02: the loss along the slope, its tangent and gradient
+# --------------------------------------------------------------------------
+
+
+class SlopeExplorer(Explorer):
+    """A slider for ``m`` with ``b`` held fixed: the loss curve ``L(m)``
+    with the current point (left) and the point on the contour (right).
+
+    With ``tangent=True`` the left panel also draws the tangent line, whose
+    slope is ``dL/dm``, and the right panel the gradient as arrows: a field
+    over the grid and the arrow at the current point (scaled to fit).
+    """
+
+    def __init__(self, x, y, b=None, tangent=False, m=None):
+        self.x, self.y = data_copy(x, y)
+        m_values, b_values = parameter_grid(self.x, self.y)
+        m_hat, b_hat = lc.closed_form(self.x, self.y)
+        self.b = b_hat if b is None else lv.valid_number(b, "b")
+        try:  # anything with a truth value, as before; an array or Series gets our message
+            self.tangent = bool(tangent)
+        except (TypeError, ValueError):
+            raise TypeError(f"tangent must be True or False, got {tangent!r:.60}.") from None
+        self.description = (
+            "drag m: the tangent to the loss curve and the gradient"
+            if tangent
+            else "drag m: a point moves along the loss curve L(m)"
+        )
+        m = m_values[len(m_values) // 5] if m is None else lv.valid_number(m, "m")
+        self.m_slider = number_slider("slope m", *inner_range(m_values), m)
+        super().__init__([self.m_slider])
+
+        ax_curve, ax_loss = self.fig.subplots(1, 2)
+        curve = loss_grid(self.x, self.y, m_values, [self.b])[0]
+        ax_curve.plot(m_values, curve, color="k", lw=1.5, label=f"L(m) with b = {self.b:.3g}")
+        ax_curve.set_ylim(-0.05 * curve.max(), 1.05 * curve.max())
+        ax_curve.set_xlabel("slope m")
+        ax_curve.set_ylabel("MSE  L(m, b)")
+        ax_curve.set_title("the loss along the slope")
+        self.point = self.add_marker(ax_curve, "current m")
+        self._m_span = np.ptp(m_values)
+        if tangent:
+            self.tangent_line = self.moving(
+                ax_curve.plot([], [], "--", color=LINE_COLOR, lw=1.5, label="tangent: slope = ∂L/∂m")[0]
+            )
+        self.legend_axes.append(ax_curve)
+
+        self.contour_panel(ax_loss, m_values, b_values, "the slice b = const through the surface")
+        ax_loss.axhline(self.b, color="w", lw=1, ls=":", label=f"b = {self.b:.3g} (held)")
+        self.marker = self.add_marker(ax_loss, "current (m, b)")
+        if tangent:
+            self._draw_gradient_field(ax_loss, m_values, b_values)
+            self.arrow = self.moving(
+                ax_loss.quiver(
+                    [m],
+                    [self.b],
+                    [0],
+                    [0],
+                    color=LINE_COLOR,
+                    angles="xy",
+                    scale_units="xy",
+                    scale=1,
+                    width=0.012,
+                    label="downhill from here",
+                )
+            )
+            ax_loss.set_title("arrows: the downhill direction")
+        self.m_slider.observe(self.refresh, names="value")
+        self.refresh()
+
+    def _draw_gradient_field(self, ax, m_values, b_values):
+        """Arrows of −∇L on a coarse grid, each scaled to the same length.
+
+        The raw gradient mixes units (dm is thousands of times larger than
+        db on typical data), so only directions are drawn: the arrows show
+        where "downhill" points, not how steep it is.
+        """
+        ms, bs = np.meshgrid(m_values[::15], b_values[::15])
+        grads = np.array([lc.gradients(self.x, self.y, m, b) for m, b in zip(ms.ravel(), bs.ravel())])
+        dm, db = grads[:, 0].reshape(ms.shape), grads[:, 1].reshape(ms.shape)
+        u, v = -dm / np.ptp(m_values), -db / np.ptp(b_values)  # in axis fractions
+        norm = np.hypot(u, v) + 1e-300
+        ax.quiver(
+            ms,
+            bs,
+            u / norm * np.ptp(m_values) * 0.05,
+            v / norm * np.ptp(b_values) * 0.05,
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            color="w",
+            alpha=0.95,
+            width=0.005,
+            edgecolor="0.1",
+            linewidth=0.8,
+        )
+        self._axis_spans = np.ptp(m_values), np.ptp(b_values)
+        self._typical_gradient = np.median(norm)  # arrows shorter than this shrink
+
+    def update(self):
+        m, b = self.m_slider.value, self.b
+        self.loss = lc.mse(self.y, lc.predict(self.x, m, b))
+        self.dm, self.db = lc.gradients(self.x, self.y, m, b)
+        self.point.set_data([m], [self.loss])
+        self.marker.set_data([m], [b])
+        text = f"m = {readable(m)}, b = {readable(b)} &nbsp;→&nbsp; <b>L = {readable(self.loss)}</b>"
+        if self.tangent:
+            half = 0.15 * self._m_span
+            ms = np.array([m - half, m + half])
+            self.tangent_line.set_data(ms, self.loss + self.dm * (ms - m))
+            # The arrow at the current point: direction of −∇L, fixed length on screen.
+            m_span, b_span = self._axis_spans
+            u, v = -self.dm / m_span, -self.db / b_span
+            norm = math.hypot(u, v) or 1.0
+            # Full length where the slope is typical; shrinks to nothing at the minimum.
+            length = 0.12 * min(1.0, norm / self._typical_gradient)
+            self.arrow.set_offsets([[m, b]])
+            self.arrow.set_UVC([u / norm * m_span * length], [v / norm * b_span * length])
+            text += (
+                f", &nbsp;<b>∂L/∂m = {readable(self.dm)}</b> (slope of the tangent),"
+                f" ∂L/∂b = {readable(self.db)}"
+            )
+        self.readout.value = text
+
+
+# --------------------------------------------------------------------------
+# Notebook 03: one update at a time
+# --------------------------------------------------------------------------
+
+
+def _stability_note(bound, lr):
+    note = f"lr = {readable(lr, 3)} (the largest safe lr for these data: {readable(bound, 3)})"
+    if lr >= bound:
+        note += " &nbsp;⚠ <b>lr is above the largest safe one: each step overshoots more</b>"
+    return note
+
+
+class StepExplorer(Explorer):
+    """Step through gradient descent by hand: a learning-rate slider (round
+    rates, :func:`learning_rate_choices`) and Step / 10 steps / Reset buttons.
+    Each step adds a point to the path on the contour (middle) and moves the
+    line (left). A new learning rate starts again from the start, like Reset.
+
+    The readout names the learning rate but not the largest safe one: the
+    lesson asks students to predict what a rate does before they step."""
+
+    description = "press Step: one update, one more dot on the path"
+
+    def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
+        self.x, self.y = data_copy(x, y)
+        self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
+        self.bound = lc.stable_learning_rate(self.x)
+        self.lr_slider = lr_choice_slider(self.bound, lr)
+        self.step_button = widgets.Button(description="Step", button_style="primary")
+        self.step10_button = widgets.Button(description="10 steps")
+        self.reset_button = widgets.Button(description="Reset", button_style="warning")
+        super().__init__([self.lr_slider, self.step_button, self.step10_button, self.reset_button])
+
+        ax_fit, ax_loss, self.ax_steps = self.fig.subplots(1, 3)
+        self.fit_panel(ax_fit, "the line after each step", xlabel, ylabel)
+        m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
+        self.contour_panel(ax_loss, m_values, b_values, "(m, b), one dot per step", colorbar=False)
+        self.path = self.add_path(ax_loss, ".-", lw=1, ms=5)
+        self.marker = self.add_marker(ax_loss, "current (m, b)")
+        # Right: m after each step. On the map a zigzag of m folds onto one flat segment
+        # (b hardly moves); here each swing is one step up or down.
+        ax = self.ax_steps
+        ax.set_title("m after each step")
+        ax.set_xlabel("step")
+        ax.set_ylabel("slope m")
+        ax.set_ylim(m_values[0], m_values[-1])  # the map's range of m
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # The best m for the b reached so far (not the least-squares m: b moves slowly, so m
+        # settles where the loss is lowest for the current b, and this line moves with b).
+        self.best_m_line = self.moving(
+            ax.axhline(0.0, color=GUIDE_COLOR, ls="--", lw=1.5, label="best m for the current b")
+        )
+        style_axes(ax)
+        self.legend_axes.append(ax)
+        self.m_curve = self.moving(ax.plot([], [], ".-", color=PALETTE["curve"], lw=1.2, ms=8)[0])
+        self.m_marker = self.add_marker(ax, "current (m, b)")
+        self.redrawn_axes = (ax,)  # its step axis grows as steps are taken
+        self._steps_shown = None
+
+        self.step_button.on_click(lambda _: self.take_steps(1))
+        self.step10_button.on_click(lambda _: self.take_steps(10))
+        self.reset_button.on_click(lambda _: self.reset())
+        self.lr_slider.observe(lambda _: self.reset(), names="value")  # a new rate starts again
+        self.reset()
+
+    def reset(self):
+        """Back to the starting point, with an empty path."""
+        m, b = self.start
+        self.ms, self.bs = [m], [b]
+        self.losses = [lc.mse(self.y, lc.predict(self.x, m, b))]
+        self.diverged = False
+        self.refresh()
+
+    def best_m_for(self, b):
+        """The slope with the lowest MSE when the intercept is held at ``b``:
+        (mean(x·y) − b·mean(x)) / mean(x²), where ∂L/∂m = 0."""
+        spread = float(np.mean(self.x**2))
+        if spread == 0:  # every x is 0: m changes nothing
+            return math.nan
+        return (float(np.mean(self.x * self.y)) - b * float(np.mean(self.x))) / spread
+
+    def take_steps(self, count):
+        """Apply the update rule ``count`` times, stopping if the loss blows up."""
+        for _ in range(count):
+            if self.diverged:
+                break
+            m, b = lc.step(self.x, self.y, self.ms[-1], self.bs[-1], self.lr_slider.value)
+            loss = lc.mse(self.y, lc.predict(self.x, m, b))
+            if lv.DivergenceWatch(self.losses[0]).blown_up(loss):
+                self.diverged = True
+                break
+            self.ms.append(m)
+            self.bs.append(b)
+            self.losses.append(loss)
+        self.refresh()
+
+    def update(self):
+        m, b = self.ms[-1], self.bs[-1]
+        self.set_line(m, b)
+        self.path.set_data(self.ms, self.bs)
+        note = "diverged" if self.diverged else "off the map"
+        self.place_marker(self.marker, m, b, note)
+        steps = len(self.ms) - 1
+        shown = 10
+        while shown < steps:
+            shown *= 2
+        if shown != self._steps_shown:  # 10, 20, 40, … steps wide
+            self._steps_shown = shown
+            self.ax_steps.set_xlim(-0.5, 1.05 * shown + 0.5)  # room for the last tick's label
+            self.invalidate_background(self.ax_steps)
+        self.m_curve.set_data(np.arange(steps + 1), self.ms)
+        self.best_m_line.set_ydata([self.best_m_for(b)] * 2)
+        self.place_marker(self.m_marker, steps, m, note)
+        text = (
+            f"step {len(self.ms) - 1}: m = {readable(m)}, b = {readable(b)}, "
+            f"<b>MSE = {readable(self.losses[-1])}</b>"
+            f"<br>lr = {readable(self.lr_slider.value, 3)} (a new lr starts again from step 0)"
+        )
+        if self.diverged:
+            text += "<br>" + divergence_note(
+                "at this step (the next one would make the loss over a million times its first value)",
+                "Press Reset and choose a smaller lr.",
+            )
+        self.readout.value = text
+
+
+# --------------------------------------------------------------------------
+# Notebook 04: the whole training run, epoch by epoch
+# --------------------------------------------------------------------------
+
+
+def _last_consecutive(schedule):
+    """The last epoch up to which a Play schedule shows every epoch."""
+    gaps = np.flatnonzero(np.diff(schedule) > 1)
+    return int(schedule[gaps[0]] if gaps.size else schedule[-1])
+
+
+class TrainingExplorer(Explorer):
+    """Replay a gradient-descent run: Play (or the epoch slider) moves the
+    line, the path on the contour and the loss curve together. Changing the
+    learning rate or the number of epochs trains again."""
+
+    description = "press Play: line, path and loss curve, epoch by epoch"
+
+    def __init__(self, x, y, lr=None, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
+        self.x, self.y = data_copy(x, y)
+        self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
+        self.bound = lc.stable_learning_rate(self.x)
+        self.lr_slider = lr_choice_slider(self.bound, lr)
+        epochs = lv.valid_epochs(epochs)
+        self.epochs_slider = widgets.IntSlider(
+            value=epochs,
+            min=min(10, epochs),
+            max=max(2000, epochs),
+            step=10,
+            description="epochs",
+            continuous_update=False,
+        )
+        self.epoch_slider = widgets.IntSlider(
+            value=0, min=0, max=epochs, description="epoch", layout=widgets.Layout(width="360px")
+        )
+        # Play counts frames; the kernel maps frame k to the epoch play_epochs(...)[k] (a
+        # kernel-side link: jslink between Play and a slider misbehaves on Colab, colabtools #1612).
+        self.schedule = play_epochs(epochs)
+        self.play = widgets.Play(value=0, min=0, max=len(self.schedule) - 1, interval=60, description="Play")
+        widgets.dlink((self.play, "value"), (self.epoch_slider, "value"), transform=self._frame_epoch)
+        # Buttons with words: Play's own buttons are icons, which do not show everywhere
+        # (no icon font on Colab, colabtools #60 and #1302). So Play itself is hidden: it stays
+        # in the page only to run the animation in the browser (its timer), the words drive it.
+        self.play.layout.display = "none"
+        self.play_button = widgets.Button(description="▶ Play", layout=widgets.Layout(width="90px"))
+        self.pause_button = widgets.Button(description="❚❚ Pause", layout=widgets.Layout(width="90px"))
+        self.play_button.on_click(lambda _: self.set_playing(True))
+        self.pause_button.on_click(lambda _: self.set_playing(False))
+        super().__init__(
+            [
+                self.play_button,
+                self.pause_button,
+                self.play,
+                self.epoch_slider,
+                self.lr_slider,
+                self.epochs_slider,
+            ]
+        )
+
+        ax_fit, ax_loss, self.ax_curve = self.fig.subplots(1, 3)
+        self.fit_panel(ax_fit, "the line", xlabel, ylabel)
+        if is_standardized(self.x):  # a round bowl: the same span for m and b, drawn round
+            m_values, b_values = square_parameter_grid(self.x, self.y, include=[self.start])
+        else:
+            m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
+        self.contour_panel(ax_loss, m_values, b_values, "the path on the loss", colorbar=False)
+        if is_standardized(self.x):
+            ax_loss.set_aspect("equal")
+        self.path = self.add_path(ax_loss, "-", lw=1.5)
+        self.marker = self.add_marker(ax_loss, "epoch shown")
+        self.best_loss = self.loss_curve_panel(
+            self.ax_curve, "the loss, epoch by epoch", "epoch", "MSE (log scale)", "lowest possible MSE"
+        )
+        # A plain epoch axis (whole numbers); the loss axis is logarithmic.
+        self.ax_curve.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        self.curve = self.moving(self.ax_curve.plot([], [], color="k", lw=1.5, label="gradient descent")[0])
+        self.curve_point = self.moving(self.ax_curve.plot([], [], "o", ms=10, **CURRENT_MARKER)[0])
+        self.curve_point.set_clip_on(False)  # whole, even on the panel's right edge
+        self.redrawn_axes = (self.ax_curve,)  # retraining redraws the loss curve's axes only
+
+        # The same run on four points with the data's averages, for large n (equivalent_data).
+        self._descent_data = equivalent_data(self.x, self.y)
+        self.epoch_slider.observe(self.refresh, names="value")
+        self.lr_slider.observe(self.train, names="value")
+        self.epochs_slider.observe(self.train, names="value")
+        self.train()
+
+    def set_playing(self, playing):
+        """Start (from the first frame, if at the end) or pause Play's animation."""
+        if playing and self.play.value >= self.play.max:
+            self.play.value = 0
+        self.play.playing = self.play._playing = playing  # ipywidgets 8 and 7 names
+
+    def train(self, change=None):
+        """Run gradient descent with the current controls and show epoch 0."""
+        if self._refused(change):
+            return
+        self.result = lc.gradient_descent(
+            *self._descent_data, self.lr_slider.value, self.epochs_slider.value, *self.start, warn=False
+        )
+        last = len(self.result.losses) - 1
+        self.play.playing = self.play._playing = False  # ipywidgets 8 and 7 names
+        self.schedule = play_epochs(last)
+        self.play.value = 0  # frame 0 is epoch 0 (the link sets the epoch slider)
+        self.epoch_slider.value = 0
+        self.epoch_slider.max = last
+        self.play.max = len(self.schedule) - 1
+        self.ax_curve.set_xlim(0, max(last, 1))
+        _set_log_limits(self.ax_curve, self.result.losses, self.best_loss)
+        self.invalidate_background(self.ax_curve)
+        self.refresh()
+
+    def _frame_epoch(self, frame):
+        """The epoch shown at Play's frame ``frame``."""
+        return int(self.schedule[min(max(frame, 0), len(self.schedule) - 1)])
+
+    def update(self):
+        k = min(self.epoch_slider.value, len(self.result.losses) - 1)
+        ms, bs, losses = self.result.ms, self.result.bs, self.result.losses
+        self.set_line(ms[k], bs[k])
+        self.path.set_data(ms[: k + 1], bs[: k + 1])
+        self.place_marker(self.marker, ms[k], bs[k], "diverged" if self.result.diverged else "off the map")
+        self.curve.set_data(np.arange(k + 1), losses[: k + 1])
+        self.curve_point.set_data([k], [losses[k]])
+        last, every = len(losses) - 1, _last_consecutive(self.schedule)
+        play = "every epoch" if every == last else f"every epoch up to {every}, then skips more and more"
+        text = (
+            f"epoch {k}: m = {readable(ms[k])}, b = {readable(bs[k])}, <b>MSE = {readable(losses[k])}</b> "
+            f"(showing epoch {k} of {last}; Play shows {play})"
+            f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
+        )
+        if self.result.diverged:
+            text += "<br>" + divergence_note(f"after epoch {len(losses) - 1}")
+        self.readout.value = text
+
+
+# --------------------------------------------------------------------------
+# Notebooks 05 and 06: feature scaling, a long valley against a round bowl
+# --------------------------------------------------------------------------
+
+
+class ScalingExplorer(Explorer):
+    """Gradient descent on raw or standardised ``x``: a learning-rate slider
+    (log scale, spanning both stable bounds) and a "standardise x" checkbox.
+
+    Both loss surfaces are drawn once, side by side: the long valley of the
+    raw problem (left) and the round bowl of the standardised one (right).
+    The active panel is highlighted and shows the path of ``epochs`` epochs
+    of :func:`linreg_core.gradient_descent`; the readout converts the result
+    back to the units of ``x`` and says after how many epochs ``m`` and ``b``
+    are within ``rtol`` (relative) of the least-squares line, or that
+    training did not converge or diverged.
+
+    The starting line ``(m0, b0)`` is given in the units of ``x``; the scaled
+    problem starts from the same line.
+    """
+
+    description = "learning rate and 'standardise x': long valley or round bowl"
+
+    def __init__(self, x, y, lr=1e-4, epochs=1000, standardize=False, m0=0.0, b0=0.0, rtol=1e-3):
+        self.x, self.y = data_copy(x, y)
+        self.epochs = lv.valid_epochs(epochs)
+        self.rtol = lv.valid_number(rtol, "rtol")
+        self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
+        self.target = lc.closed_form(self.x, self.y)
+        x_scaled = lc.standardize(self.x)[0]
+        self.bounds = {False: lc.stable_learning_rate(self.x), True: lc.stable_learning_rate(x_scaled)}
+        self.lr_slider = log_lr_slider(list(self.bounds.values()), lr)
+        self.scale_box = widgets.Checkbox(value=bool(standardize), description="standardise x", indent=False)
+        super().__init__([self.lr_slider, self.scale_box])
+
+        ax_raw, ax_scaled = self.fig.subplots(1, 2)
+        # Space between the panels: the left colour bar's label and the right panel's
+        # y label would touch (constrained layout does not see the equal-axes shrink).
+        self.fig.get_layout_engine().set(wspace=0.08)
+        self.x_scaled, self.x_mean, self.x_std = draw_scaling_contours(
+            ax_raw, ax_scaled, self.x, self.y, self.start
+        )
+        m0, b0 = self.start
+        self.starts = {False: self.start, True: (m0 * self.x_std, b0 + m0 * self.x_mean)}
+        # The same runs on four points with the data's averages, for large n (equivalent_data).
+        self._descent_data = {
+            False: equivalent_data(self.x, self.y),
+            True: equivalent_data(self.x_scaled, self.y),
+        }
+        self.axes = {False: ax_raw, True: ax_scaled}
+        self.legend_axes = [ax_raw, ax_scaled]
+        self.paths, self.markers = {}, {}
+        for scaled, ax in self.axes.items():
+            self.paths[scaled] = self.add_path(ax, ".-", lw=1, ms=3, label="gradient descent")
+            self.markers[scaled] = self.add_marker(ax, "after the last epoch", ms=8)
+
+        self.lr_slider.observe(self.refresh, names="value")
+        self.scale_box.observe(self._switch, names="value")
+        self._switch()
+
+    def _switch(self, *_):
+        """Highlight the panel of the active problem, then train and redraw."""
+        names = {False: "raw x: a long valley", True: "standardised x: a round bowl"}
+        for scaled, ax in self.axes.items():
+            active = scaled == self.scale_box.value
+            ax.set_title(
+                ("▶ " if active else "") + names[scaled],
+                color="k" if active else "0.55",
+                fontweight="bold" if active else "normal",
+            )
+            for spine in ax.spines.values():
+                spine.set_linewidth(2.5 if active else 0.8)
+                spine.set_edgecolor(LINE_COLOR if active else "0.55")
+        self.invalidate_background()
+        self.refresh()
+
+    def update(self):
+        scaled, lr = self.scale_box.value, self.lr_slider.value
+        self.result = lc.gradient_descent(
+            *self._descent_data[scaled], lr, self.epochs, *self.starts[scaled], warn=False
+        )
+        ms, bs = self.result.ms, self.result.bs
+        self.paths[scaled].set_data(ms, bs)
+        self.markers[scaled].set_data(ms[-1:], bs[-1:])
+        self.paths[not scaled].set_data([], [])
+        self.markers[not scaled].set_data([], [])
+
+        if scaled:
+            ms, bs = lc.unstandardize(ms, bs, self.x_mean, self.x_std)
+        self.m, self.b = float(ms[-1]), float(bs[-1])
+        ran = len(ms) - 1
+        if self.result.diverged:
+            self.status, self.converged_at = "diverged", None
+        else:
+            self.converged_at = lc.epochs_to_converge(ms, bs, *self.target, rtol=self.rtol)
+            self.status = "not converged" if self.converged_at is None else "converged"
+
+        bound = self.bounds[scaled]
+        m_ls, b_ls = self.target
+        text = (
+            f"<b>{'standardised' if scaled else 'raw'} x</b>: lr = {readable(lr, 3)} = "
+            f"{readable(lr / bound, 3)} × the stable bound {readable(bound, 3)}"
+            f"<br>after {ran} epochs, in the units of x: m = {readable(self.m)}, b = {readable(self.b)} "
+            f"(least squares: m = {readable(m_ls)}, b = {readable(b_ls)})<br>"
+        )
+        close = f"m and b within {self.rtol:.1%} of least squares"
+        if self.status == "converged":
+            text += f"✔ <b>Converged</b>: {close} from epoch {self.converged_at} on."
+        elif self.status == "diverged":
+            text += divergence_note(
+                f"after {ran} epochs",
+                f"lr is above the stable bound {readable(bound, 3)}, so every step overshoots further.",
+            )
+        else:
+            text += f"⏳ <b>Did not converge</b> in {ran} epochs ({close} is the target)."
+        self.readout.value = text
+
+
+# --------------------------------------------------------------------------
+# Notebook 08: stochastic and mini-batch gradient descent
+# --------------------------------------------------------------------------
+
+
+class MinibatchExplorer(Explorer):
+    """Mini-batch gradient descent, live: pick the batch size, the learning
+    rate (log scale) and the shuffling seed. Left: the path of ``(m, b)``
+    after every update on the loss contour. Right: the loss on all the data
+    after every epoch, next to full-batch gradient descent with the same lr.
+    The same settings always give the same path (the seed fixes the shuffles).
+
+    Any n: one run makes at most :attr:`MAX_UPDATES` updates, so a change of
+    a control answers within a fraction of a second. A run whose epochs
+    would need more shows its first epochs only, and the readout says so;
+    batch sizes whose single epoch needs more (e.g. batch size 1 with 10⁵
+    points: 10⁵ updates an epoch) are not offered; asked for one, the explorer
+    starts at the smallest that fits and its readout says why.
+    """
+
+    description = "batch size, learning rate, seed: the path and the loss curve"
+
+    #: Batch sizes offered: the first six of these below n whose epoch takes at most
+    #: MAX_UPDATES updates, plus n itself (full batch).
+    BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+    #: The most updates one run makes (about a tenth of a second of Python loop here).
+    MAX_UPDATES = 5000
+
+    def __init__(self, x, y, lr=0.05, epochs=20, batch_size=None, seed=0, m0=0.0, b0=0.0, tau=None):
+        self.x, self.y = data_copy(x, y)
+        n = self.x.size
+        self.epochs = lv.valid_epochs(epochs)
+        self.tau = lv.valid_tau(tau)
+        self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
+        fitting = [s for s in self.BATCH_SIZES if s < n and -(-n // s) <= self.MAX_UPDATES][:6]
+        batch_size = lv.valid_batch_size(min(10, n) if batch_size is None else batch_size, n)
+        self.batch_note = ""
+        if -(-n // batch_size) > self.MAX_UPDATES:  # e.g. batch size 1 with 10**5 points
+            fits = (fitting or [n])[0]
+            self.batch_note = (
+                f"Batch size {batch_size} would make {-(-n // batch_size):,} updates per epoch with "
+                f"{n:,} points, more than the {self.MAX_UPDATES:,} this explorer runs for one answer: "
+                f"batch size {fits} is shown instead (try smaller batches on a sample of the data).<br>"
+            )
+            batch_size = fits
+        sizes = sorted(set(fitting) | {n, batch_size})
+        self.batch_buttons = widgets.ToggleButtons(
+            options=[(f"n = {s}" if s == n else str(s), s) for s in sizes],
+            value=batch_size,
+            description="batch size",
+            style={"button_width": "56px"},
+        )
+        self.bound = lc.stable_learning_rate(self.x)
+        self.lr_slider = log_lr_slider([self.bound], lr)
+        self.seed_slider = widgets.IntSlider(
+            value=lv.valid_seed(seed), min=0, max=max(20, seed), description="seed", continuous_update=False
+        )
+        super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider])
+
+        ax_loss, self.ax_curve = self.fig.subplots(1, 2)
+        # A gap between the colour bar's label and the loss curve's y label: two "MSE" labels
+        # side by side read as one panel's.
+        self.fig.get_layout_engine().set(wspace=0.1)
+        # Standardised x has a round bowl: a square box and equal axes show it round.
+        round_bowl = is_standardized(self.x)
+        grid = square_parameter_grid if round_bowl else parameter_grid
+        m_values, b_values = grid(self.x, self.y, include=[self.start])
+        self.contour_panel(ax_loss, m_values, b_values, "the path of (m, b), one vertex per update")
+        ax_loss.set_xlim(m_values[0], m_values[-1])
+        ax_loss.set_ylim(b_values[0], b_values[-1])
+        if round_bowl:
+            ax_loss.set_aspect("equal")
+        ax_loss.plot(*self.start, "s", ms=7, color="w", mec="k", label="start")
+        self.path = self.add_path(ax_loss, "-", lw=0.8)
+        self.marker = self.add_marker(ax_loss, "end", ms=8)
+
+        self.best_loss = self.loss_curve_panel(
+            self.ax_curve,
+            "the loss after each epoch",
+            "epoch (one pass over all the data)",
+            "MSE, all the data (log scale)",
+            "best line (lowest MSE)",
+        )
+        self.full_curve = self.moving(
+            self.ax_curve.plot([], [], "-", color=LINE_COLOR, lw=1.5, label="full batch, same lr")[0]
+        )
+        self.curve = self.moving(
+            self.ax_curve.plot([], [], ".-", color="k", lw=1.5, ms=5, label="this batch size")[0]
+        )
+        self.ax_curve.set_xlim(0, self.epochs)
+        self.ax_curve.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs: "20", not "20.0"
+        self.redrawn_axes = (self.ax_curve,)  # retraining redraws the loss curve's axes only
+        self._descent_data = equivalent_data(self.x, self.y)  # full batch, for any n
+
+        for control in (self.batch_buttons, self.lr_slider, self.seed_slider):
+            control.observe(self.train, names="value")
+        self.train()
+
+    def train(self, change=None):
+        """Run mini-batch and full-batch gradient descent with the current controls."""
+        if self._refused(change):
+            return
+        per_epoch = -(-self.x.size // self.batch_buttons.value)
+        #: Epochs this run makes: all of them, or as many as fit in MAX_UPDATES updates.
+        self.epochs_run = min(self.epochs, max(1, self.MAX_UPDATES // per_epoch))
+        settings = (self.lr_slider.value, self.epochs_run)
+        self.result = lm.minibatch_gradient_descent(
+            self.x,
+            self.y,
+            *settings,
+            self.batch_buttons.value,
+            self.seed_slider.value,
+            *self.start,
+            tau=self.tau,
+            warn=False,
+        )
+        self.full = lc.gradient_descent(*self._descent_data, *settings, *self.start, warn=False)
+        _set_log_limits(self.ax_curve, self.result.losses, self.full.losses, self.best_loss)
+        self.invalidate_background(self.ax_curve)
+        self.refresh()
+
+    def update(self):
+        r, n = self.result, self.x.size
+        self.path.set_data(r.ms, r.bs)
+        self.marker.set_data([r.m], [r.b])
+        self.curve.set_data(np.arange(len(r.losses)), r.losses)
+        self.full_curve.set_data(np.arange(len(self.full.losses)), self.full.losses)
+        size = self.batch_buttons.value
+        kind = (
+            "full-batch gradient descent"
+            if size == n
+            else "SGD (stochastic gradient descent)"
+            if size == 1
+            else "mini-batch gradient descent"
+        )
+        text = self.batch_note + (
+            f"batch size {size} = {kind}: {r.updates_per_epoch} update(s) per epoch, "
+            f"each from {size} point(s); every epoch uses all {n} points once.<br>"
+        )
+        if r.diverged:
+            text += divergence_note(
+                f"after {len(r.ms) - 1} updates ({len(r.losses) - 1} full epochs)",
+                "Choose a smaller lr (small batches need smaller steps).",
+            )
+        else:
+            text += (
+                f"after {len(r.losses) - 1} epochs ({len(r.ms) - 1} updates): "
+                f"m = {readable(r.m)}, b = {readable(r.b)}, <b>MSE = {readable(r.losses[-1])}</b> "
+                f"(full batch, same lr: {readable(self.full.losses[-1])}; "
+                f"minimum: {readable(self.best_loss)})"
+            )
+        if self.epochs_run < self.epochs:
+            text += (
+                f"<br>⏱ Showing the first {self.epochs_run} of {self.epochs} epochs: with "
+                f"{r.updates_per_epoch:,} updates per epoch, this explorer stops at "
+                f"{self.MAX_UPDATES:,} updates so that it answers at once (a larger batch shows more epochs)."
+            )
+        self.readout.value = text
+
+
+# --------------------------------------------------------------------------
+# The registry: every explorer, how to make a typical one and how to move it
+# --------------------------------------------------------------------------
+
+
+class Registered(NamedTuple):
+    """What the tests and benchmarks need to know of one explorer class (see :data:`EXPLORERS`)."""
+
+    #: The explorer class.
+    cls: type
+    #: ``example(x, y)``: the keyword arguments of a typical call on data ``x, y``, with every
+    #: keyword a student may pass that needs checking (the hostile sweep varies each in turn).
+    example: Callable[[np.ndarray, np.ndarray], dict]
+    #: ``move(explorer)``: one change of its main control, as a student makes it; each call
+    #: changes the picture again (the benchmarks call it over and over).
+    move: Callable[[Explorer], None]
+
+    def make(self, x, y):
+        """A typical explorer on ``x, y``: ``cls(**example(x, y))``."""
+        return self.cls(**self.example(x, y))
+
+
+def next_value(control, count=37):
+    """Set ``control`` to its next value, a real change every time: a slider to the next of
+    ``count`` even stops over its range (back to its start after the end), a choice to its
+    next option, a checkbox to the other state."""
+    if isinstance(control, widgets.Checkbox):
+        control.value = not control.value
+        return
+    if hasattr(control, "options"):  # ToggleButtons, SelectionSlider: (label, value) pairs
+        values = [value for _, value in control.options]
+        control.value = values[(values.index(control.value) + 1) % len(values)]
+        return
+    stops = np.linspace(control.min, control.max, count)
+    if isinstance(control, widgets.FloatLogSlider):  # its ends are powers of its base
+        stops = control.base**stops
+    elif isinstance(control, widgets.IntSlider):
+        stops = np.unique(np.rint(stops).astype(int))
+    later = stops[stops > control.value]
+    control.value = (later[0] if later.size else stops[0]).item()
+
+
+#: Every explorer, by class name. The tests (projector checks, colours, clean-up, hostile input,
+#: memory on re-run) and the benchmarks loop over it: a new explorer is its class plus one entry.
+EXPLORERS = {
+    entry.cls.__name__: entry
+    for entry in (
+        Registered(
+            LossExplorer,
+            lambda x, y: dict(x=x, y=y, m=None, b=None),
+            lambda e: next_value(e.m_slider),
+        ),
+        Registered(
+            OutlierExplorer,
+            lambda x, y: dict(x=x, y=y, outlier_x=None, outlier_y=None),
+            lambda e: next_value(e.outlier_slider),
+        ),
+        Registered(
+            SlopeExplorer,
+            lambda x, y: dict(x=x, y=y, b=None, m=None, tangent=True),
+            lambda e: next_value(e.m_slider),
+        ),
+        Registered(
+            StepExplorer,
+            lambda x, y: dict(x=x, y=y, lr=None, m0=0.0, b0=0.0),
+            lambda e: e.step_button.click(),
+        ),
+        Registered(
+            TrainingExplorer,
+            lambda x, y: dict(x=x, y=y, lr=None, epochs=300),
+            lambda e: next_value(e.epoch_slider),
+        ),
+        Registered(
+            ScalingExplorer,
+            lambda x, y: dict(x=x, y=y, lr=1e-4, epochs=1000),
+            lambda e: next_value(e.scale_box),
+        ),
+        Registered(
+            MinibatchExplorer,  # notebook 08 trains on standardised x
+            lambda x, y: dict(x=lc.standardize(x)[0], y=y, lr=0.05, epochs=20, batch_size=None, seed=0),
+            lambda e: next_value(e.batch_buttons),
+        ),
+    )
+}
