@@ -559,9 +559,11 @@ class StepExplorer(Explorer):
         self.m_curve.set_data(np.arange(steps + 1), self.ms)
         self.best_m_line.set_ydata([self.best_m_for(b)] * 2)
         self.place_marker(self.m_marker, steps, m, note)
+        m_star, b_star = lc.closed_form(self.x, self.y)
         text = (
             f"step {len(self.ms) - 1}: m = {readable(m)}, b = {readable(b)}, "
-            f"<b>MSE = {readable(self.losses[-1])}</b>"
+            f"<b>MSE = {readable(self.losses[-1])}</b> (the star: m = {readable(m_star, 3)}, "
+            f"b = {readable(b_star, 3)})"
             f"<br>lr = {readable(self.lr_slider.value, 3)} (a new lr starts again from step 0)"
         )
         if self.diverged:
@@ -569,6 +571,8 @@ class StepExplorer(Explorer):
                 "at this step (the next one would make the loss over a million times its first value)",
                 "Press Reset and choose a smaller lr.",
             )
+        elif len(self.losses) >= 3 and self.losses[0] < self.losses[-2] < self.losses[-1]:
+            text += "<br>⚠ <b>diverging</b>: the MSE is above its start and grows at every step."
         self.readout.value = text
 
 

@@ -828,7 +828,7 @@ def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 5
     ax.set_xlabel("epochs (stretched: 1, 10, 100, 1,000 equally spaced)")
     ax.set_ylabel("MSE after that many epochs")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: readable(value, 2)))  # no "1e7" corner
-    ax.set_title(f"the MSE of your train at lr = {readable(lr)}")
+    ax.set_title(f"the MSE after each number of epochs, lr = {readable(lr)}")
     ax.legend(loc="upper right")
     style_axes(ax)
     plt.show()

@@ -1237,23 +1237,32 @@ def test_04s_loss_curve_reaches_the_bottom_by_about_1000_epochs():
     assert "At\n  500 it is still 3.7 % above" in guide
 
 
-def test_a_misspelt_name_in_the_loop_is_called_a_spelling_slip():
-    """Round 11's student wrote `residual = …` and then `np.mean(x * residuals)`: the hint named the
-    notebook's global `residuals`, not the spelling."""
-    namespace = {"np": np, "residuals": np.ones(5)}
-    exec(
+def _student_loop(residual_line, dm_mean, db_mean, **notebook):
+    """03's loop as a student typed it (its residual line and the means in dm and db), defined
+    in a namespace that also holds the notebook's globals ``notebook``."""
+    source = (
         "def train(x, y, lr, epochs):\n"
         "    m, b = 0.0, 0.0\n"
         "    for epoch in range(epochs):\n"
-        "        residual = y - (m * x + b)\n"
-        "        dm = -2 * np.mean(x * residuals)\n"
-        "        db = -2 * np.mean(residual)\n"
+        f"        {residual_line}\n"
+        f"        dm = -2 * {dm_mean}\n"
+        f"        db = -2 * {db_mean}\n"
         "        m = m - lr * dm\n"
         "        b = b - lr * db\n"
-        "    return m, b\n",
-        namespace,
+        "    return m, b\n"
     )
-    feedback = ex.check_training_loop(namespace["train"])
+    namespace = {"np": np, **notebook}
+    exec(source, namespace)
+    return namespace["train"]
+
+
+def test_a_misspelt_name_in_the_loop_is_called_a_spelling_slip():
+    """Round 11's student wrote `residual = …` and then `np.mean(x * residuals)`: the hint named the
+    notebook's global `residuals`, not the spelling."""
+    train = _student_loop(
+        "residual = y - (m * x + b)", "np.mean(x * residuals)", "np.mean(residual)", residuals=np.ones(5)
+    )
+    feedback = ex.check_training_loop(train)
     assert not feedback.ok and "sets `residual` but then reads `residuals`" in feedback.message
     assert "spelling slip" in feedback.message
 
@@ -1269,20 +1278,14 @@ def test_a_rounded_square_root_typed_from_the_table_is_named():
 
 def test_the_one_step_cell_pasted_into_the_loop_gets_a_short_hint():
     """Round 12's teacher: pasting the one-step cell (x_tiny, y_tiny) got a four-sentence wall."""
-    namespace = {"np": np, "x_tiny": TINY_X, "y_tiny": TINY_Y}
-    exec(
-        "def train(x, y, lr, epochs):\n"
-        "    m, b = 0.0, 0.0\n"
-        "    for epoch in range(epochs):\n"
-        "        residuals = y_tiny - (m * x_tiny + b)\n"
-        "        dm = -2 * np.mean(x_tiny * residuals)\n"
-        "        db = -2 * np.mean(residuals)\n"
-        "        m = m - lr * dm\n"
-        "        b = b - lr * db\n"
-        "    return m, b\n",
-        namespace,
+    train = _student_loop(
+        "residuals = y_tiny - (m * x_tiny + b)",
+        "np.mean(x_tiny * residuals)",
+        "np.mean(residuals)",
+        x_tiny=TINY_X,
+        y_tiny=TINY_Y,
     )
-    feedback = ex.check_training_loop(namespace["train"])
+    feedback = ex.check_training_loop(train)
     assert not feedback.ok and "write `y` for `y_tiny`, `x` for `x_tiny`" in feedback.message
 
 
