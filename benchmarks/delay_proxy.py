@@ -146,7 +146,7 @@ class DelayProxy:
             while True:
                 chunk = await reader.read(CHUNK)
                 queue.put_nowait((loop.time() + self._rtt_ms / 2000, chunk))
-                if chunk == _EOF:
+                if chunk == _EOF or sender.done():  # done early: the receiver went away
                     break
             await sender
         finally:
