@@ -118,8 +118,10 @@ handouts: .venv/.stamp-dev  ## printable PDFs: formula sheet, worksheet, exit ti
 bench: .venv/.stamp-dev  ## speed ratios, measured side by side
 	.venv/bin/python benchmarks/bench.py
 
-bench-browser: .venv/.stamp-dev  ## slider drag in JupyterLab + Chromium: pictures/s, settle time
-	.venv/bin/python benchmarks/bench_browser.py
+# RTT="0 50 100 200" measures the drag at those round trips (ms) through a delaying proxy.
+RTT ?=
+bench-browser: .venv/.stamp-dev  ## slider drag in JupyterLab + Chromium: pictures/s, settle, kB/s (RTT="0 100")
+	.venv/bin/python benchmarks/bench_browser.py $(foreach ms,$(RTT),--rtt $(ms))
 
 .venv/.stamp-lab: requirements.txt
 	test -d .venv || $(PYTHON) -m venv .venv

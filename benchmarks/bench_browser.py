@@ -6,6 +6,7 @@ as ``tests/test_browser.py`` does)::
     python benchmarks/bench_browser.py            # unthrottled and at 25 % of a CPU
     python benchmarks/bench_browser.py --cpu 1 --cpu 0.25 --cpu 0.1 --repeats 5
     python benchmarks/bench_browser.py --root /tmp/old-checkout --server plain
+    python benchmarks/bench_browser.py --rtt 0 --rtt 50 --rtt 100 --rtt 200   # make bench-browser RTT=...
 
 It measures two servers one after the other: ``project``, JupyterLab with the project's
 ``.jupyter/jupyter_server_config.py`` (TCP_NODELAY on the kernel websocket), as ``make lab``
@@ -26,14 +27,28 @@ reports per drag:
 * **final ok**: whether the last picture's readout shows the slider's final value;
 * **kernel ms/frame**: the median time the kernel spent in the explorer's update and
   render per picture (timed inside the kernel), so the rest of a frame's round trip is
-  messaging and the browser.
+  messaging and the browser;
+* **kB/s down / up**: bytes from the server to the browser and back per second of the drag
+  (the traffic of one dragging student), counted by the proxy below.
+
+Chromium reaches JupyterLab through ``delay_proxy.DelayProxy``, a TCP proxy on 127.0.0.1 that
+forwards every chunk, HTTP and websocket alike, half a round trip late each way (no bandwidth
+limit, no loss). ``--rtt MS`` (repeatable) sets the round trip: a student on Colab, Binder or a
+hub is 20–200 ms away. The notebook is opened at 0 ms, then each RTT is measured in turn on the
+same page. The default is 0 ms: loopback, still through the proxy, so that bytes are counted the
+same way at every RTT. Only the browser's side is delayed: the kernel's messages reach the proxy
+over loopback, so the server's own TCP waits (Nagle's algorithm, with ``--server plain``) are
+those of loopback, not of a real network.
 
 ``--cpu F`` holds the kernel process to a share ``F`` of one CPU for the drag (a
 crowded classroom server) with a SIGSTOP/SIGCONT duty cycle of ``--period-ms``
-(``cpulimit`` works the same way). Medians over ``--repeats`` drags are printed as a
-table. This is a benchmark, not a test: it prints the targets of issue 11 (at least 25
-pictures/s and a settle within 100 ms unthrottled; within 400 ms at 25 % CPU, with no
-backlog) beside the figures and exits 0 unless the measurement itself failed.
+(``cpulimit`` works the same way); it defaults to 1 and 0.25, or to 1 alone when ``--rtt``
+is given. Medians over ``--repeats`` drags are printed as a table, a row per server, RTT and
+CPU share. This is a benchmark, not a test: it prints the targets beside the figures and
+exits 0 unless the measurement itself failed. The targets: issue 11's on loopback (at least
+25 pictures/s and a settle within 100 ms unthrottled; within 400 ms at 25 % CPU, with no
+backlog) and issue 19's at a 100 ms round trip (at least 30 pictures/s, a settle within 50 ms,
+at most 10 kB/s down and up together).
 """
 
 from __future__ import annotations
@@ -57,6 +72,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 # The browser test's server and page helpers: one copy of how to start and drive JupyterLab.
 import test_browser as tb  # noqa: E402
+from delay_proxy import DelayProxy  # noqa: E402  (beside this file)
 
 NOTEBOOK = "notebooks/01_loss_function.ipynb"
 PANEL = tb.PANEL
@@ -104,29 +120,34 @@ _EXECUTE_JS = """async (code) => {
   return out;
 }"""
 
-# Kernel side: time every update + render of the notebook's LossExplorer (patched on the
-# instance, so the observers already registered call the timed versions).
+# Kernel side: time every update + render of the notebook's LossExplorers (patched on each
+# instance, so the observers already registered call the timed versions). Notebook 01 has two;
+# the one dragged is the one whose times grow, and its slider and readout are reported.
 _KERNEL_PROBE = """
 import gc as _gc, json as _json, os as _os, time as _time
 import linreg_widgets as _lw
-_bench_explorer = [o for o in _gc.get_objects() if type(o) is _lw.LossExplorer][-1]
-_bench_times = []
-def _bench_timed(_refresh=type(_bench_explorer).refresh, _self=_bench_explorer):
+_bench_explorers = [o for o in _gc.get_objects() if type(o) is _lw.LossExplorer]
+_bench_times = {id(e): [] for e in _bench_explorers}
+def _bench_timed(_self):
+    _refresh, _times = type(_self).refresh, _bench_times[id(_self)]
     def refresh(*args):
         start = _time.perf_counter()
         _refresh(_self, *args)
-        _bench_times.append(_time.perf_counter() - start)
+        _times.append(_time.perf_counter() - start)
     return refresh
 # the sliders observe the bound method saved at construction: re-register the timed one
-for _s in (_bench_explorer.m_slider, _bench_explorer.b_slider):
-    _s.unobserve(_bench_explorer.refresh, names="value")
-_bench_explorer.refresh = _bench_timed()
-for _s in (_bench_explorer.m_slider, _bench_explorer.b_slider):
-    _s.observe(_bench_explorer.refresh, names="value")
-print(_json.dumps({"pid": _os.getpid(), "image_bytes": len(_bench_explorer.image.value)}))
+for _e in _bench_explorers:
+    for _s in (_e.m_slider, _e.b_slider):
+        _s.unobserve(_e.refresh, names="value")
+    _e.refresh = _bench_timed(_e)
+    for _s in (_e.m_slider, _e.b_slider):
+        _s.observe(_e.refresh, names="value")
+print(_json.dumps({"pid": _os.getpid(), "explorers": len(_bench_explorers)}))
 """
-_KERNEL_READ = """print(_json.dumps({"times": _bench_times, "m": _bench_explorer.m_slider.value,
-    "readout": _bench_explorer.readout.value})); _bench_times.clear()"""
+_KERNEL_READ = """_e = max(_bench_explorers, key=lambda e: len(_bench_times[id(e)]))
+print(_json.dumps({"times": _bench_times[id(_e)], "m": _e.m_slider.value, "readout": _e.readout.value}))
+for _t in _bench_times.values():
+    _t.clear()"""
 
 
 # The duty cycle runs in its own small process (not a thread of this one, where the GIL and
@@ -247,9 +268,9 @@ _DRAG_JS = """async ([handle, xs, y, stepMs]) => {
 }"""
 
 
-def drag(page, widget, step_ms: float, quiet_s: float):
+def drag(page, widget, proxy, step_ms: float, quiet_s: float):
     """Drag the slope slider to its left end, right across and back to the middle;
-    return what the page recorded."""
+    return what the page recorded, with the bytes ``proxy`` forwarded during the drag."""
     slider = widget.locator(tb.SLIDER).filter(has_text="slope m").first
     track = slider.locator(".noUi-target").first.bounding_box()
     handle = slider.locator(tb.SLIDER_HANDLE).first
@@ -259,7 +280,11 @@ def drag(page, widget, step_ms: float, quiet_s: float):
     start = int(box["x"] + box["width"] / 2)
     xs = [*range(start, x0, -1), *range(x0, x1), *range(x1, (x0 + x1) // 2, -1)]
     page.evaluate(_RESET_JS)
+    bytes_before, start_s = proxy.bytes_moved(), time.monotonic()
     page.evaluate(_DRAG_JS, [handle.element_handle(), xs, y, step_ms])
+    traffic = {"seconds": time.monotonic() - start_s}
+    for name, before, after in zip(("down", "up"), bytes_before, proxy.bytes_moved()):
+        traffic[name] = after - before
     # wait until no new picture has arrived for quiet_s seconds
     last_count, last_change = -1, time.monotonic()
     while time.monotonic() - last_change < quiet_s:
@@ -267,7 +292,7 @@ def drag(page, widget, step_ms: float, quiet_s: float):
         if count != last_count:
             last_count, last_change = count, time.monotonic()
         time.sleep(0.05)
-    return page.evaluate(_READ_JS)
+    return {**page.evaluate(_READ_JS), "traffic": traffic}
 
 
 # The stages of one frame, from the page's message record (milliseconds, medians over frames).
@@ -316,6 +341,7 @@ def summarize(record, kernel):
     during = [t for t in loads if first <= t <= last]
     after = [t for t in loads if t > last]
     readout_m = kernel["readout"]
+    traffic = record["traffic"]
     return {
         "fps": len(during) / ((last - first) / 1000),
         "settle_ms": (after[-1] - last) if after else 0.0,
@@ -326,6 +352,8 @@ def summarize(record, kernel):
         "pictures": len(during) + len(after),
         "kernel_ms": 1000 * statistics.median(kernel["times"]) if kernel["times"] else float("nan"),
         "final_ok": f"{kernel['m']:.4g}·x".replace("-", "−") in readout_m,
+        "kb_down": traffic["down"] / traffic["seconds"] / 1000,
+        "kb_up": traffic["up"] / traffic["seconds"] / 1000,
         "stages_ms": breakdown(record),
     }
 
@@ -336,9 +364,9 @@ SERVERS = {
 }
 
 
-def measure(root, server_config, shares, args):
-    """Start JupyterLab, open and run notebook 01, drag at each CPU share; return
-    ({share: [per-drag figures]}, median PNG bytes)."""
+def measure(root, server_config, rtts, shares, args):
+    """Start JupyterLab behind a delaying proxy, open and run notebook 01, then drag at each
+    round trip and CPU share; return ({(rtt, share): [per-drag figures]}, median PNG bytes)."""
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="linreg-bench-browser-"))
@@ -346,23 +374,25 @@ def measure(root, server_config, shares, args):
     results = {}
     try:
         proc, base, token = start_lab(root, tmp, echo=not args.no_echo, server_config=server_config)
-        with sync_playwright() as pw:
+        with DelayProxy(urllib.parse.urlsplit(base).port) as proxy, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=tb.CHROMIUM, headless=True, args=tb.CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.set_default_timeout(30_000)
-            widget = open_and_run(page, base, token, NOTEBOOK)
+            widget = open_and_run(page, f"http://127.0.0.1:{proxy.port}", token, NOTEBOOK)
             probe = json.loads(page.evaluate(_EXECUTE_JS, _KERNEL_PROBE).strip().splitlines()[-1])
             page.evaluate(_INSTRUMENT_JS, widget.element_handle())
-            drag(page, widget, args.step_ms, 1.0)  # warm-up
+            drag(page, widget, proxy, args.step_ms, 1.0)  # warm-up
             page.evaluate(_EXECUTE_JS, _KERNEL_READ)
-            for share in shares:
-                runs = []
-                for _ in range(args.repeats):
-                    with Throttle(probe["pid"], share, args.period_ms / 1000):
-                        record = drag(page, widget, args.step_ms, 2.0)
-                    kernel = json.loads(page.evaluate(_EXECUTE_JS, _KERNEL_READ).strip().splitlines()[-1])
-                    runs.append(summarize(record, kernel))
-                results[share] = runs
+            for rtt in rtts:
+                proxy.rtt_ms = rtt
+                for share in shares:
+                    runs = []
+                    for _ in range(args.repeats):
+                        with Throttle(probe["pid"], share, args.period_ms / 1000):
+                            record = drag(page, widget, proxy, args.step_ms, 2.0)
+                        kernel = json.loads(page.evaluate(_EXECUTE_JS, _KERNEL_READ).strip().splitlines()[-1])
+                        runs.append(summarize(record, kernel))
+                    results[rtt, share] = runs
             sizes = page.evaluate(_READ_JS)["sizes"]
             browser.close()
         if server_config is not None and tb.NODELAY_LOG not in (tmp / "server.log").read_text(
@@ -377,13 +407,43 @@ def measure(root, server_config, shares, args):
     return results, statistics.median(sizes) if sizes else float("nan")
 
 
+def target(rtt: float, share: float) -> str:
+    """The issue's target for a row: issue 11 on loopback, issue 19 at a 100 ms round trip."""
+    if rtt == 0:
+        return "≥ 25/s, ≤ 100 ms" if share >= 1 else ("≤ 400 ms, no backlog" if share == 0.25 else "—")
+    if rtt == 100 and share >= 1:
+        return "≥ 30/s, ≤ 50 ms, ≤ 10 kB/s"
+    return "—"
+
+
+def milliseconds(text: str) -> float:
+    """An --rtt value: a round trip in milliseconds, from 0 to 10 s."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a round trip in milliseconds from 0 to 10000")
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--root", type=Path, default=REPO, help="the repository copy to serve (default: this one)"
     )
     parser.add_argument(
-        "--cpu", type=float, action="append", help="kernel CPU share(s) (default: 1 and 0.25)"
+        "--cpu",
+        type=float,
+        action="append",
+        help="kernel CPU share(s) (default: 1 and 0.25; 1 alone with --rtt)",
+    )
+    parser.add_argument(
+        "--rtt",
+        type=milliseconds,
+        action="append",
+        metavar="MS",
+        help="round trip(s) between Chromium and the server, through the delaying proxy (default: 0)",
     )
     parser.add_argument(
         "--server",
@@ -391,13 +451,16 @@ def main(argv=None):
         action="append",
         help="server settings to measure, one after the other (default: project, then plain)",
     )
-    parser.add_argument("--repeats", type=int, default=3, help="drags per CPU share (median reported)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="drags per RTT and CPU share (median reported)"
+    )
     parser.add_argument("--step-ms", type=float, default=8.0, help="milliseconds between pointer moves")
     parser.add_argument("--period-ms", type=float, default=20.0, help="throttle duty-cycle period")
     parser.add_argument("--no-echo", action="store_true", help="kernel with JUPYTER_WIDGETS_ECHO=0")
     parser.add_argument("--json", type=Path, help="also write every drag's figures here")
     args = parser.parse_args(argv)
-    shares = args.cpu or [1.0, 0.25]
+    rtts = list(dict.fromkeys(args.rtt or [0.0]))  # in the order given, once each
+    shares = args.cpu or ([1.0] if args.rtt else [1.0, 0.25])
     servers = args.server or list(SERVERS)
     if not os.access(tb.CHROMIUM, os.X_OK):
         print(f"{tb.CHROMIUM} not found: install Debian's chromium (.ci/install-browser)")
@@ -409,7 +472,7 @@ def main(argv=None):
     results, sizes = {}, []
     for server in servers:
         config = root / ".jupyter" if server == "project" else None
-        results[server], size = measure(root, config, shares, args)
+        results[server], size = measure(root, config, rtts, shares, args)
         sizes.append(size)
 
     print(f"Machine: {os.cpu_count()} CPUs; served: {root}; echo {'off' if args.no_echo else 'on'}")
@@ -417,33 +480,40 @@ def main(argv=None):
     print(f"Picture: {statistics.median(sizes) / 1000:.0f} KB PNG per frame")
     for server in servers:
         print(f"Server '{server}': {SERVERS[server]}")
-    columns = ["server", "kernel CPU", "pictures/s", "settle", "sent after release"]
-    columns += ["final ok", "kernel ms/frame", "target"]
+    print(
+        "Network: Chromium reaches the server through a delaying TCP proxy on 127.0.0.1 (at 0 ms too,"
+        " so bytes are counted the same way); no bandwidth limit"
+    )
+    columns = ["server", "RTT", "kernel CPU", "pictures/s", "settle", "kB/s down", "kB/s up"]
+    columns += ["sent after release", "final ok", "kernel ms/frame", "target"]
     print("\n| " + " | ".join(columns) + " |")
     print("|---" * len(columns) + "|")
     for server in servers:
-        for share, runs in results[server].items():
+        for (rtt, share), runs in results[server].items():
 
             def med(key, runs=runs):
                 return statistics.median(r[key] for r in runs)
 
-            target = "≥ 25/s, ≤ 100 ms" if share >= 1 else ("≤ 400 ms, no backlog" if share == 0.25 else "—")
             print(
-                f"| {server} | {share:.0%} | {med('fps'):.1f} | {med('settle_ms'):.0f} ms "
+                f"| {server} | {rtt:g} ms | {share:.0%} | {med('fps'):.1f} | {med('settle_ms'):.0f} ms "
+                f"| {med('kb_down'):.1f} | {med('kb_up'):.1f} "
                 f"| {max(r['sent_after_release'] for r in runs)} | {all(r['final_ok'] for r in runs)} "
-                f"| {med('kernel_ms'):.1f} | {target} |"
+                f"| {med('kernel_ms'):.1f} | {target(rtt, share)} |"
             )
     print("\nWhere a frame's time goes (ms, median over the frames of each drag, then over drags):\n")
-    print("| server | kernel CPU | " + " | ".join(STAGES) + " |")
-    print("|---|---" + "|---" * len(STAGES) + "|")
+    print("| server | RTT | kernel CPU | " + " | ".join(STAGES) + " |")
+    print("|---|---|---" + "|---" * len(STAGES) + "|")
     for server in servers:
-        for share, runs in results[server].items():
+        for (rtt, share), runs in results[server].items():
             cells = [f"{statistics.median(r['stages_ms'][name] for r in runs):.1f}" for name in STAGES]
-            print(f"| {server} | {share:.0%} | " + " | ".join(cells) + " |")
+            print(f"| {server} | {rtt:g} ms | {share:.0%} | " + " | ".join(cells) + " |")
     for name, meaning in STAGES.items():
         print(f"- {name}: {meaning}")
     if args.json:
-        data = {server: {str(k): v for k, v in res.items()} for server, res in results.items()}
+        data = {
+            server: {f"rtt {rtt:g} ms, cpu {share:g}": runs for (rtt, share), runs in res.items()}
+            for server, res in results.items()
+        }
         args.json.write_text(json.dumps(data, indent=1) + "\n")
     return 0
 
