@@ -1110,7 +1110,9 @@ def _previous_cell_error():
     """
     shell = getattr(builtins, "get_ipython", lambda: None)()
     result = getattr(shell, "last_execution_result", None)
-    error = getattr(result, "error_in_exec", None) if result is not None else None
+    error = None
+    for kind in ("error_before_exec", "error_in_exec"):  # a SyntaxError is found before running
+        error = error or getattr(result, kind, None)
     if error is None:
         return ""
     said = show(str(error).splitlines()[0] if str(error) else "", 80)

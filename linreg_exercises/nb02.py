@@ -285,11 +285,11 @@ def _short_why_m(x, y, m, b, sign):
     if sign == 0 or sxx == 0:
         return f"with b = {b:g} held, m = {m:g} is already the best slope, where the tangent is flat"
     best = sum(xi * (yi - b) for xi, yi in zip(xs, ys)) / sxx
-    side = "larger" if m > best else "smaller"
+    side = "steeper" if m > best else "flatter"
     effect = "larger" if sign > 0 else "smaller"
     return (
-        f"m = {m:g} is {side} than {minus(f'{best:.3g}')}, the best slope while b stays {b:g}, "
-        f"so increasing m makes the loss {effect}"
+        f"with b = {b:g} held, m = {m:g} is {side} than the best slope "
+        f"for that b, so increasing m makes the loss {effect}"
     )
 
 
@@ -328,8 +328,8 @@ def _short_why_b(x, y, m, b, sign):
     slips=lambda: [
         (
             (TINY_X, TINY_Y, 1.5, 0.0, "-", "+"),
-            "negative for ∂L/∂m, but it is positive (+10): m = 1.5 is larger than 1.16, the best slope "
-            "while b stays 0",
+            "negative for ∂L/∂m, but it is positive (+10): with b = 0 held, m = 1.5 is steeper than the "
+            "best slope for that b",
         ),
         (
             (TINY_X, TINY_Y, 1.5, 0.0, "+", "-"),

@@ -345,18 +345,40 @@ def _line_on_training(y_train, y_test, pred_test):
     :func:`penguin_split`, reads the line off ``pred_test`` (a straight-line fit of ``pred_test``
     against the test flippers, which standardising does not bend) and scores it on the training rows.
     """
+    line = _line_in_millimetres(y_train, y_test, pred_test)
+    if line is None:
+        return None
+    (slope, intercept), (x_train, x_test) = line
+    return plain_mse(y_train.tolist(), (slope * x_train + intercept).tolist())
+
+
+def _line_in_millimetres(y_train, y_test, pred_test):
+    """``((slope, intercept), (x_train, x_test))``: the line behind ``pred_test`` in raw flipper
+    lengths, if these are notebook 04's penguins and ``pred_test`` is a straight line; else None."""
     x_train, y_train_0, x_test, y_test_0 = penguin_split()
     if not (np.array_equal(y_train, y_train_0) and np.array_equal(y_test, y_test_0)):
         return None
     slope, intercept = np.polyfit(x_test, pred_test, 1)
     if np.max(np.abs(slope * x_test + intercept - pred_test)) > 1e-6 * (1 + np.max(np.abs(pred_test))):
         return None  # pred_test is not a straight line in the flipper length
-    return plain_mse(y_train.tolist(), (slope * x_train + intercept).tolist())
+    return (slope, intercept), (x_train, x_test)
+
+
+def _uncentred(y_train, y_test, pred_test):
+    """The test MSE of the centred line's m and b applied to the raw flipper lengths (m·x + b with
+    x in mm, not mm from the mean), on notebook 04's penguins; else None."""
+    line = _line_in_millimetres(y_train, y_test, pred_test)
+    if line is None:
+        return None
+    (slope, intercept), (x_train, x_test) = line
+    b_centred = intercept + slope * average(x_train.tolist())  # the line's height at the mean
+    return plain_mse(y_test.tolist(), (slope * x_test + b_centred).tolist())
 
 
 def _test_score_truth(y_train, y_test, pred_test):
     """The right test MSEs, and the wrong ones a typical slip gives: ``(right, {slip: hint})``."""
     on_training = _line_on_training(y_train, y_test, pred_test)
+    uncentred = _uncentred(y_train, y_test, pred_test)
     y_train, y_test, pred_test = (list(map(float, v)) for v in (y_train, y_test, pred_test))
     train_mean, test_mean = average(y_train), average(y_test)
     line, base = plain_mse(y_test, pred_test), plain_mse(y_test, [train_mean] * len(y_test))
@@ -388,6 +410,11 @@ def _test_score_truth(y_train, y_test, pred_test):
             spread,
             "that is the MSE of predicting the test penguins' own mean mass: use the line's "
             "predictions, pred_test",
+        ),
+        "uncentred": (
+            uncentred,
+            "those predictions put the raw flipper lengths (about 200 mm) into the centred line: use "
+            "pred_test, made from xc_test",
         ),
     }
     base_slips = {
@@ -511,8 +538,17 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
             )
         if number is None:
             _, problem = read_number(value, f"Your {name}")
-            if problem is not None and "decimals with a point" in problem:  # 160,547 is a tuple in Python
-                return Feedback(False, problem.replace("decimals with a point", "numbers without commas"))
+            parts = value if type(value) is tuple else ()
+            if len(parts) > 1 and all(type(part) is int for part in parts):  # 160,547 is a tuple in Python
+                typed = ",".join(str(part) for part in parts)
+                return Feedback(
+                    False,
+                    f"Your {name} is the pair {show(value, 40)}: Python reads a comma as a separator. Write "
+                    f"numbers without commas ({typed.replace(',', '')}, not {typed}), or better, let your "
+                    f"code compute it.",
+                )
+            if problem is not None:
+                return Feedback(False, problem)
             return Feedback(False, f"Your {name} should be one number; got {show(value, 40)}.")
         if _close(number, right):
             continue

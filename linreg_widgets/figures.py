@@ -12,7 +12,7 @@ import matplotlib
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 import linreg_core as lc
 import linreg_validation as lv
@@ -819,17 +819,23 @@ def show_loss_curve(train, x, y, lr, epochs=(0, 1, 2, 5, 10, 20, 50, 100, 200, 5
     m_best, b_best = lc.closed_form(x, y)
     lowest = float(np.mean((y - (m_best * x + b_best)) ** 2))
     fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-    ax.plot(epochs, losses, "o-", color=PALETTE["line"], lw=2, label="your loop")
+    ax.plot(epochs, losses, "o-", color=PALETTE["line"], lw=2, label="the loop (train)")
     ax.axhline(lowest, color=PALETTE["guide"], ls="--", lw=2, label=f"the best line: {readable(lowest)}")
     ax.set_xscale("symlog", linthresh=1)
     ticks = [count for count in (0, 1, 10, 100, 1000, 10000) if count <= max(epochs)]
     ax.set_xticks(ticks, [f"{count:,}" for count in ticks])
     ax.set_xlim(0, 1.3 * max(epochs))  # symlog's automatic margin would start at about −100
     ax.set_xlabel("epochs (stretched: 1, 10, 100, 1,000 equally spaced)")
-    ax.set_ylabel("MSE after that many epochs")
+    if lowest > 0 and min(losses) > 0:  # a log axis: the last few % above the best line still show
+        ax.set_yscale("log")
+        ax.set_ylim(bottom=10 ** math.floor(math.log10(lowest)))  # a labelled tick below the floor
+        ax.set_ylabel("MSE after that many epochs\n(log scale: each tick ×10)")
+    else:  # an exact fit has MSE 0, which a log axis cannot show
+        ax.set_ylabel("MSE after that many epochs")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: readable(value, 2)))  # no "1e7" corner
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_title(f"the MSE after each number of epochs, lr = {readable(lr)}")
-    ax.legend(loc="upper right")
+    ax.legend(loc="best")
     style_axes(ax)
     plt.show()
 

@@ -190,7 +190,7 @@ def test_sign_prediction_numbers_match_the_notebook():
     best = np.sum(x * y) / np.sum(x * x)
     first = _first_paragraph(ex.check_sign_prediction(x, y, 1.5, 0.0, "+", "+"))
     assert f"+{dm:.0f}" in first and f"+{db:.2f}" in first, first
-    assert f"larger than {best:.3g}, the best slope while b stays 0" in first
+    assert best < 1.5 and "with b = 0 held, m = 1.5 is steeper than the best slope for that b" in first
     assert f"above {int(np.sum(y < 1.5 * x))} of the 200 points" in first
 
 
@@ -1344,3 +1344,42 @@ def test_04s_new_penguin_is_predicted_as_the_text_says():
     assert "$210 - 200.9 = 9.1$ mm above average" in text and "\\approx 4{,}630$ g" in text
     printed = saved_text("04_full_training.ipynb", 'print("a 210 mm flipper:"')
     assert f"a 210 mm flipper: {round(slope * 210 + intercept)} g" in printed
+
+
+def test_a_check_after_a_syntax_error_says_so_too(monkeypatch):
+    """Round 14's student: an IndentationError (the one 03 warns about) is found before the cell
+    runs, and IPython keeps it in error_before_exec; the check said "Already changed it?"."""
+    import builtins
+    from types import SimpleNamespace
+
+    error = IndentationError("expected an indented block after 'for' statement on line 3")
+    result = SimpleNamespace(error_before_exec=error, error_in_exec=None)
+    monkeypatch.setattr(
+        builtins, "get_ipython", lambda: SimpleNamespace(last_execution_result=result), raising=False
+    )
+    feedback = ex.check_training_loop(lambda x, y, lr, epochs: (0.0, 0.0))
+    assert not feedback.ok and feedback.message.startswith(
+        "The cell you ran before this one stopped with IndentationError"
+    )
+
+
+def test_a_thousands_comma_in_the_test_mse_is_not_read_as_a_decimal():
+    """Round 14: `test_mse = 160,547` (the printed table's number) was told "write 160.547"."""
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    feedback = ex.check_test_scores(y_train, y_test, pred, (160, 547), base)
+    assert (
+        not feedback.ok and "(160547, not 160,547)" in feedback.message and "160.547" not in feedback.message
+    )
+
+
+def test_the_centred_line_on_raw_flippers_is_named():
+    """Round 14's teacher: m·x_test + b with raw flipper lengths got "about 595 times too large"."""
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    order = np.random.default_rng(1).permutation(len(x))
+    train, test = order[:256], order[256:]
+    mean = x[train].mean()
+    m, b = np.polyfit(x[train] - mean, y[train], 1)
+    pred = m * (x[test] - mean) + b
+    raw = np.mean((y[test] - (m * x[test] + b)) ** 2)
+    feedback = ex.check_test_scores(y[train], y[test], pred, raw, np.mean((y[test] - y[train].mean()) ** 2))
+    assert not feedback.ok and "raw flipper lengths" in feedback.message
