@@ -100,7 +100,7 @@ test-main: .venv-site/.stamp
 	.venv-site/bin/python -m pip install -q -r requirements-site.txt
 	touch $@
 
-# Student versions, the answer key (executed) and an nbgrader course, from notebooks 01-08
+# Student versions, the answer key (executed) and an nbgrader course, from notebooks 01-09
 # (tools/assignments.py, docs/classroom.md "Grading"); tests/test_assignments.py checks them.
 assignments: .venv/.stamp-dev  ## student versions, answer key, nbgrader course into build/assignments
 	.venv/bin/python tools/assignments.py all build/assignments

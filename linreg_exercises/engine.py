@@ -1075,8 +1075,12 @@ def _answering(checker):
             return guarded(*args, **kwargs)
         feedback = _answer(*args, **kwargs)
         failed = _previous_cell_error()
-        if failed and not feedback.ok:  # the answer checked is an older one: say so first
-            feedback = type(feedback)(False, f"{failed} {feedback.message}")
+        if failed and feedback.ok:  # an older answer, still stored, is right; the new one failed
+            feedback = type(feedback)(False, f"{failed} (Your earlier answer, still stored, was right.)")
+        elif failed:  # the answer checked is an older one: say so first
+            feedback = type(feedback)(
+                False, f"{failed} What follows is about your earlier answer. {feedback.message}"
+            )
         return shown_at_once(feedback)
 
     def _answer(*args, **kwargs):
@@ -1115,11 +1119,11 @@ def _previous_cell_error():
         error = error or getattr(result, kind, None)
     if error is None:
         return ""
-    said = show(str(error).splitlines()[0] if str(error) else "", 80)
+    said = error.msg if isinstance(error, SyntaxError) else (str(error).splitlines() or [""])[0]
+    said = said.strip() if len(said) <= 100 else said[:100].rsplit(" ", 1)[0] + " …"
     return (
         f"The cell you ran before this one stopped with {type(error).__name__}"
-        f"{': ' + said if said else ''}, so nothing in it was stored: fix it and run it again. "
-        f"What follows is about your earlier answer."
+        f"{' (' + said + ')' if said else ''}, so nothing in it was stored: fix it and run it again."
     )
 
 

@@ -203,7 +203,7 @@ def check_exit_loop(function):
 # --------------------------------------------------------------------------
 
 LARGE_LR_HINTS = {
-    "a": "a larger step helps only while it stays below the stable bound. Think of notebook 3's "
+    "a": "a larger step helps only while it stays below the largest safe one. Think of notebook 3's "
     "runs: what did the loss do at the largest rate?",
     "b": "that is what a rate that is too small does.",
     "d": "the learning rate scales every step, the first and the last.",
@@ -214,7 +214,7 @@ LARGE_LR_HINTS = {
     "09",
     solutions=lambda: [("c",), ("C",), ("(c)",)],
     slips=lambda: [
-        (("a",), "stays below the stable bound"),
+        (("a",), "stays below the largest safe one"),
         (("b",), "too small"),
         (("d",), "scales every step"),
         ((None,), "Write your answer first"),
@@ -223,7 +223,7 @@ LARGE_LR_HINTS = {
     junk=("", "cd"),
 )
 def check_exit_large_lr(answer):
-    """Question 4: a learning rate far above the stable bound. (a) The loss falls faster and
+    """Question 4: a learning rate far above the largest safe one. (a) The loss falls faster and
     training ends sooner. (b) The loss falls, but slowly. (c) Each step overshoots the bottom: the
     loss grows from epoch to epoch and m and b blow up. (d) Nothing changes: the rate only matters
     for the first step."""

@@ -587,7 +587,7 @@ def show_tangents(x, y, b, at):
             # under the star (zorder 2): at the best m the star stays visible
             marker = {"marker": style["marker"], "color": style["color"], "mec": "k", "ms": 10}
             ax_map.plot(m, b, **marker, ls="none", zorder=1.8)
-        ax_map.set_title("the loss map: walk along the white line")
+        ax_map.set_title("the loss map (darker = lower MSE):\nwalk along the white line")
         ax_map.legend(loc="upper right", framealpha=0.9)
         ax.plot(m_values, curve, color=PALETTE["curve"], lw=1.5, label=f"L(m) with b = {b:.3g}")
         half = 0.15 * np.ptp(m_values)
@@ -944,12 +944,13 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
     plt.show()
 
 
-def show_test_scores(y_train, pred_train, y_test, pred_test, yours=""):
+def show_test_scores(y_train, pred_train, y_test, pred_test, yours=...):
     """Print the MSE of a model on the training and the test set, and of the baseline (the training
     mean of y for every point) on the test set, each with its typical miss (√MSE).
 
-    ``yours`` is the student's own test MSE: while it is still None, or not yet right, the scores
-    stay hidden, so that *Run All* does not print the answer of the exercise above.
+    ``yours`` is the student's own test MSE: while it is still None, or not yet right (a number
+    typed as text included), the scores stay hidden, so that *Run All* does not print the answer
+    of the exercise above. Left out, the scores are shown.
     """
     if yours is None:
         print("Type the line's test MSE first (Exercise 1), then run this cell: it shows the scores.")
@@ -957,7 +958,9 @@ def show_test_scores(y_train, pred_train, y_test, pred_test, yours=""):
     y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     try:  # the scores stay hidden until the student's own value is right
-        right = isinstance(yours, str) or math.isclose(float(yours), lc.mse(y_test, pred_test), rel_tol=1e-6)
+        right = yours is ... or (
+            not isinstance(yours, str) and math.isclose(float(yours), lc.mse(y_test, pred_test), rel_tol=1e-6)
+        )
     except (TypeError, ValueError):
         right = False
     if not right:

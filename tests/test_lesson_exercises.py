@@ -755,6 +755,7 @@ def test_test_scores_checker_on_the_notebooks_numbers():
     shown = io.StringIO()
     with contextlib.redirect_stdout(shown):
         lw.show_test_scores(y_train, pred_train, y_test, pred, yours=0.0)  # a wrong answer reveals nothing
+        lw.show_test_scores(y_train, pred_train, y_test, pred, yours=f"{line}")  # so does one typed as text
     assert "is not the line's test MSE yet" in shown.getvalue() and f"{line:,.0f}" not in shown.getvalue()
     shown = io.StringIO()
     with contextlib.redirect_stdout(shown):
@@ -1328,8 +1329,11 @@ def test_a_check_after_a_failed_cell_says_the_answer_is_an_older_one(monkeypatch
     stale = ex.check_test_scores(y_train, y_test, pred, (y_test - pred) ** 2, base)
     assert not stale.ok and stale.message.startswith("The cell you ran before this one stopped with")
     assert "could not be broadcast" in stale.message and "one number per penguin" in stale.message
-    assert ex.check_test_scores(y_train, y_test, pred, line, base).ok  # a right answer is just right
+    # Round 15's student: a right answer stored earlier got ✅ although the new cell had failed
+    kept = ex.check_test_scores(y_train, y_test, pred, line, base)
+    assert not kept.ok and "Your earlier answer, still stored, was right." in kept.message
     shell.last_execution_result = SimpleNamespace(error_in_exec=None)
+    assert ex.check_test_scores(y_train, y_test, pred, line, base).ok
     assert not ex.check_test_scores(y_train, y_test, pred, 2 * line, base).message.startswith("The cell")
 
 
@@ -1359,8 +1363,10 @@ def test_a_check_after_a_syntax_error_says_so_too(monkeypatch):
     )
     feedback = ex.check_training_loop(lambda x, y, lr, epochs: (0.0, 0.0))
     assert not feedback.ok and feedback.message.startswith(
-        "The cell you ran before this one stopped with IndentationError"
+        "The cell you ran before this one stopped with IndentationError (expected an indented block"
     )
+    error.filename, error.lineno = "3669397714.py", 3  # IPython's cell file: not quoted to students
+    assert "3669397714.py" not in ex.check_training_loop(lambda x, y, lr, epochs: (0.0, 0.0)).message
 
 
 def test_a_thousands_comma_in_the_test_mse_is_not_read_as_a_decimal():

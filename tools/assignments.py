@@ -60,7 +60,7 @@ import lesson_plan  # noqa: E402  (tools/ is not a package)
 import notebooks as notebook_tools  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-8]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
 
 SOLUTION_BLOCK = re.compile(r"<details>\s*<summary>\s*Solution\s*</summary>.*?</details>\n?", re.S)
 PYTHON_FENCE = re.compile(r"```python\n(.*?)```", re.S)
