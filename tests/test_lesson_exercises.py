@@ -1389,3 +1389,11 @@ def test_the_centred_line_on_raw_flippers_is_named():
     raw = np.mean((y[test] - (m * x[test] + b)) ** 2)
     feedback = ex.check_test_scores(y[train], y[test], pred, raw, np.mean((y[test] - y[train].mean()) ** 2))
     assert not feedback.ok and "raw flipper lengths" in feedback.message
+
+
+def test_a_test_mse_typed_as_text_is_told_to_compute_it():
+    """Round 16's teacher: "160547" was told to drop the quotes, and then 160547 to compute it."""
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    feedback = ex.check_test_scores(y_train, y_test, pred, f"{line:.0f}", base)
+    assert not feedback.ok and "let your code compute it" in feedback.message
+    assert "without quotes" not in feedback.message
