@@ -21,6 +21,7 @@ Both records also name the answers that must pass and wrong answers with a piece
 each must get; the tests loop over :data:`EXERCISES` and try them all.
 """
 
+import ast
 import builtins
 import contextlib
 import difflib
@@ -1106,6 +1107,10 @@ def _answering(checker):
     return answering
 
 
+#: Statements that store something: a cell with one of them may set the answer it checks.
+_SETS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.FunctionDef, ast.Lambda, ast.For, ast.Import)
+
+
 def _previous_cell_error():
     """A sentence if the cell run just before this one stopped with an error, else "".
 
@@ -1114,6 +1119,12 @@ def _previous_cell_error():
     """
     shell = getattr(builtins, "get_ipython", lambda: None)()
     result = getattr(shell, "last_execution_result", None)
+    cells = getattr(shell, "user_ns", {}).get("In") or [""]
+    try:  # a cell that sets or defines something may hold the new answer itself: say nothing
+        if any(isinstance(node, _SETS) for node in ast.walk(ast.parse(str(cells[-1])))):
+            return ""
+    except (SyntaxError, ValueError):
+        return ""
     error = None
     for kind in ("error_before_exec", "error_in_exec"):  # a SyntaxError is found before running
         error = error or getattr(result, kind, None)

@@ -522,6 +522,12 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
         ("test MSE", test_mse, line, line_slips),
         ("baseline MSE", baseline_mse, base, base_slips),
     ):
+        if isinstance(value, str):  # "160547": a number typed, and typed as text
+            return Feedback(
+                False,
+                f"Your {name} is the text {show(value, 40)}: let your code compute it, with np.mean as in "
+                f"notebook 1, rather than typing a number.",
+            )
         if value is None or value is ...:
             return Feedback(
                 False,

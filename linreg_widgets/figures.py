@@ -944,13 +944,14 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
     plt.show()
 
 
-def show_test_scores(y_train, pred_train, y_test, pred_test, yours=...):
+def show_test_scores(y_train, pred_train, y_test, pred_test, yours=..., unit=""):
     """Print the MSE of a model on the training and the test set, and of the baseline (the training
     mean of y for every point) on the test set, each with its typical miss (√MSE).
 
     ``yours`` is the student's own test MSE: while it is still None, or not yet right (a number
     typed as text included), the scores stay hidden, so that *Run All* does not print the answer
-    of the exercise above. Left out, the scores are shown.
+    of the exercise above. Left out, the scores are shown. ``unit`` is y's unit, e.g. "g": the MSE
+    is then in its square and the typical miss in it.
     """
     if yours is None:
         print("Type the line's test MSE first (Exercise 1), then run this cell: it shows the scores.")
@@ -966,14 +967,15 @@ def show_test_scores(y_train, pred_train, y_test, pred_test, yours=...):
     if not right:
         print("Your test_mse is not the line's test MSE yet: fix it with Exercise 1's check, then run this.")
         return
-    print(f"{'':22} {'MSE':>9} {'typical miss (√MSE)':>20}")
+    mse_unit, miss_unit = (f" ({unit}²)", f", {unit}") if unit else ("", "")
+    print(f"{'':22} {'MSE' + mse_unit:>10} {'typical miss (√MSE' + miss_unit + ')':>23}")
     for name, ys, guess in (
         ("line, training set", y_train, pred_train),
         ("line, test set", y_test, pred_test),
         ("baseline, test set", y_test, np.mean(y_train)),
     ):
         loss = lc.mse(ys, guess)
-        print(f"{name:22} {loss:9,.0f} {loss**0.5:20.0f}")
+        print(f"{name:22} {loss:10,.0f} {loss**0.5:23.0f}")
 
 
 def show_scores(y_train, pred_train, y_test, pred_test, baseline):

@@ -1389,3 +1389,29 @@ def test_the_centred_line_on_raw_flippers_is_named():
     raw = np.mean((y[test] - (m * x[test] + b)) ** 2)
     feedback = ex.check_test_scores(y[train], y[test], pred, raw, np.mean((y[test] - y[train].mean()) ** 2))
     assert not feedback.ok and "raw flipper lengths" in feedback.message
+
+
+def test_a_test_mse_typed_as_text_is_told_to_compute_it():
+    """Round 16's teacher: "160547" was told to drop the quotes, and then 160547 to compute it."""
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    feedback = ex.check_test_scores(y_train, y_test, pred, f"{line:.0f}", base)
+    assert not feedback.ok and "let your code compute it" in feedback.message
+    assert "without quotes" not in feedback.message
+
+
+def test_a_cell_that_sets_its_answer_and_checks_it_gets_no_earlier_answer_note(monkeypatch):
+    """Round 16's student set my_m, my_b and called the check in one cell, after a cell that had
+    failed: the note said "your earlier answer" about the new one. IPython's In[-1] is that cell."""
+    import builtins
+    from types import SimpleNamespace
+
+    error = NameError("name 'my_m' is not defined")
+    shell = SimpleNamespace(
+        last_execution_result=SimpleNamespace(error_in_exec=error),
+        user_ns={"In": ["", "my_m = 1.0; my_b = 10.0\nex.check_low_loss(x, y, my_m, my_b, target=60)"]},
+    )
+    monkeypatch.setattr(builtins, "get_ipython", lambda: shell, raising=False)
+    feedback = ex.check_low_loss(TINY_X, TINY_Y, 1.0, 10.0, 60)
+    assert "The cell you ran before" not in feedback.message
+    shell.user_ns["In"].append("ex.check_low_loss(x, y, my_m, my_b, target=60)")
+    assert ex.check_low_loss(TINY_X, TINY_Y, 1.0, 10.0, 60).message.startswith("The cell you ran before")
