@@ -338,47 +338,31 @@ def _plain_mae(y, y_pred):
     return average([abs(a - p) for a, p in zip(y, y_pred)])
 
 
-def _line_on_training(y_train, y_test, pred_test):
-    """The line's MSE on the training penguins, if these are notebook 04's penguins, else None.
+def _notebook_line_slips(y_train, y_test, pred_test):
+    """``(on training, uncentred)``: two slips' MSEs on notebook 04's penguins, else ``(None, None)``.
 
     The checker is not given x, so on the notebook's split it takes the flipper lengths from
-    :func:`penguin_split`, reads the line off ``pred_test`` (a straight-line fit of ``pred_test``
-    against the test flippers, which standardising does not bend) and scores it on the training rows.
+    :func:`penguin_split` and reads the line off ``pred_test`` (a straight-line fit against the
+    test flippers, which centring or standardising does not bend). *On training*: that line scored
+    on the training rows. *Uncentred*: the centred line's m and b put on raw flipper lengths
+    (m·x + b with x in mm, not mm from the mean), scored on the test rows.
     """
-    line = _line_in_millimetres(y_train, y_test, pred_test)
-    if line is None:
-        return None
-    (slope, intercept), (x_train, x_test) = line
-    return plain_mse(y_train.tolist(), (slope * x_train + intercept).tolist())
-
-
-def _line_in_millimetres(y_train, y_test, pred_test):
-    """``((slope, intercept), (x_train, x_test))``: the line behind ``pred_test`` in raw flipper
-    lengths, if these are notebook 04's penguins and ``pred_test`` is a straight line; else None."""
     x_train, y_train_0, x_test, y_test_0 = penguin_split()
     if not (np.array_equal(y_train, y_train_0) and np.array_equal(y_test, y_test_0)):
-        return None
+        return None, None
     slope, intercept = np.polyfit(x_test, pred_test, 1)
     if np.max(np.abs(slope * x_test + intercept - pred_test)) > 1e-6 * (1 + np.max(np.abs(pred_test))):
-        return None  # pred_test is not a straight line in the flipper length
-    return (slope, intercept), (x_train, x_test)
-
-
-def _uncentred(y_train, y_test, pred_test):
-    """The test MSE of the centred line's m and b applied to the raw flipper lengths (m·x + b with
-    x in mm, not mm from the mean), on notebook 04's penguins; else None."""
-    line = _line_in_millimetres(y_train, y_test, pred_test)
-    if line is None:
-        return None
-    (slope, intercept), (x_train, x_test) = line
+        return None, None  # pred_test is not a straight line in the flipper length
     b_centred = intercept + slope * average(x_train.tolist())  # the line's height at the mean
-    return plain_mse(y_test.tolist(), (slope * x_test + b_centred).tolist())
+    return (
+        plain_mse(y_train.tolist(), (slope * x_train + intercept).tolist()),
+        plain_mse(y_test.tolist(), (slope * x_test + b_centred).tolist()),
+    )
 
 
 def _test_score_truth(y_train, y_test, pred_test):
     """The right test MSEs, and the wrong ones a typical slip gives: ``(right, {slip: hint})``."""
-    on_training = _line_on_training(y_train, y_test, pred_test)
-    uncentred = _uncentred(y_train, y_test, pred_test)
+    on_training, uncentred = _notebook_line_slips(y_train, y_test, pred_test)
     y_train, y_test, pred_test = (list(map(float, v)) for v in (y_train, y_test, pred_test))
     train_mean, test_mean = average(y_train), average(y_test)
     line, base = plain_mse(y_test, pred_test), plain_mse(y_test, [train_mean] * len(y_test))

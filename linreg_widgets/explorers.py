@@ -472,6 +472,7 @@ class StepExplorer(Explorer):
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = data_copy(x, y)
         self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
+        self.star = lc.closed_form(self.x, self.y)  # the readout's target, once
         self.bound = lc.stable_learning_rate(self.x)
         self.lr_slider = lr_choice_slider(self.bound, lr)
         self.step_button = widgets.Button(description="Step", button_style="primary")
@@ -559,7 +560,7 @@ class StepExplorer(Explorer):
         self.m_curve.set_data(np.arange(steps + 1), self.ms)
         self.best_m_line.set_ydata([self.best_m_for(b)] * 2)
         self.place_marker(self.m_marker, steps, m, note)
-        m_star, b_star = lc.closed_form(self.x, self.y)
+        m_star, b_star = self.star
         text = (
             f"step {len(self.ms) - 1}: m = {readable(m)}, b = {readable(b)}, "
             f"<b>MSE = {readable(self.losses[-1])}</b> (the star: m = {readable(m_star, 3)}, "
