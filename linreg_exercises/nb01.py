@@ -61,8 +61,8 @@ MSE_MISTAKES = [
     ),
     Mistake(
         lambda y, p: np.mean(np.abs(y - p)),
-        "Close, but you averaged |y − y_pred|: that is the "
-        "mean absolute error (MAE), a different loss. Square the residuals instead.",
+        "You averaged |y − y_pred|: that is the mean absolute error (MAE), a "
+        "different loss. Square the residuals instead of taking their size.",
     ),
     Mistake(
         lambda y, p: np.sqrt(np.mean((y - p) ** 2)),

@@ -92,9 +92,9 @@ MSE_HINTS = {
 )
 def check_exit_mse(answer):
     """Question 1: line A has an MSE of 9 on some data, line B an MSE of 1 on the same data.
-    Which sentence is right? (a) B's predictions are closer to the data: the mean of its squared
-    misses is smaller. (b) Every prediction of B misses by exactly 1. (c) A's predictions miss by
-    9 on average. (d) B is the flatter line."""
+    Which sentence is right? (a) On average, B's squared misses are smaller than A's. (b) Every
+    one of B's predictions misses by exactly 1. (c) A's predictions miss by 9 on average, B's by 1.
+    (d) B is the flatter of the two lines."""
     return _choice_exercise(answer, "a", MSE_HINTS, "your answer")
 
 
@@ -223,10 +223,10 @@ LARGE_LR_HINTS = {
     junk=("", "cd"),
 )
 def check_exit_large_lr(answer):
-    """Question 4: a learning rate far above the largest safe one. (a) The loss falls faster and
-    training ends sooner. (b) The loss falls, but slowly. (c) Each step overshoots the bottom: the
-    loss grows from epoch to epoch and m and b blow up. (d) Nothing changes: the rate only matters
-    for the first step."""
+    """Question 4: a learning rate far above the largest safe one. (a) The loss falls faster, so
+    training ends sooner. (b) The loss falls, but very slowly, epoch by epoch. (c) Each step
+    overshoots the valley: the loss grows epoch by epoch. (d) Nothing: the rate only matters for
+    the first step."""
     return _choice_exercise(answer, "c", LARGE_LR_HINTS, "your answer")
 
 

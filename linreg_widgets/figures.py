@@ -914,11 +914,12 @@ def show_long_run(x, y, lr=1e-4, epochs=(10, 1_000, 10_000, 100_000)):
     print(f"{'best line':>9}  {m_best:6.3f}  {b_best:6.3f}  {lc.mse(y, lc.predict(x, m_best, b_best)):6.2f}")
 
 
-def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=None):
+def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=None, centre=0.0):
     """Scatter a training set (dots) and a test set (open diamonds) in one picture.
 
     With ``line=(m, b)``, also draw that line and its misses on the test points: how a model
-    trained on the dots does on the diamonds.
+    trained on the dots does on the diamonds. A line trained on centred x (x minus ``centre``)
+    is drawn as ``m * (x - centre) + b`` over the x given, so the axis keeps its units.
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
@@ -927,6 +928,7 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
     x_test, y_test = lv.valid_xy(x_test, y_test, ("x_test", "y_test"))
     if line is not None:
         m, b = lv.valid_number(line[0], "m"), lv.valid_number(line[1], "b")
+        b = b - m * lv.valid_number(centre, "centre")  # the same line, for x itself
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
     hidden = "hidden until the end" if line is None else "not used in training"
     plot_split(ax, x_train, y_train, x_test, y_test, test_label=hidden)
@@ -936,7 +938,7 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
         misses.set_label("misses on the test set")
         ax.add_collection(misses)
         ends = np.array([min(x_train.min(), x_test.min()), max(x_train.max(), x_test.max())])
-        ax.plot(ends, m * ends + b, color=PALETTE["curve"], lw=2.5, label=f"trained line: {line_label(m, b)}")
+        ax.plot(ends, m * ends + b, color=PALETTE["curve"], lw=2.5, label="trained line")
         ax.set_title("the line trained on the dots, and its misses on the diamonds")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
