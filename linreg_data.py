@@ -1,7 +1,8 @@
 """Reading CSV files as real tools export them, checking every value.
 
 ``linreg_core`` re-exports :data:`DATA_DIR`, :func:`load_xy` and
-:func:`load_columns`, so notebooks write ``lc.load_xy(lc.DATA_DIR / "classic.csv")``.
+:func:`load_columns`, so notebooks write ``lc.load_xy("classic.csv")``: a bare file name that is
+not in the working directory is looked up in :data:`DATA_DIR`.
 Files are read with Python's ``csv`` module, row by row, so a value can never land
 in another column: a row with too many or too few fields is an error that names
 its line. Rows stream into arrays, one column at a time, so a large file needs
@@ -83,12 +84,14 @@ def _local_file(path):
             f"(in Colab also: !wget -O data.csv 'url'), then load_xy('data.csv')."
         )
     path = Path(text)
+    if not path.is_file() and path.name == text and (DATA_DIR / text).is_file():
+        path = DATA_DIR / text  # a bare name of a shipped file: "classic.csv"
     if not path.is_file():
         shipped = ", ".join(sorted(p.name for p in DATA_DIR.glob("*.csv")))
         raise FileNotFoundError(
             f"No data file at '{path}' (absolute: {path.resolve()}). "
             f"Check the path; the collection ships {shipped} in "
-            f"lc.DATA_DIR, e.g. load_xy(DATA_DIR / 'classic.csv')."
+            f"lc.DATA_DIR, and load_xy finds them by name, e.g. load_xy('classic.csv')."
         )
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -543,7 +546,8 @@ def load_xy(path, x="x", y="y", sep=",", decimal=None, thousands=None):
     Parameters
     ----------
     path : str or pathlib.Path
-        The CSV file, e.g. ``DATA_DIR / "classic.csv"``.
+        The CSV file, e.g. ``"my_data.csv"``; a bare name of a shipped file, e.g.
+        ``"classic.csv"``, is found in ``DATA_DIR`` unless the working directory has one.
     x, y : str, optional
         Names of the input and target columns.
     sep, decimal, thousands : str, optional
@@ -556,7 +560,7 @@ def load_xy(path, x="x", y="y", sep=",", decimal=None, thousands=None):
 
     Examples
     --------
-    >>> x, y = load_xy(DATA_DIR / "penguins.csv", x="flipper_length_mm", y="body_mass_g")
+    >>> x, y = load_xy("penguins.csv", x="flipper_length_mm", y="body_mass_g")
     """
     values = load_columns(path, [x, y], sep=sep, decimal=decimal, thousands=thousands)
     return values[:, 0], values[:, 1]

@@ -1040,6 +1040,18 @@ def test_load_xy_missing_file_names_the_path(tmp_path):
     assert str(path) in str(excinfo.value)
 
 
+def test_load_xy_finds_a_shipped_file_by_its_name(tmp_path, monkeypatch):
+    """A bare name of a file in data/ is read from there, whatever the working directory; a file
+    of that name in the working directory comes first; a path with a folder is never redirected."""
+    monkeypatch.chdir(tmp_path)
+    x, y = lc.load_xy("tiny.csv")
+    assert x.tolist() == [0, 2, 3, 5, 6] and y.tolist() == [2, 2, 4, 8, 5]  # data/tiny.csv, by eye
+    (tmp_path / "tiny.csv").write_text("x,y\n1,7\n", encoding="utf-8")
+    assert [a.tolist() for a in lc.load_xy("tiny.csv")] == [[1.0], [7.0]]
+    with pytest.raises(FileNotFoundError, match="load_xy finds them by name"):
+        lc.load_xy(Path("sub") / "classic.csv")
+
+
 def test_load_xy_missing_column_lists_columns_present(tmp_path):
     """DataError naming the missing column and listing the ones that are there."""
     path = write_csv(tmp_path, "flipper,mass\n1,2\n")
