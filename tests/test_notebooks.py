@@ -198,7 +198,7 @@ def test_setup_cell_on_colab_fetches_the_collection_once(tmp_path):
         + tool.SETUP.format(repository=REPO)
         + "\n"
     )
-    check = "x, y = lc.load_xy(lc.DATA_DIR / 'classic.csv')\nprint(lc.__file__, len(x))\n"
+    check = "x, y = lc.load_xy('classic.csv')\nprint(lc.__file__, len(x))\n"
     env = {**os.environ, "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1", "MPLBACKEND": "Agg"}
     # Run the cell twice in one process, as a student re-running it would.
     run = subprocess.run(
