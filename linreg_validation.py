@@ -42,6 +42,13 @@ class DataError(ValueError):
 LARGEST = 1e75
 
 
+#: What a helper or a check says when a trained line's m, b or predictions are nan or infinite.
+DIVERGED = (
+    "m and b are not numbers (nan or inf): the train that made them diverged. Use a loop that "
+    "passed notebook 3's check (this notebook's own is one), then run the cells from there again."
+)
+
+
 def valid_size(arr, name):
     """Refuse numbers too large (or an array wholly too small) to square in floating point."""
     largest = float(np.max(np.abs(arr))) if arr.size else 0.0

@@ -34,6 +34,7 @@ import io
 import math
 import os
 import pickle
+import re
 import select
 import signal
 import sys
@@ -1360,7 +1361,8 @@ def compare_prediction(predictions, truth, *, read, matches, explain, example):
         which = "your prediction" if len(predictions) == 1 else " and ".join(open_)
         return Prediction(
             False,
-            f"Write {which} first ({example}) and run the cell where you wrote it, then this one. "
+            f"Write {which} first ({example}) and run the cell where you wrote it, then this one "
+            f"(already did? check the name is spelt as in that cell). "
             f"Guess before you compute: the point is to find out whether your picture is right.",
         )
     answers = {}
@@ -1383,6 +1385,12 @@ def read_number(value, name):
             return None, (
                 f"{name} is the text {show(value)}: write the number without quotes, "
                 f"{text.strip()} rather than {show(value)}."
+            )
+        comma = re.fullmatch(r"\s*([-+]?\d+),(\d+)\s*", text)
+        if comma:  # "3,5": a decimal comma, as many countries write it
+            return None, (
+                f"{name} is the text {show(value)}: write the number without quotes and with a "
+                f"decimal point, {comma[1]}.{comma[2]} rather than {show(value)}."
             )
         return None, f"{name} must be a number, but it is the text {show(value)}."
     try:

@@ -137,6 +137,26 @@ def _starts_inside_loop(function):
     return False
 
 
+_LOADS_DATA = (
+    "Your function loads a data file itself (`{name}`): inside `train` the data are its arguments "
+    "`x` and `y`, given by whoever calls it. Leave the load line out."
+)
+
+
+def _loads_data(function):
+    """The data-loading call that ``function``'s code makes (e.g. ``"lc.load_xy"``), or None."""
+    codes = [getattr(function, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if code is None:
+            continue
+        codes += [const for const in code.co_consts if inspect.iscode(const)]
+        for name in ("load_xy", "load_columns", "read_csv", "loadtxt", "genfromtxt"):
+            if name in code.co_names:
+                return name
+    return None
+
+
 _SAME_POINT = (
     "Compute dm and db both from the current m and b first, then update: `m = m - lr * dm` and "
     "`b = b - lr * db`."
@@ -311,6 +331,14 @@ def _loop_after(feedback, function):
             f"Your loop, 2000 epochs at lr = 0.01 on tiny.csv: m = {m:.3f}, b = {b:.3f}; the best line: "
             f"m = {m_best:.3f}, b = {b_best:.3f}. {feedback.message}",
         )
+    loads = _loads_data(function)
+    if loads is not None:
+        also = (
+            " Keep `m, b = 0.0, 0.0` above the loop too; lr is an argument."
+            if _starts_inside_loop(function)
+            else ""
+        )
+        return Feedback(False, _LOADS_DATA.format(name=loads) + also)
     if feedback.message.startswith(_ONE_STEP) and _starts_inside_loop(function):
         return Feedback(False, _RESET_IN_LOOP + feedback.message[len(_ONE_STEP) :])
     hint = next((text for error, text in _LOOP_ERRORS.items() if error in feedback.message), None)

@@ -431,6 +431,14 @@ def _test_score_truth(y_train, y_test, pred_test):
     return (line, base), (line_slips, base_slips)
 
 
+def _not_finite(values):
+    """True when ``values`` are numbers and one of them is nan or infinite."""
+    try:
+        return not np.all(np.isfinite(np.asarray(values, dtype=float)))
+    except (TypeError, ValueError):
+        return False
+
+
 def _close(a, b):
     """``a`` equals ``b`` as a computed number does (to 1e-6): a number typed from a printed table,
     rounded, is not the student's computation and gets the "do not type a number" hint."""
@@ -501,6 +509,8 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
         y_train = lv.valid_vector(y_train, "y_train")
         y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     except (TypeError, ValueError) as error:
+        if _not_finite(pred_test):
+            return Feedback(False, "pred_test holds nan: " + lv.DIVERGED)
         return Feedback(False, f"Pass y_train, y_test and pred_test as the notebook does: {error}")
     (line, base), (line_slips, base_slips) = _test_score_truth(y_train, y_test, pred_test)
     lines = []

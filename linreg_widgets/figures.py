@@ -808,7 +808,7 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
             return
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
         print(f"The MSE of your train grows (from {readable(losses[0])} to {readable(losses[-1])}): it")
-        print("diverges. Check the minus signs and lr with the check above.")
+        print("diverges. Check the minus signs with notebook 3's check, then try a smaller lr.")
         return
     if np.ptp(losses) == 0:
         print(
@@ -912,6 +912,17 @@ def show_long_run(x, y, lr=1e-4, epochs=(10, 1_000, 10_000, 100_000)):
     print(f"{'best line':>9}  {m_best:6.3f}  {b_best:6.3f}  {lc.mse(y, lc.predict(x, m_best, b_best)):6.2f}")
 
 
+def _diverged(*values):
+    """Print ``lv.DIVERGED`` and return True when a trained line's numbers are not all finite."""
+    try:
+        finite = all(np.all(np.isfinite(np.asarray(value, dtype=float))) for value in values)
+    except (TypeError, ValueError):  # not numbers at all: the validation that follows says so
+        return False
+    if not finite:
+        print(lv.DIVERGED)
+    return not finite
+
+
 def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=None, centre=0.0):
     """Scatter a training set (dots) and a test set (open diamonds) in one picture.
 
@@ -925,6 +936,8 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
     x_train, y_train = lv.valid_xy(x_train, y_train, ("x_train", "y_train"))
     x_test, y_test = lv.valid_xy(x_test, y_test, ("x_test", "y_test"))
     if line is not None:
+        if _diverged(*line):
+            return
         m, b = lv.valid_number(line[0], "m"), lv.valid_number(line[1], "b")
         b = b - m * lv.valid_number(centre, "centre")  # the same line, for x itself
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
@@ -955,6 +968,8 @@ def show_test_scores(y_train, pred_train, y_test, pred_test, yours=..., unit="")
     """
     if yours is None:
         print("Type the line's test MSE first (Exercise 1), then run this cell: it shows the scores.")
+        return
+    if _diverged(pred_train, pred_test):
         return
     y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))

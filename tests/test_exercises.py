@@ -1113,3 +1113,10 @@ def test_range_epoch_without_s_is_named():
     )
     feedback = ex.check_training_loop(namespace["train"])
     assert not feedback and "range(epochs)`, with an s" in feedback.message, feedback.message
+
+
+def test_a_number_with_a_decimal_comma_in_quotes_gets_the_decimal_point_hint():
+    """Round 18's student typed '3,0' (with quotes): it got only "must be a number"."""
+    feedback = ex.check_mse_prediction("3,0")
+    assert not feedback.ok and "decimal point, 3.0 rather than '3,0'" in feedback.message
+    assert "decimal point, -1.5" in ex.check_mse_prediction("-1,5").message

@@ -1421,3 +1421,46 @@ def test_a_cell_that_sets_its_answer_and_checks_it_gets_no_earlier_answer_note(m
     assert "The cell you ran before" not in feedback.message
     shell.user_ns["In"].append("ex.check_low_loss(x, y, my_m, my_b, target=60)")
     assert ex.check_low_loss(TINY_X, TINY_Y, 1.0, 10.0, 60).message.startswith("The cell you ran before")
+
+
+def test_a_loop_that_loads_the_data_itself_is_told_so():
+    """Round 18's student pasted the whole one-step cell, load line included, into the loop and got
+    only "compare each line". Loading inside the function is now named, with the reset if pasted."""
+
+    def train_loading(x, y, lr, epochs):
+        m, b = 0.0, 0.0
+        for _ in range(epochs):
+            x_tiny, y_tiny = lc.load_xy("tiny.csv")
+            residuals = y_tiny - (m * x_tiny + b)
+            m = m - lr * -2 * np.mean(x_tiny * residuals)
+            b = b - lr * -2 * np.mean(residuals)
+        return m, b
+
+    def train_loading_and_reset(x, y, lr, epochs):
+        m, b = 0.0, 0.0
+        for _ in range(epochs):
+            x, y = lc.load_xy("tiny.csv")
+            m, b, lr = 0.0, 0.0, 0.01
+            residuals = y - (m * x + b)
+            m, b = m + lr * 2 * np.mean(x * residuals), b + lr * 2 * np.mean(residuals)
+        return m, b
+
+    first = ex.check_training_loop(train_loading)
+    assert not first.ok and "loads a data file itself (`load_xy`)" in first.message, first.message
+    assert "above the loop" not in first.message
+    second = ex.check_training_loop(train_loading_and_reset)
+    assert not second.ok and "load_xy" in second.message and "above the loop" in second.message
+    assert ex.check_training_loop(train_right).ok  # a right loop never gets the hint
+
+
+def test_a_diverged_line_gets_words_in_04_not_a_dropna_hint(capsys):
+    """Round 18's student pasted a diverging loop into 04: the picture and the scores raised
+    "contains NaN … e.g. df.dropna()", advice for a data file. They now say the training diverged."""
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    nan_test = np.full_like(pred, np.nan)
+    feedback = ex.check_test_scores(y_train, y_test, nan_test, line, base)
+    assert not feedback.ok and "diverged" in feedback.message and "dropna" not in feedback.message
+    lw.show_test_scores(y_train, np.full_like(y_train, np.nan), y_test, nan_test, yours=line, unit="g")
+    lw.show_split(y_train, y_train, y_test, y_test, line=(np.nan, np.nan))
+    out = capsys.readouterr().out
+    assert out.count("the train that made them diverged") == 2 and "dropna" not in out
