@@ -289,6 +289,11 @@ def _raised(error):
             "notebook, the kernel): `return` the answer instead."
         )
     text = f"Your function raised {_error(error)}."
+    slip = re.fullmatch(r"module '([\w.]+)' has no attribute '(\w+)'", str(error))
+    module = sys.modules.get(slip[1]) if slip else None
+    close = difflib.get_close_matches(slip[2], dir(module), n=1, cutoff=0.75) if module else []
+    if close:  # np.maen: a spelling slip
+        return f"{text} A spelling slip? {slip[1]} has `{close[0]}`."
     for kind, part, hint in _ERROR_HINTS:
         if isinstance(error, kind) and part in _error(error):
             return f"{text} {hint}"

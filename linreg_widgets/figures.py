@@ -807,8 +807,9 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
             )
             return
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
-        print(f"The MSE of your train grows (from {readable(losses[0])} to {readable(losses[-1])}): it")
-        print("diverges. Check the minus signs with notebook 3's check, then try a smaller lr.")
+        start, end = readable(losses[0]), readable(losses[-1])
+        print(f"The MSE of your train grows (from {start} to {end}): it diverges.")
+        print("Check the minus signs with notebook 3's check, then try a smaller lr.")
         return
     if np.ptp(losses) == 0:
         print(
@@ -967,7 +968,7 @@ def show_test_scores(y_train, pred_train, y_test, pred_test, yours=..., unit="")
     is then in its square and the typical miss in it.
     """
     if yours is None:
-        print("Type the line's test MSE first (Exercise 1), then run this cell: it shows the scores.")
+        print("Type the line's test MSE first (test_mse, above), then run this cell: it shows the scores.")
         return
     if _diverged(pred_train, pred_test):
         return
@@ -980,7 +981,7 @@ def show_test_scores(y_train, pred_train, y_test, pred_test, yours=..., unit="")
     except (TypeError, ValueError):
         right = False
     if not right:
-        print("Your test_mse is not the line's test MSE yet: fix it with Exercise 1's check, then run this.")
+        print("Your test_mse is not the line's test MSE yet: fix it with its check above, then run this.")
         return
     mse_unit, miss_unit = (f" ({unit}²)", f", {unit}") if unit else ("", "")
     print(f"{'':22} {'MSE' + mse_unit:>10} {'typical miss (√MSE' + miss_unit + ')':>23}")
@@ -1016,7 +1017,7 @@ def show_lookup_table(x_train, y_train, x_test, y_test, pred_train, pred_test, p
     the numbers stay hidden, so that *Run All* does not print the answer above the guess.
     """
     if prediction is None:
-        print("Write your prediction first (Exercise 2), then run this cell: it shows who wins.")
+        print("Write your prediction first (my_prediction), then run this cell: it shows who wins.")
         return
     y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
