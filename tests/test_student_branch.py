@@ -239,6 +239,30 @@ def test_rerun_adds_one_commit_on_the_tip_and_none_when_nothing_changed(tmp_path
     assert git(clone, "rev-parse", "student").strip() == second
 
 
+@pytest.mark.slow  # two runs of the tool, about 4 s
+def test_a_fresh_clone_continues_the_pushed_branch(tmp_path):
+    """On another machine, the clone has only origin/student: the new commit goes on top of it,
+    so that `git push origin student` is a fast-forward."""
+    first = make_clone(tmp_path / "a")
+    assert run_tool(first).returncode == 0
+    pushed = git(first, "rev-parse", "student").strip()
+    clone = tmp_path / "b"
+    subprocess.run(["git", "clone", "--quiet", str(first), str(clone)], check=True)
+    for name in ("assignments.py", "notebooks.py", "lesson_plan.py"):
+        shutil.copy(ROOT / "tools" / name, clone / "tools" / name)
+    path = clone / "notebooks" / "03_update_rule.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source += "\n\nA sentence from the other machine."
+    nbformat.write(nb, path)
+    git(clone, "-c", "user.name=T", "-c", "user.email=t@example.edu", "commit", "-qm", "new", str(path))
+    assert subprocess.run(["git", "-C", str(clone), "rev-parse", "--verify", "-q", "refs/heads/student"],
+                          capture_output=True).returncode == 1  # fmt: skip
+    run = run_tool(clone)
+    assert run.returncode == 0, run.stderr
+    assert git(clone, "rev-parse", "student^").strip() == pushed
+    assert "from the other machine" in show(clone, "student", "notebooks/03_update_rule.ipynb")
+
+
 @pytest.mark.slow  # three runs of the tool, about 5 s
 def test_refuses_a_checked_out_branch_and_a_bad_name(tmp_path):
     """Moving a branch that a work tree has checked out would leave that work tree out of step."""

@@ -50,7 +50,8 @@ exercise, only has its links moved), each text twin ``notebooks/sources/NN.md`` 
 would be taken back by ``tools/notebooks.py sync``), and the README's badges on the branch under a
 note that the branch is not for development. Every other file is HEAD's, byte for byte. It is
 written with git plumbing through a temporary index, so the work tree, the index and the current
-branch are never touched; each run adds one commit on the branch's tip (none if nothing changed).
+branch are never touched; each run adds one commit on the branch's tip (none if nothing changed),
+or on ``origin/<branch>`` in a clone that has only that, so that ``git push`` is a fast-forward.
 Its history is its own: main is not a parent, so merging it into main by mistake is refused by git
 ("unrelated histories") instead of deleting the solutions.
 
@@ -480,7 +481,10 @@ def write_branch(branch=STUDENT_BRANCH):
             )
     head = git("rev-parse", "--verify", "HEAD^{commit}")
     tip = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
-    if tip and git("merge-base", "--is-ancestor", head, tip, check=False) is not None:
+    # a fresh clone has only origin's copy: continue it, so that the push is a fast-forward
+    pushed = git("rev-parse", "--verify", "--quiet", f"refs/remotes/origin/{branch}^{{commit}}", check=False)
+    parent = tip or pushed
+    if parent and git("merge-base", "--is-ancestor", head, parent, check=False) is not None:
         raise SystemExit(
             f"HEAD is a commit of {branch!r}: switch to main (git switch main), then run this again"
         )
@@ -497,16 +501,18 @@ def write_branch(branch=STUDENT_BRANCH):
             blob = git("hash-object", "-w", "--stdin", data=data)
             git("update-index", "--cacheinfo", f"{modes[path]},{blob},{path}", env=env)
         tree = git("write-tree", env=env)
-    if tip and git("rev-parse", f"{tip}^{{tree}}") == tree:
-        print(f"{branch}: already the student versions of {head[:7]} ({tip[:7]})")
-        return tip
+    if parent and git("rev-parse", f"{parent}^{{tree}}") == tree:
+        if not tip:
+            git("update-ref", "-m", "make student-branch", ref, parent, "")
+        print(f"{branch}: already the student versions of {head[:7]} ({parent[:7]})")
+        return parent
     subject = git("log", "-1", "--format=%s", head)
     message = (
         f"Student versions of {head[:7]}: {subject}\n\n"
         "Written by tools/assignments.py branch (make student-branch): the notebooks without their\n"
         f"Solution blocks, their badges and Colab clone on this branch. From {head}.\n"
     )
-    commit = git("commit-tree", tree, *(["-p", tip] if tip else []), data=message.encode())
+    commit = git("commit-tree", tree, *(["-p", parent] if parent else []), data=message.encode())
     git("update-ref", "-m", "make student-branch", ref, commit, tip or "")  # fails if it moved meanwhile
     return commit
 
