@@ -27,7 +27,7 @@ LIBRARY_TESTS := tests/test_core.py tests/test_multiple_features.py tests/test_s
 	tests/test_properties.py tests/test_server_config.py $(DOCTESTS)
 
 .PHONY: help lab check test test-main lint test-colab test-binder test-minimum test-newest notebooks
-.PHONY: bench bench-browser clean slides site assignments handouts
+.PHONY: bench bench-browser clean slides site assignments student-branch handouts
 .PHONY: test-hub bench-classroom classroom-link clean-hub
 
 help:  ## list the targets
@@ -104,6 +104,12 @@ test-main: .venv-site/.stamp
 # (tools/assignments.py, docs/classroom.md "Grading"); tests/test_assignments.py checks them.
 assignments: .venv/.stamp-dev  ## student versions, answer key, nbgrader course into build/assignments
 	.venv/bin/python tools/assignments.py all build/assignments
+
+# The student versions as a git branch (default: student), written beside your work without
+# touching it; push it, then students open it with its badges or the hub link (BRANCH=student).
+STUDENT_BRANCH ?= student
+student-branch: .venv/.stamp-dev  ## the student versions as the git branch "student", to push for the class
+	.venv/bin/python tools/assignments.py branch --name $(STUDENT_BRANCH)
 
 # Printable PDFs into build/handouts/, offline: the formula sheet, the tiny.csv worksheet (blank
 # and worked), the exit ticket and its key, and student and key versions of 01-04. Needs Debian's

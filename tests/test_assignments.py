@@ -103,7 +103,13 @@ def test_student_version_keeps_starters_outputs_and_pictures(built, path):
     code = [c for c in original.cells if c.cell_type == "code"]
     tests = cells_with(student, "test")
     kept = [c for c in student.cells if c.cell_type == "code" and c not in tests]
-    assert [c.source for c in kept] == [c.source for c in code]  # every code cell as it was
+    # every code cell as it was, but the setup cell's Colab clone, which takes the student branch
+    clone = '"--depth", "1",'
+    assert [c.source for c in kept[1:]] == [c.source for c in code[1:]]
+    assert kept[0].source == code[0].source.replace(clone, f'{clone} "--branch", "student",')
+    assert kept[0].source != code[0].source
+    badges = "".join(c.source for c in student.cells if "badges" in c.metadata.get("tags", []))
+    assert f"/blob/student/notebooks/{path.name})" in badges and "/blob/main/" not in badges
     assert [c.outputs for c in kept] == [c.outputs for c in code]  # with its outputs
     pictures = sum("image/png" in o.get("data", {}) for c in code for o in c.outputs)
     assert pictures == sum("image/png" in o.get("data", {}) for c in kept for o in c.outputs)

@@ -5,6 +5,8 @@
     python tools/assignments.py nbgrader OUTDIR   # an nbgrader course: source/ and nbgrader_config.py
     python tools/assignments.py all OUTDIR        # the three, in OUTDIR/student, key and nbgrader
                                                   # (what `make assignments` does, into build/assignments)
+    python tools/assignments.py branch [--name student]   # the student versions as a git branch
+                                                          # (what `make student-branch` does)
 
 Everything comes from notebooks/01_…08_ as they are, through the two markings the lesson already
 has (tools/lesson_plan.py counts with the same ones):
@@ -30,7 +32,8 @@ whose failure shows the checker's own hint. In the student version only the comm
 the markers is left, as nbgrader's release has it; nbgrader puts the test back when it grades.
 
 - **student**: every Solution block removed; starter code, outputs and explorer pictures kept, so
-  Run All runs through every exercise as in the lesson.
+  Run All runs through every exercise as in the lesson. Its Colab and Binder badges open the
+  student branch (``--name``, default ``student``), and on Colab its setup cell clones that branch.
 - **key**: the Solution blocks kept (opened), each starter statement replaced by the solution's
   statement that defines the same names (a ``def``, an assignment), the test cells visible; then
   executed on a fresh kernel, so its checks show the right answers and the tests pass.
@@ -40,15 +43,30 @@ the markers is left, as nbgrader's release has it; nbgrader puts the test back w
   solution: the starter is what students get) and ClearOutput (it would drop the explorers'
   pictures). The key is what a perfect student submits.
 
+The **branch** is how students receive the student versions (docs/classroom.md, "Run sheet"): a git
+branch whose tree is HEAD's with every notebook replaced by its student version (00, which has no
+exercise, only has its links moved), each text twin ``notebooks/sources/NN.md`` rewritten from it
+(kept, not deleted: the twins held the solutions too, and a twin that disagrees with its notebook
+would be taken back by ``tools/notebooks.py sync``), and the README's badges on the branch under a
+note that the branch is not for development. Every other file is HEAD's, byte for byte. It is
+written with git plumbing through a temporary index, so the work tree, the index and the current
+branch are never touched; each run adds one commit on the branch's tip (none if nothing changed),
+or on ``origin/<branch>`` in a clone that has only that, so that ``git push`` is a fast-forward.
+Its history is its own: main is not a parent, so merging it into main by mistake is refused by git
+("unrelated histories") instead of deleting the solutions.
+
 otter-grader is not supported: see docs/classroom.md, "Grading".
 """
 
 import argparse
 import ast
 import copy
+import os
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +78,9 @@ import lesson_plan  # noqa: E402  (tools/ is not a package)
 import notebooks as notebook_tools  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
+EXERCISE_NOTEBOOKS = "0[1-9]_*.ipynb"  # 00, the index, has no exercise
+NOTEBOOKS = sorted((ROOT / "notebooks").glob(EXERCISE_NOTEBOOKS))
+STUDENT_BRANCH = "student"
 
 SOLUTION_BLOCK = re.compile(r"<details>\s*<summary>\s*Solution\s*</summary>.*?</details>\n?", re.S)
 PYTHON_FENCE = re.compile(r"```python\n(.*?)```", re.S)
@@ -295,16 +315,57 @@ def with_answers(nb):
     return nb
 
 
-def student(nb):
-    return marked(without_solutions(nb), tests_hidden=True)
+def on_branch(text, branch, repo=None):
+    """``text`` with its links to the collection on Colab, Binder and GitHub opening ``branch``."""
+    repo = repo or notebook_tools.repository()
+    moves = [
+        (notebook_tools.colab_url(repo, ""), notebook_tools.colab_url(repo, "", branch)),
+        (notebook_tools.binder_url(repo, ""), notebook_tools.binder_url(repo, "", branch)),
+        (f"https://github.com/{repo}/blob/main/", f"https://github.com/{repo}/blob/{branch}/"),
+        (f"https://github.com/{repo}/tree/main/", f"https://github.com/{repo}/tree/{branch}/"),
+    ]
+    for before, after in moves:
+        text = text.replace(before, after)
+    left = re.search(
+        rf"(colab\.research\.google\.com/github|mybinder\.org/v2/gh|github\.com)/{re.escape(repo)}/"
+        r"(blob/|tree/)?(main|HEAD)\b",
+        text,
+    )
+    if left:
+        raise SystemExit(f"a link still opens main: {left.group()}: add its form to on_branch()")
+    return text
+
+
+def setup_on_branch(branch, repo=None):
+    """The setup cell, its Colab clone taking ``branch``: the code and data of the same commit."""
+    code = notebook_tools.SETUP.format(repository=repo or notebook_tools.repository())
+    clone = '"--depth", "1",'
+    if code.count(clone) != 1:
+        raise SystemExit(f"tools/notebooks.py SETUP: no single {clone} to add the branch to")
+    return code.replace(clone, f'{clone} "--branch", "{branch}",')
+
+
+def retargeted(nb, branch):
+    """A copy of ``nb`` whose badges and links open ``branch``, and whose setup cell clones it."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if "setup" in cell.metadata.get("tags", []):
+            cell.source = setup_on_branch(branch)
+        elif cell.cell_type == "markdown":
+            cell.source = on_branch(source(cell), branch)
+    return nb
+
+
+def student(nb, branch=STUDENT_BRANCH):
+    return marked(retargeted(without_solutions(nb), branch), tests_hidden=True)
 
 
 def key(nb):
     return with_answers(marked(nb, tests_hidden=False))  # marked first: the TODOs find the answers
 
 
-def nbgrader_source(nb):
-    return marked(without_solutions(nb), tests_hidden=False)
+def nbgrader_source(nb, branch=STUDENT_BRANCH):
+    return marked(retargeted(without_solutions(nb), branch), tests_hidden=False)
 
 
 def write(nb, path):
@@ -333,7 +394,7 @@ def execute(path):
     path.write_text(notebook_tools.static_outputs(nbformat.writes(nb), path.name), encoding="utf-8")
 
 
-def build(kind, outdir, run=True):
+def build(kind, outdir, run=True, branch=STUDENT_BRANCH):
     """Write the ``kind`` version of every notebook into ``outdir``; return the paths written."""
     outdir = Path(outdir)
     written = []
@@ -341,7 +402,7 @@ def build(kind, outdir, run=True):
         nb = nbformat.read(path, as_version=4)
         if kind == "student":
             target = outdir / path.name
-            write(student(nb), target)
+            write(student(nb, branch), target)
         elif kind == "key":
             target = outdir / path.name
             write(key(nb), target)
@@ -349,7 +410,7 @@ def build(kind, outdir, run=True):
                 execute(target)
         elif kind == "nbgrader":
             target = outdir / "source" / path.stem / path.name
-            write(nbgrader_source(nb), target)
+            write(nbgrader_source(nb, branch), target)
         else:
             raise ValueError(f"unknown version {kind!r}: student, key or nbgrader")
         written.append(target)
@@ -358,18 +419,130 @@ def build(kind, outdir, run=True):
     return written
 
 
+# ---- The student branch ---------------------------------------------------------------------
+
+
+def git(*args, data=None, env=None, check=True):
+    """Run git in the repository; its output as text (stripped), or None when it fails and
+    ``check`` is false. ``data`` (bytes) is its standard input."""
+    done = subprocess.run(["git", "-C", str(ROOT), *args], input=data, env=env, capture_output=True)
+    if done.returncode != 0:
+        if not check:
+            return None
+        raise SystemExit(f"git {' '.join(args)} failed: {done.stderr.decode().strip()}")
+    return done.stdout.decode().strip()
+
+
+BANNER = """\
+> **This is the `{branch}` branch**: the notebooks without their Solution blocks, for students;
+> every badge opens this branch. Written by `make student-branch` from commit {commit}; not for
+> development (its tests expect the full notebooks): work on `main`, then run it again.
+"""
+
+
+def tree_entries(commit):
+    """``(ls-tree line, path)`` for every file of ``commit``."""
+    return [(line, line.split("\t", 1)[1]) for line in git("ls-tree", "-r", commit).splitlines()]
+
+
+def branch_files(commit, branch):
+    """``{path: bytes}`` of the files the student branch changes in ``commit``'s tree."""
+    paths = [path for _, path in tree_entries(commit)]
+    repo = notebook_tools.repository()
+    files = {}
+    for path in paths:
+        name = Path(path)
+        if name.parent.as_posix() != "notebooks" or not name.match("[0-9][0-9]_*.ipynb"):
+            continue
+        nb = nbformat.reads(git("cat-file", "blob", f"{commit}:{path}"), as_version=4)
+        nb = student(nb, branch) if name.match(EXERCISE_NOTEBOOKS) else retargeted(nb, branch)
+        nbformat.validate(nb)
+        files[path] = (nbformat.writes(nb) + "\n").encode()
+        twin = f"notebooks/sources/{name.stem}.md"
+        if twin in paths:
+            files[twin] = notebook_tools.text_source(nb).encode()
+    if "README.md" in paths:
+        title, _, rest = git("cat-file", "blob", f"{commit}:README.md").partition("\n")
+        banner = BANNER.format(branch=branch, commit=git("rev-parse", "--short", commit))
+        files["README.md"] = f"{title}\n\n{banner}{on_branch(rest, branch, repo)}\n".encode()
+    return files
+
+
+def write_branch(branch=STUDENT_BRANCH):
+    """Commit HEAD's tree with the student versions onto ``branch``; return the new commit (or
+    the branch's tip, unchanged, when it already holds them)."""
+    if git("check-ref-format", "--branch", branch, check=False) is None:
+        raise SystemExit(f"--name {branch!r} is not a valid branch name")
+    ref = f"refs/heads/{branch}"
+    for line in git("worktree", "list", "--porcelain").splitlines():
+        if line == f"branch {ref}":
+            raise SystemExit(
+                f"{branch!r} is checked out: switch to main (git switch main), then run this again"
+            )
+    head = git("rev-parse", "--verify", "HEAD^{commit}")
+    tip = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+    # a fresh clone has only origin's copy: continue it, so that the push is a fast-forward
+    pushed = git("rev-parse", "--verify", "--quiet", f"refs/remotes/origin/{branch}^{{commit}}", check=False)
+    parent = tip or pushed
+    if parent and git("merge-base", "--is-ancestor", head, parent, check=False) is not None:
+        raise SystemExit(
+            f"HEAD is a commit of {branch!r}: switch to main (git switch main), then run this again"
+        )
+    if git("status", "--porcelain", "--", "notebooks", "README.md"):
+        print(
+            f"note: built from HEAD ({head[:7]}): uncommitted changes to notebooks/ or README.md are left out"
+        )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}  # never the user's index
+        git("read-tree", head, env=env)
+        modes = {path: line.split()[0] for line, path in tree_entries(head)}
+        for path, data in branch_files(head, branch).items():
+            blob = git("hash-object", "-w", "--stdin", data=data)
+            git("update-index", "--cacheinfo", f"{modes[path]},{blob},{path}", env=env)
+        tree = git("write-tree", env=env)
+    if parent and git("rev-parse", f"{parent}^{{tree}}") == tree:
+        if not tip:
+            git("update-ref", "-m", "make student-branch", ref, parent, "")
+        print(f"{branch}: already the student versions of {head[:7]} ({parent[:7]})")
+        return parent
+    subject = git("log", "-1", "--format=%s", head)
+    message = (
+        f"Student versions of {head[:7]}: {subject}\n\n"
+        "Written by tools/assignments.py branch (make student-branch): the notebooks without their\n"
+        f"Solution blocks, their badges and Colab clone on this branch. From {head}.\n"
+    )
+    commit = git("commit-tree", tree, *(["-p", parent] if parent else []), data=message.encode())
+    git("update-ref", "-m", "make student-branch", ref, commit, tip or "")  # fails if it moved meanwhile
+    return commit
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("version", choices=["student", "key", "nbgrader", "all"])
-    parser.add_argument("outdir", type=Path)
+    parser.add_argument("version", choices=["student", "key", "nbgrader", "all", "branch"])
+    parser.add_argument("outdir", type=Path, nargs="?", help="where to write (not for branch)")
     parser.add_argument("--no-execute", action="store_true", help="write the key without running it")
+    parser.add_argument(
+        "--name", default=STUDENT_BRANCH, help="the student branch, written or opened by the badges (student)"
+    )
     args = parser.parse_args(argv)
+    if args.version == "branch":
+        commit = write_branch(args.name)
+        print(
+            f"{args.name}: {commit[:7]}. Next:\n"
+            f"  git push origin {args.name}\n"
+            f"  make classroom-link HUB=https://hub.example.edu BRANCH={args.name}   # a JupyterHub\n"
+            f"Students on Colab or Binder use the badges of the branch's README and notebooks."
+        )
+        return
+    if args.outdir is None:
+        parser.error(f"{args.version} needs OUTDIR, the folder to write into")
     kinds = ["student", "key", "nbgrader"] if args.version == "all" else [args.version]
     for kind in kinds:
         outdir = args.outdir / kind if args.version == "all" else args.outdir
         if args.version == "all" and outdir.exists():
             shutil.rmtree(outdir)
-        written = build(kind, outdir, run=not args.no_execute)
+        written = build(kind, outdir, run=not args.no_execute, branch=args.name)
         print(f"{kind}: {len(written)} notebooks in {outdir}")
 
 

@@ -82,12 +82,13 @@ def notebook_paths():
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def colab_url(repo, name):
-    return f"https://colab.research.google.com/github/{repo}/blob/main/notebooks/{name}"
+def colab_url(repo, name, branch="main"):
+    return f"https://colab.research.google.com/github/{repo}/blob/{branch}/notebooks/{name}"
 
 
-def binder_url(repo, name):
-    return f"https://mybinder.org/v2/gh/{repo}/HEAD?urlpath=lab/tree/notebooks/{name}"
+def binder_url(repo, name, ref="HEAD"):
+    """Binder's link; ``ref`` is a branch, tag or commit (``HEAD``: the default branch)."""
+    return f"https://mybinder.org/v2/gh/{repo}/{ref}?urlpath=lab/tree/notebooks/{name}"
 
 
 def badges(repo, name):
