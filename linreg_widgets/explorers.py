@@ -483,6 +483,12 @@ class StepExplorer(Explorer):
         ax_fit, ax_loss, self.ax_steps = self.fig.subplots(1, 3)
         self.fit_panel(ax_fit, "the line after each step", xlabel, ylabel)
         m_values, b_values = parameter_grid(self.x, self.y, include=[self.start])
+        # At a rate safe for m, b crawls along the valley floor: a map only a little taller than
+        # the way from the start to the star shows how far it still has to go (on the full map
+        # the two look close).
+        b_low, b_high = sorted((self.start[1], self.star[1]))
+        margin = 0.6 * (b_high - b_low) or 0.1 * (b_values[-1] - b_values[0])
+        b_values = np.linspace(b_low - margin, b_high + margin, b_values.size)
         self.contour_panel(ax_loss, m_values, b_values, "(m, b), one dot per step", colorbar=False)
         self.path = self.add_path(ax_loss, ".-", lw=1, ms=5)
         self.marker = self.add_marker(ax_loss, "current (m, b)")

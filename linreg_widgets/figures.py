@@ -790,7 +790,8 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     """Plot the MSE after each number of ``epochs`` of a student's ``train(x, y, lr, epochs)``.
 
     The curve comes from the student's own function, called once per number of epochs; a dashed
-    line marks the lowest MSE (the best line), so "flat" can be told from "done".
+    line marks the lowest MSE (the best line), so "flat" can be told from "done". Under it, the
+    two derivatives at the last (m, b): done means both are near 0, not just a flat curve.
     """
     import matplotlib.pyplot as plt
 
@@ -809,7 +810,7 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
         start, end = readable(losses[0]), readable(losses[-1])
         print(f"The MSE of your train grows (from {start} to {end}): it diverges.")
-        print("Check the minus signs with notebook 3's check, then try a smaller lr.")
+        print("Check your loop with notebook 3's check (signs, means), then try a smaller lr.")
         return
     if np.ptp(losses) == 0:
         print(
@@ -837,6 +838,8 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     ax.legend(loc="best")
     style_axes(ax)
     plt.show()
+    dm, db = (round(value, 3) + 0.0 for value in lc.gradients(x, y, m, b))  # + 0.0: no "-0.0"
+    print(f"after {epochs[-1]:,} epochs: dm = {dm:g}, db = {db:g}")
 
 
 def show_three_runs(x, y, epochs=50):
@@ -1010,15 +1013,22 @@ def show_scores(y_train, pred_train, y_test, pred_test, baseline):
             print(f"{name + ', ' + model:15} {loss:9,.0f} {loss**0.5:6.0f} {r2:>6}")
 
 
-def show_lookup_table(x_train, y_train, x_test, y_test, pred_train, pred_test, prediction=""):
-    """Print the MSE of a line and of a :func:`lookup_table` model, on the training and the test set.
+def show_lookup_table(
+    x_train, y_train, x_test, y_test, pred_train, pred_test, prediction="", xlabel="x", ylabel="y"
+):
+    """Print the MSE of a line and of a :func:`lookup_table` model on the training and the test set,
+    and draw both models over the penguins: the line, and the table's jagged steps.
 
     ``prediction`` is the student's guess of which wins on the test set: while it is still None
     the numbers stay hidden, so that *Run All* does not print the answer above the guess.
     """
+    import matplotlib.pyplot as plt
+
     if prediction is None:
         print("Write your prediction first (my_prediction), then run this cell: it shows who wins.")
         return
+    x_train, y_train = lv.valid_xy(x_train, y_train, ("x_train", "y_train"))
+    x_test, y_test = lv.valid_xy(x_test, y_test, ("x_test", "y_test"))
     y_train, pred_train = lv.valid_xy(y_train, pred_train, ("y_train", "pred_train"))
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     table_train = lookup_table(x_train, y_train, x_train)
@@ -1026,6 +1036,19 @@ def show_lookup_table(x_train, y_train, x_test, y_test, pred_train, pred_test, p
     print(f"{'':14} {'train MSE':>10} {'test MSE':>10}")
     print(f"{'line':14} {lc.mse(y_train, pred_train):10,.0f} {lc.mse(y_test, pred_test):10,.0f}")
     print(f"{'lookup table':14} {lc.mse(y_train, table_train):10,.0f} {lc.mse(y_test, table_test):10,.0f}")
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    plot_split(ax, x_train, y_train, x_test, y_test, test_label="not used in training")
+    order = np.argsort(x_train)
+    ax.plot(x_train[order], pred_train[order], color=PALETTE["curve"], lw=2.5, label="the line")
+    grid = np.linspace(min(x_train.min(), x_test.min()), max(x_train.max(), x_test.max()), 400)
+    table = lookup_table(x_train, y_train, grid)
+    ax.plot(grid, table, color=SERIES[3]["color"], lw=2.4, ls="--", label="the lookup table")
+    ax.set_title("the line learns the trend; the lookup table copies every bump")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper left", framealpha=0.9)
+    style_axes(ax)
+    plt.show()
 
 
 def show_line_in_units(m_s, b_s, mean, std, x, unit_x="mm", unit_y="g"):

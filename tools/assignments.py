@@ -86,7 +86,7 @@ SOLUTION_BLOCK = re.compile(r"<details>\s*<summary>\s*Solution\s*</summary>.*?</
 PYTHON_FENCE = re.compile(r"```python\n(.*?)```", re.S)
 INLINE_CODE = re.compile(r"`([^`\n]+)`")
 
-TEST_COMMENT = "# Autograder test: it checks your answer to this exercise (hidden until grading)."
+TEST_COMMENT = "# For your teacher's grading tool (nbgrader): it does nothing when you run it."
 BEGIN_TESTS, END_TESTS = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 POINTS = 1
 
