@@ -126,6 +126,7 @@ function lossDrawing(spec, root, uid) {
   const fit = clipped(root, `${uid}-fit`, spec.fit.box);
   const line = svg("line", { stroke: spec.colors.line, "stroke-width": 2 * pt, "stroke-linecap": "square" }, fit);
   const residuals = svg("path", { stroke: spec.colors.residual, "stroke-width": 0.8 * pt, fill: "none" }, fit);
+  residuals.setAttribute("shape-rendering", "crispEdges");
   const map = clipped(root, `${uid}-map`, spec.loss.box);
   const marker = dot(map, pt, 12, spec.colors.line);
   let stem = null;
@@ -136,6 +137,10 @@ function lossDrawing(spec, root, uid) {
     bowlMarker = dot(bowl, pt, 11, spec.colors.line);
   }
   const [rx, ry] = spec.residuals;
+  // the residuals are vertical: on the pixel grid as Agg snaps them (a sharp line, not a blur)
+  const width = 0.8 * pt;
+  const half = width < 1 || Math.round(width) % 2 ? 0.5 : 0;
+  const snap = (v) => Math.floor(v + 0.5) + half;
   const data = spec.data;
   const syy = data ? spread(data[1]) : spec.sums.syy;
   const loss = (m, b) => (data ? mse(data[0], data[1], m, b) : mseFromSums(spec.sums, m, b));
@@ -150,8 +155,8 @@ function lossDrawing(spec, root, uid) {
     const [sx, sy, tx, ty] = spec.fit.map;
     let d = "";
     for (let i = 0; i < rx.length; i++) {
-      const X = sx * rx[i] + tx;
-      d += `M${X.toFixed(2)} ${(sy * ry[i] + ty).toFixed(2)}V${(sy * (m * rx[i] + b) + ty).toFixed(2)}`;
+      const X = snap(sx * rx[i] + tx);
+      d += `M${X} ${snap(sy * ry[i] + ty)}V${snap(sy * (m * rx[i] + b) + ty)}`;
     }
     residuals.setAttribute("d", d);
     place(marker, px(spec.loss.map, m, b));

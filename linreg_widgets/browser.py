@@ -107,7 +107,7 @@ class BrowserExplorer(Explorer):
         if self._background is None:
             self._draw_background()
             self._still = png_bytes(self.fig.canvas)
-            size = [round(v) for v in self.fig.bbox.size]
+            size = list(self.fig.canvas.get_width_height())  # the still picture's pixels
             self.view.spec = dict(self.browser_spec(), kind=self.kind, size=size, dpi=DPI)
             self.view.still = "data:image/png;base64," + base64.b64encode(self._still).decode("ascii")
 

@@ -1259,7 +1259,9 @@ def test_the_two_layers_show_the_frame_drawn_in_one_piece(every_figure):
             lw.widgets.FloatLogSlider,
             lw.widgets.SelectionSlider,
         )
-        slider = next(c for c in e.children[0].children if isinstance(c, kinds))
+        first = e.children[0]  # the controls' box, or the browser-drawn picture that holds them
+        controls = first.controls if isinstance(first, lw.BrowserPicture) else first.children
+        slider = next(c for c in controls if isinstance(c, kinds))
         start = slider.value
         if isinstance(slider, lw.widgets.SelectionSlider):
             slider.value = slider.options[len(slider.options) // 2][1]
