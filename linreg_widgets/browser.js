@@ -8,7 +8,7 @@
 const SVG = "http://www.w3.org/2000/svg";
 const MINUS = "\u2212";
 const IPY_MODEL = "IPY_MODEL_";
-const SYNC_MS = 300; // the kernel's copy of a slider's value follows a drag this often at most
+const SYNC_MS = 750; // the kernel's copy of a slider's value follows a drag this often at most (traffic)
 const SPEAK_MS = 1500; // the live region speaks at most this often during a drag
 let views = 0; // ids unique on the page (labels, clip paths)
 
