@@ -76,7 +76,8 @@ def box(ax):
     return [float(x0), float(height - y1), float(x1 - x0), float(y1 - y0)]
 
 
-def _finite(values):
+def finite_numbers(values):
+    """``values`` as a list of floats for the browser (JSON), refusing nan and infinity."""
     values = [float(v) for v in values]
     if not all(math.isfinite(v) for v in values):
         raise ValueError("the browser can only be sent finite numbers")

@@ -20,7 +20,7 @@ import linreg_core as lc
 import linreg_minibatch as lm
 import linreg_validation as lv
 
-from .browser import BrowserExplorer, _finite, affine, box
+from .browser import BrowserExplorer, affine, box, finite_numbers
 from .explorer import (
     Explorer,
     data_copy,
@@ -197,22 +197,22 @@ class LossExplorer(BrowserExplorer):
         spec = {
             "compact": self.compact,
             "n": int(self.x.size),
-            "fit": {"map": affine(ax_fit), "box": box(ax_fit), "x_ends": _finite(self._x_ends)},
+            "fit": {"map": affine(ax_fit), "box": box(ax_fit), "x_ends": finite_numbers(self._x_ends)},
             "loss": {"map": affine(ax_loss), "box": box(ax_loss)},
-            "residuals": [_finite(x_shown), _finite(y_shown)],
-            "star": _finite(lc.closed_form(self.x, self.y)),
+            "residuals": [finite_numbers(x_shown), finite_numbers(y_shown)],
+            "star": finite_numbers(lc.closed_form(self.x, self.y)),
             "r2": bool(not self.compact and self._r2_defined),
             "colors": {"line": to_hex(LINE_COLOR), "residual": to_hex(self.residuals.get_edgecolor()[0])},
         }
         if self.x.size <= MAX_RESIDUALS:  # every point: the browser computes the MSE point by point
-            spec["data"] = [_finite(self.x), _finite(self.y)]
+            spec["data"] = [finite_numbers(self.x), finite_numbers(self.y)]
         else:  # a sample for the residuals, and the exact averages for the readout (LineLoss)
             sums = self.line_loss
             names = ("x_mean", "y_mean", "sxx", "sxy", "syy", "m_hat", "s_res")
-            spec["sums"] = dict(zip(names, _finite(getattr(sums, name) for name in names)))
+            spec["sums"] = dict(zip(names, finite_numbers(getattr(sums, name) for name in names)))
         if self.ax_bowl is not None:
             spec["bowl"] = {
-                "M": [_finite(row) for row in self.ax_bowl.M],
+                "M": [finite_numbers(row) for row in self.ax_bowl.M],
                 "map": affine(self.ax_bowl),
                 "box": box(self.ax_bowl),
                 "cap": float(self.bowl_cap),
