@@ -8,7 +8,11 @@ student would see:
 * every code cell ran, no error or stderr output, no "Error displaying widget";
 * every displayed widget with a plot reacts: its sliders (keyboard on the noUi handle),
   then its buttons, are tried in order until the plot image changes;
-* where a widget has a ``Play`` button, pressing it animates the plot.
+* where a widget has a ``Play`` button, pressing it animates the plot;
+* an explorer drawn in the browser (``.lw-explorer``, the LossExplorer) follows each of its
+  sliders at once. ``test_loss_explorer_is_drawn_in_the_browser`` checks that kind closely:
+  readouts against ``linreg_core``, its drawing against matplotlib's frame, the keyboard, a
+  mouse drag, the kernel's copy of the values, the live region and axe-core (from npm).
 
 Screenshots (PNG), the browser console and the server log go to
 ``test-artifacts/browser/`` (gitignored).
