@@ -224,12 +224,16 @@ function rangeControl(slider, uid, parent, moved) {
     shown.textContent = text(v);
     input.setAttribute("aria-valuetext", text(v));
   };
-  // the kernel's copy: sent now, then at most every SYNC_MS while the drag goes on; ipywidgets
-  // itself keeps one message in flight and sends only the latest value after it
+  // The value shown is the browser's own during a drag; the model (the kernel's copy) gets it
+  // at once, then at most every SYNC_MS while the drag goes on, and at the release. Setting the
+  // model only when it is sent keeps ipywidgets' echo of a sent value from pulling the slider
+  // back; ipywidgets keeps one message in flight and sends only the latest value after it.
+  let current = slider.get("value");
   let timer = null;
   let dirty = false;
   const save = () => {
     dirty = false;
+    slider.set("value", current);
     slider.save_changes();
   };
   const tick = () => {
@@ -237,8 +241,9 @@ function rangeControl(slider, uid, parent, moved) {
     if (dirty) save();
   };
   input.addEventListener("input", () => {
-    const v = Number((lo + Math.round((input.valueAsNumber - lo) / step) * step).toFixed(digits));
-    slider.set("value", v); // the picture follows at once (change:value, below)
+    current = Number((lo + Math.round((input.valueAsNumber - lo) / step) * step).toFixed(digits));
+    show(current);
+    moved(); // the picture follows at once
     dirty = true;
     if (timer === null) {
       save();
@@ -247,14 +252,20 @@ function rangeControl(slider, uid, parent, moved) {
   });
   input.addEventListener("change", () => dirty && save()); // the drag ended: the last value now
   const changed = () => {
-    show(slider.get("value"));
+    // set by the kernel (code, a refused value): shown; our own save changes nothing
+    if (slider.get("value") === current) return;
+    current = slider.get("value");
+    show(current);
     moved();
   };
   slider.on("change:value", changed);
-  show(slider.get("value"));
-  return () => {
-    slider.off("change:value", changed);
-    clearTimeout(timer);
+  show(current);
+  return {
+    value: () => current,
+    cleanup: () => {
+      slider.off("change:value", changed);
+      clearTimeout(timer);
+    },
   };
 }
 
@@ -269,9 +280,9 @@ async function render({ model, el }) {
   root.setAttribute("data-lm-suppress-shortcuts", "true");
   root.setAttribute("data-p-suppress-shortcuts", "true");
   root.addEventListener("keydown", (event) => event.stopPropagation()); // nor the notebook's own
-  const controls = html("div", "lw-controls", root);
-  controls.setAttribute("role", "group");
-  controls.setAttribute("aria-label", "controls");
+  const group = html("div", "lw-controls", root);
+  group.setAttribute("role", "group");
+  group.setAttribute("aria-label", "controls");
   const readout = html("div", "lw-readout", root);
   readout.setAttribute("aria-hidden", "true"); // spoken by the live region below, throttled
   const live = html("div", "lw-sr-only", root);
@@ -303,7 +314,7 @@ async function render({ model, el }) {
   const redraw = () => {
     frame = null;
     if (!draw) return;
-    const now = draw(sliders.map((s) => s.get("value")));
+    const now = draw(controls.map((control) => control.value()));
     readout.replaceChildren(
       ...now.parts.map(([text, bold]) => {
         const node = document.createElement(bold ? "b" : "span");
@@ -332,12 +343,12 @@ async function render({ model, el }) {
     speakTimer = null;
     live.textContent = said;
   };
-  const cleanups = sliders.map((slider) => rangeControl(slider, uid, controls, moved));
+  const controls = sliders.map((slider) => rangeControl(slider, uid, group, moved));
   model.on("change:spec", setUp);
   model.on("change:still", setUp);
   setUp();
   return () => {
-    cleanups.forEach((cleanup) => cleanup());
+    controls.forEach((control) => control.cleanup());
     model.off("change:spec", setUp);
     model.off("change:still", setUp);
     if (frame !== null) cancelAnimationFrame(frame);

@@ -974,13 +974,15 @@ def test_loss_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
         page.mouse.move(box["x"] + 0.2 * box["width"], mid)
         page.mouse.down()
         started = time.monotonic()
-        seen = set()
+        seen = []
         for k in range(40):
             page.mouse.move(box["x"] + (0.2 + 0.6 * k / 39) * box["width"], mid)
-            seen.add(_numbers(widget)["m"])
+            seen.append(_numbers(widget)["m"])
         page.mouse.up()
         dragged = time.monotonic() - started
-        assert len(seen) >= 20, f"{name}: the readout followed only {len(seen)} of 40 moves"
+        assert len(set(seen)) >= 20, f"{name}: the readout followed only {len(set(seen))} of 40 moves"
+        # rightwards only: the kernel's copy (and its echo) never pulls the slider back
+        assert seen == sorted(seen), f"{name}: the value went back during a drag: {seen}"
         assert _drawing(widget) != drawn
         time.sleep(2.0)  # the live region's last word, then the kernel's copy
         spoken = page.evaluate("() => window.__lwSpoken")
