@@ -263,7 +263,7 @@ def replot_three_panels(x, y, m, b):
 
 
 def slider_case(x, y):
-    """4. A slider change → finished PNG, against a full re-plot of the figure."""
+    """4. A slider change (the kernel's part of it), against a full re-plot of the figure."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -273,10 +273,11 @@ def slider_case(x, y):
     values = iter(np.resize(np.linspace(explorer.m_slider.min, explorer.m_slider.max, 50), 10**6))
 
     def move_slider():
-        explorer.m_slider.value = next(values)  # the observer redraws and encodes the PNG
+        # the observer updates the artists; the browser draws the move (issue 19), no PNG is made
+        explorer.m_slider.value = next(values)
 
     return Case(
-        "slider update → PNG (LossExplorer) vs full re-plot of the same figure",
+        "slider update in the kernel (LossExplorer, drawn in the browser) vs full re-plot to PNG",
         move_slider,
         lambda: replot_three_panels(x, y, explorer.m_slider.value, explorer.b_slider.value),
         required_ratio=2,

@@ -15,7 +15,10 @@ For each it starts JupyterLab on 127.0.0.1 (throwaway config, settings and works
 notebook 01, runs all cells, and drags the "slope m" slider of its ``LossExplorer`` with
 the mouse: steadily, one pixel every ``--step-ms`` milliseconds, right across the
 slider and back (a fast drag: about a hundred slider values a second). In the page it
-records every pointer move and every new picture the ``Image`` widget loads, then
+records every pointer move and every new picture: one the ``Image`` widget loads (an explorer
+drawn in the kernel) or one the browser draws in the SVG over the still picture (an explorer
+drawn in the browser, ``linreg_widgets/browser.js``: its range input gets the drag's values
+as a real drag gives them, an ``input`` event per pixel and a ``change`` at the release). It
 reports per drag:
 
 * **pictures/s**: new pictures loaded during the drag, per second of drag;
@@ -26,8 +29,9 @@ reports per drag:
   flight and, when it returns, sends only the newest value);
 * **final ok**: whether the last picture's readout shows the slider's final value;
 * **kernel ms/frame**: the median time the kernel spent in the explorer's update and
-  render per picture (timed inside the kernel), so the rest of a frame's round trip is
-  messaging and the browser;
+  render per slider value it received (timed inside the kernel), so the rest of a frame's
+  round trip is messaging and the browser; **kernel ms/move**: the kernel's time over the
+  whole drag per pointer move (near zero when the browser draws);
 * **kB/s down / up**: bytes from the server to the browser and back per second of the drag
   (the traffic of one dragging student), counted by the proxy below.
 
@@ -93,6 +97,13 @@ _INSTRUMENT_JS = """(root) => {
                    value: data.state && 'value' in data.state, buffers: (msg.buffers || []).length});
   });
   document.addEventListener('mousemove', () => rec.moves.push(performance.now()), true);
+  // drawn in the browser: each redraw of the SVG over the still picture is a new picture
+  const drawn = root.querySelector('svg.lw-moving');
+  if (drawn) {
+    root.addEventListener('input', () => rec.moves.push(performance.now()), true);
+    new MutationObserver(() => rec.loads.push(performance.now()))
+      .observe(drawn, {subtree: true, attributes: true, childList: true});
+  }
   root.addEventListener('load', (e) => {
     if (e.target.tagName === 'IMG') {
       rec.loads.push(performance.now());
@@ -237,6 +248,12 @@ def open_and_run(page, base, token, notebook):
     wait(finished, tb.RUN_ALL_TIMEOUT, "Run All", 0.5)
     time.sleep(1.0)
     wait(finished, 30, "the kernel to stay idle")
+    drawn = panel.locator(tb.DRAWN)
+    if drawn.count():  # drawn in the browser: the first is the live lesson's (compact)
+        widget = drawn.first
+        widget.scroll_into_view_if_needed()
+        wait(lambda: widget.locator(".lw-readout b").count(), 30, "the explorer's drawing")
+        return widget
     widget = (
         panel.locator(tb.TOP_OUTPUT).filter(has=page.locator(tb.PLOT_IMAGES)).filter(has_text=EXPLORER_TEXT)
     )
@@ -268,9 +285,40 @@ _DRAG_JS = """async ([handle, xs, y, stepMs]) => {
 }"""
 
 
+# The same drag on a native range input (an explorer drawn in the browser): synthetic mouse
+# events do not move it, so each pixel's value is set as the browser sets it during a drag
+# (the value under the pointer, an `input` event), then `change` at the release.
+_DRAG_RANGE_JS = """async ([input, xs, stepMs]) => {
+  const box = input.getBoundingClientRect();
+  const lo = Number(input.min), hi = Number(input.max);
+  const at = (x) => lo + (hi - lo) * Math.min(1, Math.max(0, (x - box.left) / box.width));
+  const start = performance.now();
+  for (let i = 0; i < xs.length; i++) {
+    const wait = start + i * stepMs - performance.now();
+    if (wait > 0) await new Promise(r => setTimeout(r, wait));
+    const before = input.value;
+    input.value = String(at(xs[i]));
+    if (input.value !== before) input.dispatchEvent(new Event('input', {bubbles: true}));
+  }
+  input.dispatchEvent(new Event('change', {bubbles: true}));
+  return performance.now() - start;
+}"""
+
+
 def drag(page, widget, proxy, step_ms: float, quiet_s: float):
     """Drag the slope slider to its left end, right across and back to the middle;
     return what the page recorded, with the bytes ``proxy`` forwarded during the drag."""
+    if widget.locator("input.lw-range").count():
+        slider = widget.get_by_role("slider", name="slope m")
+        track = slider.bounding_box()
+        x0, x1 = int(track["x"] + 2), int(track["x"] + track["width"] - 2)
+        lo, hi, value = (float(slider.evaluate(f"e => e.{k}")) for k in ("min", "max", "value"))
+        start = int(track["x"] + (value - lo) / (hi - lo) * track["width"])
+        xs = [*range(start, x0, -1), *range(x0, x1), *range(x1, (x0 + x1) // 2, -1)]
+        args = [slider.element_handle(), xs, step_ms]
+        record = _recorded(page, proxy, lambda: page.evaluate(_DRAG_RANGE_JS, args), quiet_s)
+        record["shown_m"] = float(widget.locator(".lw-readout").get_attribute("data-m"))  # the browser's
+        return record
     slider = widget.locator(tb.SLIDER).filter(has_text="slope m").first
     track = slider.locator(".noUi-target").first.bounding_box()
     handle = slider.locator(tb.SLIDER_HANDLE).first
@@ -279,9 +327,16 @@ def drag(page, widget, proxy, step_ms: float, quiet_s: float):
     x0, x1 = int(track["x"] + 2), int(track["x"] + track["width"] - 2)
     start = int(box["x"] + box["width"] / 2)
     xs = [*range(start, x0, -1), *range(x0, x1), *range(x1, (x0 + x1) // 2, -1)]
+    return _recorded(
+        page, proxy, lambda: page.evaluate(_DRAG_JS, [handle.element_handle(), xs, y, step_ms]), quiet_s
+    )
+
+
+def _recorded(page, proxy, run_drag, quiet_s: float):
+    """Run the drag; what the page recorded, with the bytes ``proxy`` forwarded during it."""
     page.evaluate(_RESET_JS)
     bytes_before, start_s = proxy.bytes_moved(), time.monotonic()
-    page.evaluate(_DRAG_JS, [handle.element_handle(), xs, y, step_ms])
+    run_drag()
     traffic = {"seconds": time.monotonic() - start_s}
     for name, before, after in zip(("down", "up"), bytes_before, proxy.bytes_moved()):
         traffic[name] = after - before
@@ -351,7 +406,11 @@ def summarize(record, kernel):
         "drag_s": (last - first) / 1000,
         "pictures": len(during) + len(after),
         "kernel_ms": 1000 * statistics.median(kernel["times"]) if kernel["times"] else float("nan"),
-        "final_ok": f"{kernel['m']:.4g}·x".replace("-", "−") in readout_m,
+        "kernel_ms_move": 1000 * sum(kernel["times"]) / len(moves),
+        # the kernel's readout shows its slider's final value; drawn in the browser, that value is
+        # the one the browser shows
+        "final_ok": f"{kernel['m']:.4g}·x".replace("-", "−") in readout_m
+        and record.get("shown_m", kernel["m"]) == kernel["m"],
         "kb_down": traffic["down"] / traffic["seconds"] / 1000,
         "kb_up": traffic["up"] / traffic["seconds"] / 1000,
         "stages_ms": breakdown(record),
@@ -485,7 +544,7 @@ def main(argv=None):
         " so bytes are counted the same way); no bandwidth limit"
     )
     columns = ["server", "RTT", "kernel CPU", "pictures/s", "settle", "kB/s down", "kB/s up"]
-    columns += ["sent after release", "final ok", "kernel ms/frame", "target"]
+    columns += ["sent after release", "final ok", "kernel ms/frame", "kernel ms/move", "target"]
     print("\n| " + " | ".join(columns) + " |")
     print("|---" * len(columns) + "|")
     for server in servers:
@@ -498,7 +557,7 @@ def main(argv=None):
                 f"| {server} | {rtt:g} ms | {share:.0%} | {med('fps'):.1f} | {med('settle_ms'):.0f} ms "
                 f"| {med('kb_down'):.1f} | {med('kb_up'):.1f} "
                 f"| {max(r['sent_after_release'] for r in runs)} | {all(r['final_ok'] for r in runs)} "
-                f"| {med('kernel_ms'):.1f} | {target(rtt, share)} |"
+                f"| {med('kernel_ms'):.1f} | {med('kernel_ms_move'):.2f} | {target(rtt, share)} |"
             )
     print("\nWhere a frame's time goes (ms, median over the frames of each drag, then over drags):\n")
     print("| server | RTT | kernel CPU | " + " | ".join(STAGES) + " |")

@@ -17,6 +17,8 @@ Every name below is ``lw.name``; the modules, by job:
   ``plot_…``/``show_…`` figures;
 - :mod:`.explorer`: the ``Explorer`` base class (two stacked PNG layers, clean-up on re-run)
   and the controls the explorers share;
+- :mod:`.browser`: ``BrowserExplorer``, an explorer whose moving parts the browser draws
+  (one anywidget, ``browser.js``), as the ``LossExplorer`` is;
 - :mod:`.explorers`: the explorers, by notebook, and :data:`EXPLORERS`, the registry the tests
   and benchmarks loop over.
 
@@ -57,6 +59,7 @@ from .style import (
 import ipywidgets as widgets  # lw.widgets and lw.FigureCanvasAgg: older cells and tests use them
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from .browser import BrowserExplorer, BrowserPicture
 from .explorer import (
     LR_MANTISSAS,
     READOUT_CLASS,

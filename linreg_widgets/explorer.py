@@ -129,6 +129,7 @@ def _widget_tree(widget):
             continue
         found.append(w)
         parts = [*getattr(w, "children", ()), getattr(w, "layout", None), getattr(w, "style", None)]
+        parts += getattr(w, "controls", ())  # a browser-drawn picture's own controls (.browser)
         todo.extend(part for part in parts if isinstance(part, widgets.Widget))
     return found
 
@@ -163,6 +164,18 @@ class Explorer(widgets.VBox):
             raise ValueError(f"an explorer figure may be at most {MAX_WIDTH_PX} px wide, got {figsize}")
         self.fig = Figure(figsize=figsize, dpi=DPI, layout="constrained", facecolor="white")
         FigureCanvasAgg(self.fig)
+        self._moving, self._background, self.legend_axes = [], None, []
+        self._shown_pictures = []  # base64 PNGs given to IPython with the widget (see close)
+        self._edge_notes = {}  # marker -> its note, shown when the point has left the panel
+        #: Axes that change on retraining (e.g. a loss curve's limits): see invalidate_background.
+        self.redrawn_axes = ()
+        self._under = None  # the background without the redrawn axes
+        super().__init__(self._layout(controls))
+
+        _claim_cell(self)
+
+    def _layout(self, controls):
+        """The widgets shown, top to bottom: the controls, the readout and the two stacked images."""
         self.readout = widgets.HTML()
         self.readout.add_class(READOUT_CLASS)  # larger text, to read from the back of a room
         self.background, self.image = (
@@ -173,22 +186,12 @@ class Explorer(widgets.VBox):
         picture = widgets.GridBox(
             [self.background, self.image], layout=widgets.Layout(grid_template_areas='"picture"')
         )
-        self._moving, self._background, self.legend_axes = [], None, []
-        self._shown_pictures = []  # base64 PNGs given to IPython with the widget (see close)
-        self._edge_notes = {}  # marker -> its note, shown when the point has left the panel
-        #: Axes that change on retraining (e.g. a loss curve's limits): see invalidate_background.
-        self.redrawn_axes = ()
-        self._under = None  # the background without the redrawn axes
-        super().__init__(
-            [
-                widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")),
-                widgets.HTML(READOUT_CSS, layout=widgets.Layout(display="none")),  # takes no room
-                self.readout,
-                picture,
-            ]
-        )
-
-        _claim_cell(self)
+        return [
+            widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HTML(READOUT_CSS, layout=widgets.Layout(display="none")),  # takes no room
+            self.readout,
+            picture,
+        ]
 
     def close(self):
         """Free the explorer: close its widgets, unhook their observers, drop its figure.
@@ -421,29 +424,34 @@ class Explorer(widgets.VBox):
         (and the background into :attr:`background` when it has changed)."""
         canvas = self.fig.canvas
         if self._background is None:
-            with matplotlib.rc_context(EXPLORER_STYLE):  # ticks are made now, from the rcParams
-                if self._under is None:
-                    if not self.fig.legends:
-                        self.add_legend()
-                    canvas.draw()  # animated artists are skipped by a full draw
-                    if self.redrawn_axes:  # keep the layout; a picture of everything else
-                        self.fig.set_layout_engine("none")
-                        for ax in self.redrawn_axes:
-                            ax.set_visible(False)
-                        canvas.draw()
-                        for ax in self.redrawn_axes:
-                            ax.set_visible(True)
-                        self._under = canvas.copy_from_bbox(self.fig.bbox)
-                if self._under is not None:
-                    canvas.restore_region(self._under)
-                    for ax in self.redrawn_axes:
-                        self.fig.draw_artist(ax)  # skips its animated (moving) artists
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._draw_background()
             self.background.value = png_bytes(canvas)
         canvas.get_renderer().clear()  # transparent
         for artist in self._moving:
             self.fig.draw_artist(artist)
         self.image.value = png_bytes(canvas)
+
+    def _draw_background(self):
+        """Draw everything that stays put on the canvas, and keep a copy of it (``_background``)."""
+        canvas = self.fig.canvas
+        with matplotlib.rc_context(EXPLORER_STYLE):  # ticks are made now, from the rcParams
+            if self._under is None:
+                if not self.fig.legends:
+                    self.add_legend()
+                canvas.draw()  # animated artists are skipped by a full draw
+                if self.redrawn_axes:  # keep the layout; a picture of everything else
+                    self.fig.set_layout_engine("none")
+                    for ax in self.redrawn_axes:
+                        ax.set_visible(False)
+                    canvas.draw()
+                    for ax in self.redrawn_axes:
+                        ax.set_visible(True)
+                    self._under = canvas.copy_from_bbox(self.fig.bbox)
+            if self._under is not None:
+                canvas.restore_region(self._under)
+                for ax in self.redrawn_axes:
+                    self.fig.draw_artist(ax)  # skips its animated (moving) artists
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
 
     def picture(self):
         """The whole current frame as one PNG: what the two images show together."""

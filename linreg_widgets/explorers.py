@@ -13,12 +13,14 @@ from typing import NamedTuple
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_hex
 from matplotlib.ticker import MaxNLocator
 
 import linreg_core as lc
 import linreg_minibatch as lm
 import linreg_validation as lv
 
+from .browser import BrowserExplorer, affine, box, finite_numbers
 from .explorer import (
     Explorer,
     data_copy,
@@ -40,6 +42,7 @@ from .figures import (
 )
 from .maths import (
     EQUIVALENT_ABOVE,
+    MAX_RESIDUALS,
     LineLoss,
     equivalent_data,
     loss_grid,
@@ -74,7 +77,7 @@ def _set_log_limits(ax, *values):
 # --------------------------------------------------------------------------
 
 
-class LossExplorer(Explorer):
+class LossExplorer(BrowserExplorer):
     """Sliders for ``m`` and ``b``: the fit line with its residuals (left),
     the current ``(m, b)`` on the loss contour (middle) and on the loss
     surface in 3-D, a bowl (right); the readout gives the MSE and R².
@@ -90,9 +93,32 @@ class LossExplorer(Explorer):
     ``compact=True`` (notebook 01's live lesson) shows only the fit and the contour
     map (its colour bar says "darker = lower MSE") and reads out the MSE alone:
     no 3-D bowl, no R².
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): a slider move
+    redraws the line, the residuals, the dots and the readout there, with no round trip;
+    ``explorer.m`` and ``explorer.b`` follow the drag.
     """
 
     description = "drag m and b: the line and its point on the loss surface move"
+    kind = "loss"
+
+    @property
+    def m(self):
+        """The slope the slider shows (it follows a drag in the browser); set it to move the line."""
+        return self.m_slider.value
+
+    @m.setter
+    def m(self, value):
+        self.m_slider.value = value
+
+    @property
+    def b(self):
+        """The intercept the slider shows (it follows a drag in the browser); set it to move the line."""
+        return self.b_slider.value
+
+    @b.setter
+    def b(self, value):
+        self.b_slider.value = value
 
     def __init__(self, x, y, xlabel="x", ylabel="y", m=None, b=None, compact=False):
         self.x, self.y = data_copy(x, y)
@@ -163,6 +189,35 @@ class LossExplorer(Explorer):
         self.r2 = self.line_loss.r_squared(m, b) if self._r2_defined else None
         r2 = f"R² = {self.r2:.4f}".replace("-", "−") if self._r2_defined else "R² undefined (all y are equal)"
         self.readout.value = f"{line}, &nbsp;<b>{r2}</b>"
+
+    def browser_spec(self):
+        """The data (or the residuals' sample and the exact sums), each panel's mapping, the star."""
+        ax_fit, ax_loss = self.line.axes, self.marker.axes
+        x_shown, y_shown = self._residual_xy
+        spec = {
+            "compact": self.compact,
+            "n": int(self.x.size),
+            "fit": {"map": affine(ax_fit), "box": box(ax_fit), "x_ends": finite_numbers(self._x_ends)},
+            "loss": {"map": affine(ax_loss), "box": box(ax_loss)},
+            "residuals": [finite_numbers(x_shown), finite_numbers(y_shown)],
+            "star": finite_numbers(lc.closed_form(self.x, self.y)),
+            "r2": bool(not self.compact and self._r2_defined),
+            "colors": {"line": to_hex(LINE_COLOR), "residual": to_hex(self.residuals.get_edgecolor()[0])},
+        }
+        if self.x.size <= MAX_RESIDUALS:  # every point: the browser computes the MSE point by point
+            spec["data"] = [finite_numbers(self.x), finite_numbers(self.y)]
+        else:  # a sample for the residuals, and the exact averages for the readout (LineLoss)
+            sums = self.line_loss
+            names = ("x_mean", "y_mean", "sxx", "sxy", "syy", "m_hat", "s_res")
+            spec["sums"] = dict(zip(names, finite_numbers(getattr(sums, name) for name in names)))
+        if self.ax_bowl is not None:
+            spec["bowl"] = {
+                "M": [finite_numbers(row) for row in self.ax_bowl.M],
+                "map": affine(self.ax_bowl),
+                "box": box(self.ax_bowl),
+                "cap": float(self.bowl_cap),
+            }
+        return spec
 
 
 class OutlierExplorer(Explorer):

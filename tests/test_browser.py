@@ -8,7 +8,11 @@ student would see:
 * every code cell ran, no error or stderr output, no "Error displaying widget";
 * every displayed widget with a plot reacts: its sliders (keyboard on the noUi handle),
   then its buttons, are tried in order until the plot image changes;
-* where a widget has a ``Play`` button, pressing it animates the plot.
+* where a widget has a ``Play`` button, pressing it animates the plot;
+* an explorer drawn in the browser (``.lw-explorer``, the LossExplorer) follows each of its
+  sliders at once. ``test_loss_explorer_is_drawn_in_the_browser`` checks that kind closely:
+  readouts against ``linreg_core``, its drawing against matplotlib's frame, the keyboard, a
+  mouse drag, the kernel's copy of the values, the live region and axe-core (from npm).
 
 Screenshots (PNG), the browser console and the server log go to
 ``test-artifacts/browser/`` (gitignored).
@@ -88,6 +92,7 @@ SLIDER_HANDLE = ".noUi-handle"  # role=slider, aria-valuetext has the full value
 PLOT_IMAGES = ".widget-image, .widget-output img"
 PLAY = ".widget-play"
 BUTTON = ".widget-button"  # a Button widget (Play's buttons are plain .jupyter-button)
+DRAWN = ".lw-explorer"  # an explorer drawn in the browser (linreg_widgets/browser.js)
 BAD_OUTPUT = (
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
     '.jp-OutputArea-output[data-mime-type*="error"], '
@@ -531,6 +536,35 @@ def _check_controls(page, widget, tag: str) -> str:
     pytest.fail(f"{tag}: the plot did not change; tried: {tried or 'no slider or button'}", pytrace=False)
 
 
+def _drawing(widget) -> str:
+    """What the browser draws over a browser-drawn explorer's still picture now (its SVG)."""
+    return widget.locator("svg.lw-moving").evaluate("e => e.innerHTML")
+
+
+def _check_drawn(page, widget, tag: str) -> None:
+    """A browser-drawn explorer: each slider, moved by the keyboard, moves the drawing and the
+    readout at once (no kernel needed for that), and its shown value is its announced one."""
+    widget.scroll_into_view_if_needed()
+    _shot(widget, f"{tag}-1-before.png")
+    for control in widget.locator("input.lw-range").all():
+        before, readout = _drawing(widget), widget.locator(".lw-readout").inner_text()
+        control.focus()
+        for _ in range(3):
+            control.press("ArrowLeft" if control.evaluate("e => e.value === e.max") else "ArrowRight")
+        _poll(
+            lambda before=before: _drawing(widget) != before,
+            CHANGE_TIMEOUT,
+            f"{tag}: the drawing to follow",
+            page,
+        )
+        assert widget.locator(".lw-readout").inner_text() != readout, f"{tag}: the readout did not change"
+        shown = control.evaluate("e => e.parentElement.querySelector('output').textContent")
+        assert control.get_attribute("aria-valuetext") == shown, (
+            f"{tag}: announced value is not the shown one"
+        )
+    _shot(widget, f"{tag}-2-after.png")
+
+
 def _check_play(page, widget, tag: str) -> int:
     """Press Play: the plot must change; returns the number of frames seen in ~2 s."""
     widget.scroll_into_view_if_needed()
@@ -672,20 +706,31 @@ def test_widgets_in_jupyterlab(notebook, browser, lab_server, lab_page):
     assert len(prompts) == len(expected), f"{len(prompts)} code cells on screen, {len(expected)} in the file"
     assert not not_run, f"code cells {not_run} did not run (prompts {prompts})"
 
-    # After Run All each explorer is live, shown once: its two layers (the still one and the
-    # moving one, in one grid cell), no saved picture.
+    # After Run All each explorer is live, shown once, no saved picture: its two layers (the still
+    # one and the moving one, in one grid cell), or, drawn in the browser, the still picture
+    # with the moving parts in SVG exactly over it.
     for k, cell in enumerate(explorers):
-        live = cell.locator(".jp-OutputArea-output .widget-gridbox .widget-image").count()
         static = cell.locator(".jp-OutputArea-output > img").count()
+        if cell.locator(DRAWN).count():
+            drawn = cell.locator(f"{DRAWN} .lw-picture")
+            assert (drawn.count(), static) == (1, 0), (
+                f"explorer {k + 1}: {drawn.count()} pictures, {static} static"
+            )
+            boxes = [drawn.locator(part).bounding_box() for part in (".lw-still", "svg.lw-moving")]
+            assert boxes[0] == boxes[1], f"explorer {k + 1}: the moving parts are not over the still picture"
+            continue
+        live = cell.locator(".jp-OutputArea-output .widget-gridbox .widget-image").count()
         assert (live, static) == (2, 0), f"explorer {k + 1}: {live} live layers, {static} static pictures"
         layers = [img.bounding_box() for img in cell.locator(".widget-image").all()]
         assert layers[0] == layers[1], f"explorer {k + 1}: the moving layer is not over the still one"
+    for k in range(panel.locator(DRAWN).count()):  # the browser draws these: every slider moves them
+        _check_drawn(page, panel.locator(DRAWN).nth(k), f"{name}-drawn{k + 1}")
 
     # Every widget with a plot must react to its controls; Play must animate.
     widgets = panel.locator(TOP_OUTPUT).filter(has=page.locator(PLOT_IMAGES))
     count = widgets.count()
-    if not count:
-        pytest.fail(f"{name}: no widget with a plot ({PLOT_IMAGES}) after Run All", pytrace=False)
+    if not count and not panel.locator(DRAWN).count():
+        pytest.fail(f"{name}: no widget with a plot ({PLOT_IMAGES}, {DRAWN}) after Run All", pytrace=False)
     t2 = time.monotonic()
     for k in range(count):
         widget, tag = widgets.nth(k), f"{name}-w{k + 1}"
@@ -722,7 +767,9 @@ _CONTRAST_JS = """(root) => {
         }
         return [255, 255, 255];
     };
-    return [...root.querySelectorAll('.widget-label, .widget-readout, .widget-html-content, .widget-button')]
+    const texts = ['.widget-label, .widget-readout, .widget-html-content, .widget-button',
+                   '.lw-label, .lw-value, .lw-readout'].join(', ');
+    return [...root.querySelectorAll(texts)]
         .filter((el) => el.textContent.trim())
         .map((el) => {
             const fg = lum(parse(getComputedStyle(el).color).slice(0, 3)), bg = lum(background(el));
@@ -755,15 +802,213 @@ def test_dark_theme_keeps_pictures_and_labels_readable(browser, lab_server, lab_
         page,
     )
     _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
-    cell = _explorer_cells(page, notebook)[1]  # the LossExplorer
+    cell = _explorer_cells(page, notebook)[1]  # the LossExplorer, drawn in the browser
     cell.locator(".jp-InputArea-editor").click()
     _menu(page, "Run", "runmenu:run-all")
-    _poll(lambda: _loaded_images(cell), RUN_ALL_TIMEOUT, "the explorer to draw in the dark theme", page)
+    drawn = cell.locator(f"{DRAWN} .lw-readout b")
+    _poll(lambda: drawn.count(), RUN_ALL_TIMEOUT, "the explorer to draw in the dark theme", page)
     time.sleep(1.0)
     _shot(cell, "dark-theme-01-loss-explorer.png")
-    picture = Image.open(BytesIO(_image_pixels(page, cell)[0])).convert("RGB")
+    picture = Image.open(BytesIO(cell.locator(".lw-picture").screenshot())).convert("RGB")
     assert min(picture.getpixel((2, 2))) >= 240, "the figure background is not opaque white"
     contrasts = cell.evaluate(_CONTRAST_JS)
     assert contrasts, "no widget text found"
     low = [(text, round(ratio, 2)) for text, ratio in contrasts if ratio < 4.5]
     assert not low, f"widget texts too faint on the dark theme: {low}"
+
+
+# --------------------------------------------------------------------------- drawn in the browser
+
+#: A notebook of the LossExplorer in both forms, written under test-artifacts/ (in the server's
+#: root, gitignored) by the test; the last cell prints what the kernel's sliders hold.
+DRAWN_CELLS = [
+    f"import sys\nsys.path.insert(0, {str(REPO)!r})\nimport linreg_widgets as lw\nimport linreg_core as lc\n"
+    'x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")',
+    "compact = lw.LossExplorer(x, y, m=0.5, b=30.0, compact=True)\ncompact",
+    "bowl = lw.LossExplorer(x, y, m=0.5, b=30.0)\nbowl",
+    "print(repr([compact.m, compact.b, bowl.m, bowl.b]))",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_JS = REPO / ".venv-node" / "node_modules" / "axe-core" / "axe.min.js"
+
+_SET_JS = """(input, value) => {
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    return input.value;
+}"""
+
+_LIVE_JS = """(root) => {
+    const live = root.querySelector('[role=status]');
+    window.__lwSpoken = [];
+    new MutationObserver(() => window.__lwSpoken.push(live.textContent))
+        .observe(live, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def _numbers(widget) -> dict:
+    """The browser's own numbers behind the readout (full precision): m, b, mse, r2."""
+    data = widget.locator(".lw-readout").evaluate("e => ({...e.dataset})")
+    return {k: (None if v == "null" else float(v)) for k, v in data.items()}
+
+
+def _run_cell(page, cell):
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    out = cell.locator(".jp-OutputArea-output")
+    _poll(lambda: out.count() and out.first.inner_text().strip(), 60, "the cell's output", page)
+    return out.first.inner_text().strip()
+
+
+def test_loss_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
+    """Both forms of the LossExplorer: readouts equal linreg_core's MSE (and R²) at many slider
+    positions, to 1e-9; the drawing equals matplotlib's frame; a mouse drag moves it at once and the
+    kernel's values follow; named sliders announcing their shown value, keyboard with a visible
+    focus, a polite live region that a drag does not flood; axe-core finds nothing."""
+    import io
+
+    import nbformat
+    import numpy as np
+    from PIL import Image
+
+    import linreg_core as lc
+    import linreg_widgets as lw
+
+    if not AXE_JS.is_file():
+        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
+    page = lab_page
+    page.set_viewport_size({"width": 1700, "height": 1000})  # the bowl's 998 px at native size
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "loss_explorer.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in DRAWN_CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    rel = path.relative_to(SERVER_ROOT).as_posix()
+    page.goto(f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}?reset&token={lab_server['token']}")
+    panel = page.locator(PANEL)
+    panel.wait_for(state="visible", timeout=PAGE_TIMEOUT * 1000)
+    page.wait_for_function("() => !!window.jupyterapp", timeout=PAGE_TIMEOUT * 1000)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
+    cells = page.locator(f"{PANEL} .jp-CodeCell")
+    cells.nth(0).locator(".jp-InputArea-editor").click()
+    for _ in range(3):  # the setup and both explorers
+        page.keyboard.press("Shift+Enter")
+    readouts = panel.locator(f"{DRAWN} .lw-readout b")
+    _poll(lambda: readouts.count() >= 3, RUN_ALL_TIMEOUT, "both explorers to draw", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    explorers = {"compact": panel.locator(DRAWN).nth(0), "bowl": panel.locator(DRAWN).nth(1)}
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+
+    # axe-core, WCAG 2.1 A and AA rules, on each explorer's output
+    page.add_script_tag(path=str(AXE_JS))
+    for name, widget in explorers.items():
+        result = widget.evaluate(
+            "(root, tags) => axe.run(root, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        found = [(v["id"], v["help"], len(v["nodes"])) for v in result["violations"]]
+        assert not found, f"{name}: axe-core found {found}"
+        assert result["passes"], f"{name}: axe-core checked nothing"
+
+    for name, widget in explorers.items():
+        widget.scroll_into_view_if_needed()
+        # named controls (by their accessible name), announcing the value they show
+        for label in ("slope m", "intercept b"):
+            slider = widget.get_by_role("slider", name=label)
+            assert slider.count() == 1, f"{name}: no slider named {label!r}"
+            shown = slider.evaluate("e => e.parentElement.querySelector('output').textContent")
+            assert slider.get_attribute("aria-valuetext") == shown
+        picture = widget.get_by_role("img")
+        assert "MSE" in (picture.get_attribute("aria-label") or ""), f"{name}: no text alternative"
+
+        # the readouts, computed in the browser, against the core at many slider positions
+        m_input, b_input = widget.locator("input.lw-range").all()
+        lows = [float(i.get_attribute("min")) for i in (m_input, b_input)]
+        highs = [float(i.get_attribute("max")) for i in (m_input, b_input)]
+        rng = np.random.default_rng(1)
+        for fm, fb in rng.uniform(0, 1, (25, 2)):
+            m_set = m_input.evaluate(_SET_JS, lows[0] + fm * (highs[0] - lows[0]))
+            b_set = b_input.evaluate(_SET_JS, lows[1] + fb * (highs[1] - lows[1]))
+            steps = [float(i.get_attribute("step")) / 2 for i in (m_input, b_input)]
+
+            def shows(w=widget, m=float(m_set), b=float(b_set), steps=steps):  # to the slider's step
+                now = _numbers(w)
+                return abs(now["m"] - m) <= steps[0] and abs(now["b"] - b) <= steps[1]
+
+            _poll(shows, 10, f"{name}: the readout at m={m_set}, b={b_set}", page)
+            got = _numbers(widget)
+            m, b = got["m"], got["b"]
+            expected = lc.mse(y, lc.predict(x, m, b))
+            assert got["mse"] == pytest.approx(expected, rel=1e-9), (name, m, b)
+            if name == "bowl":  # R² = 1 − SS_res / SS_tot, written out
+                r2 = 1 - np.sum((y - (m * x + b)) ** 2) / np.sum((y - y.mean()) ** 2)
+                assert got["r2"] == pytest.approx(r2, rel=1e-9), (name, m, b)
+            else:
+                assert got["r2"] is None and "R²" not in widget.locator(".lw-readout").inner_text()
+            text = widget.locator(".lw-readout").inner_text()
+            assert f"MSE = {lw.readable(expected)}" in text, (text, expected)
+            assert lw.line_label(m, b) in text, text
+
+        # the keyboard, with a focus one can see
+        before = _numbers(widget)["m"]
+        m_input.focus()
+        for _ in range(4):
+            page.keyboard.press("ArrowLeft")
+        step = float(m_input.get_attribute("step"))
+        goal = before - 4 * step  # four steps left
+
+        def moved(w=widget, goal=goal, step=step):
+            return abs(_numbers(w)["m"] - goal) < step / 10
+
+        _poll(moved, 10, f"{name}: the keyboard to move m four steps, to {goal}", page)
+        focus = m_input.evaluate(
+            "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
+            " getComputedStyle(e).outlineWidth]"
+        )
+        assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
+
+        # a fast mouse drag: the drawing follows at once, the live region speaks rarely
+        widget.evaluate(_LIVE_JS)
+        drawn = _drawing(widget)
+        box = m_input.bounding_box()
+        mid = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + 0.2 * box["width"], mid)
+        page.mouse.down()
+        started = time.monotonic()
+        seen = []
+        for k in range(40):
+            page.mouse.move(box["x"] + (0.2 + 0.6 * k / 39) * box["width"], mid)
+            seen.append(_numbers(widget)["m"])
+        page.mouse.up()
+        dragged = time.monotonic() - started
+        assert len(set(seen)) >= 20, f"{name}: the readout followed only {len(set(seen))} of 40 moves"
+        # rightwards only: the kernel's copy (and its echo) never pulls the slider back
+        assert seen == sorted(seen), f"{name}: the value went back during a drag: {seen}"
+        assert _drawing(widget) != drawn
+        time.sleep(2.0)  # the live region's last word, then the kernel's copy
+        spoken = page.evaluate("() => window.__lwSpoken")
+        assert 1 <= len(spoken) <= dragged / 1.5 + 2, f"{name}: the live region spoke {len(spoken)} times"
+        assert spoken[-1] == widget.locator(".lw-readout").inner_text()
+
+        # the drawing is matplotlib's frame at the same (m, b), drawn in one piece
+        got = _numbers(widget)
+        kwargs = dict(m=got["m"], b=got["b"], compact=name == "compact")
+        frame = lw.LossExplorer(x, y, **kwargs).picture()
+        whole = np.asarray(Image.open(io.BytesIO(frame)).convert("RGB"), dtype=int)
+        # the picture's own pixels (the browser puts an image on whole pixels; its box may not be)
+        box = widget.locator(".lw-picture").bounding_box()
+        clip = dict(x=round(box["x"]), y=round(box["y"]), width=whole.shape[1], height=whole.shape[0])
+        drawn_png = page.screenshot(clip=clip)
+        shown = np.asarray(Image.open(io.BytesIO(drawn_png)).convert("RGB"), dtype=int)
+        assert shown.shape == whole.shape, (shown.shape, whole.shape)
+        diff = np.abs(shown - whole).max(axis=2)
+        (ARTIFACTS / f"drawn-{name}.png").write_bytes(drawn_png)
+        # antialiasing differs (SVG against Agg) along the thin residuals; a line, a residual or a dot
+        # one or two pixels off would differ over a few hundred pixels by far more
+        assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (name, np.mean(diff > 96), diff.mean())
+
+    # the kernel's sliders followed the drags: the values the browser shows
+    values = _run_cell(page, cells.nth(3))
+    shown = [_numbers(explorers[n])[k] for n in ("compact", "bowl") for k in ("m", "b")]
+    assert [float(v) for v in values.strip("[]").split(",")] == shown, (values, shown)
+    errors = [line for line in page.browser_log if line.startswith("pageerror")]
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)

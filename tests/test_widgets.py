@@ -16,6 +16,7 @@ log axis) are pinned by tests and fixed.
 """
 
 import io
+import json
 import math
 import re
 import warnings
@@ -1259,7 +1260,9 @@ def test_the_two_layers_show_the_frame_drawn_in_one_piece(every_figure):
             lw.widgets.FloatLogSlider,
             lw.widgets.SelectionSlider,
         )
-        slider = next(c for c in e.children[0].children if isinstance(c, kinds))
+        first = e.children[0]  # the controls' box, or the browser-drawn picture that holds them
+        controls = first.controls if isinstance(first, lw.BrowserPicture) else first.children
+        slider = next(c for c in controls if isinstance(c, kinds))
         start = slider.value
         if isinstance(slider, lw.widgets.SelectionSlider):
             slider.value = slider.options[len(slider.options) // 2][1]
@@ -1896,3 +1899,84 @@ def test_the_step_explorer_says_diverging_before_the_loss_blows_up(classic):
             step.click()
         assert ("diverging" in explorer.readout.value) == warned
         explorer.close()
+
+
+# --------------------------------------------------------------------------
+# Issue 19: the LossExplorer drawn in the browser (linreg_widgets/browser.py, browser.js)
+# --------------------------------------------------------------------------
+
+
+def _dot_centre(png, box, color=lw.LINE_COLOR):
+    """The centre (pixels, y down) of the current-(m, b) dot's fill in ``box`` of a moving layer:
+    the mean position of its opaque pixels of the line colour, as Agg drew them."""
+    rgba = np.asarray(PILImage.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
+    target = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
+    near = (np.abs(rgba[..., :3] - target).max(axis=2) < 40) & (rgba[..., 3] == 255)
+    left, top, width, height = (round(v) for v in box)
+    mask = np.zeros_like(near)
+    mask[top : top + height, left : left + width] = True
+    rows, cols = np.nonzero(near & mask)
+    assert rows.size > 50, "no dot found"
+    return cols.mean() + 0.5, rows.mean() + 0.5  # pixel centres
+
+
+@pytest.mark.parametrize("compact", [True, False], ids=["compact", "bowl"])
+def test_the_browser_is_told_where_matplotlib_draws(classic, compact):
+    """The mappings sent to the browser put the dot where Agg draws it, on the map and (through
+    the 3-D projection) on the bowl, at several (m, b): found in the rendered pixels, to a pixel
+    (Agg puts a marker on whole pixels; a wrong mapping is off by many)."""
+    x, y = classic
+    e = lw.LossExplorer(x, y, compact=compact)
+    spec = e.view.spec
+    assert spec["kind"] == "loss" and spec["size"] == list(e.fig.canvas.get_width_height())
+    for fm, fb in [(0.2, 0.3), (0.5, 0.5), (0.8, 0.9)]:
+        m = set_value(e.m_slider, at_fraction(e.m_slider, fm))
+        b = set_value(e.b_slider, at_fraction(e.b_slider, fb))
+        moving = e.image.value
+        sx, sy, tx, ty = spec["loss"]["map"]
+        assert _dot_centre(moving, spec["loss"]["box"]) == pytest.approx((sx * m + tx, sy * b + ty), abs=1.0)
+        if not compact:  # projected as browser.js does: M·(m, b, z, 1), divided by w, then the 2-D map
+            z = min(ref_mse(x, y, m, b), spec["bowl"]["cap"])
+            px, py, _, w = np.array(spec["bowl"]["M"]) @ [m, b, z, 1.0]
+            sx, sy, tx, ty = spec["bowl"]["map"]
+            where = (sx * px / w + tx, sy * py / w + ty)
+            assert _dot_centre(moving, spec["bowl"]["box"]) == pytest.approx(where, abs=1.0)
+    # the fit panel's mapping: the data's corners land on the axes' corners
+    (x0, x1), (y0, y1) = fit_axes(e).get_xlim(), fit_axes(e).get_ylim()
+    sx, sy, tx, ty = spec["fit"]["map"]
+    left, top, width, height = spec["fit"]["box"]
+    assert (sx * x0 + tx, sy * y1 + ty) == pytest.approx((left, top), abs=1e-6)
+    assert (sx * x1 + tx, sy * y0 + ty) == pytest.approx((left + width, top + height), abs=1e-6)
+
+
+def test_the_browser_gets_the_data_or_a_sample_and_exact_sums(classic, big):
+    """Up to MAX_RESIDUALS points the browser gets them all (the MSE point by point); beyond, the
+    seeded sample for the residuals and the averages that give the exact MSE (checked here with
+    the lesson's formula on all the points)."""
+    x, y = classic
+    spec = lw.LossExplorer(x, y).view.spec
+    assert spec["data"] == [x.tolist(), y.tolist()] and "sums" not in spec
+    assert spec["star"] == pytest.approx(list(np.polyfit(x, y, 1)), rel=1e-9)
+    xb, yb = big
+    spec = lw.LossExplorer(xb, yb, compact=True).view.spec
+    assert "data" not in spec and len(spec["residuals"][0]) == lw.MAX_RESIDUALS
+    s, m, b = spec["sums"], 0.7, 12.0
+    offset = s["y_mean"] - m * s["x_mean"] - b  # browser.js's mseFromSums, written out
+    assert s["s_res"] + s["sxx"] * (m - s["m_hat"]) ** 2 + offset**2 == pytest.approx(
+        ref_mse(xb, yb, m, b), rel=1e-12
+    )
+    assert len(json.dumps(spec)) < 20_000  # sent once; a sample, not 10^5 points
+
+
+def test_a_browser_drawn_move_sends_nothing_but_the_python_values_follow(classic):
+    """A slider move costs the kernel the artists' update only: no picture is drawn or sent
+    (the view's traits do not change), and explorer.m / explorer.b are the sliders' values."""
+    x, y = classic
+    e = lw.LossExplorer(x, y, compact=True)
+    sent = []
+    e.view.observe(sent.append)
+    e.m_slider.value = at_fraction(e.m_slider, 0.7)
+    e.b = 3.0
+    assert sent == [] and (e.m, e.b) == (e.m_slider.value, 3.0)
+    assert e.loss == pytest.approx(ref_mse(x, y, e.m, 3.0), rel=1e-12)
+    assert e.view.controls == [e.m_slider, e.b_slider]

@@ -1,0 +1,359 @@
+// The explorers drawn in the browser (linreg_widgets/browser.py). The kernel drew the still
+// picture once and sent what is needed to draw the rest: the data (or a sample and the exact
+// sums), each panel's data -> pixel mapping and the star. Here, on every slider move, with no
+// round trip to the kernel: the moving parts in SVG over the still picture, the readout (with
+// the lesson's formulas) and the picture's text alternative. The kernel's slider values follow
+// a drag a few times a second.
+
+const SVG = "http://www.w3.org/2000/svg";
+const MINUS = "\u2212";
+const IPY_MODEL = "IPY_MODEL_";
+const SYNC_MS = 750; // the kernel's copy of a slider's value follows a drag this often at most (traffic)
+const SPEAK_MS = 1500; // the live region speaks at most this often during a drag
+let views = 0; // ids unique on the page (labels, clip paths)
+
+// ---- numbers as the lessons write them (linreg_widgets.style.readable, line_label) ----------
+
+const SUPERSCRIPT = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3", 4: "\u2074", 5: "\u2075", 6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
+
+function trimZeros(text) {
+  return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
+}
+
+/** A number with at least `digits` significant digits, no e+08, thousands separated. */
+export function readable(value, digits = 4) {
+  if (!Number.isFinite(value) || value === 0) return String(value === 0 ? 0 : value).replace("-", MINUS);
+  const size = Math.floor(Math.log10(Math.abs(value)));
+  if (size >= 12) {
+    const head = trimZeros((value / 10 ** size).toFixed(digits - 1));
+    const power = [...String(size)].map((c) => SUPERSCRIPT[c]).join("");
+    return `${head} \u00d7 10${power}`.replaceAll("-", MINUS);
+  }
+  const decimals = Math.min(20, Math.max(0, digits - 1 - size));
+  const text = value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return trimZeros(text).replaceAll("-", MINUS);
+}
+
+/** Python's format(value, ".4g"). */
+function general(value, precision = 4) {
+  if (value === 0) return "0";
+  const [mantissa, power] = value.toExponential(precision - 1).split("e");
+  const exponent = Number(power);
+  if (exponent < -4 || exponent >= precision) {
+    const sign = exponent < 0 ? "-" : "+";
+    return `${trimZeros(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return trimZeros(value.toFixed(Math.max(0, precision - 1 - exponent)));
+}
+
+function lineLabel(m, b) {
+  return `y = ${general(m)}\u00b7x ${b < 0 ? "\u2212" : "+"} ${general(Math.abs(b))}`.replaceAll("-", MINUS);
+}
+
+// ---- the lesson's formulas ------------------------------------------------------------------
+
+/** The mean squared error of the line (m, b): the mean of (y - (m x + b))², point by point. */
+export function mse(x, y, m, b) {
+  let total = 0;
+  for (let i = 0; i < x.length; i++) {
+    const residual = y[i] - (m * x[i] + b);
+    total += residual * residual;
+  }
+  return total / x.length;
+}
+
+/** The same MSE from the data's averages (many points): Sres + Sxx (m - m̂)² + (ȳ - m x̄ - b)². */
+function mseFromSums(s, m, b) {
+  const offset = s.y_mean - m * s.x_mean - b;
+  return s.s_res + s.sxx * (m - s.m_hat) ** 2 + offset * offset;
+}
+
+/** The spread of y, mean((y - ȳ)²): R² = 1 - MSE / this. */
+function spread(y) {
+  let mean = 0;
+  for (const v of y) mean += v;
+  mean /= y.length;
+  let total = 0;
+  for (const v of y) total += (v - mean) ** 2;
+  return total / y.length;
+}
+
+// ---- drawing --------------------------------------------------------------------------------
+
+function svg(tag, attributes = {}, parent = null) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function html(tag, className, parent = null) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+const px = ([sx, sy, tx, ty], x, y) => [sx * x + tx, sy * y + ty];
+
+/** A 3-D point through matplotlib's projection (Axes3D.M), then the axes' 2-D mapping. */
+function project(panel, x, y, z) {
+  const M = panel.M;
+  const [a, b, c, w] = M.map((row) => row[0] * x + row[1] * y + row[2] * z + row[3]);
+  return px(panel.map, a / w, b / w);
+}
+
+function clipped(root, id, [left, top, width, height]) {
+  const clip = svg("clipPath", { id }, root);
+  svg("rect", { x: left, y: top, width, height }, clip);
+  return svg("g", { "clip-path": `url(#${id})` }, root);
+}
+
+/** The current (m, b) dot: a ringed disc like matplotlib's CURRENT_MARKER (points → pixels). */
+function dot(parent, pt, size, color) {
+  const group = svg("g", {}, parent);
+  const r = (size / 2) * pt;
+  svg("circle", { r, fill: "none", stroke: "black", "stroke-width": 4.5 * pt }, group);
+  svg("circle", { r, fill: color, stroke: "white", "stroke-width": 2 * pt }, group);
+  return group;
+}
+
+const place = (node, [x, y]) => node.setAttribute("transform", `translate(${x.toFixed(2)},${y.toFixed(2)})`);
+
+/** The LossExplorer: the line and its residuals, the dot on the loss map (and on the bowl). */
+function lossDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const fit = clipped(root, `${uid}-fit`, spec.fit.box);
+  const line = svg("line", { stroke: spec.colors.line, "stroke-width": 2 * pt, "stroke-linecap": "square" }, fit);
+  const residuals = svg("path", { stroke: spec.colors.residual, "stroke-width": 0.8 * pt, fill: "none" }, fit);
+  residuals.setAttribute("shape-rendering", "crispEdges");
+  const map = clipped(root, `${uid}-map`, spec.loss.box);
+  const marker = dot(map, pt, 12, spec.colors.line);
+  let stem = null;
+  let bowlMarker = null;
+  if (spec.bowl) {
+    const bowl = clipped(root, `${uid}-bowl`, spec.bowl.box);
+    stem = svg("line", { stroke: "white", "stroke-width": 1.5 * pt }, bowl);
+    bowlMarker = dot(bowl, pt, 11, spec.colors.line);
+  }
+  const [rx, ry] = spec.residuals;
+  // the residuals are vertical: on the pixel grid as Agg snaps them (a sharp line, not a blur)
+  const width = 0.8 * pt;
+  const half = width < 1 || Math.round(width) % 2 ? 0.5 : 0;
+  const snap = (v) => Math.floor(v + 0.5) + half;
+  const data = spec.data;
+  const syy = data ? spread(data[1]) : spec.sums.syy;
+  const loss = (m, b) => (data ? mse(data[0], data[1], m, b) : mseFromSums(spec.sums, m, b));
+  const [mStar, bStar] = spec.star;
+  const best = loss(mStar, bStar);
+
+  return ([m, b]) => {
+    const [x0, x1] = spec.fit.x_ends;
+    const [ax, ay] = px(spec.fit.map, x0, m * x0 + b);
+    const [bx, by] = px(spec.fit.map, x1, m * x1 + b);
+    Object.entries({ x1: ax, y1: ay, x2: bx, y2: by }).forEach(([k, v]) => line.setAttribute(k, v.toFixed(2)));
+    const [sx, sy, tx, ty] = spec.fit.map;
+    let d = "";
+    for (let i = 0; i < rx.length; i++) {
+      const X = snap(sx * rx[i] + tx);
+      d += `M${X} ${snap(sy * ry[i] + ty)}V${snap(sy * (m * rx[i] + b) + ty)}`;
+    }
+    residuals.setAttribute("d", d);
+    place(marker, px(spec.loss.map, m, b));
+    const value = loss(m, b);
+    const r2 = spec.r2 ? 1 - value / syy : null;
+    if (spec.bowl) {
+      const height = Math.min(value, spec.bowl.cap);
+      const [fx, fy] = project(spec.bowl, m, b, 0);
+      const [hx, hy] = project(spec.bowl, m, b, height);
+      Object.entries({ x1: fx, y1: fy, x2: hx, y2: hy }).forEach(([k, v]) => stem.setAttribute(k, v.toFixed(2)));
+      place(bowlMarker, [hx, hy]);
+    }
+
+    // the readout: the kernel's own words (LossExplorer.update), computed here
+    const parts = [["line: " + lineLabel(m, b) + " \u00a0\u2192\u00a0 ", false], [`MSE = ${readable(value)}`, true]];
+    if (!spec.compact) {
+      const r2Text = spec.r2 ? `R\u00b2 = ${r2.toFixed(4).replace("-", MINUS)}` : "R\u00b2 undefined (all y are equal)";
+      parts.push([", \u00a0", false], [r2Text, true]);
+    }
+    // what the picture shows now, in words
+    const excess = (value - best) / Math.max(best, 1e-300);
+    const star = `the star, the lowest MSE (${readable(best)}), is at m = ${readable(mStar)}, b = ${readable(bStar)}`;
+    const where =
+      excess < 0.01 ? `is at the bottom of the bowl, on the star (the lowest MSE)`
+      : excess < 0.25 ? `is near the bottom of the bowl: ${star}`
+      : `is far from the bottom of the bowl: ${star}`;
+    const shown = spec.n === rx.length ? "" : ` (drawn for ${rx.length} random points)`;
+    let alt =
+      `Left: ${spec.n.toLocaleString("en-US")} data points and the line ${lineLabel(m, b)}, ` +
+      `with each point's residual${shown}; MSE ${readable(value)}. ` +
+      `${spec.bowl ? "Middle" : "Right"}: the map of the MSE of every (m, b), darker is lower; ` +
+      `the dot at m = ${readable(m)}, b = ${readable(b)} ${where}.`;
+    if (spec.bowl) alt += ` Right: the same loss as a 3-D bowl, with the dot at height ${readable(Math.min(value, spec.bowl.cap))}.`;
+    return { parts, alt, numbers: { m, b, mse: value, r2 } };
+  };
+}
+
+const KINDS = { loss: lossDrawing };
+
+// ---- controls -------------------------------------------------------------------------------
+
+/** How many decimals a slider's step shows (0.01 → 2). */
+const decimalsOf = (step) => Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
+
+/** A native range input for an ipywidgets FloatSlider model: named, its shown value read out. */
+function rangeControl(slider, uid, parent, moved) {
+  const row = html("div", "lw-control", parent);
+  const input = html("input", "lw-range");
+  const label = html("label", "lw-label", row);
+  input.id = `${uid}-${slider.model_id}`;
+  label.htmlFor = input.id;
+  label.textContent = slider.get("description");
+  row.appendChild(input);
+  const shown = html("output", "lw-value", row);
+  shown.htmlFor = input.id;
+  shown.setAttribute("aria-hidden", "true"); // the input itself announces the value
+  input.type = "range";
+  const step = slider.get("step");
+  const digits = decimalsOf(step);
+  const lo = slider.get("min");
+  Object.assign(input, { min: String(lo), max: String(slider.get("max")), step: String(step) });
+  const text = (v) => v.toFixed(digits).replace("-", MINUS);
+  const show = (v) => {
+    if (input.valueAsNumber !== v) input.value = String(v);
+    shown.textContent = text(v);
+    input.setAttribute("aria-valuetext", text(v));
+  };
+  // The value shown is the browser's own during a drag; the model (the kernel's copy) gets it
+  // at once, then at most every SYNC_MS while the drag goes on, and at the release. Setting the
+  // model only when it is sent keeps ipywidgets' echo of a sent value from pulling the slider
+  // back; ipywidgets keeps one message in flight and sends only the latest value after it.
+  let current = slider.get("value");
+  let timer = null;
+  let dirty = false;
+  const save = () => {
+    dirty = false;
+    slider.set("value", current);
+    slider.save_changes();
+  };
+  const tick = () => {
+    timer = dirty ? setTimeout(tick, SYNC_MS) : null;
+    if (dirty) save();
+  };
+  input.addEventListener("input", () => {
+    current = Number((lo + Math.round((input.valueAsNumber - lo) / step) * step).toFixed(digits));
+    show(current);
+    moved(); // the picture follows at once
+    dirty = true;
+    if (timer === null) {
+      save();
+      timer = setTimeout(tick, SYNC_MS);
+    }
+  });
+  input.addEventListener("change", () => dirty && save()); // the drag ended: the last value now
+  const changed = () => {
+    // set by the kernel (code, a refused value): shown; our own save changes nothing
+    if (slider.get("value") === current) return;
+    current = slider.get("value");
+    show(current);
+    moved();
+  };
+  slider.on("change:value", changed);
+  show(current);
+  return {
+    value: () => current,
+    cleanup: () => {
+      slider.off("change:value", changed);
+      clearTimeout(timer);
+    },
+  };
+}
+
+// ---- the widget -----------------------------------------------------------------------------
+
+async function render({ model, el }) {
+  const uid = `lw${++views}-${Math.random().toString(36).slice(2, 8)}`;
+  const ids = model.get("controls").map((ref) => ref.slice(IPY_MODEL.length));
+  const sliders = await Promise.all(ids.map((id) => model.widget_manager.get_model(id)));
+  const root = html("div", "lw-explorer", el);
+  // the arrow keys move a slider, not JupyterLab's cell selection (Lumino's keyboard shortcuts)
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  root.setAttribute("data-p-suppress-shortcuts", "true");
+  root.addEventListener("keydown", (event) => event.stopPropagation()); // nor the notebook's own
+  const group = html("div", "lw-controls", root);
+  group.setAttribute("role", "group");
+  group.setAttribute("aria-label", "controls");
+  const readout = html("div", "lw-readout", root);
+  readout.setAttribute("aria-hidden", "true"); // spoken by the live region below, throttled
+  const live = html("div", "lw-sr-only", root);
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  live.setAttribute("aria-atomic", "true");
+  const picture = html("div", "lw-picture", root);
+  picture.setAttribute("role", "img");
+  const still = html("img", "lw-still", picture);
+  still.alt = "";
+  const overlay = svg("svg", { "aria-hidden": "true", focusable: "false", class: "lw-moving" }, picture);
+
+  let draw = null;
+  let frame = null;
+  let spoken = 0;
+  let speakTimer = null;
+  let said = "";
+  const speak = (text) => {
+    // polite and throttled: at most every SPEAK_MS during a drag, and the last value always
+    said = text;
+    const wait = spoken + SPEAK_MS - performance.now();
+    if (speakTimer !== null) return;
+    speakTimer = setTimeout(() => {
+      speakTimer = null;
+      spoken = performance.now();
+      live.textContent = said;
+    }, Math.max(wait, 250));
+  };
+  const redraw = () => {
+    frame = null;
+    if (!draw) return;
+    const now = draw(controls.map((control) => control.value()));
+    readout.replaceChildren(
+      ...now.parts.map(([text, bold]) => {
+        const node = document.createElement(bold ? "b" : "span");
+        node.textContent = text;
+        return node;
+      }),
+    );
+    for (const [key, value] of Object.entries(now.numbers)) readout.dataset[key] = String(value);
+    picture.setAttribute("aria-label", now.alt);
+    speak(readout.textContent);
+  };
+  const moved = () => {
+    if (frame === null) frame = requestAnimationFrame(redraw);
+  };
+  const setUp = () => {
+    const spec = model.get("spec");
+    still.src = model.get("still");
+    if (!spec.kind) return;
+    const [width, height] = spec.size;
+    Object.assign(still, { width, height });
+    overlay.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    overlay.replaceChildren();
+    draw = KINDS[spec.kind](spec, overlay, uid);
+    redraw();
+    clearTimeout(speakTimer); // the first readout is there to read, not announced
+    speakTimer = null;
+    live.textContent = said;
+  };
+  const controls = sliders.map((slider) => rangeControl(slider, uid, group, moved));
+  model.on("change:spec", setUp);
+  model.on("change:still", setUp);
+  setUp();
+  return () => {
+    controls.forEach((control) => control.cleanup());
+    model.off("change:spec", setUp);
+    model.off("change:still", setUp);
+    if (frame !== null) cancelAnimationFrame(frame);
+    clearTimeout(speakTimer);
+  };
+}
+
+export default { render };

@@ -1,0 +1,138 @@
+"""Explorers drawn in the browser: the kernel draws what stays put once, the browser the rest.
+
+A :class:`BrowserExplorer` is an :class:`~linreg_widgets.explorer.Explorer` whose picture is one
+custom widget, :class:`BrowserPicture` (anywidget). The kernel draws the still picture (axes,
+contours, colour bar, bowl) once with matplotlib and sends it with what the browser needs to draw
+the rest: the data (or a seeded sample and the exact sums), each panel's data→pixel mapping
+(from matplotlib's transforms) and the star. The browser (``browser.js``, shipped in this
+package: no CDN) draws the moving parts in SVG over the still picture and computes the readouts
+on every slider move, with no round trip to the kernel.
+
+The sliders are ``ipywidgets.FloatSlider`` models, drawn by the browser as native range inputs
+(a name, the shown value read out, the keyboard): ``explorer.m_slider.value`` follows a drag,
+at most a few times a second, and setting it from code moves the picture. A slider move costs the
+kernel only the update of the matplotlib artists (for :meth:`Explorer.picture`): no picture is
+drawn or sent.
+"""
+
+import base64
+import math
+from pathlib import Path
+from types import SimpleNamespace
+
+import anywidget
+import ipywidgets as widgets
+import traitlets
+from ipywidgets import widget_serialization
+
+from .explorer import Explorer, png_bytes
+from .style import DPI
+
+#: The browser's script and style sheet, shipped inside this package.
+ASSETS = Path(__file__).resolve().parent
+
+
+class BrowserPicture(anywidget.AnyWidget):
+    """The still picture, its controls, the readout and the moving parts drawn in the browser."""
+
+    _esm = (ASSETS / "browser.js").read_text(encoding="utf-8")
+    _css = (ASSETS / "browser.css").read_text(encoding="utf-8")
+
+    #: The still picture, a PNG data URL, sent once.
+    still = traitlets.Unicode("").tag(sync=True)
+    #: What the browser draws over it (see :meth:`BrowserExplorer.browser_spec`).
+    spec = traitlets.Dict().tag(sync=True)
+    #: The sliders, drawn by the browser as range inputs; their values are the explorer's.
+    controls = traitlets.List(traitlets.Instance(widgets.Widget)).tag(sync=True, **widget_serialization)
+
+
+class _Layer:
+    """A picture made on demand (the browser draws the live one): ``value`` is its PNG."""
+
+    def __init__(self, draw):
+        self._draw = draw
+
+    @property
+    def value(self):
+        return self._draw()
+
+
+def affine(ax):
+    """The data→pixel mapping of a linear 2-D axes, as ``[sx, sy, tx, ty]`` in the picture's
+    pixels (origin at the top left, y down): ``px = sx·x + tx``, ``py = sy·y + ty``."""
+    if ax.name == "rectilinear" and (ax.get_xscale(), ax.get_yscale()) != ("linear", "linear"):
+        raise ValueError("only linear axes can be mapped to pixels by the browser")
+    (sx, kx, tx), (ky, sy, ty), _ = ax.transData.get_affine().get_matrix()
+    if kx or ky:
+        raise ValueError("a rotated or sheared axes cannot be mapped to pixels by the browser")
+    height = ax.figure.bbox.height
+    return [float(sx), float(-sy), float(tx), float(height - ty)]
+
+
+def box(ax):
+    """The axes' frame in the picture's pixels, ``[left, top, width, height]`` (for clipping)."""
+    x0, y0, x1, y1 = ax.bbox.extents
+    height = ax.figure.bbox.height
+    return [float(x0), float(height - y1), float(x1 - x0), float(y1 - y0)]
+
+
+def finite_numbers(values):
+    """``values`` as a list of floats for the browser (JSON), refusing nan and infinity."""
+    values = [float(v) for v in values]
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError("the browser can only be sent finite numbers")
+    return values
+
+
+class BrowserExplorer(Explorer):
+    """An explorer whose moving parts and readout the browser draws (see the module's text).
+
+    Subclasses build the figure and its moving artists as for :class:`Explorer` (``update`` keeps
+    them right for :meth:`picture`, the saved first frame) and add :meth:`browser_spec`: what the
+    browser needs to draw the same moving parts. ``sliders`` are the controls the browser draws.
+    """
+
+    #: The name of the drawing in ``browser.js`` (its ``KINDS`` table).
+    kind = None
+
+    def _layout(self, controls):
+        self.readout = SimpleNamespace(value="")  # the kernel's text of the readout (for code)
+        self.view = BrowserPicture(controls=list(controls))
+        self._still = None
+        self.background = _Layer(self._still_png)
+        self.image = _Layer(self._moving_png)
+        return [self.view]
+
+    def render(self):
+        """Nothing to draw on a move (the browser does it); the first time, the still picture."""
+        if self._background is None:
+            self._draw_background()
+            self._still = png_bytes(self.fig.canvas)
+            size = list(self.fig.canvas.get_width_height())  # the still picture's pixels
+            self.view.spec = dict(self.browser_spec(), kind=self.kind, size=size, dpi=DPI)
+            self.view.still = "data:image/png;base64," + base64.b64encode(self._still).decode("ascii")
+
+    def _still_png(self):
+        if self._background is None:
+            self.render()
+        return self._still
+
+    def _moving_png(self):
+        """The moving artists alone, on a transparent canvas: what the browser draws."""
+        if self._background is None:
+            self.render()
+        canvas = self.fig.canvas
+        canvas.get_renderer().clear()
+        for artist in self._moving:
+            self.fig.draw_artist(artist)
+        return png_bytes(canvas)
+
+    def browser_spec(self):
+        raise NotImplementedError
+
+    def _free(self):
+        view = getattr(self, "view", None)
+        if view is not None:
+            view.still = ""  # closed first (by the base), so nothing is sent to the page
+        super()._free()
+        self._still = None
