@@ -467,7 +467,10 @@ def _how_far(number, right):
     if abs(ratio - 1) >= 0.01:
         return f"it is too {way} by about {abs(ratio - 1):.0%}: {compare}"
     if number == round(number):  # a whole number within 1 %: typed from the printed table
-        return "do not type a number: type the code that computes it (np.mean of the squared misses)"
+        return (
+            "a whole number, typed or rounded: do not type a number; let np.mean of the squared "
+            "misses give it, unrounded"
+        )
     return f"it is a little too {way} (less than 1% off): check which arrays you compared"
 
 
