@@ -421,8 +421,9 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
         ]
         step = f" Gradient descent's first step moves against the signs: it {' and '.join(moves)}."
         step = step if moves else ""
-        if truth[on_b] > 0 and _best_intercept(x, y) > b_num:
-            step += " (b heads up again once m is smaller.)"
+        best_b = _best_intercept(x, y)
+        if truth[on_b] > 0 and best_b > b_num:
+            step += f" (b rises again later, to the best line's {best_b:.3g}.)"
         steeper = f" (a steeper line is {'worse' if dm > 0 else 'better'})" if dm else ""
         details = f"In numbers: ∂L/∂m = {_signed(dm)}{steeper}, ∂L/∂b = {_signed(db)}.{step}"
         return f"{first_paragraph(answers, ok)}\n\n{details}"
