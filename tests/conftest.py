@@ -6,6 +6,10 @@ Binder stacks. Markers are set in each test file (``pytestmark``), except for th
 run by nbval: every cell of an ``.ipynb`` file is marked ``slow`` here.
 """
 
+import os
+import subprocess
+import sys
+
 import matplotlib
 import pytest
 
@@ -56,3 +60,31 @@ def tiny():
 def bill():
     """Penguins: bill length (mm) as x, body mass (g) as y."""
     return lc.load_xy(lc.DATA_DIR / "penguins.csv", x="bill_length_mm", y="body_mass_g")
+
+
+@pytest.fixture
+def run_as_colab(tmp_path):
+    """``run(repo_url, clone_from, code)``: ``code`` run as Colab runs a cell, in a fresh Python with
+    a fake ``google.colab`` module and a bare working directory (Colab's /content), git fetching
+    ``repo_url`` from the local repository ``clone_from``. Returns the finished process and that
+    working directory."""
+
+    def run(repo_url, clone_from, code):
+        gitconfig = tmp_path / "gitconfig"
+        gitconfig.write_text(f'[url "{clone_from.as_uri()}"]\n\tinsteadOf = {repo_url}\n', encoding="utf-8")
+        content = tmp_path / "content"
+        content.mkdir(exist_ok=True)
+        fake_colab = "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+        git_here = {"GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1"}
+        env = {**os.environ, **git_here, "MPLBACKEND": "Agg"}
+        process = subprocess.run(
+            [sys.executable, "-c", fake_colab + code],
+            cwd=content,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return process, content
+
+    return run

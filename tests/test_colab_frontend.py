@@ -13,6 +13,8 @@ must draw, read out linreg_core's MSE and follow its sliders there too.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import io
 import os
 from pathlib import Path
@@ -31,11 +33,21 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
 EMBED_JS = REPO / ".venv-node" / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist" / "embed.js"
+EMBED_AMD_JS = EMBED_JS.with_name("embed-amd.js")
+REQUIRE_JS = REPO / ".venv-node" / "node_modules" / "requirejs" / "require.js"
 
 
 def _require(ok: bool, reason: str):
     if not ok:
         tb._unavailable(reason)
+
+
+def _need_frontend(script):
+    """Skip (locally; fail in CI) without ipywidgets 7, the npm ``script``, Chromium or Playwright."""
+    _require(ipywidgets.__version__.startswith("7."), f"ipywidgets {ipywidgets.__version__}, not 7")
+    _require(script.is_file(), f"{script} missing: make .venv-node/.stamp (npm ci)")
+    _require(os.access(tb.CHROMIUM, os.X_OK), f"{tb.CHROMIUM} missing: .ci/install-browser")
+    _require(importlib.util.find_spec("playwright") is not None, "the Python package playwright is missing")
 
 
 def _explorers():
@@ -45,49 +57,56 @@ def _explorers():
     return {"training": training, "outlier": lw.OutlierExplorer(x, y)}
 
 
-@pytest.mark.parametrize("name", ["training", "outlier"])
-def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
-    _require(ipywidgets.__version__.startswith("7."), f"ipywidgets {ipywidgets.__version__}, not 7")
-    _require(EMBED_JS.is_file(), f"{EMBED_JS} missing: make .venv-node/.stamp (npm ci)")
-    _require(os.access(tb.CHROMIUM, os.X_OK), f"{tb.CHROMIUM} missing: .ci/install-browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _require(False, "Python package 'playwright' is not installed")
-
-    explorer = _explorers()[name]
+def _offline_page(tmp_path, explorer, manager, head="", **embed):
+    """The explorer saved as a page that needs no internet: the CDN's require.js is replaced by
+    ``head`` and the widget manager by the local file ``manager`` (from npm)."""
     page_path = tmp_path / "explorer.html"
-    embed_minimal_html(page_path, views=[explorer], title=name)
+    embed_minimal_html(page_path, views=[explorer], title="explorer", **embed)
     html = page_path.read_text(encoding="utf-8")
-    # no internet: the local frontend instead of the CDN's (and no require.js: embed.js is whole)
     start = html.index('<script src="https://cdnjs')
-    html = html[:start] + html[html.index("</script>", start) + len("</script>") :]
+    html = html[:start] + head + html[html.index("</script>", start) + len("</script>") :]
     cdn = html[html.index("https://unpkg.com/@jupyter-widgets/html-manager") :].split('"')[0]
-    html = html.replace(cdn, EMBED_JS.as_uri())
-    page_path.write_text(html, encoding="utf-8")
+    page_path.write_text(html.replace(cdn, manager.as_uri()), encoding="utf-8")
+    return page_path
+
+
+@contextlib.contextmanager
+def _chromium_page(page_path):
+    """Chromium showing ``page_path`` (local scripts allowed), and the list its errors go to."""
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=tb.CHROMIUM,
             headless=True,
-            args=[*tb.CHROMIUM_ARGS, "--allow-file-access-from-files"],  # embed.js is a local file
+            args=[*tb.CHROMIUM_ARGS, "--allow-file-access-from-files"],  # the scripts are local files
         )
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             errors = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(page_path.as_uri())
-            layers = page.locator(".widget-gridbox img")
-            layers.nth(1).wait_for(state="visible", timeout=30_000)
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.widget-gridbox img')]"
-                ".every(i => i.complete && i.naturalWidth > 0)",
-                timeout=30_000,
-            )
-            boxes = [layers.nth(k).bounding_box() for k in range(layers.count())]
-            shown = Image.open(io.BytesIO(layers.nth(0).screenshot())).convert("RGB")
+            yield page, errors
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("name", ["training", "outlier"])
+def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
+    _need_frontend(EMBED_JS)
+
+    explorer = _explorers()[name]
+    # no require.js: embed.js is whole
+    with _chromium_page(_offline_page(tmp_path, explorer, EMBED_JS)) as (page, errors):
+        layers = page.locator(".widget-gridbox img")
+        layers.nth(1).wait_for(state="visible", timeout=30_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.widget-gridbox img')]"
+            ".every(i => i.complete && i.naturalWidth > 0)",
+            timeout=30_000,
+        )
+        boxes = [layers.nth(k).bounding_box() for k in range(layers.count())]
+        shown = Image.open(io.BytesIO(layers.nth(0).screenshot())).convert("RGB")
 
     assert not errors, errors
     assert len(boxes) == 2 and boxes[0] == boxes[1], f"the layers are not stacked: {boxes}"
@@ -99,73 +118,43 @@ def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
     assert np.mean(diff > 8) < 0.001, (name, np.mean(diff > 8), diff.max())
 
 
-REQUIRE_JS = REPO / ".venv-node" / "node_modules" / "requirejs" / "require.js"
-EMBED_AMD_JS = EMBED_JS.with_name("embed-amd.js")
-
-
 @pytest.mark.parametrize("compact", [True, False], ids=["compact", "bowl"])
 def test_ipywidgets_7_frontend_draws_the_loss_explorer(compact, tmp_path):
     """The browser-drawn LossExplorer in ipywidgets 7's frontend: it draws matplotlib's frame,
     its readout is linreg_core's MSE, and a slider moved by the keyboard moves it."""
     import anywidget
 
-    _require(ipywidgets.__version__.startswith("7."), f"ipywidgets {ipywidgets.__version__}, not 7")
-    _require(REQUIRE_JS.is_file(), f"{REQUIRE_JS} missing: make .venv-node/.stamp (npm ci)")
-    _require(os.access(tb.CHROMIUM, os.X_OK), f"{tb.CHROMIUM} missing: .ci/install-browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _require(False, "Python package 'playwright' is not installed")
+    _need_frontend(REQUIRE_JS)
 
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     explorer = lw.LossExplorer(x, y, m=2.0, b=-10.0, compact=compact)
-    page_path = tmp_path / "explorer.html"
-    # every trait, as a kernel sends it (the default drops those at their default: the widget's code)
-    embed_minimal_html(page_path, views=[explorer], title="loss", drop_defaults=False)
-    html = page_path.read_text(encoding="utf-8")
     # no internet: require.js and the widget manager from npm, anywidget from its Python package
-    start = html.index('<script src="https://cdnjs')
     nbextension = Path(anywidget.__file__).parent / "nbextension" / "index"
     config = f"requirejs.config({{paths: {{anywidget: {nbextension.as_uri()!r}}}}});"
-    local = f'<script src="{REQUIRE_JS.as_uri()}"></script><script>{config}</script>'
-    html = html[:start] + local + html[html.index("</script>", start) + len("</script>") :]
-    cdn = html[html.index("https://unpkg.com/@jupyter-widgets/html-manager") :].split('"')[0]
-    html = html.replace(cdn, EMBED_AMD_JS.as_uri())
-    page_path.write_text(html, encoding="utf-8")
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=tb.CHROMIUM,
-            headless=True,
-            args=[*tb.CHROMIUM_ARGS, "--allow-file-access-from-files"],
+    head = f'<script src="{REQUIRE_JS.as_uri()}"></script><script>{config}</script>'
+    # every trait, as a kernel sends it (the default drops those at their default: the widget's code)
+    page_path = _offline_page(tmp_path, explorer, EMBED_AMD_JS, head, drop_defaults=False)
+    with _chromium_page(page_path) as (page, errors):
+        readout = page.locator(".lw-readout")
+        page.wait_for_function(
+            "() => { const r = document.querySelector('.lw-readout'); return r && r.dataset.mse; }",
+            timeout=30_000,
         )
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_path.as_uri())
-            readout = page.locator(".lw-readout")
-            page.wait_for_function(
-                "() => { const r = document.querySelector('.lw-readout'); return r && r.dataset.mse; }",
-                timeout=30_000,
-            )
-            page.wait_for_function("() => document.querySelector('.lw-still').complete", timeout=30_000)
-            shown = Image.open(io.BytesIO(page.locator(".lw-picture").screenshot())).convert("RGB")
-            first = {k: float(readout.get_attribute(f"data-{k}")) for k in ("m", "b", "mse")}
-            drawing = page.locator("svg.lw-moving").inner_html()
-            slider = page.get_by_role("slider", name="slope m")
-            slider.focus()
-            for _ in range(5):
-                page.keyboard.press("ArrowRight")
-            target = 2.0 + 5 * explorer.m_slider.step  # five steps of the slider, to its precision
-            page.wait_for_function(
-                "(m) => Math.abs(Number(document.querySelector('.lw-readout').dataset.m) - m) < 1e-9",
-                arg=target,
-            )
-            moved = {k: float(readout.get_attribute(f"data-{k}")) for k in ("m", "b", "mse")}
-            assert page.locator("svg.lw-moving").inner_html() != drawing
-        finally:
-            browser.close()
+        page.wait_for_function("() => document.querySelector('.lw-still').complete", timeout=30_000)
+        shown = Image.open(io.BytesIO(page.locator(".lw-picture").screenshot())).convert("RGB")
+        first = {k: float(readout.get_attribute(f"data-{k}")) for k in ("m", "b", "mse")}
+        drawing = page.locator("svg.lw-moving").inner_html()
+        slider = page.get_by_role("slider", name="slope m")
+        slider.focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        target = 2.0 + 5 * explorer.m_slider.step  # five steps of the slider, to its precision
+        page.wait_for_function(
+            "(m) => Math.abs(Number(document.querySelector('.lw-readout').dataset.m) - m) < 1e-9",
+            arg=target,
+        )
+        moved = {k: float(readout.get_attribute(f"data-{k}")) for k in ("m", "b", "mse")}
+        assert page.locator("svg.lw-moving").inner_html() != drawing
 
     assert not errors, errors
     assert (first["m"], first["b"]) == (2.0, -10.0)

@@ -178,37 +178,16 @@ def test_ci_and_github_run_the_readme_test_command():
     assert "run: make test" in workflow
 
 
-def test_setup_cell_on_colab_fetches_the_collection_once(tmp_path):
+def test_setup_cell_on_colab_fetches_the_collection_once(run_as_colab):
     """The setup cell as Colab runs it: a fake ``google.colab`` module, a bare working
     directory (Colab's /content), and git told to fetch the repository's URL from this
     checkout instead of GitHub. The code and data must arrive and import, silently."""
-    import os
-    import subprocess
-    import sys
-
     if not (ROOT / ".git").exists():
         pytest.skip("needs a git checkout to clone from")
-    url = f"https://github.com/{REPO}.git"
-    gitconfig = tmp_path / "gitconfig"
-    gitconfig.write_text(f'[url "{ROOT.as_uri()}"]\n\tinsteadOf = {url}\n', encoding="utf-8")
-    content = tmp_path / "content"
-    content.mkdir()
-    cell = (
-        "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-        + tool.SETUP.format(repository=REPO)
-        + "\n"
-    )
+    cell = tool.SETUP.format(repository=REPO) + "\n"
     check = "x, y = lc.load_xy('classic.csv')\nprint(lc.__file__, len(x))\n"
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1", "MPLBACKEND": "Agg"}
     # Run the cell twice in one process, as a student re-running it would.
-    run = subprocess.run(
-        [sys.executable, "-c", cell + cell + check],
-        cwd=content,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run, content = run_as_colab(f"https://github.com/{REPO}.git", ROOT, cell + cell + check)
     assert run.returncode == 0, run.stderr
     clone = content / REPO.split("/")[1]
     assert run.stdout == f"{clone / 'linreg_core.py'} 200\n"  # nothing else printed

@@ -184,27 +184,14 @@ def test_branch_has_its_own_history(branch):
     assert done.returncode == 1 and done.stdout == ""  # no common ancestor
 
 
-def test_setup_cell_on_colab_clones_the_branch(branch, tmp_path):
+def test_setup_cell_on_colab_clones_the_branch(branch, run_as_colab):
     """The branch's setup cell as Colab runs it (a fake google.colab, git told to fetch the
     repository's URL from the clone): it clones the student branch, whose notebooks hold no
     solution, and imports the collection from it."""
     clone, _, _ = branch
     nb = nbformat.reads(show(clone, "student", "notebooks/01_loss_function.ipynb"), as_version=4)
     setup = next(c.source for c in nb.cells if "setup" in c.metadata.get("tags", []))
-    gitconfig = tmp_path / "gitconfig"
-    gitconfig.write_text(f'[url "{clone.as_uri()}"]\n\tinsteadOf = https://github.com/{REPO}.git\n')
-    content = tmp_path / "content"
-    content.mkdir()
-    fake_colab = "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1", "MPLBACKEND": "Agg"}
-    run = subprocess.run(
-        [sys.executable, "-c", fake_colab + setup + "\nprint(lc.__file__)\n"],
-        cwd=content,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run, content = run_as_colab(f"https://github.com/{REPO}.git", clone, setup + "\nprint(lc.__file__)\n")
     assert run.returncode == 0, run.stderr
     fetched = content / REPO.split("/")[1]
     assert run.stdout == f"{fetched / 'linreg_core.py'}\n"
