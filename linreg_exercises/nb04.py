@@ -87,6 +87,16 @@ def _not_centred(x, centred):
     return ""
 
 
+def _real(value):
+    """True for one real number, nan and infinities included (a run that blew up); not for text."""
+    if isinstance(value, (str, bytes, bool, np.bool_, complex, np.complexfloating)):
+        return False
+    try:
+        return np.ndim(value) == 0 and np.isreal(value) and isinstance(float(value), float)
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
 @exercise(
     "04",
     # Tiny data: the stable bound is 0.0645 and the valley floor's factor at lr = 0.03 is 0.982
@@ -131,9 +141,19 @@ def check_trained_model(model, x, y, tolerance=1e-3, centred=False):
         if problem:
             return Feedback(False, problem)
     pair = type(model) in (tuple, list) and len(model) == 2
-    if pair and all(as_number(value) is not None for value in model):  # (m, b), what your train returns
-        m, b = (as_number(value) for value in model)
-        model = lc.TrainingResult(m, b, np.array([m]), np.array([b]), np.array([lc.mse(y, m * x + b)]), False)
+    if pair and all(_real(value) for value in model):  # (m, b), what your train returns
+        m, b = (float(value) for value in model)
+        with np.errstate(all="ignore"):  # a run that blew up is said in words below
+            loss = float(np.mean((y - (m * x + b)) ** 2))
+        if not math.isfinite(loss) or loss > np.mean(y**2):  # worse than m = b = 0, where train starts
+            said = "grew from" if math.isfinite(loss) else "is no number (nan or inf), up from"
+            return Feedback(
+                False,
+                f"Your m and b are {m:.3g} and {b:.3g}: the MSE {said} the start, m = b = 0, so training "
+                f"diverged. Your lr is above the largest safe one for this x, about "
+                f"{lc.stable_learning_rate(x):.3g}: choose a smaller lr.",
+            )
+        model = lc.TrainingResult(m, b, np.array([m]), np.array([b]), np.array([loss]), False)
     if isinstance(model, lc.TrainingResult):  # what lc.gradient_descent returns
         if model.diverged:
             return Feedback(
@@ -208,6 +228,11 @@ def check_trained_model(model, x, y, tolerance=1e-3, centred=False):
             f"long narrow valley and b crawls along it: more epochs help only slowly. "
             f"Centre x first, x - np.mean(x) (with the training mean); then a few hundred epochs "
             f"at an lr just below the new bound are plenty."
+        )
+    elif (as_number(parts["m"]) or 0.0) * m_ls < 0:  # m on the far side of 0: it swings
+        advice = (
+            f"Your m swings past the best one (m = {_number_text(parts['m'])} against {m_ls:.3g}): "
+            f"the lr is too large. Keep it below the largest safe one, {bound:.4g}."
         )
     else:
         advice += f"Train for more epochs, or use a larger lr (it must stay below the bound {bound:.4g})."

@@ -1483,3 +1483,46 @@ def test_a_misspelt_numpy_function_in_the_loop_is_called_a_spelling_slip():
 
     feedback = ex.check_training_loop(train)
     assert not feedback.ok and "A spelling slip? numpy has `mean`." in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize("lr, epochs", [(0.04, 300), (0.05, 300), (0.1, 2000)])
+def test_a_diverged_bill_model_is_told_its_lr_is_too_large(lr, epochs):
+    """Round 22's teacher: on centred bill lengths (largest safe lr about 0.035), lr 0.04 was told
+    "use a larger lr", 0.05 got a rescaling ValueError, nan got "Expected a LinearRegression"."""
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="bill_length_mm", y="body_mass_g")
+    order = np.random.default_rng(1).permutation(len(x))
+    x_train, y_train = x[order[:256]], y[order[:256]]
+    xc = x_train - x_train.mean()
+    bound = 1 / np.mean(xc**2)  # 2 / (2 mean(x²)), by hand
+    assert 0.034 < bound < 0.036
+    m = b = 0.0
+    with np.errstate(all="ignore"):  # a plain loop that blows up
+        for _ in range(epochs):
+            r = y_train - (m * xc + b)
+            m, b = m + lr * 2 * np.mean(xc * r), b + lr * 2 * np.mean(r)
+    feedback = ex.check_trained_model((m, b), xc, y_train, centred=x_train)
+    assert not feedback.ok and "training diverged" in feedback.message
+    assert "choose a smaller lr" in feedback.message
+    assert f"{bound:.3g}" in feedback.message and "larger lr" not in feedback.message
+
+
+def test_a_bill_model_swinging_past_its_slope_is_told_the_lr_is_too_large():
+    """lr 0.036, just above the bound, for 30 epochs: m is -269 (least squares +93.8) while the
+    MSE is still below its start, so the run has not blown up yet; "use a larger lr" would be wrong."""
+    x, y = lc.load_xy(lc.DATA_DIR / "penguins.csv", x="bill_length_mm", y="body_mass_g")
+    order = np.random.default_rng(1).permutation(len(x))
+    x_train, y_train = x[order[:256]], y[order[:256]]
+    xc = x_train - x_train.mean()
+    m = b = 0.0
+    for _ in range(30):
+        r = y_train - (m * xc + b)
+        m, b = m + 0.036 * 2 * np.mean(xc * r), b + 0.036 * 2 * np.mean(r)
+    assert m < 0 < np.polyfit(xc, y_train, 1)[0] and np.mean((y_train - (m * xc + b)) ** 2) < np.mean(
+        y_train**2
+    )
+    feedback = ex.check_trained_model((m, b), xc, y_train, centred=x_train)
+    assert (
+        not feedback.ok
+        and "swings past the best one" in feedback.message
+        and "larger lr" not in feedback.message
+    )
