@@ -293,15 +293,6 @@ def _short_why_m(x, y, m, b, sign):
     )
 
 
-def _best_intercept(x, y):
-    """The best line's intercept, by the textbook formula (independent of linreg_core)."""
-    x_mean, y_mean = sum(x.tolist()) / len(x), sum(y.tolist()) / len(y)
-    slope = sum((xi - x_mean) * (yi - y_mean) for xi, yi in zip(x.tolist(), y.tolist())) / sum(
-        (xi - x_mean) ** 2 for xi in x.tolist()
-    )
-    return y_mean - slope * x_mean
-
-
 def _short_why_b(x, y, m, b, sign):
     """One clause: why ∂L/∂b has this sign, from where the points lie compared with the line."""
     residuals = [yi - (m * xi + b) for xi, yi in zip(x.tolist(), y.tolist())]
@@ -419,11 +410,7 @@ def check_sign_prediction(x, y, m, b, dm_sign, db_sign):
         moves = [
             f"{'lowers' if s > 0 else 'raises'} {p}" for p, s in (("m", truth[on_m]), ("b", truth[on_b])) if s
         ]
-        step = f" Gradient descent's first step moves against the signs: it {' and '.join(moves)}."
-        step = step if moves else ""
-        best_b = _best_intercept(x, y)
-        if truth[on_b] > 0 and best_b > b_num:
-            step += f" (b rises again later, to the best line's {best_b:.3g}.)"
+        step = f" A step against the signs {' and '.join(moves)}." if moves else ""
         steeper = f" (a steeper line is {'worse' if dm > 0 else 'better'})" if dm else ""
         details = f"In numbers: ∂L/∂m = {_signed(dm)}{steeper}, ∂L/∂b = {_signed(db)}.{step}"
         return f"{first_paragraph(answers, ok)}\n\n{details}"

@@ -538,7 +538,7 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
         y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     except (TypeError, ValueError) as error:
         if _not_finite(pred_test):
-            return Feedback(False, "pred_test holds nan: " + lv.DIVERGED)
+            return Feedback(False, "The predictions hold nan: " + lv.DIVERGED)
         return Feedback(False, f"Pass y_train, y_test and pred_test as the notebook does: {error}")
     (line, base), (line_slips, base_slips) = _test_score_truth(y_train, y_test, pred_test)
     lines = []

@@ -6,6 +6,8 @@ notebook, in the notebooks' order. Every figure is drawn under the projector sty
 (:data:`~linreg_widgets.style.PROJECTOR_STYLE`) and checks its input before making a figure.
 """
 
+import contextlib
+import io
 import math
 
 import matplotlib
@@ -796,10 +798,11 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     import matplotlib.pyplot as plt
 
     x, y = lv.valid_xy(x, y)
-    losses = []
+    losses, printed = [], io.StringIO()
     for count in epochs:
         try:
-            m, b = (float(value) for value in train(x, y, lr, count))
+            with contextlib.redirect_stdout(printed):  # a print in the loop: once per epoch, per call
+                m, b = (float(value) for value in train(x, y, lr, count))
             with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported below
                 losses.append(float(np.mean((y - (m * x + b)) ** 2)))
         except Exception as error:  # the student's code: say so, do not stop Run All
@@ -810,7 +813,7 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
         start, end = readable(losses[0]), readable(losses[-1])
         print(f"The MSE of your train grows (from {start} to {end}): it diverges.")
-        print("Check your loop with notebook 3's check (signs, means), then try a smaller lr.")
+        print("Check the loop with ex.check_training_loop (signs, means), then try a smaller lr.")
         return
     if np.ptp(losses) == 0:
         print(
@@ -818,6 +821,9 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
         )
         print("change m and b yet. Write the loop (Exercise 1), then run this cell again.")
         return
+    if printed.getvalue():
+        lines = printed.getvalue().count("\n")
+        print(f"(Your train printed {lines:,} lines while it ran here; they are left out.)")
     m_best, b_best = lc.closed_form(x, y)
     lowest = float(np.mean((y - (m_best * x + b_best)) ** 2))
     fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")

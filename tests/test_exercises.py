@@ -844,7 +844,7 @@ def test_check_sign_prediction_explains_in_words(classic):
     below = int(np.sum(y < 1.5 * x))
     assert f"lies above {below} of the 200 points" in feedback.message  # 176
     assert "raising b makes it worse" in feedback.message and "a steeper line is worse" in feedback.message
-    assert "it lowers m and lowers b" in feedback.message
+    assert "A step against the signs lowers m and lowers b" in feedback.message
 
 
 @pytest.mark.parametrize(

@@ -1083,7 +1083,7 @@ def test_a_diverging_train_gets_words_not_a_rising_curve(capsys):
         return m, b
 
     lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
-    assert "it diverges.\nCheck your loop with notebook 3" in capsys.readouterr().out
+    assert "it diverges.\nCheck the loop with ex.check_training_loop" in capsys.readouterr().out
 
 
 def test_lookup_table_memorises_the_training_set():
@@ -1526,3 +1526,23 @@ def test_a_bill_model_swinging_past_its_slope_is_told_the_lr_is_too_large():
         and "swings past the best one" in feedback.message
         and "larger lr" not in feedback.message
     )
+
+
+def test_a_loop_that_prints_does_not_flood_the_loss_curve(monkeypatch, capsys):
+    """Round 22's student printed inside train: the loss-curve cell printed 21,007 lines."""
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+
+    def train(x, y, lr, epochs):
+        m, b = 0.0, 0.0
+        for epoch in range(epochs):
+            print(epoch, m, b)
+            m, b = m + lr * 2 * np.mean(x * (y - (m * x + b))), b + lr * 2 * np.mean(y - (m * x + b))
+        return m, b
+
+    lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) <= 3, out[:300]
+    assert f"printed {sum(range(0, 2001, 100)):,} lines" in out  # one line per epoch, every call
+    plt.close("all")
