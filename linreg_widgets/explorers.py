@@ -544,7 +544,7 @@ class StepExplorer(Explorer):
         b_low, b_high = sorted((self.start[1], self.star[1]))
         margin = 0.6 * (b_high - b_low) or 0.1 * (b_values[-1] - b_values[0])
         b_values = np.linspace(b_low - margin, b_high + margin, b_values.size)
-        title = "(m, b), one dot per step (b zoomed in)"
+        title = "(m, b), b zoomed in"
         self.contour_panel(ax_loss, m_values, b_values, title, colorbar=False)
         self.path = self.add_path(ax_loss, ".-", lw=1, ms=5)
         self.marker = self.add_marker(ax_loss, "current (m, b)")

@@ -203,6 +203,7 @@ def _lines(cell) -> int:
     """About how many slide lines a (pictureless) cell takes."""
     text = source(cell)
     lines = sum(max(1, math.ceil(len(line) / LINE_CHARS)) for line in text.splitlines())
+    lines += 2 * text.count("$$") // 2  # a display equation (a fraction, a sum) is about three lines tall
     for output in cell.get("outputs", []):
         if output.get("output_type") == "stream":
             lines += len(output.get("text", "").splitlines()) + 1
