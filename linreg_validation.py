@@ -44,8 +44,8 @@ LARGEST = 1e75
 
 #: What a helper or a check says when a trained line's m, b or predictions are nan or infinite.
 DIVERGED = (
-    "m and b are not numbers (nan or inf): the train that made them diverged. Use a loop that "
-    "passed notebook 3's check (this notebook's own is one), then run the cells from there again."
+    "m and b are not numbers (nan or inf): training diverged (an lr too large for this x, x not "
+    "centred, or a slip in the loop). Fix that, then run the cells from there again."
 )
 
 

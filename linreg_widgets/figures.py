@@ -806,14 +806,15 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
             with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported below
                 losses.append(float(np.mean((y - (m * x + b)) ** 2)))
         except Exception as error:  # the student's code: say so, do not stop Run All
-            print(
-                f"Your train raised {type(error).__name__} after {count} epochs: fix it with the check above."
-            )
+            what = f"raised {type(error).__name__}"
+            if isinstance(error, TypeError) and "NoneType" in str(error):  # `return` inside the loop
+                what = "returned None (is `return m, b` below the loop, at the level of `for`?)"
+            print(f"Your train {what} after {count} epochs: check it with ex.check_training_loop(train).")
             return
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
         start, end = readable(losses[0]), readable(losses[-1])
         print(f"The MSE of your train grows (from {start} to {end}): it diverges.")
-        print("Check the loop with ex.check_training_loop (signs, means), then try a smaller lr.")
+        print("Is x centred and the lr small enough? Check the loop too: ex.check_training_loop(train).")
         return
     if np.ptp(losses) == 0:
         print(

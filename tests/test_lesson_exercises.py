@@ -1083,7 +1083,7 @@ def test_a_diverging_train_gets_words_not_a_rising_curve(capsys):
         return m, b
 
     lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
-    assert "it diverges.\nCheck the loop with ex.check_training_loop" in capsys.readouterr().out
+    assert "it diverges.\nIs x centred and the lr small enough?" in capsys.readouterr().out
 
 
 def test_lookup_table_memorises_the_training_set():
@@ -1467,7 +1467,7 @@ def test_a_diverged_line_gets_words_in_04_not_a_dropna_hint(capsys):
     lw.show_test_scores(y_train, np.full_like(y_train, np.nan), y_test, nan_test, yours=line, unit="g")
     lw.show_split(y_train, y_train, y_test, y_test, line=(np.nan, np.nan))
     out = capsys.readouterr().out
-    assert out.count("the train that made them diverged") == 2 and "dropna" not in out
+    assert out.count("training diverged (an lr too large") == 2 and "dropna" not in out
 
 
 def test_a_misspelt_numpy_function_in_the_loop_is_called_a_spelling_slip():
@@ -1546,3 +1546,18 @@ def test_a_loop_that_prints_does_not_flood_the_loss_curve(monkeypatch, capsys):
     assert len(out.splitlines()) <= 3, out[:300]
     assert f"printed {sum(range(0, 2001, 100)):,} lines" in out  # one line per epoch, every call
     plt.close("all")
+
+
+def test_a_loop_returning_inside_its_for_is_named_under_the_loss_curve(capsys):
+    """Round 23's student pasted a loop with `return` inside the `for` into 04: at 0 epochs it
+    returns None, and the curve said only 'raised TypeError … fix it with the check above'."""
+
+    def train(x, y, lr, epochs):
+        m, b = 0.0, 0.0
+        for _ in range(epochs):
+            m, b = m + lr * 2 * np.mean(x * (y - (m * x + b))), b + lr * 2 * np.mean(y - (m * x + b))
+            return m, b
+
+    lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
+    out = capsys.readouterr().out
+    assert "returned None (is `return m, b` below the loop" in out and "ex.check_training_loop(train)" in out
