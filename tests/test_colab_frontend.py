@@ -23,7 +23,7 @@ import ipywidgets
 import numpy as np
 import pytest
 import test_browser as tb  # the browser test's Chromium and its skip-locally-fail-in-CI rule
-from ipywidgets.embed import embed_minimal_html
+from ipywidgets.embed import dependency_state, embed_minimal_html
 from PIL import Image
 
 import linreg_core as lc
@@ -61,6 +61,9 @@ def _offline_page(tmp_path, explorer, manager, head="", **embed):
     """The explorer saved as a page that needs no internet: the CDN's require.js is replaced by
     ``head`` and the widget manager by the local file ``manager`` (from npm)."""
     page_path = tmp_path / "explorer.html"
+    # Only the explorer's own widgets: by default the page would hold every widget this test
+    # process made (the other test files' too), and one the page cannot load stalls the rest.
+    embed.setdefault("state", dependency_state([explorer], drop_defaults=embed.get("drop_defaults", True)))
     embed_minimal_html(page_path, views=[explorer], title="explorer", **embed)
     html = page_path.read_text(encoding="utf-8")
     start = html.index('<script src="https://cdnjs')
