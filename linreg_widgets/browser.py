@@ -17,6 +17,7 @@ drawn or sent.
 
 import base64
 import math
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -97,7 +98,9 @@ class BrowserExplorer(Explorer):
 
     def _layout(self, controls):
         self.readout = SimpleNamespace(value="")  # the kernel's text of the readout (for code)
-        self.view = BrowserPicture(controls=list(controls))
+        with warnings.catch_warnings():  # ipywidgets 7.7.0 asks old traitlets for a tag anywidget adds
+            warnings.filterwarnings("ignore", "Deprecated in traitlets 4.1", DeprecationWarning)
+            self.view = BrowserPicture(controls=list(controls))
         self._still = None
         self.background = _Layer(self._still_png)
         self.image = _Layer(self._moving_png)
