@@ -107,7 +107,7 @@ def _loop_cases():
 
 
 _ONE_STEP = (
-    "Your result does not depend on epochs: it is always one step. Are the five lines of the step "
+    "Your result does not depend on epochs: it is always one step. Are the lines of the step "
     "indented under `for epoch in range(epochs):`, and is `return m, b` after the loop, at the "
     "level of `for`?"
 )
@@ -167,8 +167,8 @@ LOOP_MISTAKES = [
         lambda x, y, lr, epochs: (0.0, 0.0),
         "Your function returns m = b = 0, where it started: the loop body does not change m and b yet "
         "(or sets them back to 0 after the updates). "
-        "Replace `pass` with the five lines of the one-step cell (residuals, dm, db, then m, then b), "
-        "written with x and y and indented under `for epoch in range(epochs):`."
+        "Indented under `for epoch in range(epochs):`, compute dm and db at the current m and b, then "
+        "update m (m = m - lr * dm), then b, with the function's x and y."
         " (Already changed it? Run the cell with your function first, then this one.)",
     ),
     Mistake(

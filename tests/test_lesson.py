@@ -195,9 +195,9 @@ def test_matrix_language_only_in_optional_sections(number):
 def test_each_live_notebook_asks_for_a_prediction_first(number):
     _, cells = NOTEBOOKS[number]
     row = core(number)
-    # A written prediction in class, or a spoken one ("**Before you press Step, predict (hands up):**")
-    # whose written check is homework (notebook 03).
-    spoken = re.search(r"\*\*[^*]*\bbefore you [^*]*predict", row["core prose"], re.IGNORECASE)
+    # A written prediction in class, or a spoken one ("**Predict (hands up):**") whose written
+    # check is homework (notebooks 03 and 04).
+    spoken = re.search(r"\*\*[^*]*\bpredict \(hands up\)", row["core prose"], re.IGNORECASE)
     assert row["predict"] >= 1 or (spoken and row["homework predict"] >= 1)
     # The starter of a prediction is None, so Run All works and the checker asks for a guess.
     assert any(re.search(r"^my_\w+ = None\s+# TODO", "".join(c["source"]), re.M) for c in cells)

@@ -420,8 +420,7 @@ def train_swapped_parameters(x, y, epochs, lr):
 
 def train_starter(x, y, lr, epochs):  # notebook 03's starter, as shipped
     m, b = 0.0, 0.0
-    for epoch in range(epochs):  # noqa: B007
-        pass
+    # TODO: repeat the step `epochs` times: a for loop with the three lines of `# one step`
     return m, b
 
 
@@ -502,8 +501,8 @@ def test_a_right_loop_passes(function):
         (train_reads_the_notebook, "reads the global"),
         (train_swapped_parameters, "Is the order of the parameters"),
         (train_forever, "did not finish within"),
-        (train_starter, "Replace `pass` with the five lines of the one-step cell"),
-        (train_no_updates, "then m, then b"),
+        (train_starter, "Indented under `for epoch in range(epochs):`, compute dm and db"),
+        (train_no_updates, "then update m (m = m - lr * dm), then b"),
         (train_start_inside, "m and b are set back to 0 at every epoch"),
         (train_setup_line_inside, "m, b and lr are set back at every epoch"),
         (train_dm_without_x, "Your dm has lost its factor x"),
@@ -560,7 +559,7 @@ def test_the_reference_loop_matches_a_hand_step_and_least_squares():
 def test_the_notebooks_solution_passes_and_reaches_the_best_line_of_tiny():
     text = (ROOT / "notebooks" / "sources" / "03_update_rule.md").read_text(encoding="utf-8")
     solution = re.search(r"```python\n(def train\(x, y, lr, epochs\):.*?)```", text, re.S).group(1)
-    namespace = {"np": np}
+    namespace = {"np": np, "lc": lc}
     exec(solution, namespace)
     assert ex.check_training_loop(namespace["train"]).ok
     m, b = namespace["train"](TINY_X, TINY_Y, 0.01, 2000)  # as the notebook runs it

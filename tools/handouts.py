@@ -377,7 +377,8 @@ def page(template, title, **values):
     )
 
 
-#: The training loop, as notebook 03 writes it (its solution) and notebook 04 uses it.
+#: The training loop of notebooks 03 and 04, with notebook 02's gradient written out where they call
+#: ``lc.gradients``: the sheet shows every formula.
 LOOP = """\
 def train(x, y, lr, epochs):
     m, b = 0.0, 0.0                       # start: the flat line y = 0
