@@ -49,6 +49,16 @@ DIVERGED = (
 )
 
 
+def has_nan_or_inf(*values):
+    """True when ``values`` are numbers (or arrays of them) and one of them is nan or infinite:
+    the sign of a run that diverged. False for finite numbers and for anything not a number (the
+    validation that follows names that)."""
+    try:
+        return not all(np.all(np.isfinite(np.asarray(value, dtype=float))) for value in values)
+    except (TypeError, ValueError):
+        return False
+
+
 def valid_size(arr, name):
     """Refuse numbers too large (or an array wholly too small) to square in floating point."""
     largest = float(np.max(np.abs(arr))) if arr.size else 0.0

@@ -170,11 +170,12 @@ def _never_raises(checker):
 # --------------------------------------------------------------------------
 
 
-def as_number(value):
+def as_number(value, finite=True):
     """``float(value)``, or None if it is not one finite real number.
 
     Text, True/False and complex numbers are refused; an array holding exactly
-    one number counts as that number.
+    one number counts as that number. With ``finite=False``, nan and the infinities
+    count as numbers too (e.g. the m and b of a run that diverged).
     """
     if isinstance(value, (str, bytes, bool, np.bool_, complex, np.complexfloating)):
         return None
@@ -187,7 +188,7 @@ def as_number(value):
         number = float(value)
     except Exception:  # an int too large for a float, an object whose float() fails
         return None
-    return number if math.isfinite(number) else None
+    return number if math.isfinite(number) or not finite else None
 
 
 def as_pair(value):

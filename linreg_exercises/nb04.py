@@ -87,16 +87,6 @@ def _not_centred(x, centred):
     return ""
 
 
-def _real(value):
-    """True for one real number, nan and infinities included (a run that blew up); not for text."""
-    if isinstance(value, (str, bytes, bool, np.bool_, complex, np.complexfloating)):
-        return False
-    try:
-        return np.ndim(value) == 0 and np.isreal(value) and isinstance(float(value), float)
-    except (TypeError, ValueError, OverflowError):
-        return False
-
-
 @exercise(
     "04",
     # Tiny data: the stable bound is 0.0645 and the valley floor's factor at lr = 0.03 is 0.982
@@ -141,7 +131,8 @@ def check_trained_model(model, x, y, tolerance=1e-3, centred=False):
         if problem:
             return Feedback(False, problem)
     pair = type(model) in (tuple, list) and len(model) == 2
-    if pair and all(_real(value) for value in model):  # (m, b), what your train returns
+    # (m, b), what your train returns; nan or inf when it diverged
+    if pair and all(as_number(value, finite=False) is not None for value in model):
         m, b = (float(value) for value in model)
         with np.errstate(all="ignore"):  # a run that blew up is said in words below
             loss = float(np.mean((y - (m * x + b)) ** 2))
@@ -456,14 +447,6 @@ def _test_score_truth(y_train, y_test, pred_test):
     return (line, base), (line_slips, base_slips)
 
 
-def _not_finite(values):
-    """True when ``values`` are numbers and one of them is nan or infinite."""
-    try:
-        return not np.all(np.isfinite(np.asarray(values, dtype=float)))
-    except (TypeError, ValueError):
-        return False
-
-
 def _close(a, b):
     """``a`` equals ``b`` as a computed number does (to 1e-6): a number typed from a printed table,
     rounded, is not the student's computation and gets the "do not type a number" hint."""
@@ -537,7 +520,7 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
         y_train = lv.valid_vector(y_train, "y_train")
         y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     except (TypeError, ValueError) as error:
-        if _not_finite(pred_test):
+        if lv.has_nan_or_inf(pred_test):
             return Feedback(False, "The predictions hold nan: " + lv.DIVERGED)
         return Feedback(False, f"Pass y_train, y_test and pred_test as the notebook does: {error}")
     (line, base), (line_slips, base_slips) = _test_score_truth(y_train, y_test, pred_test)

@@ -925,13 +925,10 @@ def show_long_run(x, y, lr=1e-4, epochs=(10, 1_000, 10_000, 100_000)):
 
 def _diverged(*values):
     """Print ``lv.DIVERGED`` and return True when a trained line's numbers are not all finite."""
-    try:
-        finite = all(np.all(np.isfinite(np.asarray(value, dtype=float))) for value in values)
-    except (TypeError, ValueError):  # not numbers at all: the validation that follows says so
-        return False
-    if not finite:
+    if lv.has_nan_or_inf(*values):
         print(lv.DIVERGED)
-    return not finite
+        return True
+    return False
 
 
 def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=None, centre=0.0):
