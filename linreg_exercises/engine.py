@@ -141,6 +141,35 @@ def shown_at_once(feedback):
     return feedback
 
 
+def name_error_hint(error):
+    """One line for a NameError in a notebook: which name, and the two usual causes."""
+    name = getattr(error, "name", None) or "a name"
+    return (
+        f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (is it "
+        f"spelt the same?). After a restart, run all cells from the top: Run → Run All Cells."
+    )
+
+
+def _name_error_handler(shell, etype, evalue, tb, tb_offset=None):
+    shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
+    print(name_error_hint(evalue))
+
+
+def explain_name_errors():
+    """In a notebook, follow each NameError's traceback by :func:`name_error_hint`.
+
+    A check cell run before its answer cell, or a cell run after a restart, stops with a bare
+    ``NameError`` that beginners cannot act on (round 24's student). The error still stops the
+    cell (and *Run All*); only the hint is added. Outside IPython nothing changes, and a shell
+    that already has its own handler keeps it.
+    """
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    shell = get_ipython() if get_ipython else None
+    if shell is None or not hasattr(shell, "set_custom_exc") or shell.custom_exceptions:
+        return
+    shell.set_custom_exc((NameError,), _name_error_handler)
+
+
 class Mistake(NamedTuple):
     """A typical wrong answer: the wrong formula (same arguments as the student's function) and its hint."""
 

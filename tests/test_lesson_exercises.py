@@ -1564,3 +1564,24 @@ def test_a_loop_returning_inside_its_for_is_named_under_the_loss_curve(capsys):
     lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
     out = capsys.readouterr().out
     assert "returned None (is `return m, b` below the loop" in out and "ex.check_training_loop(train)" in out
+
+
+def test_a_name_error_in_a_notebook_says_what_to_run(capsys):
+    """Round 24's student ran a check cell before its answer cell and met a bare NameError: in a
+    notebook the error still stops the cell, and a hint names the cause and the fix."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        ex.explain_name_errors()
+        shell.user_ns["ex"] = ex
+        result = shell.run_cell("ex.check_training_loop(train)")
+        assert isinstance(result.error_in_exec, NameError)  # the cell still fails: Run All stops
+        printed = capsys.readouterr().out
+        assert "NameError" in printed and "`train` has no value in this kernel yet" in printed
+        assert "Run → Run All Cells" in printed
+        assert isinstance(shell.run_cell("1 / 0").error_in_exec, ZeroDivisionError)
+        assert "has no value" not in capsys.readouterr().out  # other errors: unchanged
+    finally:
+        shell.set_custom_exc((), None)
+        InteractiveShell.clear_instance()
