@@ -1167,10 +1167,17 @@ def _previous_cell_error():
     if error is None:
         return ""
     said = error.msg if isinstance(error, SyntaxError) else (str(error).splitlines() or [""])[0]
+    sizes = re.search(r"could not be broadcast together with shapes \((\d+),\) \((\d+),\)", said)
     said = said.strip() if len(said) <= 100 else said[:100].rsplit(" ", 1)[0] + " …"
+    why = (
+        f" It combined an array of {sizes[1]} values with one of {sizes[2]}: use two arrays of the same "
+        f"points (e.g. both of the test set)."
+        if sizes
+        else ""
+    )
     return (
         f"The cell you ran before this one stopped with {type(error).__name__}"
-        f"{' (' + said + ')' if said else ''}, so nothing in it was stored: fix it and run it again."
+        f"{' (' + said + ')' if said else ''}, so nothing in it was stored: fix it and run it again.{why}"
     )
 
 

@@ -106,6 +106,10 @@ def _loop_cases():
     return [(TINY_X, TINY_Y, 0.01, 3), (other_x, other_y, 0.004, 5), (TINY_X, TINY_Y, 0.02, 2)]
 
 
+#: The dm and db that 03's one-step cell leaves in the notebook: tiny.csv at m = b = 0, worked by
+#: hand in its worksheet as -2·86/5 = -34.4 and -2·21/5 = -8.4.
+ONE_STEP_GRADIENT = (-34.4, -8.4)
+
 _ONE_STEP = (
     "Your result does not depend on epochs: it is always one step. Are the lines of the step "
     "indented under `for epoch in range(epochs):`, and is `return m, b` after the loop, at the "
@@ -195,6 +199,12 @@ LOOP_MISTAKES = [
         "Your dm multiplies the mean of x by the mean of the residuals, but the mean of a product is "
         "not the product of the means: dm = -2 * np.mean(x * residuals).",
     ),
+    Mistake(  # no gradient line in the loop: the one-step cell's dm, db at m = b = 0 on tiny.csv
+        lambda x, y, lr, epochs: (-epochs * lr * ONE_STEP_GRADIENT[0], -epochs * lr * ONE_STEP_GRADIENT[1]),
+        "Your loop reuses the dm and db of the one-step cell (-34.4 and -8.4) at every epoch: it has "
+        "no gradient line of its own. Compute them inside the loop, from the current m and b, "
+        "before the updates: `dm, db = lc.gradients(x, y, m, b)`.",
+    ),
     Mistake(
         lambda x, y, lr, epochs: descent(x, y, lr, epochs - 1),
         "Your loop runs one epoch too few: `for epoch in range(epochs):` runs exactly `epochs` times.",
@@ -205,8 +215,9 @@ LOOP_MISTAKES = [
     ),
     Mistake(
         lambda x, y, lr, epochs: descent(x, y, -lr, epochs),
-        "Your steps go uphill: the loss grows. The gradient points uphill, so subtract it, "
-        "`m - lr * dm`, and check the minus signs of dm = -2 * mean(x * residuals) and db.",
+        "Your steps go uphill: the loss grows. The gradient points uphill, so subtract it: "
+        "`m = m - lr * dm` and `b = b - lr * db` (if you wrote dm and db out yourself, check their "
+        "minus signs too: dm = -2 * mean(x * residuals)).",
     ),
     Mistake(
         lambda x, y, lr, epochs: descent(x, y, lr * len(x), epochs),

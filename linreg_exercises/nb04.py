@@ -580,8 +580,14 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
         lines.append(f"Your {name} = {number:,.2f}: {hint}.")
     if lines:
         return Feedback(False, " ".join(lines))
+    worse = (
+        " But your line misses by more than the baseline, which ignores x: its training went wrong. "
+        "Check your train with ex.check_training_loop(train), run the training cell again, then this."
+        if line > base
+        else ""
+    )
     return Feedback(
         True,
         f"On the test set the line's MSE is {line:,.0f} and the baseline's {base:,.0f}; as a "
-        f"typical miss (√MSE), about {math.sqrt(line):,.0f} against {math.sqrt(base):,.0f}.",
+        f"typical miss (√MSE), about {math.sqrt(line):,.0f} against {math.sqrt(base):,.0f}.{worse}",
     )

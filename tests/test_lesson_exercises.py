@@ -1342,6 +1342,8 @@ def test_a_check_after_a_failed_cell_says_the_answer_is_an_older_one(monkeypatch
     stale = ex.check_test_scores(y_train, y_test, pred, (y_test - pred) ** 2, base)
     assert not stale.ok and stale.message.startswith("The cell you ran before this one stopped with")
     assert "could not be broadcast" in stale.message and "one number per penguin" in stale.message
+    # Round 25's student could not tell what 342 and 86 were
+    assert "an array of 342 values with one of 86: use two arrays of the same points" in stale.message
     # Round 15's student: a right answer stored earlier got ✅ although the new cell had failed
     kept = ex.check_test_scores(y_train, y_test, pred, line, base)
     assert not kept.ok and "Your earlier answer, still stored, was right." in kept.message
@@ -1585,3 +1587,33 @@ def test_a_name_error_in_a_notebook_says_what_to_run(capsys):
     finally:
         shell.set_custom_exc((), None)
         InteractiveShell.clear_instance()
+
+
+def test_a_loop_without_its_gradient_line_is_told_so():
+    """Round 25's student left out `dm, db = lc.gradients(...)`: the loop silently reused the dm
+    and db of the one-step cell and got only "compare each line"."""
+    dm, db = -2 * 86 / 5, -2 * 21 / 5  # what the one-step cell leaves: sums worked by hand (03)
+    namespace = {"dm": dm, "db": db, "lc": lc, "np": np}
+    exec(
+        "def train(x, y, lr, epochs):\n"
+        "    m, b = 0.0, 0.0\n"
+        "    for epoch in range(epochs):\n"
+        "        m = m - lr * dm\n"
+        "        b = b - lr * db\n"
+        "    return m, b\n",
+        namespace,
+    )
+    feedback = ex.check_training_loop(namespace["train"])
+    assert not feedback.ok and "reuses the dm and db of the one-step cell" in feedback.message
+    assert lc.gradients(TINY_X, TINY_Y, 0.0, 0.0) == pytest.approx((dm, db))
+
+
+def test_a_right_test_mse_of_a_line_worse_than_the_baseline_is_flagged():
+    """Round 25's student pasted a loop with `return` inside it into 04: the test MSE of that
+    broken line (27 times the baseline's) was typed right and got a plain ✅."""
+    y_train, y_test = np.array([1.0, 3.0]), np.array([1.0, 5.0])
+    pred = np.array([9.0, 9.0])  # by hand: MSE (64 + 16) / 2 = 40; baseline (mean 2): (1 + 9) / 2 = 5
+    feedback = ex.check_test_scores(y_train, y_test, pred, 40.0, 5.0)
+    assert feedback.ok and "misses by more than the baseline" in feedback.message
+    good = ex.check_test_scores(y_train, y_test, np.array([1.5, 4.5]), 0.25, 5.0)
+    assert good.ok and "baseline, which ignores x" not in good.message
