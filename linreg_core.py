@@ -52,8 +52,8 @@ def predict(x, m, b):
     ``x`` is one number or a 1-D sequence; the result has the same shape.
     """
     x = valid_vector(x, "x", allow_scalar=True)
-    m = valid_number(m, "m")
-    b = valid_number(b, "b")
+    m = valid_number(m, "m", trained=True)
+    b = valid_number(b, "b", trained=True)
     y_pred = m * x + b
     return float(y_pred) if y_pred.ndim == 0 else y_pred
 
@@ -128,8 +128,8 @@ def gradients(x, y, m, b):
     Returns ``(dm, db)`` at the point ``(m, b)``.
     """
     x, y = valid_xy(x, y)
-    m = valid_number(m, "m")
-    b = valid_number(b, "b")
+    m = valid_number(m, "m", trained=True)
+    b = valid_number(b, "b", trained=True)
     y_pred = m * x + b
     dm = -2 * np.mean(x * (y - y_pred))
     db = -2 * np.mean(y - y_pred)
@@ -152,8 +152,8 @@ def numerical_gradients(x, y, m, b, h=1e-5):
         ``(dm, db)``.
     """
     x, y = valid_xy(x, y)
-    m = valid_number(m, "m")
-    b = valid_number(b, "b")
+    m = valid_number(m, "m", trained=True)
+    b = valid_number(b, "b", trained=True)
     h = valid_positive(h, "h", "1e-5")
 
     def loss(m_, b_):

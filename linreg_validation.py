@@ -192,8 +192,19 @@ def valid_xy(x, y, names=("x", "y")):
     return x, y
 
 
-def valid_number(value, name):
-    """One finite real number (a parameter such as m, b or lr), as a float."""
+#: Said when a trained m or b is not finite or too large: the usual cause is not the number itself.
+FROM_TRAINING = (
+    " If it came from your training loop, training diverged: use a smaller learning rate (and "
+    "centre x if it is far from 0), then train again from m = b = 0."
+)
+
+
+def valid_number(value, name, trained=False):
+    """One finite real number (a parameter such as m, b or lr), as a float.
+
+    ``trained=True`` marks a line's m or b, which usually comes from a training loop: a value
+    that is not finite, or too large, then also names divergence and its fix.
+    """
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a number, got {value!r} (text): write the number without quotes.")
     try:
@@ -211,11 +222,13 @@ def valid_number(value, name):
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a number, got {value!r:.80}.") from None
     if not np.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {number}.")
+        raise ValueError(
+            f"{name} must be a finite number, got {number}." + (FROM_TRAINING if trained else "")
+        )
     if abs(number) > LARGEST:
         raise ValueError(
-            f"{name} = {number:.3g} is too large to compute with: its square overflows floating "
-            f"point. Use a number below {LARGEST:g} in size (rescale the data if you need more)."
+            f"{name} = {number:.3g} is too large to compute with: its square overflows floating point."
+            + (FROM_TRAINING if trained else f" Use a number below {LARGEST:g} in size (rescale the data).")
         )
     return number
 

@@ -949,7 +949,7 @@ def show_split(x_train, y_train, x_test, y_test, xlabel="x", ylabel="y", line=No
         m, b = lv.valid_number(line[0], "m"), lv.valid_number(line[1], "b")
         b = b - m * lv.valid_number(centre, "centre")  # the same line, for x itself
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
-    hidden = "hidden until the end" if line is None else "not used in training"
+    hidden = "kept for the end" if line is None else "not used in training"
     plot_split(ax, x_train, y_train, x_test, y_test, test_label=hidden)
     ax.set_title("split first: train on the dots, test on the diamonds")
     if line is not None:

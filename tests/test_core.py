@@ -1363,3 +1363,18 @@ def test_mse_accepts_one_number_as_the_prediction_for_every_point():
 def test_mse_of_one_prediction_for_every_point(baseline):
     # by hand: (1 - 2)² + (2 - 2)² + (6 - 2)² = 1 + 0 + 16 = 17, over n = 3
     assert lc.mse([1.0, 2.0, 6.0], baseline) == pytest.approx(17 / 3)
+
+
+def test_a_diverging_loop_on_lc_gradients_is_told_it_diverged():
+    """Round 26's student: 03's loop at lr 0.001 on the tutorial's data stopped with "rescale the
+    data", not with the lesson's words. The bound 2 / (2 mean(x²)) is about 0.0003 (03), so 0.001
+    diverges: |m| grows each step until it is too large to square."""
+    x, y = lc.load_xy("classic.csv")
+    assert 0.001 > 2 / (2 * np.mean(x**2))
+    m = b = 0.0
+    with pytest.raises(ValueError, match=r"training diverged: use a smaller learning rate"):
+        for _ in range(1000):
+            dm, db = lc.gradients(x, y, m, b)
+            m, b = m - 0.001 * dm, b - 0.001 * db
+    with pytest.raises(ValueError, match=r"must be a finite number, got nan\. If it came from your training"):
+        lc.predict([1.0, 2.0], float("nan"), 0.0)
