@@ -58,7 +58,8 @@ def descent(
     """``(m, b)`` after ``epochs`` plain updates, by plain sums, with the switches of the typical slips.
 
     ``order``: "both" (both derivatives at the old point: right), "m first" (db taken at the
-    moved m), "b first" (dm at the moved b) or "b with dm" (b moved with dm). ``frozen``: the
+    moved m), "b first" (dm at the moved b), "b with dm" (b moved with dm) or "swapped" (m moved
+    with db and b with dm: ``db, dm = lc.gradients(...)``). ``frozen``: the
     derivatives are taken once, at the start, and reused every epoch. ``along_m`` and
     ``along_b`` scale each parameter's step (0: not moved). ``no_x``: dm without its factor x_i.
     ``means``: dm as the product of the means, -2·mean(x)·mean(residuals).
@@ -82,6 +83,8 @@ def descent(
                 m = m - lr * along_m * (-2 * sum(xi * (yi - (m * xi + b)) for xi, yi in zip(x, y)) / n)
             elif order == "b with dm":
                 m, b = m - lr * along_m * dm, b - lr * along_b * dm
+            elif order == "swapped":
+                m, b = m - lr * along_m * db, b - lr * along_b * dm
             else:
                 m, b = m - lr * along_m * dm, b - lr * along_b * db
     return float(m), float(b)
@@ -198,6 +201,11 @@ LOOP_MISTAKES = [
         lambda x, y, lr, epochs: descent(x, y, lr, epochs, means=True),
         "Your dm multiplies the mean of x by the mean of the residuals, but the mean of a product is "
         "not the product of the means: dm = -2 * np.mean(x * residuals).",
+    ),
+    Mistake(  # `db, dm = lc.gradients(...)`: the pair unpacked in the wrong order
+        lambda x, y, lr, epochs: descent(x, y, lr, epochs, order="swapped"),
+        "Your m moves with db and your b with dm: lc.gradients returns the pair in the order "
+        "(dm, db), so write `dm, db = lc.gradients(x, y, m, b)`.",
     ),
     Mistake(  # no gradient line in the loop: the one-step cell's dm, db at m = b = 0 on tiny.csv
         lambda x, y, lr, epochs: (-epochs * lr * ONE_STEP_GRADIENT[0], -epochs * lr * ONE_STEP_GRADIENT[1]),

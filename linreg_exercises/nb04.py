@@ -424,6 +424,11 @@ def _test_score_truth(y_train, y_test, pred_test):
             "that is the baseline's prediction, not its MSE: it predicts np.mean(y_train) for every test "
             "penguin; its MSE is the mean of the squared misses of that prediction on y_test",
         ),
+        "test mean alone": (
+            test_mean,
+            "that is the mean mass of the test penguins, not an MSE: the baseline predicts np.mean(y_train) "
+            "for every test penguin; its MSE is the mean of the squared misses of that prediction on y_test",
+        ),
         "on training": (
             plain_mse(y_train, [train_mean] * len(y_train)),
             "that is measured on the training penguins: measure the misses on the test penguins, y_test",

@@ -1037,9 +1037,13 @@ def show_lookup_table(
     y_test, pred_test = lv.valid_xy(y_test, pred_test, ("y_test", "pred_test"))
     table_train = lookup_table(x_train, y_train, x_train)
     table_test = lookup_table(x_train, y_train, x_test)
-    print(f"{'':14} {'train MSE':>10} {'test MSE':>10}")
-    print(f"{'line':14} {lc.mse(y_train, pred_train):10,.0f} {lc.mse(y_test, pred_test):10,.0f}")
-    print(f"{'lookup table':14} {lc.mse(y_train, table_train):10,.0f} {lc.mse(y_test, table_test):10,.0f}")
+    print(f"{'':14} {'train MSE':>10} {'test MSE':>10}   typical miss (√MSE), train → test")
+    for name, on_train, on_test in (
+        ("line", lc.mse(y_train, pred_train), lc.mse(y_test, pred_test)),
+        ("lookup table", lc.mse(y_train, table_train), lc.mse(y_test, table_test)),
+    ):
+        miss = f"{np.sqrt(on_train):,.0f} → {np.sqrt(on_test):,.0f}"
+        print(f"{name:14} {on_train:10,.0f} {on_test:10,.0f}   {miss:>13}")
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
     plot_split(ax, x_train, y_train, x_test, y_test, test_label="not used in training")
     order = np.argsort(x_train)

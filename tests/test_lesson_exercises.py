@@ -1617,3 +1617,27 @@ def test_a_right_test_mse_of_a_line_worse_than_the_baseline_is_flagged():
     assert feedback.ok and "misses by more than the baseline" in feedback.message
     good = ex.check_test_scores(y_train, y_test, np.array([1.5, 4.5]), 0.25, 5.0)
     assert good.ok and "baseline, which ignores x" not in good.message
+
+
+def test_the_pair_unpacked_in_the_wrong_order_is_named():
+    """Round 27's teacher: `db, dm = lc.gradients(...)` got only a dump of numbers."""
+    namespace = {"lc": lc}
+    exec(
+        "def train(x, y, lr, epochs):\n"
+        "    m, b = 0.0, 0.0\n"
+        "    for epoch in range(epochs):\n"
+        "        db, dm = lc.gradients(x, y, m, b)\n"
+        "        m = m - lr * dm\n"
+        "        b = b - lr * db\n"
+        "    return m, b\n",
+        namespace,
+    )
+    feedback = ex.check_training_loop(namespace["train"])
+    assert not feedback.ok and "Your m moves with db and your b with dm" in feedback.message
+
+
+def test_the_test_sets_mean_mass_as_the_baseline_mse_is_named():
+    """Round 27's teacher: `baseline_mse = np.mean(y_test)` was told it was '159 times too small'."""
+    y_train, y_test, pred, line, _ = _penguin_test_scores()
+    feedback = ex.check_test_scores(y_train, y_test, pred, line, float(np.mean(y_test)))
+    assert not feedback.ok and "that is the mean mass of the test penguins, not an MSE" in feedback.message
