@@ -194,7 +194,164 @@ function lossDrawing(spec, root, uid) {
   };
 }
 
-const KINDS = { loss: lossDrawing };
+// ---- shared pieces of the drawings ----------------------------------------------------------
+
+/** An SVG path for a matplotlib marker ("o", "s", "D", "^", "v") of `size` pixels, centred on 0, 0. */
+function markerPath(shape, size) {
+  const h = size / 2;
+  if (shape === "o") return `M${-h} 0A${h} ${h} 0 1 0 ${h} 0A${h} ${h} 0 1 0 ${-h} 0Z`;
+  if (shape === "s") return `M${-h} ${-h}H${h}V${h}H${-h}Z`;
+  if (shape === "D") {
+    const d = h * Math.SQRT2; // a square of side `size` turned by 45 degrees
+    return `M0 ${-d}L${d} 0L0 ${d}L${-d} 0Z`;
+  }
+  const up = shape === "^" ? -1 : 1; // y grows downwards
+  return `M0 ${up * h}L${-h} ${-up * h}L${h} ${-up * h}Z`;
+}
+
+/** A marker drawn like matplotlib's (style: size and edge width in points, fill, edge). */
+function marker(parent, style, pt, shape) {
+  const node = svg("path", { fill: style.fill, stroke: style.edge, "stroke-width": style.edge_width * pt }, parent);
+  node.setAttribute("stroke-linejoin", "miter");
+  const shaped = (s) => node.setAttribute("d", markerPath(s, style.size * pt));
+  shaped(shape);
+  return Object.assign(node, { shaped });
+}
+
+/** A straight line drawn like a matplotlib Line2D (style: colour, width and dashes in points). */
+function styledLine(parent, style, pt) {
+  const node = svg("line", { stroke: style.color, "stroke-width": style.width * pt }, parent);
+  if (style.dashes.length) {
+    node.setAttribute("stroke-dasharray", style.dashes.map((d) => d * pt).join(" "));
+    node.setAttribute("stroke-dashoffset", style.offset * pt);
+    node.setAttribute("stroke-linecap", "butt");
+  } else {
+    node.setAttribute("stroke-linecap", "square");
+  }
+  return node;
+}
+
+function setLine(node, [ax, ay], [bx, by]) {
+  Object.entries({ x1: ax, y1: ay, x2: bx, y2: by }).forEach(([k, v]) => node.setAttribute(k, v.toFixed(2)));
+}
+
+const show = (node, visible) => node.setAttribute("visibility", visible ? "visible" : "hidden");
+
+/** Python's format(value, ".4f") and "+.4f", with true minus signs. */
+const fixed = (value, digits = 4) => value.toFixed(digits).replace("-", MINUS);
+const signed = (value, digits = 4) => (value >= 0 ? "+" : "") + fixed(value, digits);
+
+// ---- 01's OutlierExplorer --------------------------------------------------------------------
+
+/** The least-squares line of the data plus one point (ox, h), from the data's means and centred
+ *  averages updated with that point (Welford's formulas): the MSE line, for any n. */
+function mseLineWith(s, n, ox, h) {
+  const dx = ox - s.x_mean;
+  const dy = h - s.y_mean;
+  const sxx = n * s.sxx + (n / (n + 1)) * dx * dx;
+  const sxy = n * s.sxy + (n / (n + 1)) * dx * dy;
+  const m = sxy / sxx;
+  return [m, s.y_mean + dy / (n + 1) - m * (s.x_mean + dx / (n + 1))];
+}
+
+/** The MAE line with the outlier at h: a side line while the outlier is beyond it, else the
+ *  kernel's solution for that height (every slider stop between the two), or null (not sent yet). */
+function maeLineWith(table, ox, h) {
+  for (const [side, m, b] of table.sides) if (side * (h - (m * ox + b)) > 0) return [m, b];
+  const row = table.solved.find(([height]) => height === h);
+  return row ? [row[1], row[2]] : null;
+}
+
+/** The OutlierExplorer: both lines and the outlier (left), the slopes against its height (right). */
+function outlierDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const fit = clipped(root, `${uid}-fit`, spec.fit.box);
+  const lines = {};
+  for (const name of ["MSE", "MAE"]) lines[name] = styledLine(fit, spec.lines[name], pt);
+  const outlier = marker(fit, spec.outlier, pt, "D");
+  const note = svg("text", { "text-anchor": "end", "dominant-baseline": "central", fill: "black" }, fit);
+  note.setAttribute("font-family", "DejaVu Sans, Bitstream Vera Sans, sans-serif");
+  note.setAttribute("font-size", spec.note.size * pt);
+  const slopes = clipped(root, `${uid}-slope`, spec.slope.box);
+  const now = styledLine(slopes, spec.now, pt);
+  now.setAttribute("stroke-linecap", "butt");
+  const points = { MSE: marker(slopes, spec.points.MSE, pt, "o"), MAE: marker(slopes, spec.points.MAE, pt, "s") };
+  const [x0, x1] = spec.fit.x_ends;
+  const [low, high] = spec.fit.y_limits;
+  const ox = spec.outlier_x;
+  const titles = { MSE: "MSE line (least squares)", MAE: "MAE line" };
+  const words = { MSE: "the MSE line (solid)", MAE: "the MAE line (dashed)" };
+
+  return ([h, present]) => {
+    const fits = present
+      ? { MSE: mseLineWith(spec.sums, spec.n, ox, h), MAE: maeLineWith(spec.mae, ox, h) }
+      : { ...spec.base };
+    for (const [name, line] of Object.entries(lines)) {
+      show(line, fits[name] !== null);
+      if (fits[name] === null) continue;
+      const [m, b] = fits[name];
+      setLine(line, px(spec.fit.map, x0, m * x0 + b), px(spec.fit.map, x1, m * x1 + b));
+    }
+    // the outlier, or a triangle at the edge it left by, with its height written beside it
+    const pad = 0.03 * (high - low);
+    const shown = Math.min(Math.max(h, low + pad), high - pad);
+    outlier.shaped(shown === h ? "D" : h > high ? "^" : "v");
+    place(outlier, px(spec.fit.map, ox, shown));
+    show(outlier, present);
+    const [nx, ny] = px(spec.fit.map, ox - spec.note.dx, shown);
+    Object.entries({ x: nx.toFixed(2), y: ny.toFixed(2) }).forEach(([k, v]) => note.setAttribute(k, v));
+    note.textContent = present && shown !== h ? `y = ${general(h)} `.replaceAll("-", MINUS) : "";
+    const [sx, , tx] = spec.slope.map;
+    const [, top, , height] = spec.slope.box;
+    setLine(now, [sx * h + tx, top], [sx * h + tx, top + height]);
+    show(now, present);
+    for (const [name, point] of Object.entries(points)) {
+      show(point, present && fits[name] !== null);
+      if (present && fits[name] !== null) place(point, px(spec.slope.map, h, fits[name][0]));
+    }
+
+    // the readout: the kernel's own words (OutlierExplorer.update), computed here
+    const parts = [];
+    for (const name of ["MSE", "MAE"]) {
+      const m0 = spec.base[name][0];
+      if (parts.length) parts.push([" \u00a0\u00b7\u00a0 ", false]);
+      if (fits[name] === null) {
+        parts.push([`${titles[name]}: being solved by the kernel`, false]);
+        continue;
+      }
+      const m = fits[name][0];
+      parts.push([`${titles[name]}: m = ${fixed(m)}`, true]);
+      parts.push([` (without the outlier ${fixed(m0)}, moved by ${signed(m - m0)})`, false]);
+    }
+    parts.push(["\n", false]);
+    const moved = (name) => (fits[name] === null ? NaN : fits[name][0] - spec.base[name][0]);
+    let ratio = null;
+    if (!present) parts.push(["No outlier: tick 'add the outlier'.", false]);
+    else if (fits.MAE === null) parts.push(["\u2026", false]);
+    else if (Math.abs(moved("MAE")) > 0) {
+      ratio = Math.abs(moved("MSE")) / Math.abs(moved("MAE"));
+      parts.push([`The outlier moved the MSE slope ${general(ratio, 3)} times as far as the MAE slope.`, false]);
+    } else parts.push(["The MAE slope did not move at all.", false]);
+
+    // what the picture shows now, in words
+    const label = (name) => (fits[name] === null ? "being solved" : lineLabel(...fits[name]));
+    const where =
+      shown === h ? "" : h > high ? " (above the top of the panel: drawn at its edge)" : " (drawn at the panel's edge)";
+    let alt = `Left: ${spec.n.toLocaleString("en-US")} data points`;
+    alt += present ? ` and one outlier at x = ${readable(ox)}, y = ${readable(h)}${where}; ` : ", no outlier; ";
+    alt += `${words.MSE} ${label("MSE")} and ${words.MAE} ${label("MAE")}; dotted: the same lines without the outlier. `;
+    alt += "Right: the slope of each line for every height of the outlier";
+    if (present && fits.MAE !== null) {
+      alt += `; now the MSE slope is ${readable(fits.MSE[0])} (moved ${readable(moved("MSE"))}) `;
+      alt += `and the MAE slope ${readable(fits.MAE[0])} (moved ${readable(moved("MAE"))}).`;
+    } else alt += ".";
+    const numbers = { outlier: h, present, mse_m: fits.MSE[0], mse_b: fits.MSE[1] };
+    if (fits.MAE !== null) Object.assign(numbers, { mae_m: fits.MAE[0], mae_b: fits.MAE[1] });
+    return { parts, alt, numbers };
+  };
+}
+
+const KINDS = { loss: lossDrawing, outlier: outlierDrawing };
 
 // ---- controls -------------------------------------------------------------------------------
 
@@ -269,6 +426,36 @@ function rangeControl(slider, uid, parent, moved) {
   };
 }
 
+/** A native checkbox for an ipywidgets Checkbox model: named by its description. */
+function checkControl(box, uid, parent, moved) {
+  const row = html("div", "lw-control lw-check", parent);
+  const input = html("input", "lw-checkbox", row);
+  input.type = "checkbox";
+  input.id = `${uid}-${box.model_id}`;
+  const label = html("label", "lw-check-label", row);
+  label.htmlFor = input.id;
+  label.textContent = box.get("description");
+  input.checked = box.get("value");
+  input.addEventListener("change", () => {
+    box.set("value", input.checked);
+    box.save_changes();
+    moved();
+  });
+  const changed = () => {
+    input.checked = box.get("value");
+    moved();
+  };
+  box.on("change:value", changed);
+  return { value: () => input.checked, cleanup: () => box.off("change:value", changed) };
+}
+
+/** The control for a widget model, by its kind. */
+function control(widget, uid, parent, moved) {
+  const kind = widget.get("_model_name");
+  if (kind === "CheckboxModel") return checkControl(widget, uid, parent, moved);
+  return rangeControl(widget, uid, parent, moved);
+}
+
 // ---- the widget -----------------------------------------------------------------------------
 
 async function render({ model, el }) {
@@ -317,6 +504,7 @@ async function render({ model, el }) {
     const now = draw(controls.map((control) => control.value()));
     readout.replaceChildren(
       ...now.parts.map(([text, bold]) => {
+        if (text === "\n") return document.createElement("br");
         const node = document.createElement(bold ? "b" : "span");
         node.textContent = text;
         return node;
@@ -324,7 +512,7 @@ async function render({ model, el }) {
     );
     for (const [key, value] of Object.entries(now.numbers)) readout.dataset[key] = String(value);
     picture.setAttribute("aria-label", now.alt);
-    speak(readout.textContent);
+    speak(now.parts.map(([text]) => (text === "\n" ? " " : text)).join(""));
   };
   const moved = () => {
     if (frame === null) frame = requestAnimationFrame(redraw);
@@ -343,7 +531,7 @@ async function render({ model, el }) {
     speakTimer = null;
     live.textContent = said;
   };
-  const controls = sliders.map((slider) => rangeControl(slider, uid, group, moved));
+  const controls = sliders.map((widget) => control(widget, uid, group, moved));
   model.on("change:spec", setUp);
   model.on("change:still", setUp);
   setUp();

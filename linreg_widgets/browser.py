@@ -25,6 +25,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 from ipywidgets import widget_serialization
+from matplotlib.colors import to_hex
 
 from .explorer import Explorer, png_bytes
 from .style import DPI
@@ -83,6 +84,27 @@ def finite_numbers(values):
     if not all(math.isfinite(v) for v in values):
         raise ValueError("the browser can only be sent finite numbers")
     return values
+
+
+def line_style(line):
+    """A matplotlib line's look for the browser: colour, width and dashes (points)."""
+    offset, dashes = line._dash_pattern  # in points, scaled by the width as matplotlib draws them
+    return {
+        "color": to_hex(line.get_color()),
+        "width": float(line.get_linewidth()),
+        "dashes": finite_numbers(dashes or []),
+        "offset": float(offset or 0.0),
+    }
+
+
+def marker_style(line):
+    """A matplotlib marker's look for the browser: size and edge width (points), colours."""
+    return {
+        "size": float(line.get_markersize()),
+        "fill": to_hex(line.get_markerfacecolor()),
+        "edge": to_hex(line.get_markeredgecolor()),
+        "edge_width": float(line.get_markeredgewidth()),
+    }
 
 
 class BrowserExplorer(Explorer):

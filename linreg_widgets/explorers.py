@@ -20,7 +20,7 @@ import linreg_core as lc
 import linreg_minibatch as lm
 import linreg_validation as lv
 
-from .browser import BrowserExplorer, affine, box, finite_numbers
+from .browser import BrowserExplorer, affine, box, finite_numbers, line_style, marker_style
 from .explorer import (
     Explorer,
     data_copy,
@@ -220,7 +220,7 @@ class LossExplorer(BrowserExplorer):
         return spec
 
 
-class OutlierExplorer(Explorer):
+class OutlierExplorer(BrowserExplorer):
     """One outlier, moved by a slider: the least-squares (MSE) line follows it,
     the least-absolute-error (MAE) line hardly moves.
 
@@ -231,9 +231,14 @@ class OutlierExplorer(Explorer):
     position of the outlier, with the current one marked. The readout gives
     both slopes and how far each moved from its value without the outlier.
     An outlier beyond the left panel is drawn at its edge as a triangle.
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the MSE line
+    from the data's sums (closed form, any height); the MAE line, which has no formula, from
+    a table the kernel makes once (:meth:`mae_table`): exact at every stop of the slider.
     """
 
     description = "drag the outlier: the MSE line follows it, the MAE line stays"
+    kind = "outlier"
 
     def __init__(self, x, y, outlier_x=None, outlier_y=None, xlabel="x", ylabel="y"):
         self.x, self.y = data_copy(x, y)
@@ -249,6 +254,9 @@ class OutlierExplorer(Explorer):
             lv.valid_number(outlier_y, "outlier_y"),
         )
         self.outlier_box = widgets.Checkbox(value=True, description="add the outlier", indent=False)
+        self._sums = LineLoss(self.x, self.y)  # the data's means and centred averages
+        self._mae_solved = {}  # MAE lines solved by mae_line, by the outlier's height
+        self._mae_sides = self._mae_side_lines()
         super().__init__([self.outlier_slider, self.outlier_box])
 
         ax_fit, self.ax_slope = self.fig.subplots(1, 2)
@@ -298,45 +306,66 @@ class OutlierExplorer(Explorer):
         self.refresh()
 
     def _fit(self, name, height):
-        if self.x.size > EQUIVALENT_ABOVE:
-            return self._large_fit(name, height)
-        x, y = np.append(self.x, self.outlier_x), np.append(self.y, height)
-        return lc.closed_form(x, y) if name == "MSE" else mae_line(x, y)
+        """The MSE or MAE line of the data plus the outlier at ``height``."""
+        if name == "MAE":
+            return self._mae_fit(height)
+        if self.x.size <= EQUIVALENT_ABOVE:
+            return lc.closed_form(np.append(self.x, self.outlier_x), np.append(self.y, height))
+        # large n: from the data's means and centred sums updated with the one point (Welford),
+        # exact, without a pass over the data (browser.js does the same for any n)
+        n, sums = self.x.size, self._sums
+        dx, dy = self.outlier_x - sums.x_mean, height - sums.y_mean
+        sxx = n * sums.sxx + n / (n + 1) * dx * dx  # centred sums (n times the averages)
+        sxy = n * sums.sxy + n / (n + 1) * dx * dy
+        m = sxy / sxx
+        return m, (sums.y_mean + dy / (n + 1)) - m * (sums.x_mean + dx / (n + 1))
 
-    def _large_fit(self, name, height):
-        """The same lines as :meth:`_fit` for large n, exact, without a pass over the data per height.
+    def _mae_side_lines(self):
+        """The MAE lines with the outlier far below and far above the data, as ``(side, m, b)``.
 
-        MSE: the least-squares line of the data plus the outlier, from the data's
-        means and centred sums updated with that one point (Welford's formulas).
-        MAE: while the outlier lies below the MAE line fitted with an outlier far
-        below, that line stays a best line (the outlier's term in the MAE is then
-        the same linear function of ``(m, b)`` whatever its height); the same
-        above. These two fits, made once, serve every height outside the narrow
-        band between the two lines; a height inside it is solved by
-        :func:`mae_line` (and remembered).
+        While the outlier lies below the first line, that line stays a best line (the outlier's
+        term in the MAE is then the same linear function of ``(m, b)`` whatever its height); the
+        same above the second. These two fits, made once, serve every height outside the narrow
+        band between the two lines; a height inside it is solved by :func:`mae_line`.
         """
-        if not hasattr(self, "_sums"):
-            self._sums = LineLoss(self.x, self.y)  # the data's means and centred averages
-            self._mae_solved, self._mae_sides = {}, []
-            spread = (np.ptp(self.y) or 1.0) + abs(self.base["MSE"][0]) * (np.ptp(self.x) + 1.0)
-            for sign, far in ((-1, self.y.min() - 100 * spread), (1, self.y.max() + 100 * spread)):
-                m, b = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, far))
-                if sign * (far - (m * self.outlier_x + b)) > 0:  # the far outlier is on that side
-                    self._mae_sides.append((sign, m, b))
-        if name == "MSE":
-            n, sums = self.x.size, self._sums
-            dx, dy = self.outlier_x - sums.x_mean, height - sums.y_mean
-            # centred sums (n times the averages) with the outlier added
-            sxx = n * sums.sxx + n / (n + 1) * dx * dx
-            sxy = n * sums.sxy + n / (n + 1) * dx * dy
-            m = sxy / sxx
-            return m, (sums.y_mean + dy / (n + 1)) - m * (sums.x_mean + dx / (n + 1))
+        sides = []
+        spread = (np.ptp(self.y) or 1.0) + abs(self.base["MSE"][0]) * (np.ptp(self.x) + 1.0)
+        for sign, far in ((-1, self.y.min() - 100 * spread), (1, self.y.max() + 100 * spread)):
+            m, b = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, far))
+            if sign * (far - (m * self.outlier_x + b)) > 0:  # the far outlier is on that side
+                sides.append((sign, float(m), float(b)))
+        return sides
+
+    def _in_band(self, height):
+        """Whether ``height`` lies between the two side lines (its MAE line must be solved)."""
+        return not any(sign * (height - (m * self.outlier_x + b)) > 0 for sign, m, b in self._mae_sides)
+
+    def _mae_fit(self, height):
         for sign, m, b in self._mae_sides:
             if sign * (height - (m * self.outlier_x + b)) > 0:
                 return m, b
         if height not in self._mae_solved:
-            self._mae_solved[height] = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, height))
+            fit = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, height))
+            self._mae_solved[height] = tuple(float(v) for v in fit)
         return self._mae_solved[height]
+
+    def mae_table(self):
+        """What the browser needs for the MAE line at every stop of the slider: the two side
+        lines (see :meth:`_mae_side_lines`) and each line solved between them, as
+        ``[height, m, b]``: the few stops there (a stop as the browser computes it: lo + k·step,
+        rounded to the step's decimals) and any height set from code."""
+        slider = self.outlier_slider
+        digits = max(0, math.ceil(-math.log10(slider.step) - 1e-9))
+        for k in range(round((slider.max - slider.min) / slider.step) + 1):
+            height = float(f"{slider.min + k * slider.step:.{digits}f}")
+            if self._in_band(height):
+                self._mae_fit(height)
+        solved = [[height, *fit] for height, fit in sorted(self._mae_solved.items())]
+        self._mae_sent = len(self._mae_solved)
+        return {
+            "sides": [finite_numbers(side) for side in self._mae_sides],
+            "solved": [finite_numbers(row) for row in solved],
+        }
 
     def _slope(self, name, height):
         return self._fit(name, height)[0]
@@ -357,6 +386,8 @@ class OutlierExplorer(Explorer):
         self.outlier_note.set_position((self.outlier_x - 0.03 * np.ptp(self._x_ends), shown))
         self.now_line.set_xdata([height, height])
         self.now_line.set_visible(present)
+        if self._background is not None and len(self._mae_solved) != self._mae_sent:
+            self.view.spec = {**self.view.spec, "mae": self.mae_table()}  # a height set from code
 
         self.moved = {name: self.fits[name][0] - self.base[name][0] for name in self.base}
         parts = []
@@ -374,6 +405,38 @@ class OutlierExplorer(Explorer):
         else:
             text += "<br>No outlier: tick 'add the outlier'."
         self.readout.value = text.replace("-", "−")  # true minus signs
+
+    def browser_spec(self):
+        """The data's sums (the MSE line), the MAE table, each panel's mapping and the styles."""
+        ax_fit, ax_slope = self.outlier.axes, self.ax_slope
+        sums = self._sums
+        return {
+            "n": int(self.x.size),
+            "outlier_x": float(self.outlier_x),
+            "fit": {
+                "map": affine(ax_fit),
+                "box": box(ax_fit),
+                "x_ends": finite_numbers(self._x_ends),
+                "y_limits": finite_numbers(ax_fit.get_ylim()),
+            },
+            "slope": {"map": affine(ax_slope), "box": box(ax_slope)},
+            "sums": dict(
+                zip(
+                    ("x_mean", "y_mean", "sxx", "sxy"),
+                    finite_numbers([sums.x_mean, sums.y_mean, sums.sxx, sums.sxy]),
+                )
+            ),
+            "base": {name: finite_numbers(fit) for name, fit in self.base.items()},
+            "mae": self.mae_table(),
+            "lines": {name: line_style(line) for name, line in self.lines.items()},
+            "now": line_style(self.now_line),
+            "outlier": marker_style(self.outlier),
+            "points": {name: marker_style(point) for name, point in self.slope_points.items()},
+            "note": {
+                "size": float(self.outlier_note.get_fontsize()),
+                "dx": float(0.03 * np.ptp(self._x_ends)),
+            },
+        }
 
 
 # --------------------------------------------------------------------------

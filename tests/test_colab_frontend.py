@@ -54,7 +54,7 @@ def _explorers():
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     training = lw.TrainingExplorer(x, y, lr=1e-4)
     training.epoch_slider.value = 3  # the moving layer away from its first place
-    return {"training": training, "outlier": lw.OutlierExplorer(x, y)}
+    return {"training": training, "scaling": lw.ScalingExplorer(x, y, lr=1e-4, epochs=200)}
 
 
 def _offline_page(tmp_path, explorer, manager, head="", **embed):
@@ -94,7 +94,7 @@ def _chromium_page(page_path):
             browser.close()
 
 
-@pytest.mark.parametrize("name", ["training", "outlier"])
+@pytest.mark.parametrize("name", ["training", "scaling"])
 def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
     _need_frontend(EMBED_JS)
 
@@ -119,6 +119,37 @@ def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
     diff = np.abs(np.asarray(shown, dtype=int) - np.asarray(frame, dtype=int)).max(axis=2)
     # the browser's own compositing and colour handling: equal to a few levels almost everywhere
     assert np.mean(diff > 8) < 0.001, (name, np.mean(diff > 8), diff.max())
+
+
+@contextlib.contextmanager
+def _drawn_page(tmp_path, explorer):
+    """A browser-drawn ``explorer`` in ipywidgets 7's frontend, loaded as the classic Notebook
+    loads it: require.js (from npm) and anywidget's own notebook extension, from the installed
+    package (no internet); yields the page, once the readout is there, and its errors."""
+    import anywidget
+
+    _need_frontend(REQUIRE_JS)
+    nbextension = Path(anywidget.__file__).parent / "nbextension" / "index"
+    config = f"requirejs.config({{paths: {{anywidget: {nbextension.as_uri()!r}}}}});"
+    head = f'<script src="{REQUIRE_JS.as_uri()}"></script><script>{config}</script>'
+    # every trait, as a kernel sends it (the default drops those at their default: the widget's code)
+    page_path = _offline_page(tmp_path, explorer, EMBED_AMD_JS, head, drop_defaults=False)
+    with _chromium_page(page_path) as (page, errors):
+        page.wait_for_function(
+            "() => { const r = document.querySelector('.lw-readout'); return r && r.childElementCount > 0; }",
+            timeout=30_000,
+        )
+        page.wait_for_function("() => document.querySelector('.lw-still').complete", timeout=30_000)
+        yield page, errors
+
+
+def _same_picture(page, explorer):
+    """Whether the page's picture is the frame matplotlib draws in one piece (SVG's antialiasing
+    is not Agg's along thin lines and text: equal almost everywhere)."""
+    shown = Image.open(io.BytesIO(page.locator(".lw-picture").screenshot())).convert("RGB")
+    frame = Image.open(io.BytesIO(explorer.picture())).convert("RGB")
+    diff = np.abs(np.asarray(shown, dtype=int) - np.asarray(frame, dtype=int)).max(axis=2)
+    return np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
 
 
 @pytest.mark.parametrize("compact", [True, False], ids=["compact", "bowl"])
@@ -169,3 +200,54 @@ def test_ipywidgets_7_frontend_draws_the_loss_explorer(compact, tmp_path):
     diff = np.abs(np.asarray(shown, dtype=int) - np.asarray(frame, dtype=int)).max(axis=2)
     # SVG's antialiasing is not Agg's along the thin residuals: equal almost everywhere
     assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
+
+
+def _readout_numbers(page):
+    data = page.locator(".lw-readout").evaluate("e => ({...e.dataset})")
+    return {k: (v == "true" if v in ("true", "false") else float(v)) for k, v in data.items()}
+
+
+def test_ipywidgets_7_frontend_draws_the_outlier_explorer(tmp_path):
+    """The browser-drawn OutlierExplorer in ipywidgets 7's frontend: it draws matplotlib's frame;
+    its MSE line is np.polyfit's and its MAE line has the least MAE (mae_line's); the slider,
+    moved by the keyboard, and the checkbox move it."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=0)
+
+    def check(numbers):
+        h, xs = numbers["outlier"], np.append(x, 100.0)
+        ys = np.append(y, h)
+        assert [numbers["mse_m"], numbers["mse_b"]] == pytest.approx(list(np.polyfit(xs, ys, 1)), rel=1e-9)
+        m, b = lw.mae_line(xs, ys)
+        least = np.mean(np.abs(ys - (m * xs + b)))
+        assert np.mean(np.abs(ys - (numbers["mae_m"] * xs + numbers["mae_b"]))) == pytest.approx(
+            least, rel=1e-9
+        )
+
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        ok, why = _same_picture(page, explorer)
+        first = _readout_numbers(page)
+        drawing = page.locator("svg.lw-moving").inner_html()
+        slider = page.get_by_role("slider", name="outlier y")
+        slider.focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        target = 5 * explorer.outlier_slider.step
+        page.wait_for_function(
+            "(h) => Math.abs(Number(document.querySelector('.lw-readout').dataset.outlier) - h) < 1e-9",
+            arg=target,
+        )
+        moved = _readout_numbers(page)
+        assert page.locator("svg.lw-moving").inner_html() != drawing
+        page.get_by_role("checkbox", name="add the outlier").click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.present === 'false'")
+        without = _readout_numbers(page)
+        text = page.locator(".lw-readout").inner_text()
+
+    assert not errors, errors
+    assert ok, why
+    assert first["outlier"] == 0.0 and first["present"]
+    for numbers in (first, moved):
+        check(numbers)
+    assert [without["mse_m"], without["mse_b"]] == pytest.approx(list(np.polyfit(x, y, 1)), rel=1e-9)
+    assert "No outlier" in text

@@ -1980,3 +1980,90 @@ def test_a_browser_drawn_move_sends_nothing_but_the_python_values_follow(classic
     assert sent == [] and (e.m, e.b) == (e.m_slider.value, 3.0)
     assert e.loss == pytest.approx(ref_mse(x, y, e.m, 3.0), rel=1e-12)
     assert e.view.controls == [e.m_slider, e.b_slider]
+
+
+# --------------------------------------------------------------------------
+# Issue 19: the OutlierExplorer drawn in the browser
+# --------------------------------------------------------------------------
+
+
+def _slider_stops(slider):
+    """Every value the slider's range input can take, as the browser computes it (lo + k·step)."""
+    digits = max(0, math.ceil(-math.log10(slider.step) - 1e-9))
+    count = round((slider.max - slider.min) / slider.step)
+    return [float(f"{slider.min + k * slider.step:.{digits}f}") for k in range(count + 1)]
+
+
+def _mae_from_table(table, ox, h):
+    """browser.js's maeLineWith, written out: a side line while the outlier is beyond it, else the
+    row solved for that height."""
+    for side, m, b in table["sides"]:
+        if side * (h - (m * ox + b)) > 0:
+            return m, b
+    rows = [(m, b) for height, m, b in table["solved"] if height == h]
+    return rows[0] if rows else None
+
+
+def test_the_browser_gets_an_mae_line_for_every_stop_of_the_outlier_slider(small_data):
+    """The MAE table sent once gives, at every stop of the slider, a line whose MAE is the least
+    (checked against a brute force over every line through two points at a spread of stops, and
+    at every stop inside the band between the two side lines, where the kernel solved it)."""
+    x, y = small_data
+    e = lw.OutlierExplorer(x, y)
+    table, ox = e.view.spec["mae"], e.outlier_x
+    stops = _slider_stops(e.outlier_slider)
+    assert len(table["sides"]) == 2 and 0 < len(table["solved"]) < len(stops) / 4  # a narrow band
+    fits = {h: _mae_from_table(table, ox, h) for h in stops}
+    assert all(fit is not None for fit in fits.values())
+    band = [h for h, *_ in table["solved"]]
+    checked = stops[:: max(1, len(stops) // 12)] + band
+    for h in checked:
+        xs, ys = np.append(x, ox), np.append(y, h)
+        least = brute_force_lad(xs.tolist(), ys.tolist())[0]
+        m, b = fits[h]
+        assert np.mean(np.abs(ys - (m * xs + b))) == pytest.approx(least, rel=1e-9, abs=1e-12), h
+    # the kernel's own line is the browser's
+    h = set_value(e.outlier_slider, stops[len(stops) // 3])
+    assert e.fits["MAE"] == pytest.approx(fits[h], rel=1e-12)
+    assert len(json.dumps(e.view.spec)) < 20_000
+
+
+def test_an_outlier_height_set_from_code_is_solved_and_sent(small_data):
+    """A height between two stops, inside the band, set from code: the kernel solves it and sends
+    it with the table (the browser has a line for every height it can show); a move to a stop
+    sends nothing."""
+    x, y = small_data
+    e = lw.OutlierExplorer(x, y)
+    sent = []
+    e.view.observe(sent.append, names="spec")
+    e.outlier_slider.value = _slider_stops(e.outlier_slider)[5]
+    assert sent == []
+    (_, m_low, b_low), (_, m_high, b_high) = e.view.spec["mae"]["sides"]
+    inside = (m_low * e.outlier_x + b_low + m_high * e.outlier_x + b_high) / 2 + 1e-7  # between the lines
+    e.outlier_slider.value = inside
+    assert len(sent) == 1
+    fit = _mae_from_table(e.view.spec["mae"], e.outlier_x, inside)
+    assert fit == pytest.approx(e.fits["MAE"], rel=1e-12)
+    xs, ys = np.append(x, e.outlier_x), np.append(y, inside)
+    least = brute_force_lad(xs.tolist(), ys.tolist())[0]
+    assert np.mean(np.abs(ys - (fit[0] * xs + fit[1]))) == pytest.approx(least, rel=1e-9)
+
+
+def test_the_browser_draws_the_outlier_where_matplotlib_does(small_data):
+    """The fit panel's mapping puts the outlier where Agg draws it (found in the rendered pixels,
+    to a pixel), and the MSE line from the sums sent is np.polyfit's (browser.js's mseLineWith,
+    written out)."""
+    x, y = small_data
+    e = lw.OutlierExplorer(x, y)
+    spec = e.view.spec
+    low, high = spec["fit"]["y_limits"]
+    for frac in (0.2, 0.5, 0.8):  # inside the panel
+        h = set_value(e.outlier_slider, low + frac * (high - low))
+        sx, sy, tx, ty = spec["fit"]["map"]
+        centre = _dot_centre(e.image.value, spec["fit"]["box"], color=lw.OUTLIER_COLOR)
+        assert centre == pytest.approx((sx * e.outlier_x + tx, sy * h + ty), abs=1.0)
+        s, n, ox = spec["sums"], spec["n"], spec["outlier_x"]
+        dx, dy = ox - s["x_mean"], h - s["y_mean"]
+        m = (n * s["sxy"] + n / (n + 1) * dx * dy) / (n * s["sxx"] + n / (n + 1) * dx * dx)
+        b = s["y_mean"] + dy / (n + 1) - m * (s["x_mean"] + dx / (n + 1))
+        assert [m, b] == pytest.approx(list(np.polyfit(np.append(x, ox), np.append(y, h), 1)), rel=1e-9)
