@@ -846,9 +846,10 @@ _LIVE_JS = """(root) => {
 
 
 def _numbers(widget) -> dict:
-    """The browser's own numbers behind the readout (full precision): m, b, mse, r2."""
+    """The browser's own numbers behind the readout (full precision), e.g. m, b, mse, r2."""
     data = widget.locator(".lw-readout").evaluate("e => ({...e.dataset})")
-    return {k: (None if v == "null" else float(v)) for k, v in data.items()}
+    words = {"null": None, "true": True, "false": False}
+    return {k: words[v] if v in words else float(v) for k, v in data.items()}
 
 
 def _run_cell(page, cell):
@@ -1010,5 +1011,194 @@ def test_loss_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
     values = _run_cell(page, cells.nth(3))
     shown = [_numbers(explorers[n])[k] for n in ("compact", "bowl") for k in ("m", "b")]
     assert [float(v) for v in values.strip("[]").split(",")] == shown, (values, shown)
+    errors = [line for line in page.browser_log if line.startswith("pageerror")]
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+
+
+# The other explorers drawn in the browser: how to make one in a notebook, the matplotlib frame at
+# the values the browser shows, and the browser's numbers checked against an independent reference.
+
+
+def _outlier_numbers(got, x, y):
+    """The MSE line is np.polyfit's with the outlier (x = 100); the MAE line has the least MAE
+    (that of mae_line's line: an LAD line need not be unique, its MAE is)."""
+    import numpy as np
+
+    import linreg_widgets as lw
+
+    xs, ys = np.append(x, 100.0), np.append(y, got["outlier"])
+    if not got["present"]:
+        xs, ys = x, y
+    assert [got["mse_m"], got["mse_b"]] == pytest.approx(list(np.polyfit(xs, ys, 1)), rel=1e-9), got
+    m, b = lw.mae_line(xs, ys)
+    least = np.mean(np.abs(ys - (m * xs + b)))
+    assert np.mean(np.abs(ys - (got["mae_m"] * xs + got["mae_b"]))) == pytest.approx(least, rel=1e-9), got
+    return f"m = {got['mse_m']:.4f}".replace("-", "−")
+
+
+DRAWN_EXPLORERS = {
+    "outlier": {
+        "make": "lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=0)",
+        "value": "outlier",  # the readout's number that the first slider sets
+        "frame": lambda lw, x, y, v: lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=v),
+        "check": _outlier_numbers,
+        "alt": "outlier",
+    },
+}
+
+
+def _open_cells(page, lab_server, name, cells):
+    """A notebook of ``cells`` written under test-artifacts/ (in the server's root) and opened;
+    returns its panel and code cells once the kernel is ready."""
+    import nbformat
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    rel = path.relative_to(SERVER_ROOT).as_posix()
+    page.goto(f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}?reset&token={lab_server['token']}")
+    panel = page.locator(PANEL)
+    panel.wait_for(state="visible", timeout=PAGE_TIMEOUT * 1000)
+    page.wait_for_function("() => !!window.jupyterapp", timeout=PAGE_TIMEOUT * 1000)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
+    return panel, page.locator(f"{PANEL} .jp-CodeCell")
+
+
+def _axe(page, widget, name):
+    """axe-core, WCAG 2.1 A and AA rules, on one explorer's output: no violation."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = widget.evaluate(
+        "(root, tags) => axe.run(root, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    found = [(v["id"], v["help"], len(v["nodes"])) for v in result["violations"]]
+    assert not found, f"{name}: axe-core found {found}"
+    assert result["passes"], f"{name}: axe-core checked nothing"
+
+
+@pytest.mark.parametrize("name", list(DRAWN_EXPLORERS))
+def test_explorer_is_drawn_in_the_browser(name, browser, lab_server, lab_page):
+    """Each other browser-drawn explorer: axe-core finds nothing; its controls are named and
+    announce the value they show; its readouts, computed in the browser, equal an independent
+    reference at many slider positions; the keyboard moves it, with a visible focus; a fast drag
+    moves the drawing at once and the live region speaks rarely; the drawing is matplotlib's
+    frame; the kernel's copy of the slider follows."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    import linreg_core as lc
+    import linreg_widgets as lw
+
+    if not AXE_JS.is_file():
+        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
+    case, page = DRAWN_EXPLORERS[name], lab_page
+    page.set_viewport_size({"width": 1700, "height": 1000})  # the picture at native size
+    cells = [DRAWN_CELLS[0], f"e = {case['make']}\ne", "print(repr(e.view.controls[0].value))"]
+    panel, code_cells = _open_cells(page, lab_server, f"drawn_{name}", cells)
+    code_cells.nth(0).locator(".jp-InputArea-editor").click()
+    for _ in range(2):
+        page.keyboard.press("Shift+Enter")
+    widget = panel.locator(DRAWN).first
+    _poll(lambda: widget.locator(".lw-readout b").count(), RUN_ALL_TIMEOUT, f"{name}: the drawing", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    _axe(page, widget, name)
+    widget.scroll_into_view_if_needed()
+
+    # named controls announcing the value they show; a text alternative that says what is shown
+    inputs = widget.locator("input.lw-range")
+    for k in range(inputs.count()):
+        label = inputs.nth(k).evaluate("e => e.labels[0].textContent")
+        assert widget.get_by_role("slider", name=label).count() == 1, f"{name}: no slider named {label!r}"
+        shown = inputs.nth(k).evaluate("e => e.parentElement.querySelector('output').textContent")
+        assert inputs.nth(k).get_attribute("aria-valuetext") == shown
+    for box in widget.locator("input[type=checkbox]").all():
+        assert box.evaluate("e => e.labels[0].textContent.trim()"), f"{name}: an unnamed checkbox"
+    alt = widget.get_by_role("img").get_attribute("aria-label") or ""
+    assert case["alt"] in alt, f"{name}: the text alternative {alt!r}"
+
+    # the readouts, computed in the browser, against the reference at many slider positions
+    slider = inputs.first
+    low, high, step = (float(slider.get_attribute(k)) for k in ("min", "max", "step"))
+    rng = np.random.default_rng(1)
+    for fraction in [0.0, 1.0, *rng.uniform(0, 1, 25)]:
+        value = float(slider.evaluate(_SET_JS, low + fraction * (high - low)))
+        _poll(
+            lambda v=value: abs(_numbers(widget)[case["value"]] - v) <= step / 2,
+            10,
+            f"{name}: the readout at {value}",
+            page,
+        )
+        words = case["check"](_numbers(widget), x, y)
+        assert words in widget.locator(".lw-readout").inner_text(), words
+        assert widget.get_by_role("img").get_attribute("aria-label") != alt  # the alternative follows
+    # the checkboxes: each changes the drawing and back
+    for box in widget.locator("input[type=checkbox]").all():
+        for _ in range(2):
+            before = _drawing(widget)
+            box.click()
+            _poll(lambda b=before: _drawing(widget) != b, 10, f"{name}: the checkbox to redraw", page)
+            case["check"](_numbers(widget), x, y)
+
+    # the keyboard, with a focus one can see
+    slider.evaluate(_SET_JS, (low + high) / 2)
+    before = _numbers(widget)[case["value"]]
+    slider.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")
+    _poll(
+        lambda: abs(_numbers(widget)[case["value"]] - (before - 4 * step)) < step / 10,
+        10,
+        f"{name}: the keyboard to move the slider four steps",
+        page,
+    )
+    focus = slider.evaluate(
+        "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
+        " getComputedStyle(e).outlineWidth]"
+    )
+    assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
+
+    # a fast mouse drag: the drawing follows at once, the live region speaks rarely
+    widget.evaluate(_LIVE_JS)
+    drawn = _drawing(widget)
+    box = slider.bounding_box()
+    mid = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 0.2 * box["width"], mid)
+    page.mouse.down()
+    started, seen = time.monotonic(), []
+    for k in range(40):
+        page.mouse.move(box["x"] + (0.2 + 0.6 * k / 39) * box["width"], mid)
+        seen.append(_numbers(widget)[case["value"]])
+    page.mouse.up()
+    dragged = time.monotonic() - started
+    assert len(set(seen)) >= 20, f"{name}: the readout followed only {len(set(seen))} of 40 moves"
+    assert seen == sorted(seen), f"{name}: the value went back during a drag: {seen}"
+    assert _drawing(widget) != drawn
+    time.sleep(2.0)  # the live region's last word, then the kernel's copy
+    spoken = page.evaluate("() => window.__lwSpoken")
+    assert 1 <= len(spoken) <= dragged / 1.5 + 2, f"{name}: the live region spoke {len(spoken)} times"
+    assert spoken[-1].split() == widget.locator(".lw-readout").inner_text().split()
+
+    # the drawing is matplotlib's frame at the same value, drawn in one piece
+    value = _numbers(widget)[case["value"]]
+    whole = np.asarray(Image.open(io.BytesIO(case["frame"](lw, x, y, value).picture())).convert("RGB"), int)
+    box = widget.locator(".lw-picture").bounding_box()
+    clip = dict(x=round(box["x"]), y=round(box["y"]), width=whole.shape[1], height=whole.shape[0])
+    drawn_png = page.screenshot(clip=clip)
+    (ARTIFACTS / f"drawn-{name}.png").write_bytes(drawn_png)
+    shown = np.asarray(Image.open(io.BytesIO(drawn_png)).convert("RGB"), dtype=int)
+    assert shown.shape == whole.shape, (shown.shape, whole.shape)
+    diff = np.abs(shown - whole).max(axis=2)
+    # SVG's antialiasing is not Agg's along thin lines and text; a line or marker a few pixels off
+    # would differ over a few hundred pixels by far more
+    assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (name, np.mean(diff > 96), diff.mean())
+
+    # the kernel's slider followed the drag: the value the browser shows
+    assert float(_run_cell(page, code_cells.nth(2))) == value
     errors = [line for line in page.browser_log if line.startswith("pageerror")]
     assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
