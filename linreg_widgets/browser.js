@@ -351,7 +351,126 @@ function outlierDrawing(spec, root, uid) {
   };
 }
 
-const KINDS = { loss: lossDrawing, outlier: outlierDrawing };
+// ---- 02's SlopeExplorer ----------------------------------------------------------------------
+
+/** The gradient of the MSE, point by point: dL/dm = -2 mean(x (y - ŷ)), dL/db = -2 mean(y - ŷ). */
+export function gradients(x, y, m, b) {
+  let dm = 0;
+  let db = 0;
+  for (let i = 0; i < x.length; i++) {
+    const residual = y[i] - (m * x[i] + b);
+    dm += x[i] * residual;
+    db += residual;
+  }
+  return [(-2 * dm) / x.length, (-2 * db) / x.length];
+}
+
+/** The same gradient from the data's averages (many points), with nothing to cancel:
+ *  dL/dm = 2 (Sxx (m - m̂) - x̄ (ȳ - m x̄ - b)), dL/db = -2 (ȳ - m x̄ - b). */
+function gradientsFromSums(s, m, b) {
+  const offset = s.y_mean - m * s.x_mean - b;
+  return [2 * (s.sxx * (m - s.m_hat) - s.x_mean * offset), -2 * offset];
+}
+
+/** matplotlib's quiver arrow (Quiver._h_arrows) from `tail` to `tip` (pixels, y down): a shaft
+ *  of `width` pixels and a head; shorter than its head, the whole arrow shrinks; shorter than
+ *  `minlength` widths, a dot. Returns an SVG path. */
+function arrowPath(tail, tip, width, spec) {
+  const [headwidth, headlength, headaxislength] = spec.head;
+  const dx = tip[0] - tail[0];
+  const dy = tail[1] - tip[1]; // y up, as matplotlib's display coordinates
+  const length = Math.hypot(dx, dy) / width;
+  const theta = Math.atan2(dy, dx);
+  const minsh = spec.minshaft * headlength;
+  let X;
+  let Y;
+  if (length < spec.minlength) {
+    X = [...Array(8).keys()].map((k) => Math.cos((k * Math.PI) / 3) * spec.minlength * 0.5);
+    Y = [...Array(8).keys()].map((k) => Math.sin((k * Math.PI) / 3) * spec.minlength * 0.5);
+  } else {
+    const short = length < minsh;
+    const x = short
+      ? [0, minsh - headaxislength, minsh - headlength, minsh].map((v) => (v * length) / minsh)
+      : [0, length - headaxislength, length - headlength, length];
+    const y = [1, 1, headwidth, 0].map((v) => (short ? (0.5 * v * length) / minsh : 0.5 * v));
+    const order = [0, 1, 2, 3, 2, 1, 0, 0];
+    X = order.map((i) => x[i]);
+    Y = order.map((i, k) => (k >= 3 && k < 7 ? -y[i] : y[i]));
+  }
+  const [c, s] = [Math.cos(theta), Math.sin(theta)];
+  return (
+    X.map((xv, k) => {
+      const px_ = tail[0] + (xv * c - Y[k] * s) * width;
+      const py_ = tail[1] - (xv * s + Y[k] * c) * width;
+      return `${k ? "L" : "M"}${px_.toFixed(2)} ${py_.toFixed(2)}`;
+    }).join("") + "Z"
+  );
+}
+
+/** The SlopeExplorer: the point on L(m) and its tangent (left), the dot and the downhill arrow on
+ *  the loss map (right); the readout gives L and the gradient. */
+function slopeDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const color = spec.colors.line;
+  const curve = clipped(root, `${uid}-curve`, spec.curve.box);
+  const point = dot(curve, pt, 11, color);
+  const tangent = spec.tangent ? styledLine(curve, spec.tangent_line, pt) : null; // over the dot, as in matplotlib
+  const map = clipped(root, `${uid}-map`, spec.loss.box);
+  const marker = dot(map, pt, 11, color);
+  const arrow = spec.tangent ? svg("path", { fill: spec.arrow.color, stroke: "none" }, map) : null;
+  const data = spec.data;
+  const loss = (m, b) => (data ? mse(data[0], data[1], m, b) : mseFromSums(spec.sums, m, b));
+  const gradient = (m, b) => (data ? gradients(data[0], data[1], m, b) : gradientsFromSums(spec.sums, m, b));
+  // the lowest loss on this slice (b held): where dL/dm = 0, m = (mean(xy) - b mean(x)) / mean(x²)
+  const b = spec.b;
+  const [g0] = gradient(0, b);
+  const [g1] = gradient(1, b);
+  const mLow = g1 === g0 ? NaN : -g0 / (g1 - g0);
+  const mNear = (0.01 * spec.curve.box[2]) / Math.abs(spec.curve.map[0]); // 1 % of the panel's width
+
+  return ([m]) => {
+    const value = loss(m, b);
+    const [dm, db] = gradient(m, b);
+    place(point, px(spec.curve.map, m, value));
+    place(marker, px(spec.loss.map, m, b));
+    const parts = [[`m = ${readable(m)}, b = ${readable(b)} \u00a0\u2192\u00a0 `, false], [`L = ${readable(value)}`, true]];
+    let downhill = "";
+    if (spec.tangent) {
+      const half = spec.tangent_line.half;
+      setLine(tangent, px(spec.curve.map, m - half, value - dm * half), px(spec.curve.map, m + half, value + dm * half));
+      // the arrow at the current point: the direction of -∇L in axis fractions, a fixed length on
+      // screen where the slope is typical, shrinking to nothing at the minimum
+      const a = spec.arrow;
+      const [mSpan, bSpan] = a.spans;
+      const u = -dm / mSpan;
+      const v = -db / bSpan;
+      const norm = Math.hypot(u, v) || 1;
+      const length = 0.12 * Math.min(1, norm / a.typical);
+      const tail = px(spec.loss.map, m, b);
+      const tip = px(spec.loss.map, m + (u / norm) * mSpan * length, b + (v / norm) * bSpan * length);
+      arrow.setAttribute("d", arrowPath(tail, tip, a.width * spec.loss.box[2], a));
+      parts.push([", \u00a0", false], [`\u2202L/\u2202m = ${readable(dm)}`, true]);
+      parts.push([` (slope of the tangent), \u2202L/\u2202b = ${readable(db)}`, false]);
+      downhill =
+        ` The arrow points downhill, towards ${dm > 0 ? "smaller" : "larger"} m` +
+        ` and ${db > 0 ? "smaller" : "larger"} b.`;
+    }
+    const gap = m - mLow;
+    const where =
+      Math.abs(gap) <= mNear ? "at the bottom of the curve"
+      : gap < 0 ? `left of the bottom of the curve (m = ${readable(mLow)})`
+      : `right of the bottom of the curve (m = ${readable(mLow)})`;
+    let alt =
+      `Left: the loss L along the slope m, with b held at ${readable(b)}; the dot at m = ${readable(m)}, ` +
+      `L = ${readable(value)}, ${where}`;
+    if (spec.tangent) alt += `, with its tangent, slope \u2202L/\u2202m = ${readable(dm)}`;
+    alt += `. Right: the map of the loss of every (m, b), with the line b = ${readable(b)}; the dot at m = ${readable(m)}.`;
+    alt += downhill;
+    return { parts, alt, numbers: { m, b, loss: value, dm, db } };
+  };
+}
+
+const KINDS = { loss: lossDrawing, outlier: outlierDrawing, slope: slopeDrawing };
 
 // ---- controls -------------------------------------------------------------------------------
 

@@ -444,14 +444,20 @@ class OutlierExplorer(BrowserExplorer):
 # --------------------------------------------------------------------------
 
 
-class SlopeExplorer(Explorer):
+class SlopeExplorer(BrowserExplorer):
     """A slider for ``m`` with ``b`` held fixed: the loss curve ``L(m)``
     with the current point (left) and the point on the contour (right).
 
     With ``tangent=True`` the left panel also draws the tangent line, whose
     slope is ``dL/dm``, and the right panel the gradient as arrows: a field
     over the grid and the arrow at the current point (scaled to fit).
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the loss and the
+    gradient with the lesson's formulas (point by point, or from the data's averages beyond
+    :data:`MAX_RESIDUALS` points), the dots, the tangent and the arrow, with no round trip.
     """
+
+    kind = "slope"
 
     def __init__(self, x, y, b=None, tangent=False, m=None):
         self.x, self.y = data_copy(x, y)
@@ -562,6 +568,37 @@ class SlopeExplorer(Explorer):
                 f" ∂L/∂b = {readable(self.db)}"
             )
         self.readout.value = text
+
+    def browser_spec(self):
+        """The data (or its exact averages), b, each panel's mapping, and the arrow's geometry."""
+        ax_curve, ax_loss = self.point.axes, self.marker.axes
+        spec = {
+            "n": int(self.x.size),
+            "b": float(self.b),
+            "tangent": self.tangent,
+            "curve": {"map": affine(ax_curve), "box": box(ax_curve)},
+            "loss": {"map": affine(ax_loss), "box": box(ax_loss)},
+            "colors": {"line": to_hex(LINE_COLOR)},
+        }
+        if self.x.size <= MAX_RESIDUALS:  # every point: the loss and gradient point by point
+            spec["data"] = [finite_numbers(self.x), finite_numbers(self.y)]
+        else:  # the exact averages (LineLoss): the loss and gradient in constant time
+            sums = LineLoss(self.x, self.y)
+            names = ("x_mean", "y_mean", "sxx", "sxy", "syy", "m_hat", "s_res")
+            spec["sums"] = dict(zip(names, finite_numbers(getattr(sums, name) for name in names)))
+        if self.tangent:
+            arrow = self.arrow
+            spec["tangent_line"] = {**line_style(self.tangent_line), "half": float(0.15 * self._m_span)}
+            spec["arrow"] = {
+                "spans": finite_numbers(self._axis_spans),
+                "typical": float(self._typical_gradient),
+                "width": float(arrow.width),  # of the shaft, a fraction of the axes' width
+                "head": finite_numbers([arrow.headwidth, arrow.headlength, arrow.headaxislength]),
+                "minshaft": float(arrow.minshaft),
+                "minlength": float(arrow.minlength),
+                "color": to_hex(arrow.get_facecolor()[0]),
+            }
+        return spec
 
 
 # --------------------------------------------------------------------------

@@ -1036,6 +1036,23 @@ def _outlier_numbers(got, x, y):
     return f"m = {got['mse_m']:.4f}".replace("-", "−")
 
 
+def _slope_numbers(got, x, y):
+    """The loss and gradient at (m, b), written out: L = Σr²/n, ∂L/∂m = −2Σxr/n, ∂L/∂b = −2Σr/n."""
+    import numpy as np
+
+    import linreg_widgets as lw
+
+    residual = y - (got["m"] * x + got["b"])
+    loss, dm, db = (
+        np.sum(residual**2) / x.size,
+        -2 * np.sum(x * residual) / x.size,
+        -2 * np.sum(residual) / x.size,
+    )
+    assert got["loss"] == pytest.approx(loss, rel=1e-9), got
+    assert [got["dm"], got["db"]] == pytest.approx([dm, db], rel=1e-9, abs=1e-9 * abs(db) + 1e-12), got
+    return f"L = {lw.readable(loss)}"
+
+
 DRAWN_EXPLORERS = {
     "outlier": {
         "make": "lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=0)",
@@ -1043,6 +1060,13 @@ DRAWN_EXPLORERS = {
         "frame": lambda lw, x, y, v: lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=v),
         "check": _outlier_numbers,
         "alt": "outlier",
+    },
+    "slope": {
+        "make": "lw.SlopeExplorer(x, y, tangent=True)",
+        "value": "m",
+        "frame": lambda lw, x, y, v: lw.SlopeExplorer(x, y, tangent=True, m=v),
+        "check": _slope_numbers,
+        "alt": "tangent",
     },
 }
 
@@ -1146,7 +1170,8 @@ def test_explorer_is_drawn_in_the_browser(name, browser, lab_server, lab_page):
             case["check"](_numbers(widget), x, y)
 
     # the keyboard, with a focus one can see
-    slider.evaluate(_SET_JS, (low + high) / 2)
+    middle = float(slider.evaluate(_SET_JS, (low + high) / 2))
+    _poll(lambda: abs(_numbers(widget)[case["value"]] - middle) <= step / 2, 10, f"{name}: the middle", page)
     before = _numbers(widget)[case["value"]]
     slider.focus()
     for _ in range(4):

@@ -4,11 +4,12 @@ Run on the Colab-like stack only (``make test-colab``; ``make test-main`` leaves
 explorer is saved with ``ipywidgets.embed`` (its widget state, as a kernel would send it) and
 opened in Chromium with ipywidgets 7's HTML frontend, ``@jupyter-widgets/html-manager`` 0.20
 (``@jupyter-widgets/controls`` 1.5), installed from npm into ``.venv-node/`` (package.json).
-Checked: the picture's two layers (the still one and the moving one) lie exactly on top of
-each other, and the page shows the same picture as the frame drawn in one piece. The
-LossExplorer, drawn in the browser (an anywidget), is loaded as the classic Notebook loads it:
-require.js (from npm) and anywidget's own notebook extension, from the installed package; it
-must draw, read out linreg_core's MSE and follow its sliders there too.
+Checked: the picture's two layers (the still one and the moving one) of an explorer the kernel
+draws lie exactly on top of each other, and the page shows the same picture as the frame drawn
+in one piece. The explorers drawn in the browser (an anywidget: the LossExplorer, the
+OutlierExplorer and the SlopeExplorer) are loaded as the classic Notebook loads them: require.js
+(from npm) and anywidget's own notebook extension, from the installed package; each must draw
+matplotlib's frame, read out numbers equal to an independent reference and follow its controls.
 """
 
 from __future__ import annotations
@@ -156,26 +157,11 @@ def _same_picture(page, explorer):
 def test_ipywidgets_7_frontend_draws_the_loss_explorer(compact, tmp_path):
     """The browser-drawn LossExplorer in ipywidgets 7's frontend: it draws matplotlib's frame,
     its readout is linreg_core's MSE, and a slider moved by the keyboard moves it."""
-    import anywidget
-
-    _need_frontend(REQUIRE_JS)
-
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     explorer = lw.LossExplorer(x, y, m=2.0, b=-10.0, compact=compact)
-    # no internet: require.js and the widget manager from npm, anywidget from its Python package
-    nbextension = Path(anywidget.__file__).parent / "nbextension" / "index"
-    config = f"requirejs.config({{paths: {{anywidget: {nbextension.as_uri()!r}}}}});"
-    head = f'<script src="{REQUIRE_JS.as_uri()}"></script><script>{config}</script>'
-    # every trait, as a kernel sends it (the default drops those at their default: the widget's code)
-    page_path = _offline_page(tmp_path, explorer, EMBED_AMD_JS, head, drop_defaults=False)
-    with _chromium_page(page_path) as (page, errors):
+    with _drawn_page(tmp_path, explorer) as (page, errors):
         readout = page.locator(".lw-readout")
-        page.wait_for_function(
-            "() => { const r = document.querySelector('.lw-readout'); return r && r.dataset.mse; }",
-            timeout=30_000,
-        )
-        page.wait_for_function("() => document.querySelector('.lw-still').complete", timeout=30_000)
-        shown = Image.open(io.BytesIO(page.locator(".lw-picture").screenshot())).convert("RGB")
+        ok, why = _same_picture(page, explorer)
         first = {k: float(readout.get_attribute(f"data-{k}")) for k in ("m", "b", "mse")}
         drawing = page.locator("svg.lw-moving").inner_html()
         slider = page.get_by_role("slider", name="slope m")
@@ -196,10 +182,7 @@ def test_ipywidgets_7_frontend_draws_the_loss_explorer(compact, tmp_path):
         expected = lc.mse(y, lc.predict(x, numbers["m"], numbers["b"]))
         assert numbers["mse"] == pytest.approx(expected, rel=1e-9), numbers
     assert moved["m"] == pytest.approx(2.0 + 5 * explorer.m_slider.step) and moved["b"] == -10.0
-    frame = Image.open(io.BytesIO(explorer.picture())).convert("RGB")
-    diff = np.abs(np.asarray(shown, dtype=int) - np.asarray(frame, dtype=int)).max(axis=2)
-    # SVG's antialiasing is not Agg's along the thin residuals: equal almost everywhere
-    assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
+    assert ok, why
 
 
 def _readout_numbers(page):
@@ -251,3 +234,41 @@ def test_ipywidgets_7_frontend_draws_the_outlier_explorer(tmp_path):
         check(numbers)
     assert [without["mse_m"], without["mse_b"]] == pytest.approx(list(np.polyfit(x, y, 1)), rel=1e-9)
     assert "No outlier" in text
+
+
+@pytest.mark.parametrize("tangent", [True, False], ids=["tangent", "plain"])
+def test_ipywidgets_7_frontend_draws_the_slope_explorer(tangent, tmp_path):
+    """The browser-drawn SlopeExplorer in ipywidgets 7's frontend: it draws matplotlib's frame
+    (the tangent and the downhill arrow too); its loss and gradient are the lesson's, written out
+    here; its slider, moved by the keyboard, moves it."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.SlopeExplorer(x, y, tangent=tangent, m=0.5)
+
+    def check(numbers):
+        m, b = numbers["m"], numbers["b"]
+        residual = y - (m * x + b)
+        assert numbers["loss"] == pytest.approx(np.sum(residual**2) / x.size, rel=1e-9)
+        assert numbers["dm"] == pytest.approx(-2 * np.sum(x * residual) / x.size, rel=1e-9)
+        assert numbers["db"] == pytest.approx(-2 * np.sum(residual) / x.size, rel=1e-9)
+
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        ok, why = _same_picture(page, explorer)
+        first = _readout_numbers(page)
+        drawing = page.locator("svg.lw-moving").inner_html()
+        page.get_by_role("slider", name="slope m").focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        target = 0.5 + 5 * explorer.m_slider.step
+        page.wait_for_function(
+            "(m) => Math.abs(Number(document.querySelector('.lw-readout').dataset.m) - m) < 1e-9", arg=target
+        )
+        moved = _readout_numbers(page)
+        assert page.locator("svg.lw-moving").inner_html() != drawing
+        text = page.locator(".lw-readout").inner_text()
+
+    assert not errors, errors
+    assert ok, why
+    assert first["m"] == 0.5 and first["b"] == explorer.b
+    for numbers in (first, moved):
+        check(numbers)
+    assert ("∂L/∂m" in text) == tangent

@@ -2067,3 +2067,47 @@ def test_the_browser_draws_the_outlier_where_matplotlib_does(small_data):
         m = (n * s["sxy"] + n / (n + 1) * dx * dy) / (n * s["sxx"] + n / (n + 1) * dx * dx)
         b = s["y_mean"] + dy / (n + 1) - m * (s["x_mean"] + dx / (n + 1))
         assert [m, b] == pytest.approx(list(np.polyfit(np.append(x, ox), np.append(y, h), 1)), rel=1e-9)
+
+
+# --------------------------------------------------------------------------
+# Issue 19: the SlopeExplorer drawn in the browser
+# --------------------------------------------------------------------------
+
+
+def test_the_browser_is_told_where_the_slope_explorer_draws(classic):
+    """The mappings sent put both dots where Agg draws them (on the loss curve at (m, L) and on
+    the map at (m, b)), found in the rendered pixels at several m; a move sends nothing. (No
+    tangent: the tangent and the arrow have the dots' colour.)"""
+    x, y = classic
+    e = lw.SlopeExplorer(x, y)
+    spec = e.view.spec
+    assert spec["kind"] == "slope" and spec["data"] == [x.tolist(), y.tolist()] and spec["b"] == e.b
+    sent = []
+    e.view.observe(sent.append)
+    for frac in (0.2, 0.5, 0.8):
+        m = set_value(e.m_slider, at_fraction(e.m_slider, frac))
+        moving = e.image.value
+        sx, sy, tx, ty = spec["loss"]["map"]
+        assert _dot_centre(moving, spec["loss"]["box"]) == pytest.approx(
+            (sx * m + tx, sy * e.b + ty), abs=1.0
+        )
+        sx, sy, tx, ty = spec["curve"]["map"]
+        where = (sx * m + tx, sy * ref_mse(x, y, m, e.b) + ty)
+        assert _dot_centre(moving, spec["curve"]["box"]) == pytest.approx(where, abs=1.0)
+    assert sent == []
+
+
+def test_the_slope_explorer_sends_the_exact_averages_for_many_points(big):
+    """Beyond MAX_RESIDUALS points the browser gets the averages, not the points: the loss and
+    gradient from them (browser.js's mseFromSums and gradientsFromSums, written out) are the
+    lesson's, point by point."""
+    x, y = big
+    spec = lw.SlopeExplorer(x, y, tangent=True).view.spec
+    assert "data" not in spec and len(json.dumps(spec)) < 5_000
+    s = spec["sums"]
+    for m, b in [(0.5, 3.0), (0.99, 4.85), (2.0, -40.0)]:
+        offset = s["y_mean"] - m * s["x_mean"] - b
+        loss = s["s_res"] + s["sxx"] * (m - s["m_hat"]) ** 2 + offset**2
+        dm, db = 2 * (s["sxx"] * (m - s["m_hat"]) - s["x_mean"] * offset), -2 * offset
+        assert loss == pytest.approx(ref_mse(x, y, m, b), rel=1e-9)
+        assert [dm, db] == pytest.approx(list(ref_gradients(x, y, m, b)), rel=1e-9)
