@@ -205,6 +205,10 @@ function markerPath(shape, size) {
     const d = h * Math.SQRT2; // a square of side `size` turned by 45 degrees
     return `M0 ${-d}L${d} 0L0 ${d}L${-d} 0Z`;
   }
+  if (shape === ">" || shape === "<") {
+    const right = shape === ">" ? 1 : -1;
+    return `M${right * h} 0L${-right * h} ${-h}L${-right * h} ${h}Z`;
+  }
   const up = shape === "^" ? -1 : 1; // y grows downwards
   return `M0 ${up * h}L${-h} ${-up * h}L${h} ${-up * h}Z`;
 }
@@ -470,7 +474,208 @@ function slopeDrawing(spec, root, uid) {
   };
 }
 
-const KINDS = { loss: lossDrawing, outlier: outlierDrawing, slope: slopeDrawing };
+// ---- 03's StepExplorer -----------------------------------------------------------------------
+
+/** The current-(m, b) marker of any shape (a disc, or an arrowhead at a panel's edge), ringed
+ *  like matplotlib's CURRENT_MARKER: a black ring under a white edge. */
+function ringed(parent, pt, size, color) {
+  const group = svg("g", {}, parent);
+  const ring = svg("path", { fill: "none", stroke: "black", "stroke-width": 4.5 * pt }, group);
+  const disc = svg("path", { fill: color, stroke: "white", "stroke-width": 2 * pt }, group);
+  group.shaped = (shape) => {
+    const d = markerPath(shape, size * pt);
+    ring.setAttribute("d", d);
+    disc.setAttribute("d", d);
+  };
+  group.shaped("o");
+  return group;
+}
+
+/** A note beside a marker at a panel's edge ("diverged →"), in a white box with a rounded edge. */
+function edgeNote(parent, pt, size, color) {
+  const group = svg("g", {}, parent);
+  const frame = svg("rect", { fill: "white", "fill-opacity": 0.9, stroke: color, "stroke-width": pt }, group);
+  const text = svg("text", { fill: "black", "font-size": size * pt }, group);
+  text.setAttribute("font-family", "DejaVu Sans, Bitstream Vera Sans, sans-serif");
+  const pad = 0.2 * size * pt;
+  group.write = (words, [x, y], anchor, baseline) => {
+    text.textContent = words;
+    show(group, Boolean(words));
+    if (!words) return;
+    Object.entries({ x: x.toFixed(2), y: y.toFixed(2), "text-anchor": anchor, "dominant-baseline": baseline })
+      .forEach(([k, v]) => text.setAttribute(k, v));
+    const b = text.getBBox();
+    Object.entries({ x: b.x - pad, y: b.y - pad, width: b.width + 2 * pad, height: b.height + 2 * pad, rx: pad })
+      .forEach(([k, v]) => frame.setAttribute(k, v));
+  };
+  return group;
+}
+
+/** Explorer.place_marker: the marker at (x, y) in `panel`; outside it, an arrowhead at the edge
+ *  it left by, with `note` written beside it. True if inside. */
+function placeMarker(marker, note, panel, x, y, words) {
+  const [x0, x1] = [...panel.xlim].sort((a, c) => a - c);
+  const [y0, y1] = [...panel.ylim].sort((a, c) => a - c);
+  if (!Number.isFinite(x) || !Number.isFinite(y)) {
+    show(marker, false);
+    note.write("", [0, 0]);
+    return false;
+  }
+  show(marker, true);
+  if (x0 <= x && x <= x1 && y0 <= y && y <= y1) {
+    marker.shaped("o");
+    place(marker, px(panel.map, x, y));
+    note.write("", [0, 0]);
+    return true;
+  }
+  const padX = 0.035 * (x1 - x0);
+  const padY = 0.05 * (y1 - y0);
+  const ex = Math.min(Math.max(x, x0 + padX), x1 - padX);
+  const ey = Math.min(Math.max(y, y0 + padY), y1 - padY);
+  const anchor = ex < (x0 + x1) / 2 ? "start" : "end";
+  let shape;
+  let ty;
+  let top;
+  if (x > x1 || x < x0) {
+    shape = x > x1 ? ">" : "<";
+    const below = y0 + 3 * padY < ey && ey < y1 - 3 * padY ? ey < (y0 + y1) / 2 : ey > (y0 + y1) / 2;
+    [ty, top] = below ? [ey - 1.5 * padY, true] : [ey + 1.5 * padY, false];
+  } else {
+    shape = y > y1 ? "^" : "v";
+    [ty, top] = y > y1 ? [ey - padY, true] : [ey + padY, false];
+  }
+  marker.shaped(shape);
+  place(marker, px(panel.map, ex, ey));
+  const arrowWord = { ">": "\u2192", "<": "\u2190", "^": "\u2191", v: "\u2193" }[shape];
+  note.write(`${words} ${arrowWord}`, px(panel.map, ex, ty), anchor, top ? "text-before-edge" : "text-after-edge");
+  return false;
+}
+
+/** A polyline with matplotlib's "." markers on its vertices (style: colour, width, marker size). */
+function dottedPath(parent, style, pt) {
+  const line = svg("path", { fill: "none", stroke: style.color, "stroke-width": style.width * pt }, parent);
+  line.setAttribute("stroke-linejoin", "round");
+  const dots = svg("path", { fill: style.fill, stroke: style.edge, "stroke-width": style.edge_width * pt }, parent);
+  const r = (style.size / 4) * pt; // matplotlib's "." is a disc of half the marker size
+  return (points) => {
+    const shown = points.filter(([a, c]) => Number.isFinite(a) && Number.isFinite(c));
+    line.setAttribute("d", shown.map(([a, c], k) => `${k ? "L" : "M"}${a.toFixed(2)} ${c.toFixed(2)}`).join(""));
+    dots.setAttribute(
+      "d",
+      shown.map(([a, c]) => `M${(a - r).toFixed(2)} ${c.toFixed(2)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`).join(""),
+    );
+  };
+}
+
+/** The StepExplorer: the line after each step (left), the path on the map (middle), m per step
+ *  (right). Each step is m - lr ∂L/∂m, b - lr ∂L/∂b with the lesson's gradient, taken here. */
+function stepDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const color = spec.colors.line;
+  const fit = clipped(root, `${uid}-fit`, spec.fit.box);
+  const line = styledLine(fit, spec.line, pt);
+  const map = svg("g", {}, root); // markers at the edge stay visible, as in matplotlib (not clipped)
+  const pathGroup = clipped(map, `${uid}-map`, spec.loss.box);
+  const path = dottedPath(pathGroup, spec.path, pt);
+  const marker = ringed(map, pt, 11, color);
+  const note = edgeNote(map, pt, spec.note_size, color);
+  const right = svg("g", {}, root);
+  const stepsGroup = clipped(right, `${uid}-steps`, spec.steps.box);
+  const best = styledLine(stepsGroup, spec.best, pt);
+  best.setAttribute("stroke-linecap", "butt");
+  const curve = dottedPath(stepsGroup, spec.curve, pt);
+  const mMarker = ringed(right, pt, 11, color);
+  const mNote = edgeNote(right, pt, spec.note_size, color);
+  const data = spec.data;
+  const loss = (m, b) => (data ? mse(data[0], data[1], m, b) : mseFromSums(spec.sums, m, b));
+  const gradient = (m, b) => (data ? gradients(data[0], data[1], m, b) : gradientsFromSums(spec.sums, m, b));
+  const [xyMean, xMean, xxMean] = spec.slice;
+  const bestM = (b) => (xxMean === 0 ? NaN : (xyMean - b * xMean) / xxMean);
+  let run = null; // the steps taken at one rate: ms, bs, losses, diverged
+
+  /** The run at rate `lr` with `asked` steps asked for since the start (kept and extended). */
+  const steps = (lr, asked) => {
+    if (!run || run.lr !== lr || run.asked > asked) {
+      const [m0, b0] = spec.start;
+      run = { lr, asked: 0, ms: [m0], bs: [b0], losses: [loss(m0, b0)], diverged: false };
+    }
+    for (; run.asked < asked; run.asked++) {
+      if (run.diverged) continue;
+      const m = run.ms[run.ms.length - 1];
+      const b = run.bs[run.bs.length - 1];
+      const [dm, db] = gradient(m, b);
+      const next = [m - lr * dm, b - lr * db];
+      const value = loss(...next);
+      if (!(value <= spec.limit * run.losses[0])) {
+        run.diverged = true; // the next step would blow the loss up: stop before it
+        continue;
+      }
+      run.ms.push(next[0]);
+      run.bs.push(next[1]);
+      run.losses.push(value);
+    }
+    return run;
+  };
+
+  const draw = ([index], state) => {
+    const lr = spec.rates[index];
+    const r = steps(lr, state.index === index ? state.steps || 0 : 0);
+    const k = r.ms.length - 1;
+    const [m, b] = [r.ms[k], r.bs[k]];
+    const [x0, x1] = spec.fit.x_ends;
+    setLine(line, px(spec.fit.map, x0, m * x0 + b), px(spec.fit.map, x1, m * x1 + b));
+    path(r.ms.map((v, i) => px(spec.loss.map, v, r.bs[i])));
+    const words = r.diverged ? "diverged" : "off the map";
+    const onMap = placeMarker(marker, note, spec.loss, m, b, words);
+    curve(r.ms.map((v, i) => px(spec.steps.map, i, v)));
+    const [left, , width] = spec.steps.box;
+    const level = px(spec.steps.map, 0, bestM(b))[1];
+    setLine(best, [left, level], [left + width, level]);
+    placeMarker(mMarker, mNote, spec.steps, k, m, words);
+
+    // the readout: the kernel's own words (StepExplorer.update), computed here
+    const value = r.losses[k];
+    const [mStar, bStar] = spec.star;
+    const parts = [
+      [`step ${k}: m = ${readable(m)}, b = ${readable(b)}, `, false],
+      [`MSE = ${readable(value)}`, true],
+      [` (the star: m = ${readable(mStar, 3)}, b = ${readable(bStar, 3)})`, false],
+      ["\n", false],
+      [`lr = ${readable(lr, 3)} (a new lr starts again from step 0)`, false],
+    ];
+    const growing = k >= 2 && r.losses[0] < r.losses[k - 1] && r.losses[k - 1] < r.losses[k];
+    if (r.diverged) {
+      parts.push(["\n", false], ["\u2716 ", false], ["Diverged", true]);
+      parts.push([
+        ": training stopped at this step (the next one would make the loss over a million times its first value)" +
+          " because the loss kept growing. Press Reset and choose a smaller lr.",
+        false,
+      ]);
+    } else if (growing) {
+      parts.push(["\n", false], ["\u26a0 ", false], ["diverging", true]);
+      parts.push([": the MSE is above its start and grows at every step.", false]);
+    }
+    const [m0, b0] = spec.start;
+    let alt =
+      `Left: ${spec.n.toLocaleString("en-US")} data points and the line after step ${k}, ${lineLabel(m, b)}; ` +
+      `MSE ${readable(value)}. Middle: the map of the MSE of every (m, b), b zoomed in, with the path of ` +
+      `${k} step${k === 1 ? "" : "s"} from m = ${readable(m0)}, b = ${readable(b0)}`;
+    alt += onMap ? `, now at m = ${readable(m)}, b = ${readable(b)}` : `, now ${words}`;
+    alt += `; the star, the lowest MSE, is at m = ${readable(mStar, 3)}, b = ${readable(bStar, 3)}.`;
+    alt += ` Right: m after each step; the dashed line, where m settles for the current b, is at m = ${readable(bestM(b))}.`;
+    if (r.diverged) alt += " The run diverged.";
+    return { parts, alt, numbers: { step: k, m, b, mse: value, lr, diverged: r.diverged } };
+  };
+  /** A button pressed: the new shared state (steps asked for since the start, at this rate). */
+  draw.press = (control, [index], state) => {
+    const add = spec.presses[control];
+    const before = state.index === index ? state.steps || 0 : 0;
+    return { steps: add === 0 ? 0 : before + add, index };
+  };
+  return draw;
+}
+
+const KINDS = { loss: lossDrawing, outlier: outlierDrawing, slope: slopeDrawing, step: stepDrawing };
 
 // ---- controls -------------------------------------------------------------------------------
 
@@ -568,10 +773,57 @@ function checkControl(box, uid, parent, moved) {
   return { value: () => input.checked, cleanup: () => box.off("change:value", changed) };
 }
 
+/** Radio buttons for an ipywidgets SelectionSlider (or any selection) model: a named group of
+ *  named choices, the one chosen checked (its state exposed), the arrow keys move between them. */
+function radioControl(selection, uid, parent, moved) {
+  const group = html("div", "lw-choices", parent);
+  group.setAttribute("role", "radiogroup");
+  const title = html("span", "lw-label", group);
+  title.id = `${uid}-${selection.model_id}-title`;
+  title.textContent = selection.get("description");
+  group.setAttribute("aria-labelledby", title.id);
+  const options = html("div", "lw-options", group);
+  const inputs = selection.get("_options_labels").map((text, k) => {
+    const label = html("label", "lw-choice", options);
+    const input = html("input", "lw-radio", label);
+    input.type = "radio";
+    input.name = `${uid}-${selection.model_id}`;
+    input.value = String(k);
+    label.append(text);
+    input.addEventListener("change", () => {
+      if (!input.checked) return;
+      selection.set("index", k);
+      selection.save_changes();
+      moved();
+    });
+    return input;
+  });
+  const changed = () => {
+    inputs.forEach((input, k) => (input.checked = k === selection.get("index")));
+    moved();
+  };
+  inputs.forEach((input, k) => (input.checked = k === selection.get("index")));
+  selection.on("change:index", changed);
+  return { value: () => selection.get("index"), cleanup: () => selection.off("change:index", changed) };
+}
+
+/** A native button for an ipywidgets Button model, named by its description: `pressed` acts. */
+function buttonControl(button, parent, pressed) {
+  const node = html("button", "lw-button", parent);
+  node.type = "button";
+  node.textContent = button.get("description");
+  const style = button.get("button_style");
+  if (style) node.classList.add(`lw-button-${style}`);
+  node.addEventListener("click", pressed);
+  return { value: () => null, cleanup: () => {} };
+}
+
 /** The control for a widget model, by its kind. */
-function control(widget, uid, parent, moved) {
+function control(widget, uid, parent, moved, pressed) {
   const kind = widget.get("_model_name");
   if (kind === "CheckboxModel") return checkControl(widget, uid, parent, moved);
+  if (kind === "SelectionSliderModel" || kind === "ToggleButtonsModel") return radioControl(widget, uid, parent, moved);
+  if (kind === "ButtonModel") return buttonControl(widget, parent, pressed);
   return rangeControl(widget, uid, parent, moved);
 }
 
@@ -620,7 +872,10 @@ async function render({ model, el }) {
   const redraw = () => {
     frame = null;
     if (!draw) return;
-    const now = draw(controls.map((control) => control.value()));
+    const now = draw(
+      controls.map((control) => control.value()),
+      model.get("state"),
+    );
     readout.replaceChildren(
       ...now.parts.map(([text, bold]) => {
         if (text === "\n") return document.createElement("br");
@@ -650,14 +905,22 @@ async function render({ model, el }) {
     speakTimer = null;
     live.textContent = said;
   };
-  const controls = sliders.map((widget) => control(widget, uid, group, moved));
+  // a button pressed: the drawing says what the shared state becomes; drawn at once, then sent
+  const press = (k) => () => {
+    if (!draw || !draw.press) return;
+    model.set("state", draw.press(k, controls.map((c) => c.value()), model.get("state")));
+    model.save_changes();
+  };
+  const controls = sliders.map((widget, k) => control(widget, uid, group, moved, press(k)));
   model.on("change:spec", setUp);
   model.on("change:still", setUp);
+  model.on("change:state", moved);
   setUp();
   return () => {
     controls.forEach((control) => control.cleanup());
     model.off("change:spec", setUp);
     model.off("change:still", setUp);
+    model.off("change:state", moved);
     if (frame !== null) cancelAnimationFrame(frame);
     clearTimeout(speakTimer);
   };

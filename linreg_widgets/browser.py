@@ -44,8 +44,11 @@ class BrowserPicture(anywidget.AnyWidget):
     still = traitlets.Unicode("").tag(sync=True)
     #: What the browser draws over it (see :meth:`BrowserExplorer.browser_spec`).
     spec = traitlets.Dict().tag(sync=True)
-    #: The sliders, drawn by the browser as range inputs; their values are the explorer's.
+    #: The controls, drawn by the browser (range inputs, checkboxes, radio buttons, buttons);
+    #: their values are the explorer's.
     controls = traitlets.List(traitlets.Instance(widgets.Widget)).tag(sync=True, **widget_serialization)
+    #: What the browser and the kernel both change (e.g. the StepExplorer's steps taken).
+    state = traitlets.Dict().tag(sync=True)
 
 
 class _Layer:
@@ -76,6 +79,16 @@ def box(ax):
     x0, y0, x1, y1 = ax.bbox.extents
     height = ax.figure.bbox.height
     return [float(x0), float(height - y1), float(x1 - x0), float(y1 - y0)]
+
+
+def panel_limits(ax):
+    """A 2-D panel for the browser: its mapping, its frame and its limits (x and y)."""
+    return {
+        "map": affine(ax),
+        "box": box(ax),
+        "xlim": finite_numbers(ax.get_xlim()),
+        "ylim": finite_numbers(ax.get_ylim()),
+    }
 
 
 def finite_numbers(values):

@@ -20,7 +20,7 @@ import linreg_core as lc
 import linreg_minibatch as lm
 import linreg_validation as lv
 
-from .browser import BrowserExplorer, affine, box, finite_numbers, line_style, marker_style
+from .browser import BrowserExplorer, affine, box, finite_numbers, line_style, marker_style, panel_limits
 from .explorer import (
     Explorer,
     data_copy,
@@ -613,16 +613,24 @@ def _stability_note(bound, lr):
     return note
 
 
-class StepExplorer(Explorer):
+class StepExplorer(BrowserExplorer):
     """Step through gradient descent by hand: a learning-rate slider (round
     rates, :func:`learning_rate_choices`) and Step / 10 steps / Reset buttons.
     Each step adds a point to the path on the contour (middle) and moves the
     line (left). A new learning rate starts again from the start, like Reset.
 
     The readout names the learning rate but not the largest safe one: the
-    lesson asks students to predict what a rate does before they step."""
+    lesson asks students to predict what a rate does before they step.
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the learning
+    rates are radio buttons, and each press of a button is a step computed there with the
+    lesson's formulas, drawn at once. The browser and the kernel share how many steps were
+    asked for at which rate (the view's ``state``): the kernel takes the same steps, so
+    ``explorer.ms``, ``bs`` and ``losses`` follow, and steps taken from code are drawn.
+    """
 
     description = "press Step: one update, one more dot on the path"
+    kind = "step"
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = data_copy(x, y)
@@ -672,7 +680,25 @@ class StepExplorer(Explorer):
         self.step10_button.on_click(lambda _: self.take_steps(10))
         self.reset_button.on_click(lambda _: self.reset())
         self.lr_slider.observe(lambda _: self.reset(), names="value")  # a new rate starts again
+        self.view.observe(self._stepped_in_browser, names="state")
         self.reset()
+
+    def _share_steps(self):
+        """Tell the browser how many steps were asked for since the start, at which rate."""
+        self.view.state = {"steps": self.asked, "index": self.lr_slider.index}
+
+    def _stepped_in_browser(self, change):
+        """The browser took steps (or went back to the start): take the same ones here."""
+        state = change["new"]
+        if getattr(self, "_closed", False) or state.get("index") != self.lr_slider.index:
+            return  # asked for at another rate: that rate's reset comes with it
+        steps = state.get("steps", 0)
+        if steps == self.asked:
+            return
+        if steps < self.asked:
+            self.reset()
+        if steps > self.asked:
+            self.take_steps(steps - self.asked)
 
     def reset(self):
         """Back to the starting point, with an empty path."""
@@ -680,6 +706,8 @@ class StepExplorer(Explorer):
         self.ms, self.bs = [m], [b]
         self.losses = [lc.mse(self.y, lc.predict(self.x, m, b))]
         self.diverged = False
+        self.asked = 0  # steps asked for since the start (a diverged run stops taking them)
+        self._share_steps()
         self.refresh()
 
     def best_m_for(self, b):
@@ -692,6 +720,8 @@ class StepExplorer(Explorer):
 
     def take_steps(self, count):
         """Apply the update rule ``count`` times, stopping if the loss blows up."""
+        self.asked += count
+        self._share_steps()
         for _ in range(count):
             if self.diverged:
                 break
@@ -737,6 +767,37 @@ class StepExplorer(Explorer):
         elif len(self.losses) >= 3 and self.losses[0] < self.losses[-2] < self.losses[-1]:
             text += "<br>⚠ <b>diverging</b>: the MSE is above its start and grows at every step."
         self.readout.value = text
+
+    def browser_spec(self):
+        """The data (or its exact averages), the start, the rates, each panel's mapping and limits,
+        and the looks of what moves."""
+        ax_fit, ax_loss, ax_steps = self.line.axes, self.marker.axes, self.ax_steps
+        x_mean, xy_mean, xx_mean = (float(np.mean(v)) for v in (self.x, self.x * self.y, self.x**2))
+        spec = {
+            "n": int(self.x.size),
+            "start": finite_numbers(self.start),
+            "star": finite_numbers(self.star),
+            "rates": finite_numbers(rate for _, rate in self.lr_slider.options),
+            "presses": [None, 1, 10, 0],  # the steps each control adds (0: back to the start)
+            "slice": [xy_mean, x_mean, xx_mean],  # where m settles for a b (best_m_for)
+            "limit": lv.DivergenceWatch.FACTOR,  # a loss over this times the first one: diverged
+            "fit": {"map": affine(ax_fit), "box": box(ax_fit), "x_ends": finite_numbers(self._x_ends)},
+            "loss": panel_limits(ax_loss),
+            "steps": panel_limits(ax_steps),
+            "line": line_style(self.line),
+            "path": {**line_style(self.path), **marker_style(self.path)},
+            "curve": {**line_style(self.m_curve), **marker_style(self.m_curve)},
+            "best": line_style(self.best_m_line),
+            "colors": {"line": to_hex(LINE_COLOR)},
+            "note_size": float(MIN_FONT_PT),
+        }
+        if self.x.size <= MAX_RESIDUALS:  # every point: the gradient point by point
+            spec["data"] = [finite_numbers(self.x), finite_numbers(self.y)]
+        else:  # the exact averages (LineLoss): the loss and gradient in constant time
+            sums = LineLoss(self.x, self.y)
+            names = ("x_mean", "y_mean", "sxx", "sxy", "syy", "m_hat", "s_res")
+            spec["sums"] = dict(zip(names, finite_numbers(getattr(sums, name) for name in names)))
+        return spec
 
 
 # --------------------------------------------------------------------------

@@ -272,3 +272,42 @@ def test_ipywidgets_7_frontend_draws_the_slope_explorer(tangent, tmp_path):
     for numbers in (first, moved):
         check(numbers)
     assert ("∂L/∂m" in text) == tangent
+
+
+def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
+    """The browser-drawn StepExplorer in ipywidgets 7's frontend (no kernel): the rates are radio
+    buttons, the one chosen checked; Step and 10 steps take gradient-descent steps in the browser,
+    equal to linreg_core.gradient_descent's; the drawing is matplotlib's frame after the same steps;
+    a new rate starts again from step 0; a rate far too large diverges and says so."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.StepExplorer(x, y, lr=1e-4)
+    after = lw.StepExplorer(x, y, lr=1e-4)
+    after.take_steps(3)  # within the step axis's first 10 (beyond, the kernel draws it wider)
+
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        chosen = page.get_by_role("radio", name="0.0001", exact=True)
+        assert chosen.is_checked() and page.get_by_role("radiogroup", name="lr η").count() == 1
+        for _ in range(3):
+            page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '3'")
+        page.mouse.move(0, 0)  # no hover on the picture
+        ok, why = _same_picture(page, after)
+        page.get_by_role("button", name="10 steps").click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '13'")
+        stepped = _readout_numbers(page)
+        page.get_by_role("radio", name="0.00012", exact=True).check()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '0'")
+        restarted = _readout_numbers(page)
+        page.get_by_role("radio", name="0.0012", exact=True).check()  # about 2.4 times the stable bound
+        for _ in range(4):
+            page.get_by_role("button", name="10 steps").click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.diverged === 'true'")
+        text = page.locator(".lw-readout").inner_text()
+
+    assert not errors, errors
+    run = lc.gradient_descent(x, y, 1e-4, 13, 0.0, 0.0, warn=False)
+    assert [stepped["m"], stepped["b"]] == pytest.approx([run.ms[-1], run.bs[-1]], rel=1e-9)
+    assert stepped["mse"] == pytest.approx(lc.mse(y, lc.predict(x, run.ms[-1], run.bs[-1])), rel=1e-9)
+    assert ok, why
+    assert (restarted["m"], restarted["b"], restarted["lr"]) == (0.0, 0.0, 0.00012)
+    assert "Diverged" in text

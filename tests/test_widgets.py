@@ -2111,3 +2111,46 @@ def test_the_slope_explorer_sends_the_exact_averages_for_many_points(big):
         dm, db = 2 * (s["sxx"] * (m - s["m_hat"]) - s["x_mean"] * offset), -2 * offset
         assert loss == pytest.approx(ref_mse(x, y, m, b), rel=1e-9)
         assert [dm, db] == pytest.approx(list(ref_gradients(x, y, m, b)), rel=1e-9)
+
+
+# --------------------------------------------------------------------------
+# Issue 19: the StepExplorer drawn in the browser
+# --------------------------------------------------------------------------
+
+
+def test_the_step_explorer_takes_the_steps_the_browser_took(classic):
+    """The browser shares how many steps it was asked for at which rate (the view's state): the
+    kernel takes the same ones (explorer.ms follows, equal to gradient_descent's), goes back to
+    the start for fewer, ignores a count for another rate, and shares the steps taken from code."""
+    x, y = classic
+    e = lw.StepExplorer(x, y, lr=1e-4)
+    index = e.lr_slider.index
+    assert e.view.state == {"steps": 0, "index": index}
+    e.view.state = {"steps": 13, "index": index}  # as the browser sends it
+    run = lc.gradient_descent(x, y, 1e-4, 13, 0.0, 0.0, warn=False)
+    assert len(e.ms) == 14
+    np.testing.assert_allclose([e.ms, e.bs], [run.ms, run.bs], rtol=1e-12)
+    e.view.state = {"steps": 2, "index": index}
+    np.testing.assert_allclose([e.ms, e.bs], [run.ms[:3], run.bs[:3]], rtol=1e-12)
+    e.view.state = {"steps": 40, "index": index + 1}  # another rate's: its own change resets
+    assert len(e.ms) == 3
+    e.step_button.click()
+    assert e.view.state == {"steps": 3, "index": index} and len(e.ms) == 4
+    e.lr_slider.value = e.lr_slider.options[index + 1][1]
+    assert e.view.state == {"steps": 0, "index": index + 1} and e.ms == [0.0]
+
+
+def test_the_step_explorer_sends_its_wider_step_axis(classic):
+    """Past 10 steps the kernel draws the step axis wider, and the browser gets the new picture and
+    the mapping of that axis (the one matplotlib uses): points land where Agg draws them."""
+    x, y = classic
+    e = lw.StepExplorer(x, y, lr=1e-4)
+    e.view.state = {"steps": 11, "index": e.lr_slider.index}
+    steps = e.view.spec["steps"]
+    assert steps["xlim"] == list(e.ax_steps.get_xlim()) and steps["xlim"][1] > 11
+    sx, sy, tx, ty = steps["map"]
+    (x0, x1), (y0, y1) = e.ax_steps.get_xlim(), e.ax_steps.get_ylim()
+    left, top, width, height = steps["box"]
+    assert (sx * x0 + tx, sy * y1 + ty) == pytest.approx((left, top), abs=1e-6)
+    assert (sx * x1 + tx, sy * y0 + ty) == pytest.approx((left + width, top + height), abs=1e-6)
+    assert e.view.spec["rates"] == [rate for _, rate in e.lr_slider.options]
