@@ -9,10 +9,12 @@ student would see:
 * every displayed widget with a plot reacts: its sliders (keyboard on the noUi handle),
   then its buttons, are tried in order until the plot image changes;
 * where a widget has a ``Play`` button, pressing it animates the plot;
-* an explorer drawn in the browser (``.lw-explorer``, the LossExplorer) follows each of its
-  sliders at once. ``test_loss_explorer_is_drawn_in_the_browser`` checks that kind closely:
-  readouts against ``linreg_core``, its drawing against matplotlib's frame, the keyboard, a
-  mouse drag, the kernel's copy of the values, the live region and axe-core (from npm).
+* an explorer drawn in the browser (``.lw-explorer``: the Loss, Outlier, Slope and Step
+  explorers) follows each of its sliders (and its first button) at once.
+  ``test_loss_explorer_is_drawn_in_the_browser``, ``test_explorer_is_drawn_in_the_browser`` and
+  ``test_step_explorer_is_drawn_in_the_browser`` check that kind closely: readouts against an
+  independent reference, its drawing against matplotlib's frame, the keyboard, a mouse drag or
+  presses, the kernel's copy of the values, the live region and axe-core (from npm).
 
 Screenshots (PNG), the browser console and the server log go to
 ``test-artifacts/browser/`` (gitignored).
@@ -543,7 +545,8 @@ def _drawing(widget) -> str:
 
 def _check_drawn(page, widget, tag: str) -> None:
     """A browser-drawn explorer: each slider, moved by the keyboard, moves the drawing and the
-    readout at once (no kernel needed for that), and its shown value is its announced one."""
+    readout at once (no kernel needed for that), and its shown value is its announced one; a
+    first button, pressed, moves the drawing."""
     widget.scroll_into_view_if_needed()
     _shot(widget, f"{tag}-1-before.png")
     for control in widget.locator("input.lw-range").all():
@@ -561,6 +564,13 @@ def _check_drawn(page, widget, tag: str) -> None:
         shown = control.evaluate("e => e.parentElement.querySelector('output').textContent")
         assert control.get_attribute("aria-valuetext") == shown, (
             f"{tag}: announced value is not the shown one"
+        )
+    buttons = widget.locator("button.lw-button")
+    if buttons.count():  # a button-driven explorer (the StepExplorer): its first button moves it
+        before = _drawing(widget)
+        buttons.first.click()
+        _poll(
+            lambda: _drawing(widget) != before, CHANGE_TIMEOUT, f"{tag}: the drawing to follow a press", page
         )
     _shot(widget, f"{tag}-2-after.png")
 
@@ -1225,5 +1235,104 @@ def test_explorer_is_drawn_in_the_browser(name, browser, lab_server, lab_page):
 
     # the kernel's slider followed the drag: the value the browser shows
     assert float(_run_cell(page, code_cells.nth(2))) == value
+    errors = [line for line in page.browser_log if line.startswith("pageerror")]
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+
+
+def test_step_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
+    """The StepExplorer: axe-core finds nothing; the rates are a named group of radio buttons, the
+    chosen one checked, and the buttons are named; the keyboard presses a button and picks a rate,
+    with a visible focus; each press is a step drawn at once, equal to linreg_core's gradient
+    descent; the kernel takes the same steps and draws the wider step axis; the drawing is then
+    matplotlib's frame; the live region says the last readout."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    import linreg_core as lc
+    import linreg_widgets as lw
+
+    if not AXE_JS.is_file():
+        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
+    page = lab_page
+    page.set_viewport_size({"width": 1700, "height": 1000})  # the picture at native size
+    cells = [
+        DRAWN_CELLS[0],
+        "e = lw.StepExplorer(x, y, lr=1e-4)\ne",
+        "print(repr([len(e.ms) - 1, e.ms[-1], e.bs[-1]]))",
+    ]
+    panel, code_cells = _open_cells(page, lab_server, "drawn_step", cells)
+    code_cells.nth(0).locator(".jp-InputArea-editor").click()
+    for _ in range(2):
+        page.keyboard.press("Shift+Enter")
+    widget = panel.locator(DRAWN).first
+    _poll(lambda: widget.locator(".lw-readout b").count(), RUN_ALL_TIMEOUT, "the drawing", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    _axe(page, widget, "step")
+    widget.scroll_into_view_if_needed()
+
+    group = widget.get_by_role("radiogroup", name="lr η")
+    assert group.count() == 1
+    assert group.get_by_role("radio", name="0.0001", exact=True).is_checked()
+    for name in ("Step", "10 steps", "Reset"):
+        assert widget.get_by_role("button", name=name, exact=True).count() == 1, name
+    widget.evaluate(_LIVE_JS)
+
+    # the keyboard: a rate by the arrow keys (a new rate starts again), a button by Enter
+    chosen = group.get_by_role("radio", name="0.0001", exact=True)
+    chosen.focus()
+    page.keyboard.press("ArrowRight")
+    _poll(lambda: _numbers(widget)["lr"] == 0.00012, 10, "the next rate", page)
+    page.keyboard.press("ArrowLeft")
+    _poll(lambda: _numbers(widget)["lr"] == 0.0001 and chosen.is_checked(), 10, "the rate back", page)
+    step = widget.get_by_role("button", name="Step", exact=True)
+    step.focus()
+    page.keyboard.press("Enter")
+    _poll(lambda: _numbers(widget)["step"] == 1, 10, "a step by the keyboard", page)
+    for control in (chosen, step):
+        control.focus()
+        page.keyboard.press("Shift+Tab")  # focus by the keyboard: :focus-visible
+        page.keyboard.press("Tab")
+        focus = control.evaluate(
+            "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
+            " getComputedStyle(e).outlineWidth]"
+        )
+        assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
+
+    # each press is a step, drawn at once; equal to gradient descent's
+    still = widget.locator(".lw-still").get_attribute("src")
+    for _ in range(2):
+        step.click()
+    widget.get_by_role("button", name="10 steps").click()
+    _poll(lambda: _numbers(widget)["step"] == 13, 10, "13 steps", page)
+    got = _numbers(widget)
+    run = lc.gradient_descent(x, y, 1e-4, 13, 0.0, 0.0, warn=False)
+    assert [got["m"], got["b"]] == pytest.approx([run.ms[-1], run.bs[-1]], rel=1e-9)
+    mse = lc.mse(y, lc.predict(x, run.ms[-1], run.bs[-1]))
+    assert got["mse"] == pytest.approx(mse, rel=1e-9)
+    assert f"MSE = {lw.readable(mse)}" in widget.locator(".lw-readout").inner_text()
+    assert "13 steps" in (widget.get_by_role("img").get_attribute("aria-label") or "")
+
+    # the kernel took the same steps and drew the step axis wider: matplotlib's frame
+    _poll(lambda: widget.locator(".lw-still").get_attribute("src") != still, 30, "the wider step axis", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    time.sleep(0.5)
+    frame = lw.StepExplorer(x, y, lr=1e-4)
+    frame.take_steps(13)
+    whole = np.asarray(Image.open(io.BytesIO(frame.picture())).convert("RGB"), dtype=int)
+    page.mouse.move(0, 0)
+    box = widget.locator(".lw-picture").bounding_box()
+    clip = dict(x=round(box["x"]), y=round(box["y"]), width=whole.shape[1], height=whole.shape[0])
+    drawn_png = page.screenshot(clip=clip)
+    (ARTIFACTS / "drawn-step.png").write_bytes(drawn_png)
+    shown = np.asarray(Image.open(io.BytesIO(drawn_png)).convert("RGB"), dtype=int)
+    diff = np.abs(shown - whole).max(axis=2)
+    assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
+    steps, m, b = json.loads(_run_cell(page, code_cells.nth(2)))
+    assert steps == 13 and [m, b] == pytest.approx([got["m"], got["b"]], rel=1e-12)
+    spoken = page.evaluate("() => window.__lwSpoken")
+    assert spoken and spoken[-1].split() == widget.locator(".lw-readout").inner_text().split()
     errors = [line for line in page.browser_log if line.startswith("pageerror")]
     assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
