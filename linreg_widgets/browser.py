@@ -8,11 +8,13 @@ the rest: the data (or a seeded sample and the exact sums), each panel's data→
 package: no CDN) draws the moving parts in SVG over the still picture and computes the readouts
 on every slider move, with no round trip to the kernel.
 
-The sliders are ``ipywidgets.FloatSlider`` models, drawn by the browser as native range inputs
-(a name, the shown value read out, the keyboard): ``explorer.m_slider.value`` follows a drag,
-at most a few times a second, and setting it from code moves the picture. A slider move costs the
-kernel only the update of the matplotlib artists (for :meth:`Explorer.picture`): no picture is
-drawn or sent.
+The controls are ipywidgets models that the browser draws as native, named controls (the shown
+value read out, the keyboard): a ``FloatSlider`` as a range input (``explorer.m_slider.value``
+follows a drag, at most a few times a second, and setting it from code moves the picture), a
+``Checkbox`` as a checkbox, a ``SelectionSlider`` as radio buttons, a ``Button`` as a button
+(what it does is the drawing's; what the browser and the kernel both change is the view's
+``state``). A move costs the kernel only the update of the matplotlib artists (for
+:meth:`Explorer.picture`): no picture is drawn or sent.
 """
 
 import base64
@@ -125,7 +127,7 @@ class BrowserExplorer(Explorer):
 
     Subclasses build the figure and its moving artists as for :class:`Explorer` (``update`` keeps
     them right for :meth:`picture`, the saved first frame) and add :meth:`browser_spec`: what the
-    browser needs to draw the same moving parts. ``sliders`` are the controls the browser draws.
+    browser needs to draw the same moving parts. The controls given are the ones the browser draws.
     """
 
     #: The name of the drawing in ``browser.js`` (its ``KINDS`` table).
