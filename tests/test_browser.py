@@ -778,7 +778,7 @@ _CONTRAST_JS = """(root) => {
         return [255, 255, 255];
     };
     const texts = ['.widget-label, .widget-readout, .widget-html-content, .widget-button',
-                   '.lw-label, .lw-value, .lw-readout'].join(', ');
+                   '.lw-label, .lw-value, .lw-readout, .lw-choice, .lw-check-label, .lw-button'].join(', ');
     return [...root.querySelectorAll(texts)]
         .filter((el) => el.textContent.trim())
         .map((el) => {
@@ -789,14 +789,15 @@ _CONTRAST_JS = """(root) => {
 }"""
 
 
-def test_dark_theme_keeps_pictures_and_labels_readable(browser, lab_server, lab_page):
-    """JupyterLab's dark theme: the explorer's picture keeps its white background, and every
-    widget label, readout and button keeps a contrast of at least 4.5 (WCAG AA)."""
+@pytest.mark.parametrize("stem", ["01_loss_function", "03_update_rule"])
+def test_dark_theme_keeps_pictures_and_labels_readable(stem, browser, lab_server, lab_page):
+    """JupyterLab's dark theme: each browser-drawn explorer's picture keeps its white background,
+    and every widget label, readout, choice and button keeps a contrast of at least 4.5 (WCAG AA)."""
     from io import BytesIO
 
     from PIL import Image
 
-    page, notebook = lab_page, NOTEBOOK_DIR / "01_loss_function.ipynb"
+    page, notebook = lab_page, NOTEBOOK_DIR / f"{stem}.ipynb"
     rel = notebook.relative_to(SERVER_ROOT).as_posix()
     page.goto(f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}?reset&token={lab_server['token']}")
     panel = page.locator(PANEL)
@@ -812,19 +813,23 @@ def test_dark_theme_keeps_pictures_and_labels_readable(browser, lab_server, lab_
         page,
     )
     _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
-    cell = _explorer_cells(page, notebook)[1]  # the LossExplorer, drawn in the browser
-    cell.locator(".jp-InputArea-editor").click()
+    cells = _explorer_cells(page, notebook)
+    cells[0].locator(".jp-InputArea-editor").click()
     _menu(page, "Run", "runmenu:run-all")
-    drawn = cell.locator(f"{DRAWN} .lw-readout b")
-    _poll(lambda: drawn.count(), RUN_ALL_TIMEOUT, "the explorer to draw in the dark theme", page)
+    assert cells, f"{stem}: no explorer"
+    for cell in cells:  # each drawn in the browser
+        readout = cell.locator(f"{DRAWN} .lw-readout b")
+        _poll(lambda r=readout: r.count(), RUN_ALL_TIMEOUT, "the explorers to draw in the dark theme", page)
     time.sleep(1.0)
-    _shot(cell, "dark-theme-01-loss-explorer.png")
-    picture = Image.open(BytesIO(cell.locator(".lw-picture").screenshot())).convert("RGB")
-    assert min(picture.getpixel((2, 2))) >= 240, "the figure background is not opaque white"
-    contrasts = cell.evaluate(_CONTRAST_JS)
-    assert contrasts, "no widget text found"
-    low = [(text, round(ratio, 2)) for text, ratio in contrasts if ratio < 4.5]
-    assert not low, f"widget texts too faint on the dark theme: {low}"
+    for k, cell in enumerate(cells):
+        cell.scroll_into_view_if_needed()
+        _shot(cell, f"dark-theme-{stem}-{k + 1}.png")
+        picture = Image.open(BytesIO(cell.locator(".lw-picture").screenshot())).convert("RGB")
+        assert min(picture.getpixel((2, 2))) >= 240, f"explorer {k + 1}: the figure background is not white"
+        contrasts = cell.evaluate(_CONTRAST_JS)
+        assert contrasts, "no widget text found"
+        low = [(text, round(ratio, 2)) for text, ratio in contrasts if ratio < 4.5]
+        assert not low, f"explorer {k + 1}: widget texts too faint on the dark theme: {low}"
 
 
 # --------------------------------------------------------------------------- drawn in the browser
