@@ -572,6 +572,9 @@ function dottedPath(parent, style, pt) {
 function stepDrawing(spec, root, uid) {
   const pt = spec.dpi / 72;
   const color = spec.colors.line;
+  // the step axis's ticks and labels at its width now (10, 20, 40 ... steps), under the rest
+  const [sl, st, sw, sh] = spec.step_axes.box;
+  const ticks = svg("image", { x: sl, y: st, width: sw, height: sh, preserveAspectRatio: "none" }, root);
   const fit = clipped(root, `${uid}-fit`, spec.fit.box);
   const line = styledLine(fit, spec.line, pt);
   const map = svg("g", {}, root); // markers at the edge stay visible, as in matplotlib (not clipped)
@@ -627,11 +630,17 @@ function stepDrawing(spec, root, uid) {
     path(r.ms.map((v, i) => px(spec.loss.map, v, r.bs[i])));
     const words = r.diverged ? "diverged" : "off the map";
     const onMap = placeMarker(marker, note, spec.loss, m, b, words);
-    curve(r.ms.map((v, i) => px(spec.steps.map, i, v)));
+    let shown = 10; // the step axis doubles its width when the steps outgrow it (StepExplorer.update)
+    while (shown < k) shown *= 2;
+    const widths = spec.step_axes.widths;
+    const axis = widths.find((w) => w.steps === shown) || widths[widths.length - 1];
+    if (ticks.getAttribute("href") !== axis.png) ticks.setAttribute("href", axis.png);
+    const panel = { ...spec.steps, map: axis.map, xlim: axis.xlim };
+    curve(r.ms.map((v, i) => px(panel.map, i, v)));
     const [left, , width] = spec.steps.box;
-    const level = px(spec.steps.map, 0, bestM(b))[1];
+    const level = px(panel.map, 0, bestM(b))[1];
     setLine(best, [left, level], [left + width, level]);
-    placeMarker(mMarker, mNote, spec.steps, k, m, words);
+    placeMarker(mMarker, mNote, panel, k, m, words);
 
     // the readout: the kernel's own words (StepExplorer.update), computed here
     const value = r.losses[k];

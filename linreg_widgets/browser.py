@@ -101,6 +101,11 @@ def finite_numbers(values):
     return values
 
 
+def data_url(png):
+    """A PNG as a data URL, for the browser."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def line_style(line):
     """A matplotlib line's look for the browser: colour, width and dashes (points)."""
     offset, dashes = line._dash_pattern  # in points, scaled by the width as matplotlib draws them
@@ -132,6 +137,9 @@ class BrowserExplorer(Explorer):
 
     #: The name of the drawing in ``browser.js`` (its ``KINDS`` table).
     kind = None
+    #: Whether a new still picture (after :meth:`invalidate_background`) is sent to the browser;
+    #: False where the browser redraws what changes itself (the StepExplorer's step axis).
+    resend_still = True
 
     def _layout(self, controls):
         self.readout = SimpleNamespace(value="")  # the kernel's text of the readout (for code)
@@ -148,9 +156,11 @@ class BrowserExplorer(Explorer):
         if self._background is None:
             self._draw_background()
             self._still = png_bytes(self.fig.canvas)
+            if self.view.still and not self.resend_still:
+                return
             size = list(self.fig.canvas.get_width_height())  # the still picture's pixels
             self.view.spec = dict(self.browser_spec(), kind=self.kind, size=size, dpi=DPI)
-            self.view.still = "data:image/png;base64," + base64.b64encode(self._still).decode("ascii")
+            self.view.still = data_url(self._still)
 
     def _still_png(self):
         if self._background is None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_hex
@@ -20,7 +21,16 @@ import linreg_core as lc
 import linreg_minibatch as lm
 import linreg_validation as lv
 
-from .browser import BrowserExplorer, affine, box, finite_numbers, line_style, marker_style, panel_limits
+from .browser import (
+    BrowserExplorer,
+    affine,
+    box,
+    data_url,
+    finite_numbers,
+    line_style,
+    marker_style,
+    panel_limits,
+)
 from .explorer import (
     Explorer,
     data_copy,
@@ -29,6 +39,7 @@ from .explorer import (
     log_lr_slider,
     lr_choice_slider,
     number_slider,
+    png_bytes,
 )
 from .figures import (
     add_colorbar,
@@ -52,6 +63,7 @@ from .maths import (
 )
 from .style import (
     CURRENT_MARKER,
+    EXPLORER_STYLE,
     GUIDE_COLOR,
     LINE_COLOR,
     MAE_COLOR,
@@ -626,11 +638,16 @@ class StepExplorer(BrowserExplorer):
     rates are radio buttons, and each press of a button is a step computed there with the
     lesson's formulas, drawn at once. The browser and the kernel share how many steps were
     asked for at which rate (the view's ``state``): the kernel takes the same steps, so
-    ``explorer.ms``, ``bs`` and ``losses`` follow, and steps taken from code are drawn.
+    ``explorer.ms``, ``bs`` and ``losses`` follow, and steps taken from code are drawn. The step
+    axis widens (10, 20, 40 … steps) in the browser too: it gets the axis at each width once
+    (:meth:`step_axes`).
     """
 
     description = "press Step: one update, one more dot on the path"
     kind = "step"
+    resend_still = False  # the browser widens the step axis itself (see step_axes)
+    #: The widths of the step axis, in steps: it doubles when the steps outgrow it.
+    STEP_AXIS_WIDTHS = tuple(10 * 2**k for k in range(7))  # 10 … 640
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = data_copy(x, y)
@@ -747,7 +764,7 @@ class StepExplorer(BrowserExplorer):
             shown *= 2
         if shown != self._steps_shown:  # 10, 20, 40, … steps wide
             self._steps_shown = shown
-            self.ax_steps.set_xlim(-0.5, 1.05 * shown + 0.5)  # room for the last tick's label
+            self.ax_steps.set_xlim(self._step_limits(shown))
             self.invalidate_background(self.ax_steps)
         self.m_curve.set_data(np.arange(steps + 1), self.ms)
         self.best_m_line.set_ydata([self.best_m_for(b)] * 2)
@@ -768,9 +785,50 @@ class StepExplorer(BrowserExplorer):
             text += "<br>⚠ <b>diverging</b>: the MSE is above its start and grows at every step."
         self.readout.value = text
 
+    @staticmethod
+    def _step_limits(shown):
+        return (-0.5, 1.05 * shown + 0.5)  # room for the last tick's label
+
+    def step_axes(self):
+        """The step axis at each of its widths, for the browser: its mapping and limits, and a
+        picture of its ticks and labels (under the axes, as the kernel draws them there), so the
+        browser widens the axis itself, with or without a kernel."""
+        ax, canvas = self.ax_steps, self.fig.canvas
+        shown_now = ax.get_xlim()
+        height, width = canvas.get_width_height()[::-1]
+        widths = []
+        with matplotlib.rc_context(EXPLORER_STYLE):  # ticks are made from the rcParams
+            renderer = canvas.get_renderer()
+            boxes = []
+            for shown in self.STEP_AXIS_WIDTHS:
+                ax.set_xlim(self._step_limits(shown))
+                boxes.append(ax.xaxis.get_tightbbox(renderer))
+            # the region that every width's ticks and labels lie in: from just above the bottom
+            # spine to below the labels, across the widest labels
+            left = max(0, math.floor(min(b.x0 for b in boxes + [ax.bbox]) - 1))
+            right = min(width, math.ceil(max(b.x1 for b in boxes + [ax.bbox]) + 1))
+            top = max(0, math.floor(height - ax.bbox.y0 - 2))
+            bottom = min(height, math.ceil(height - min(b.y0 for b in boxes) + 1))
+            for shown in self.STEP_AXIS_WIDTHS:
+                ax.set_xlim(self._step_limits(shown))
+                canvas.restore_region(self._under)
+                self.fig.draw_artist(ax)  # as _draw_background draws it (its moving artists skipped)
+                rgba = np.asarray(canvas.buffer_rgba())[top:bottom, left:right]
+                widths.append(
+                    {
+                        "steps": shown,
+                        "map": affine(ax),
+                        "xlim": finite_numbers(ax.get_xlim()),
+                        "png": data_url(png_bytes(rgba.copy(), level=9)),
+                    }
+                )
+        ax.set_xlim(shown_now)
+        canvas.restore_region(self._background)
+        return {"box": [left, top, right - left, bottom - top], "widths": widths}
+
     def browser_spec(self):
         """The data (or its exact averages), the start, the rates, each panel's mapping and limits,
-        and the looks of what moves."""
+        the step axis at each width, and the looks of what moves."""
         ax_fit, ax_loss, ax_steps = self.line.axes, self.marker.axes, self.ax_steps
         x_mean, xy_mean, xx_mean = (float(np.mean(v)) for v in (self.x, self.x * self.y, self.x**2))
         spec = {
@@ -784,6 +842,7 @@ class StepExplorer(BrowserExplorer):
             "fit": {"map": affine(ax_fit), "box": box(ax_fit), "x_ends": finite_numbers(self._x_ends)},
             "loss": panel_limits(ax_loss),
             "steps": panel_limits(ax_steps),
+            "step_axes": self.step_axes(),
             "line": line_style(self.line),
             "path": {**line_style(self.path), **marker_style(self.path)},
             "curve": {**line_style(self.m_curve), **marker_style(self.m_curve)},

@@ -2145,17 +2145,33 @@ def test_the_step_explorer_takes_the_steps_the_browser_took(classic):
     assert e.view.state == {"steps": 0, "index": index + 1} and e.ms == [0.0]
 
 
-def test_the_step_explorer_sends_its_wider_step_axis(classic):
-    """Past 10 steps the kernel draws the step axis wider, and the browser gets the new picture and
-    the mapping of that axis (the one matplotlib uses): points land where Agg draws them."""
+def test_the_step_explorer_gives_the_browser_its_step_axis_at_every_width(classic):
+    """The step axis widens (10, 20, 40 ... steps) as the steps outgrow it. The browser gets it at
+    every width once: each picture of its ticks is the kernel's still picture there at that width
+    (to the pixel), each mapping puts the axis's limits on its frame; no new picture is sent."""
+    import base64
+
     x, y = classic
     e = lw.StepExplorer(x, y, lr=1e-4)
-    e.view.state = {"steps": 11, "index": e.lr_slider.index}
-    steps = e.view.spec["steps"]
-    assert steps["xlim"] == list(e.ax_steps.get_xlim()) and steps["xlim"][1] > 11
-    sx, sy, tx, ty = steps["map"]
-    (x0, x1), (y0, y1) = e.ax_steps.get_xlim(), e.ax_steps.get_ylim()
-    left, top, width, height = steps["box"]
-    assert (sx * x0 + tx, sy * y1 + ty) == pytest.approx((left, top), abs=1e-6)
-    assert (sx * x1 + tx, sy * y0 + ty) == pytest.approx((left + width, top + height), abs=1e-6)
+    axes = e.view.spec["step_axes"]
+    assert [w["steps"] for w in axes["widths"]] == [10 * 2**k for k in range(len(axes["widths"]))]
+    left, top, width, height = axes["box"]
+    _, box_top, box_width, box_height = e.view.spec["steps"]["box"]
+    sent = []
+    e.view.observe(sent.append, names=["still", "spec"])
+    for entry in axes["widths"][:4]:
+        e.view.state = {"steps": entry["steps"], "index": e.lr_slider.index}  # the kernel widens it
+        assert entry["xlim"] == list(e.ax_steps.get_xlim())
+        sx, sy, tx, ty = entry["map"]
+        (x0, x1), (y0, y1) = e.ax_steps.get_xlim(), e.ax_steps.get_ylim()
+        box_left = e.view.spec["steps"]["box"][0]
+        assert (sx * x0 + tx, sy * y1 + ty) == pytest.approx((box_left, box_top), abs=1e-6)
+        assert (sx * x1 + tx, sy * y0 + ty) == pytest.approx(
+            (box_left + box_width, box_top + box_height), abs=1e-6
+        )
+        still = np.asarray(PILImage.open(io.BytesIO(e.background.value)).convert("RGB"))
+        png = base64.b64decode(entry["png"].split(",", 1)[1])
+        ticks = np.asarray(PILImage.open(io.BytesIO(png)).convert("RGB"))
+        np.testing.assert_array_equal(ticks, still[top : top + height, left : left + width])
+    assert sent == []
     assert e.view.spec["rates"] == [rate for _, rate in e.lr_slider.options]
