@@ -7,6 +7,7 @@ as ``tests/test_browser.py`` does)::
     python benchmarks/bench_browser.py --cpu 1 --cpu 0.25 --cpu 0.1 --repeats 5
     python benchmarks/bench_browser.py --root /tmp/old-checkout --server plain
     python benchmarks/bench_browser.py --rtt 0 --rtt 50 --rtt 100 --rtt 200   # make bench-browser RTT=...
+    python benchmarks/bench_browser.py --rtt 0 --rtt 100 --explorer OutlierExplorer --server project
 
 It measures two servers one after the other: ``project``, JupyterLab with the project's
 ``.jupyter/jupyter_server_config.py`` (TCP_NODELAY on the kernel websocket), as ``make lab``
@@ -14,7 +15,10 @@ and Binder run it, and ``plain``, JupyterLab's defaults, as a student's own inst
 For each it starts JupyterLab on 127.0.0.1 (throwaway config, settings and workspaces), opens
 notebook 01, runs all cells, and drags the "slope m" slider of its ``LossExplorer`` with
 the mouse: steadily, one pixel every ``--step-ms`` milliseconds, right across the
-slider and back (a fast drag: about a hundred slider values a second). In the page it
+slider and back (a fast drag: about a hundred slider values a second). ``--explorer NAME``
+drags the first slider of another slider-driven explorer of ``lw.EXPLORERS`` instead, made
+by its registry entry on the classic data in a notebook of its own (under
+``test-artifacts/bench/``, gitignored). In the page it
 records every pointer move and every new picture: one the ``Image`` widget loads (an explorer
 drawn in the kernel) or one the browser draws in the SVG over the still picture (an explorer
 drawn in the browser, ``linreg_widgets/browser.js``: its range input gets the drag's values
@@ -79,6 +83,8 @@ import test_browser as tb  # noqa: E402
 from delay_proxy import DelayProxy  # noqa: E402  (beside this file)
 
 NOTEBOOK = "notebooks/01_loss_function.ipynb"
+# --explorer NAME (not the LossExplorer): a notebook of its own, made by its EXPLORERS entry
+BENCH_DIR = Path("test-artifacts", "bench")
 PANEL = tb.PANEL
 # The LossExplorer's output: the widget with both an "intercept b" and a "slope m" slider.
 EXPLORER_TEXT = "intercept b"
@@ -131,14 +137,18 @@ _EXECUTE_JS = """async (code) => {
   return out;
 }"""
 
-# Kernel side: time every update + render of the notebook's LossExplorers (patched on each
-# instance, so the observers already registered call the timed versions). Notebook 01 has two;
-# the one dragged is the one whose times grow, and its slider and readout are reported.
+# Kernel side: time every update + render of the notebook's explorers of the class dragged
+# (patched on each instance, so the observers already registered call the timed versions).
+# Notebook 01 has two LossExplorers; the one dragged is the one whose times grow, and its first
+# slider and readout are reported.
 _KERNEL_PROBE = """
 import gc as _gc, json as _json, os as _os, time as _time
 import linreg_widgets as _lw
-_bench_explorers = [o for o in _gc.get_objects() if type(o) is _lw.LossExplorer]
-_bench_times = {id(e): [] for e in _bench_explorers}
+_bench_explorers = [o for o in _gc.get_objects() if type(o).__name__ == {name!r} and hasattr(o, "refresh")]
+_bench_times = {{id(e): [] for e in _bench_explorers}}
+def _bench_controls(_e):
+    view = getattr(_e, "view", None)  # drawn in the browser: the controls it draws
+    return list(view.controls) if view is not None else [_e.m_slider, _e.b_slider]
 def _bench_timed(_self):
     _refresh, _times = type(_self).refresh, _bench_times[id(_self)]
     def refresh(*args):
@@ -146,17 +156,19 @@ def _bench_timed(_self):
         _refresh(_self, *args)
         _times.append(_time.perf_counter() - start)
     return refresh
-# the sliders observe the bound method saved at construction: re-register the timed one
+# the controls observe the bound method saved at construction: re-register the timed one
 for _e in _bench_explorers:
-    for _s in (_e.m_slider, _e.b_slider):
+    for _s in _bench_controls(_e):
         _s.unobserve(_e.refresh, names="value")
     _e.refresh = _bench_timed(_e)
-    for _s in (_e.m_slider, _e.b_slider):
+    for _s in _bench_controls(_e):
         _s.observe(_e.refresh, names="value")
-print(_json.dumps({"pid": _os.getpid(), "explorers": len(_bench_explorers)}))
+print(_json.dumps({{"pid": _os.getpid(), "explorers": len(_bench_explorers)}}))
 """
 _KERNEL_READ = """_e = max(_bench_explorers, key=lambda e: len(_bench_times[id(e)]))
-print(_json.dumps({"times": _bench_times[id(_e)], "m": _e.m_slider.value, "readout": _e.readout.value}))
+_s = _bench_controls(_e)[0]
+print(_json.dumps({"times": _bench_times[id(_e)], "m": _s.value, "step": _s.step,
+                   "readout": _e.readout.value}))
 for _t in _bench_times.values():
     _t.clear()"""
 
@@ -232,8 +244,33 @@ def wait(check, timeout, what, interval=0.25):
     raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def explorer_notebook(name: str, root: Path) -> str:
+    """The notebook to open for the explorer ``name``: notebook 01 for the LossExplorer, else one
+    written under ``root``'s test-artifacts/bench/ that makes it with its EXPLORERS entry (the
+    path, relative to ``root``)."""
+    if name == "LossExplorer":
+        return NOTEBOOK
+    import nbformat
+
+    folder = root / BENCH_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    cells = [
+        f"import sys\nsys.path.insert(0, {str(root)!r})\n"
+        "import linreg_widgets as lw\nimport linreg_core as lc\n"
+        'x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")',
+        f"explorer = lw.EXPLORERS[{name!r}].make(x, y)\nexplorer",
+    ]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path.relative_to(root).as_posix()
+
+
 def open_and_run(page, base, token, notebook):
-    """Open the notebook, Run All, and return the LossExplorer's output element."""
+    """Open the notebook, Run All, and return the explorer's output element (notebook 01's
+    LossExplorer, or the explorer drawn in the browser)."""
     page.goto(f"{base}/lab/tree/{urllib.parse.quote(notebook)}?reset&token={token}", timeout=90_000)
     panel = page.locator(PANEL)
     panel.wait_for(state="visible", timeout=90_000)
@@ -308,8 +345,9 @@ _DRAG_RANGE_JS = """async ([input, xs, stepMs]) => {
 def drag(page, widget, proxy, step_ms: float, quiet_s: float):
     """Drag the slope slider to its left end, right across and back to the middle;
     return what the page recorded, with the bytes ``proxy`` forwarded during the drag."""
-    if widget.locator("input.lw-range").count():
-        slider = widget.get_by_role("slider", name="slope m")
+    if widget.locator("input.lw-range").count():  # the LossExplorer's slope, or the first slider
+        slope = widget.get_by_role("slider", name="slope m")
+        slider = slope if slope.count() else widget.locator("input.lw-range").first
         track = slider.bounding_box()
         x0, x1 = int(track["x"] + 2), int(track["x"] + track["width"] - 2)
         lo, hi, value = (float(slider.evaluate(f"e => e.{k}")) for k in ("min", "max", "value"))
@@ -317,7 +355,7 @@ def drag(page, widget, proxy, step_ms: float, quiet_s: float):
         xs = [*range(start, x0, -1), *range(x0, x1), *range(x1, (x0 + x1) // 2, -1)]
         args = [slider.element_handle(), xs, step_ms]
         record = _recorded(page, proxy, lambda: page.evaluate(_DRAG_RANGE_JS, args), quiet_s)
-        record["shown_m"] = float(widget.locator(".lw-readout").get_attribute("data-m"))  # the browser's
+        record["shown_m"] = float(slider.evaluate("e => e.value"))  # the value the browser shows
         return record
     slider = widget.locator(tb.SLIDER).filter(has_text="slope m").first
     track = slider.locator(".noUi-target").first.bounding_box()
@@ -407,10 +445,11 @@ def summarize(record, kernel):
         "pictures": len(during) + len(after),
         "kernel_ms": 1000 * statistics.median(kernel["times"]) if kernel["times"] else float("nan"),
         "kernel_ms_move": 1000 * sum(kernel["times"]) / len(moves),
-        # the kernel's readout shows its slider's final value; drawn in the browser, that value is
-        # the one the browser shows
-        "final_ok": f"{kernel['m']:.4g}·x".replace("-", "−") in readout_m
-        and record.get("shown_m", kernel["m"]) == kernel["m"],
+        # drawn in the browser: the kernel's slider holds the value the browser shows (to its step);
+        # drawn in the kernel (the LossExplorer of an older checkout): its readout shows that value
+        "final_ok": abs(record["shown_m"] - kernel["m"]) <= kernel["step"] / 2
+        if "shown_m" in record
+        else f"{kernel['m']:.4g}·x".replace("-", "−") in readout_m,
         "kb_down": traffic["down"] / traffic["seconds"] / 1000,
         "kb_up": traffic["up"] / traffic["seconds"] / 1000,
         "stages_ms": breakdown(record),
@@ -437,8 +476,13 @@ def measure(root, server_config, rtts, shares, args):
             browser = pw.chromium.launch(executable_path=tb.CHROMIUM, headless=True, args=tb.CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.set_default_timeout(30_000)
-            widget = open_and_run(page, f"http://127.0.0.1:{proxy.port}", token, NOTEBOOK)
-            probe = json.loads(page.evaluate(_EXECUTE_JS, _KERNEL_PROBE).strip().splitlines()[-1])
+            widget = open_and_run(
+                page, f"http://127.0.0.1:{proxy.port}", token, explorer_notebook(args.explorer, root)
+            )
+            code = _KERNEL_PROBE.format(name=args.explorer)
+            probe = json.loads(page.evaluate(_EXECUTE_JS, code).strip().splitlines()[-1])
+            if not probe["explorers"]:
+                raise RuntimeError(f"no {args.explorer} found in the kernel")
             page.evaluate(_INSTRUMENT_JS, widget.element_handle())
             drag(page, widget, proxy, args.step_ms, 1.0)  # warm-up
             page.evaluate(_EXECUTE_JS, _KERNEL_READ)
@@ -517,6 +561,12 @@ def main(argv=None):
     parser.add_argument("--period-ms", type=float, default=20.0, help="throttle duty-cycle period")
     parser.add_argument("--no-echo", action="store_true", help="kernel with JUPYTER_WIDGETS_ECHO=0")
     parser.add_argument("--json", type=Path, help="also write every drag's figures here")
+    parser.add_argument(
+        "--explorer",
+        default="LossExplorer",
+        metavar="NAME",
+        help="the explorer whose first slider is dragged (lw.EXPLORERS; default: notebook 01's LossExplorer)",
+    )
     args = parser.parse_args(argv)
     rtts = list(dict.fromkeys(args.rtt or [0.0]))  # in the order given, once each
     shares = args.cpu or ([1.0] if args.rtt else [1.0, 0.25])
@@ -528,6 +578,12 @@ def main(argv=None):
     if "project" in servers and not (root / ".jupyter" / "jupyter_server_config.py").is_file():
         print(f"{root} has no .jupyter/jupyter_server_config.py: measure it with --server plain")
         return 2
+    sys.path.insert(0, str(root))
+    import linreg_widgets as lw
+
+    if args.explorer not in lw.EXPLORERS:
+        print(f"--explorer: no explorer {args.explorer!r}; choose from {', '.join(lw.EXPLORERS)}")
+        return 2
     results, sizes = {}, []
     for server in servers:
         config = root / ".jupyter" if server == "project" else None
@@ -535,6 +591,7 @@ def main(argv=None):
         sizes.append(size)
 
     print(f"Machine: {os.cpu_count()} CPUs; served: {root}; echo {'off' if args.no_echo else 'on'}")
+    print(f"Explorer: {args.explorer}")
     print(f"Drag: one pixel every {args.step_ms:g} ms; medians of {args.repeats} drags each")
     print(f"Picture: {statistics.median(sizes) / 1000:.0f} KB PNG per frame")
     for server in servers:

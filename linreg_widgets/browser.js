@@ -194,7 +194,497 @@ function lossDrawing(spec, root, uid) {
   };
 }
 
-const KINDS = { loss: lossDrawing };
+// ---- shared pieces of the drawings ----------------------------------------------------------
+
+/** An SVG path for a matplotlib marker ("o", "s", "D", "^", "v") of `size` pixels, centred on 0, 0. */
+function markerPath(shape, size) {
+  const h = size / 2;
+  if (shape === "o") return `M${-h} 0A${h} ${h} 0 1 0 ${h} 0A${h} ${h} 0 1 0 ${-h} 0Z`;
+  if (shape === "s") return `M${-h} ${-h}H${h}V${h}H${-h}Z`;
+  if (shape === "D") {
+    const d = h * Math.SQRT2; // a square of side `size` turned by 45 degrees
+    return `M0 ${-d}L${d} 0L0 ${d}L${-d} 0Z`;
+  }
+  if (shape === ">" || shape === "<") {
+    const right = shape === ">" ? 1 : -1;
+    return `M${right * h} 0L${-right * h} ${-h}L${-right * h} ${h}Z`;
+  }
+  const up = shape === "^" ? -1 : 1; // y grows downwards
+  return `M0 ${up * h}L${-h} ${-up * h}L${h} ${-up * h}Z`;
+}
+
+/** A marker drawn like matplotlib's (style: size and edge width in points, fill, edge). */
+function marker(parent, style, pt, shape) {
+  const node = svg("path", { fill: style.fill, stroke: style.edge, "stroke-width": style.edge_width * pt }, parent);
+  node.setAttribute("stroke-linejoin", "miter");
+  const shaped = (s) => node.setAttribute("d", markerPath(s, style.size * pt));
+  shaped(shape);
+  return Object.assign(node, { shaped });
+}
+
+/** A straight line drawn like a matplotlib Line2D (style: colour, width and dashes in points). */
+function styledLine(parent, style, pt) {
+  const node = svg("line", { stroke: style.color, "stroke-width": style.width * pt }, parent);
+  if (style.dashes.length) {
+    node.setAttribute("stroke-dasharray", style.dashes.map((d) => d * pt).join(" "));
+    node.setAttribute("stroke-dashoffset", style.offset * pt);
+    node.setAttribute("stroke-linecap", "butt");
+  } else {
+    node.setAttribute("stroke-linecap", "square");
+  }
+  return node;
+}
+
+function setLine(node, [ax, ay], [bx, by]) {
+  Object.entries({ x1: ax, y1: ay, x2: bx, y2: by }).forEach(([k, v]) => node.setAttribute(k, v.toFixed(2)));
+}
+
+const show = (node, visible) => node.setAttribute("visibility", visible ? "visible" : "hidden");
+
+/** Python's format(value, ".4f") and "+.4f", with true minus signs. */
+const fixed = (value, digits = 4) => value.toFixed(digits).replace("-", MINUS);
+const signed = (value, digits = 4) => (value >= 0 ? "+" : "") + fixed(value, digits);
+
+// ---- 01's OutlierExplorer --------------------------------------------------------------------
+
+/** The least-squares line of the data plus one point (ox, h), from the data's means and centred
+ *  averages updated with that point (Welford's formulas): the MSE line, for any n. */
+function mseLineWith(s, n, ox, h) {
+  const dx = ox - s.x_mean;
+  const dy = h - s.y_mean;
+  const sxx = n * s.sxx + (n / (n + 1)) * dx * dx;
+  const sxy = n * s.sxy + (n / (n + 1)) * dx * dy;
+  const m = sxy / sxx;
+  return [m, s.y_mean + dy / (n + 1) - m * (s.x_mean + dx / (n + 1))];
+}
+
+/** The MAE line with the outlier at h: a side line while the outlier is beyond it, else the
+ *  kernel's solution for that height (every slider stop between the two), or null (not sent yet). */
+function maeLineWith(table, ox, h) {
+  for (const [side, m, b] of table.sides) if (side * (h - (m * ox + b)) > 0) return [m, b];
+  const row = table.solved.find(([height]) => height === h);
+  return row ? [row[1], row[2]] : null;
+}
+
+/** The OutlierExplorer: both lines and the outlier (left), the slopes against its height (right). */
+function outlierDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const fit = clipped(root, `${uid}-fit`, spec.fit.box);
+  const lines = {};
+  for (const name of ["MSE", "MAE"]) lines[name] = styledLine(fit, spec.lines[name], pt);
+  const outlier = marker(fit, spec.outlier, pt, "D");
+  const note = svg("text", { "text-anchor": "end", "dominant-baseline": "central", fill: "black" }, fit);
+  note.setAttribute("font-family", "DejaVu Sans, Bitstream Vera Sans, sans-serif");
+  note.setAttribute("font-size", spec.note.size * pt);
+  const slopes = clipped(root, `${uid}-slope`, spec.slope.box);
+  const now = styledLine(slopes, spec.now, pt);
+  now.setAttribute("stroke-linecap", "butt");
+  const points = { MSE: marker(slopes, spec.points.MSE, pt, "o"), MAE: marker(slopes, spec.points.MAE, pt, "s") };
+  const [x0, x1] = spec.fit.x_ends;
+  const [low, high] = spec.fit.y_limits;
+  const ox = spec.outlier_x;
+  const titles = { MSE: "MSE line (least squares)", MAE: "MAE line" };
+  const words = { MSE: "the MSE line (solid)", MAE: "the MAE line (dashed)" };
+
+  return ([h, present]) => {
+    const fits = present
+      ? { MSE: mseLineWith(spec.sums, spec.n, ox, h), MAE: maeLineWith(spec.mae, ox, h) }
+      : { ...spec.base };
+    for (const [name, line] of Object.entries(lines)) {
+      show(line, fits[name] !== null);
+      if (fits[name] === null) continue;
+      const [m, b] = fits[name];
+      setLine(line, px(spec.fit.map, x0, m * x0 + b), px(spec.fit.map, x1, m * x1 + b));
+    }
+    // the outlier, or a triangle at the edge it left by, with its height written beside it
+    const pad = 0.03 * (high - low);
+    const shown = Math.min(Math.max(h, low + pad), high - pad);
+    outlier.shaped(shown === h ? "D" : h > high ? "^" : "v");
+    place(outlier, px(spec.fit.map, ox, shown));
+    show(outlier, present);
+    const [nx, ny] = px(spec.fit.map, ox - spec.note.dx, shown);
+    Object.entries({ x: nx.toFixed(2), y: ny.toFixed(2) }).forEach(([k, v]) => note.setAttribute(k, v));
+    note.textContent = present && shown !== h ? `y = ${general(h)} `.replaceAll("-", MINUS) : "";
+    const [sx, , tx] = spec.slope.map;
+    const [, top, , height] = spec.slope.box;
+    setLine(now, [sx * h + tx, top], [sx * h + tx, top + height]);
+    show(now, present);
+    for (const [name, point] of Object.entries(points)) {
+      show(point, present && fits[name] !== null);
+      if (present && fits[name] !== null) place(point, px(spec.slope.map, h, fits[name][0]));
+    }
+
+    // the readout: the kernel's own words (OutlierExplorer.update), computed here
+    const parts = [];
+    for (const name of ["MSE", "MAE"]) {
+      const m0 = spec.base[name][0];
+      if (parts.length) parts.push([" \u00a0\u00b7\u00a0 ", false]);
+      if (fits[name] === null) {
+        parts.push([`${titles[name]}: being solved by the kernel`, false]);
+        continue;
+      }
+      const m = fits[name][0];
+      parts.push([`${titles[name]}: m = ${fixed(m)}`, true]);
+      parts.push([` (without the outlier ${fixed(m0)}, moved by ${signed(m - m0)})`, false]);
+    }
+    parts.push(["\n", false]);
+    const moved = (name) => (fits[name] === null ? NaN : fits[name][0] - spec.base[name][0]);
+    let ratio = null;
+    if (!present) parts.push(["No outlier: tick 'add the outlier'.", false]);
+    else if (fits.MAE === null) parts.push(["\u2026", false]);
+    else if (Math.abs(moved("MAE")) > 0) {
+      ratio = Math.abs(moved("MSE")) / Math.abs(moved("MAE"));
+      parts.push([`The outlier moved the MSE slope ${general(ratio, 3)} times as far as the MAE slope.`, false]);
+    } else parts.push(["The MAE slope did not move at all.", false]);
+
+    // what the picture shows now, in words
+    const label = (name) => (fits[name] === null ? "being solved" : lineLabel(...fits[name]));
+    const where =
+      shown === h ? "" : h > high ? " (above the top of the panel: drawn at its edge)" : " (drawn at the panel's edge)";
+    let alt = `Left: ${spec.n.toLocaleString("en-US")} data points`;
+    alt += present ? ` and one outlier at x = ${readable(ox)}, y = ${readable(h)}${where}; ` : ", no outlier; ";
+    alt += `${words.MSE} ${label("MSE")} and ${words.MAE} ${label("MAE")}; dotted: the same lines without the outlier. `;
+    alt += "Right: the slope of each line for every height of the outlier";
+    if (present && fits.MAE !== null) {
+      alt += `; now the MSE slope is ${readable(fits.MSE[0])} (moved ${readable(moved("MSE"))}) `;
+      alt += `and the MAE slope ${readable(fits.MAE[0])} (moved ${readable(moved("MAE"))}).`;
+    } else alt += ".";
+    const numbers = { outlier: h, present, mse_m: fits.MSE[0], mse_b: fits.MSE[1] };
+    if (fits.MAE !== null) Object.assign(numbers, { mae_m: fits.MAE[0], mae_b: fits.MAE[1] });
+    return { parts, alt, numbers };
+  };
+}
+
+// ---- 02's SlopeExplorer ----------------------------------------------------------------------
+
+/** The gradient of the MSE, point by point: dL/dm = -2 mean(x (y - ŷ)), dL/db = -2 mean(y - ŷ). */
+export function gradients(x, y, m, b) {
+  let dm = 0;
+  let db = 0;
+  for (let i = 0; i < x.length; i++) {
+    const residual = y[i] - (m * x[i] + b);
+    dm += x[i] * residual;
+    db += residual;
+  }
+  return [(-2 * dm) / x.length, (-2 * db) / x.length];
+}
+
+/** The same gradient from the data's averages (many points), with nothing to cancel:
+ *  dL/dm = 2 (Sxx (m - m̂) - x̄ (ȳ - m x̄ - b)), dL/db = -2 (ȳ - m x̄ - b). */
+function gradientsFromSums(s, m, b) {
+  const offset = s.y_mean - m * s.x_mean - b;
+  return [2 * (s.sxx * (m - s.m_hat) - s.x_mean * offset), -2 * offset];
+}
+
+/** matplotlib's quiver arrow (Quiver._h_arrows) from `tail` to `tip` (pixels, y down): a shaft
+ *  of `width` pixels and a head; shorter than its head, the whole arrow shrinks; shorter than
+ *  `minlength` widths, a dot. Returns an SVG path. */
+function arrowPath(tail, tip, width, spec) {
+  const [headwidth, headlength, headaxislength] = spec.head;
+  const dx = tip[0] - tail[0];
+  const dy = tail[1] - tip[1]; // y up, as matplotlib's display coordinates
+  const length = Math.hypot(dx, dy) / width;
+  const theta = Math.atan2(dy, dx);
+  const minsh = spec.minshaft * headlength;
+  let X;
+  let Y;
+  if (length < spec.minlength) {
+    X = [...Array(8).keys()].map((k) => Math.cos((k * Math.PI) / 3) * spec.minlength * 0.5);
+    Y = [...Array(8).keys()].map((k) => Math.sin((k * Math.PI) / 3) * spec.minlength * 0.5);
+  } else {
+    const short = length < minsh;
+    const x = short
+      ? [0, minsh - headaxislength, minsh - headlength, minsh].map((v) => (v * length) / minsh)
+      : [0, length - headaxislength, length - headlength, length];
+    const y = [1, 1, headwidth, 0].map((v) => (short ? (0.5 * v * length) / minsh : 0.5 * v));
+    const order = [0, 1, 2, 3, 2, 1, 0, 0];
+    X = order.map((i) => x[i]);
+    Y = order.map((i, k) => (k >= 3 && k < 7 ? -y[i] : y[i]));
+  }
+  const [c, s] = [Math.cos(theta), Math.sin(theta)];
+  return (
+    X.map((xv, k) => {
+      const px_ = tail[0] + (xv * c - Y[k] * s) * width;
+      const py_ = tail[1] - (xv * s + Y[k] * c) * width;
+      return `${k ? "L" : "M"}${px_.toFixed(2)} ${py_.toFixed(2)}`;
+    }).join("") + "Z"
+  );
+}
+
+/** The SlopeExplorer: the point on L(m) and its tangent (left), the dot and the downhill arrow on
+ *  the loss map (right); the readout gives L and the gradient. */
+function slopeDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const color = spec.colors.line;
+  const curve = clipped(root, `${uid}-curve`, spec.curve.box);
+  const point = dot(curve, pt, 11, color);
+  const tangent = spec.tangent ? styledLine(curve, spec.tangent_line, pt) : null; // over the dot, as in matplotlib
+  const map = clipped(root, `${uid}-map`, spec.loss.box);
+  const marker = dot(map, pt, 11, color);
+  const arrow = spec.tangent ? svg("path", { fill: spec.arrow.color, stroke: "none" }, map) : null;
+  const data = spec.data;
+  const loss = (m, b) => (data ? mse(data[0], data[1], m, b) : mseFromSums(spec.sums, m, b));
+  const gradient = (m, b) => (data ? gradients(data[0], data[1], m, b) : gradientsFromSums(spec.sums, m, b));
+  // the lowest loss on this slice (b held): where dL/dm = 0, m = (mean(xy) - b mean(x)) / mean(x²)
+  const b = spec.b;
+  const [g0] = gradient(0, b);
+  const [g1] = gradient(1, b);
+  const mLow = g1 === g0 ? NaN : -g0 / (g1 - g0);
+  const mNear = (0.01 * spec.curve.box[2]) / Math.abs(spec.curve.map[0]); // 1 % of the panel's width
+
+  return ([m]) => {
+    const value = loss(m, b);
+    const [dm, db] = gradient(m, b);
+    place(point, px(spec.curve.map, m, value));
+    place(marker, px(spec.loss.map, m, b));
+    const parts = [[`m = ${readable(m)}, b = ${readable(b)} \u00a0\u2192\u00a0 `, false], [`L = ${readable(value)}`, true]];
+    let downhill = "";
+    if (spec.tangent) {
+      const half = spec.tangent_line.half;
+      setLine(tangent, px(spec.curve.map, m - half, value - dm * half), px(spec.curve.map, m + half, value + dm * half));
+      // the arrow at the current point: the direction of -∇L in axis fractions, a fixed length on
+      // screen where the slope is typical, shrinking to nothing at the minimum
+      const a = spec.arrow;
+      const [mSpan, bSpan] = a.spans;
+      const u = -dm / mSpan;
+      const v = -db / bSpan;
+      const norm = Math.hypot(u, v) || 1;
+      const length = 0.12 * Math.min(1, norm / a.typical);
+      const tail = px(spec.loss.map, m, b);
+      const tip = px(spec.loss.map, m + (u / norm) * mSpan * length, b + (v / norm) * bSpan * length);
+      arrow.setAttribute("d", arrowPath(tail, tip, a.width * spec.loss.box[2], a));
+      parts.push([", \u00a0", false], [`\u2202L/\u2202m = ${readable(dm)}`, true]);
+      parts.push([` (slope of the tangent), \u2202L/\u2202b = ${readable(db)}`, false]);
+      downhill =
+        ` The arrow points downhill, towards ${dm > 0 ? "smaller" : "larger"} m` +
+        ` and ${db > 0 ? "smaller" : "larger"} b.`;
+    }
+    const gap = m - mLow;
+    const where =
+      Math.abs(gap) <= mNear ? "at the bottom of the curve"
+      : gap < 0 ? `left of the bottom of the curve (m = ${readable(mLow)})`
+      : `right of the bottom of the curve (m = ${readable(mLow)})`;
+    let alt =
+      `Left: the loss L along the slope m, with b held at ${readable(b)}; the dot at m = ${readable(m)}, ` +
+      `L = ${readable(value)}, ${where}`;
+    if (spec.tangent) alt += `, with its tangent, slope \u2202L/\u2202m = ${readable(dm)}`;
+    alt += `. Right: the map of the loss of every (m, b), with the line b = ${readable(b)}; the dot at m = ${readable(m)}.`;
+    alt += downhill;
+    return { parts, alt, numbers: { m, b, loss: value, dm, db } };
+  };
+}
+
+// ---- 03's StepExplorer -----------------------------------------------------------------------
+
+/** The current-(m, b) marker of any shape (a disc, or an arrowhead at a panel's edge), ringed
+ *  like matplotlib's CURRENT_MARKER: a black ring under a white edge. */
+function ringed(parent, pt, size, color) {
+  const group = svg("g", {}, parent);
+  const ring = svg("path", { fill: "none", stroke: "black", "stroke-width": 4.5 * pt }, group);
+  const disc = svg("path", { fill: color, stroke: "white", "stroke-width": 2 * pt }, group);
+  group.shaped = (shape) => {
+    const d = markerPath(shape, size * pt);
+    ring.setAttribute("d", d);
+    disc.setAttribute("d", d);
+  };
+  group.shaped("o");
+  return group;
+}
+
+/** A note beside a marker at a panel's edge ("diverged →"), in a white box with a rounded edge. */
+function edgeNote(parent, pt, size, color) {
+  const group = svg("g", {}, parent);
+  const frame = svg("rect", { fill: "white", "fill-opacity": 0.9, stroke: color, "stroke-width": pt }, group);
+  const text = svg("text", { fill: "black", "font-size": size * pt }, group);
+  text.setAttribute("font-family", "DejaVu Sans, Bitstream Vera Sans, sans-serif");
+  const pad = 0.2 * size * pt;
+  group.write = (words, [x, y], anchor, baseline) => {
+    text.textContent = words;
+    show(group, Boolean(words));
+    if (!words) return;
+    Object.entries({ x: x.toFixed(2), y: y.toFixed(2), "text-anchor": anchor, "dominant-baseline": baseline })
+      .forEach(([k, v]) => text.setAttribute(k, v));
+    const b = text.getBBox();
+    Object.entries({ x: b.x - pad, y: b.y - pad, width: b.width + 2 * pad, height: b.height + 2 * pad, rx: pad })
+      .forEach(([k, v]) => frame.setAttribute(k, v));
+  };
+  return group;
+}
+
+/** Explorer.place_marker: the marker at (x, y) in `panel`; outside it, an arrowhead at the edge
+ *  it left by, with `note` written beside it. True if inside. */
+function placeMarker(marker, note, panel, x, y, words) {
+  const [x0, x1] = [...panel.xlim].sort((a, c) => a - c);
+  const [y0, y1] = [...panel.ylim].sort((a, c) => a - c);
+  if (!Number.isFinite(x) || !Number.isFinite(y)) {
+    show(marker, false);
+    note.write("", [0, 0]);
+    return false;
+  }
+  show(marker, true);
+  if (x0 <= x && x <= x1 && y0 <= y && y <= y1) {
+    marker.shaped("o");
+    place(marker, px(panel.map, x, y));
+    note.write("", [0, 0]);
+    return true;
+  }
+  const padX = 0.035 * (x1 - x0);
+  const padY = 0.05 * (y1 - y0);
+  const ex = Math.min(Math.max(x, x0 + padX), x1 - padX);
+  const ey = Math.min(Math.max(y, y0 + padY), y1 - padY);
+  const anchor = ex < (x0 + x1) / 2 ? "start" : "end";
+  let shape;
+  let ty;
+  let top;
+  if (x > x1 || x < x0) {
+    shape = x > x1 ? ">" : "<";
+    const below = y0 + 3 * padY < ey && ey < y1 - 3 * padY ? ey < (y0 + y1) / 2 : ey > (y0 + y1) / 2;
+    [ty, top] = below ? [ey - 1.5 * padY, true] : [ey + 1.5 * padY, false];
+  } else {
+    shape = y > y1 ? "^" : "v";
+    [ty, top] = y > y1 ? [ey - padY, true] : [ey + padY, false];
+  }
+  marker.shaped(shape);
+  place(marker, px(panel.map, ex, ey));
+  const arrowWord = { ">": "\u2192", "<": "\u2190", "^": "\u2191", v: "\u2193" }[shape];
+  note.write(`${words} ${arrowWord}`, px(panel.map, ex, ty), anchor, top ? "text-before-edge" : "text-after-edge");
+  return false;
+}
+
+/** A polyline with matplotlib's "." markers on its vertices (style: colour, width, marker size). */
+function dottedPath(parent, style, pt) {
+  const line = svg("path", { fill: "none", stroke: style.color, "stroke-width": style.width * pt }, parent);
+  line.setAttribute("stroke-linejoin", "round");
+  const dots = svg("path", { fill: style.fill, stroke: style.edge, "stroke-width": style.edge_width * pt }, parent);
+  const r = (style.size / 4) * pt; // matplotlib's "." is a disc of half the marker size
+  return (points) => {
+    const shown = points.filter(([a, c]) => Number.isFinite(a) && Number.isFinite(c));
+    line.setAttribute("d", shown.map(([a, c], k) => `${k ? "L" : "M"}${a.toFixed(2)} ${c.toFixed(2)}`).join(""));
+    dots.setAttribute(
+      "d",
+      shown.map(([a, c]) => `M${(a - r).toFixed(2)} ${c.toFixed(2)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`).join(""),
+    );
+  };
+}
+
+/** The StepExplorer: the line after each step (left), the path on the map (middle), m per step
+ *  (right). Each step is m - lr ∂L/∂m, b - lr ∂L/∂b with the lesson's gradient, taken here. */
+function stepDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const color = spec.colors.line;
+  // the step axis's ticks and labels at its width now (10, 20, 40 ... steps), under the rest
+  const [sl, st, sw, sh] = spec.step_axes.box;
+  const ticks = svg("image", { x: sl, y: st, width: sw, height: sh, preserveAspectRatio: "none" }, root);
+  const fit = clipped(root, `${uid}-fit`, spec.fit.box);
+  const line = styledLine(fit, spec.line, pt);
+  const map = svg("g", {}, root); // markers at the edge stay visible, as in matplotlib (not clipped)
+  const pathGroup = clipped(map, `${uid}-map`, spec.loss.box);
+  const path = dottedPath(pathGroup, spec.path, pt);
+  const marker = ringed(map, pt, 11, color);
+  const note = edgeNote(map, pt, spec.note_size, color);
+  const right = svg("g", {}, root);
+  const stepsGroup = clipped(right, `${uid}-steps`, spec.steps.box);
+  const best = styledLine(stepsGroup, spec.best, pt);
+  best.setAttribute("stroke-linecap", "butt");
+  const curve = dottedPath(stepsGroup, spec.curve, pt);
+  const mMarker = ringed(right, pt, 11, color);
+  const mNote = edgeNote(right, pt, spec.note_size, color);
+  const data = spec.data;
+  const loss = (m, b) => (data ? mse(data[0], data[1], m, b) : mseFromSums(spec.sums, m, b));
+  const gradient = (m, b) => (data ? gradients(data[0], data[1], m, b) : gradientsFromSums(spec.sums, m, b));
+  const [xyMean, xMean, xxMean] = spec.slice;
+  const bestM = (b) => (xxMean === 0 ? NaN : (xyMean - b * xMean) / xxMean);
+  let run = null; // the steps taken at one rate: ms, bs, losses, diverged
+
+  /** The run at rate `lr` with `asked` steps asked for since the start (kept and extended). */
+  const steps = (lr, asked) => {
+    if (!run || run.lr !== lr || run.asked > asked) {
+      const [m0, b0] = spec.start;
+      run = { lr, asked: 0, ms: [m0], bs: [b0], losses: [loss(m0, b0)], diverged: false };
+    }
+    for (; run.asked < asked; run.asked++) {
+      if (run.diverged) continue;
+      const m = run.ms[run.ms.length - 1];
+      const b = run.bs[run.bs.length - 1];
+      const [dm, db] = gradient(m, b);
+      const next = [m - lr * dm, b - lr * db];
+      const value = loss(...next);
+      if (!(value <= spec.limit * run.losses[0])) {
+        run.diverged = true; // the next step would blow the loss up: stop before it
+        continue;
+      }
+      run.ms.push(next[0]);
+      run.bs.push(next[1]);
+      run.losses.push(value);
+    }
+    return run;
+  };
+
+  const draw = ([index], state) => {
+    const lr = spec.rates[index];
+    const r = steps(lr, state.index === index ? state.steps || 0 : 0);
+    const k = r.ms.length - 1;
+    const [m, b] = [r.ms[k], r.bs[k]];
+    const [x0, x1] = spec.fit.x_ends;
+    setLine(line, px(spec.fit.map, x0, m * x0 + b), px(spec.fit.map, x1, m * x1 + b));
+    path(r.ms.map((v, i) => px(spec.loss.map, v, r.bs[i])));
+    const words = r.diverged ? "diverged" : "off the map";
+    const onMap = placeMarker(marker, note, spec.loss, m, b, words);
+    let shown = 10; // the step axis doubles its width when the steps outgrow it (StepExplorer.update)
+    while (shown < k) shown *= 2;
+    const widths = spec.step_axes.widths;
+    const axis = widths.find((w) => w.steps === shown) || widths[widths.length - 1];
+    if (ticks.getAttribute("href") !== axis.png) ticks.setAttribute("href", axis.png);
+    const panel = { ...spec.steps, map: axis.map, xlim: axis.xlim };
+    curve(r.ms.map((v, i) => px(panel.map, i, v)));
+    const [left, , width] = spec.steps.box;
+    const level = px(panel.map, 0, bestM(b))[1];
+    setLine(best, [left, level], [left + width, level]);
+    placeMarker(mMarker, mNote, panel, k, m, words);
+
+    // the readout: the kernel's own words (StepExplorer.update), computed here
+    const value = r.losses[k];
+    const [mStar, bStar] = spec.star;
+    const parts = [
+      [`step ${k}: m = ${readable(m)}, b = ${readable(b)}, `, false],
+      [`MSE = ${readable(value)}`, true],
+      [` (the star: m = ${readable(mStar, 3)}, b = ${readable(bStar, 3)})`, false],
+      ["\n", false],
+      [`lr = ${readable(lr, 3)} (a new lr starts again from step 0)`, false],
+    ];
+    const growing = k >= 2 && r.losses[0] < r.losses[k - 1] && r.losses[k - 1] < r.losses[k];
+    if (r.diverged) {
+      parts.push(["\n", false], ["\u2716 ", false], ["Diverged", true]);
+      parts.push([
+        ": training stopped at this step (the next one would make the loss over a million times its first value)" +
+          " because the loss kept growing. Press Reset and choose a smaller lr.",
+        false,
+      ]);
+    } else if (growing) {
+      parts.push(["\n", false], ["\u26a0 ", false], ["diverging", true]);
+      parts.push([": the MSE is above its start and grows at every step.", false]);
+    }
+    const [m0, b0] = spec.start;
+    let alt =
+      `Left: ${spec.n.toLocaleString("en-US")} data points and the line after step ${k}, ${lineLabel(m, b)}; ` +
+      `MSE ${readable(value)}. Middle: the map of the MSE of every (m, b), b zoomed in, with the path of ` +
+      `${k} step${k === 1 ? "" : "s"} from m = ${readable(m0)}, b = ${readable(b0)}`;
+    alt += onMap ? `, now at m = ${readable(m)}, b = ${readable(b)}` : `, now ${words}`;
+    alt += `; the star, the lowest MSE, is at m = ${readable(mStar, 3)}, b = ${readable(bStar, 3)}.`;
+    alt += ` Right: m after each step; the dashed line, where m settles for the current b, is at m = ${readable(bestM(b))}.`;
+    if (r.diverged) alt += " The run diverged.";
+    return { parts, alt, numbers: { step: k, m, b, mse: value, lr, diverged: r.diverged } };
+  };
+  /** A button pressed: the new shared state (steps asked for since the start, at this rate). */
+  draw.press = (control, [index], state) => {
+    const add = spec.presses[control];
+    const before = state.index === index ? state.steps || 0 : 0;
+    return { steps: add === 0 ? 0 : before + add, index };
+  };
+  return draw;
+}
+
+const KINDS = { loss: lossDrawing, outlier: outlierDrawing, slope: slopeDrawing, step: stepDrawing };
 
 // ---- controls -------------------------------------------------------------------------------
 
@@ -269,6 +759,83 @@ function rangeControl(slider, uid, parent, moved) {
   };
 }
 
+/** A native checkbox for an ipywidgets Checkbox model: named by its description. */
+function checkControl(box, uid, parent, moved) {
+  const row = html("div", "lw-control lw-check", parent);
+  const input = html("input", "lw-checkbox", row);
+  input.type = "checkbox";
+  input.id = `${uid}-${box.model_id}`;
+  const label = html("label", "lw-check-label", row);
+  label.htmlFor = input.id;
+  label.textContent = box.get("description");
+  input.checked = box.get("value");
+  input.addEventListener("change", () => {
+    box.set("value", input.checked);
+    box.save_changes();
+    moved();
+  });
+  const changed = () => {
+    input.checked = box.get("value");
+    moved();
+  };
+  box.on("change:value", changed);
+  return { value: () => input.checked, cleanup: () => box.off("change:value", changed) };
+}
+
+/** Radio buttons for an ipywidgets SelectionSlider (or any selection) model: a named group of
+ *  named choices, the one chosen checked (its state exposed), the arrow keys move between them. */
+function radioControl(selection, uid, parent, moved) {
+  const group = html("div", "lw-choices", parent);
+  group.setAttribute("role", "radiogroup");
+  const title = html("span", "lw-label", group);
+  title.id = `${uid}-${selection.model_id}-title`;
+  title.textContent = selection.get("description");
+  group.setAttribute("aria-labelledby", title.id);
+  const options = html("div", "lw-options", group);
+  const inputs = selection.get("_options_labels").map((text, k) => {
+    const label = html("label", "lw-choice", options);
+    const input = html("input", "lw-radio", label);
+    input.type = "radio";
+    input.name = `${uid}-${selection.model_id}`;
+    input.value = String(k);
+    label.append(text);
+    input.addEventListener("change", () => {
+      if (!input.checked) return;
+      selection.set("index", k);
+      selection.save_changes();
+      moved();
+    });
+    return input;
+  });
+  const changed = () => {
+    inputs.forEach((input, k) => (input.checked = k === selection.get("index")));
+    moved();
+  };
+  inputs.forEach((input, k) => (input.checked = k === selection.get("index")));
+  selection.on("change:index", changed);
+  return { value: () => selection.get("index"), cleanup: () => selection.off("change:index", changed) };
+}
+
+/** A native button for an ipywidgets Button model, named by its description: `pressed` acts. */
+function buttonControl(button, parent, pressed) {
+  const node = html("button", "lw-button", parent);
+  node.type = "button";
+  node.textContent = button.get("description");
+  const style = button.get("button_style");
+  if (style) node.classList.add(`lw-button-${style}`);
+  node.addEventListener("click", pressed);
+  return { value: () => null, cleanup: () => {} };
+}
+
+/** The control for a widget model, by its kind. */
+function control(widget, uid, parent, moved, pressed) {
+  const kind = widget.get("_model_name");
+  if (kind === "CheckboxModel") return checkControl(widget, uid, parent, moved);
+  if (kind === "SelectionSliderModel" || kind === "ToggleButtonsModel") return radioControl(widget, uid, parent, moved);
+  if (kind === "ButtonModel") return buttonControl(widget, parent, pressed);
+  return rangeControl(widget, uid, parent, moved);
+}
+
 // ---- the widget -----------------------------------------------------------------------------
 
 async function render({ model, el }) {
@@ -314,9 +881,13 @@ async function render({ model, el }) {
   const redraw = () => {
     frame = null;
     if (!draw) return;
-    const now = draw(controls.map((control) => control.value()));
+    const now = draw(
+      controls.map((control) => control.value()),
+      model.get("state"),
+    );
     readout.replaceChildren(
       ...now.parts.map(([text, bold]) => {
+        if (text === "\n") return document.createElement("br");
         const node = document.createElement(bold ? "b" : "span");
         node.textContent = text;
         return node;
@@ -324,7 +895,7 @@ async function render({ model, el }) {
     );
     for (const [key, value] of Object.entries(now.numbers)) readout.dataset[key] = String(value);
     picture.setAttribute("aria-label", now.alt);
-    speak(readout.textContent);
+    speak(now.parts.map(([text]) => (text === "\n" ? " " : text)).join(""));
   };
   const moved = () => {
     if (frame === null) frame = requestAnimationFrame(redraw);
@@ -343,14 +914,22 @@ async function render({ model, el }) {
     speakTimer = null;
     live.textContent = said;
   };
-  const controls = sliders.map((slider) => rangeControl(slider, uid, group, moved));
+  // a button pressed: the drawing says what the shared state becomes; drawn at once, then sent
+  const press = (k) => () => {
+    if (!draw || !draw.press) return;
+    model.set("state", draw.press(k, controls.map((c) => c.value()), model.get("state")));
+    model.save_changes();
+  };
+  const controls = sliders.map((widget, k) => control(widget, uid, group, moved, press(k)));
   model.on("change:spec", setUp);
   model.on("change:still", setUp);
+  model.on("change:state", moved);
   setUp();
   return () => {
     controls.forEach((control) => control.cleanup());
     model.off("change:spec", setUp);
     model.off("change:still", setUp);
+    model.off("change:state", moved);
     if (frame !== null) cancelAnimationFrame(frame);
     clearTimeout(speakTimer);
   };

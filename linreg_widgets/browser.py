@@ -8,11 +8,13 @@ the rest: the data (or a seeded sample and the exact sums), each panel's data→
 package: no CDN) draws the moving parts in SVG over the still picture and computes the readouts
 on every slider move, with no round trip to the kernel.
 
-The sliders are ``ipywidgets.FloatSlider`` models, drawn by the browser as native range inputs
-(a name, the shown value read out, the keyboard): ``explorer.m_slider.value`` follows a drag,
-at most a few times a second, and setting it from code moves the picture. A slider move costs the
-kernel only the update of the matplotlib artists (for :meth:`Explorer.picture`): no picture is
-drawn or sent.
+The controls are ipywidgets models that the browser draws as native, named controls (the shown
+value read out, the keyboard): a ``FloatSlider`` as a range input (``explorer.m_slider.value``
+follows a drag, at most a few times a second, and setting it from code moves the picture), a
+``Checkbox`` as a checkbox, a ``SelectionSlider`` as radio buttons, a ``Button`` as a button
+(what it does is the drawing's; what the browser and the kernel both change is the view's
+``state``). A move costs the kernel only the update of the matplotlib artists (for
+:meth:`Explorer.picture`): no picture is drawn or sent.
 """
 
 import base64
@@ -25,6 +27,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 from ipywidgets import widget_serialization
+from matplotlib.colors import to_hex
 
 from .explorer import Explorer, png_bytes
 from .style import DPI
@@ -43,8 +46,11 @@ class BrowserPicture(anywidget.AnyWidget):
     still = traitlets.Unicode("").tag(sync=True)
     #: What the browser draws over it (see :meth:`BrowserExplorer.browser_spec`).
     spec = traitlets.Dict().tag(sync=True)
-    #: The sliders, drawn by the browser as range inputs; their values are the explorer's.
+    #: The controls, drawn by the browser (range inputs, checkboxes, radio buttons, buttons);
+    #: their values are the explorer's.
     controls = traitlets.List(traitlets.Instance(widgets.Widget)).tag(sync=True, **widget_serialization)
+    #: What the browser and the kernel both change (e.g. the StepExplorer's steps taken).
+    state = traitlets.Dict().tag(sync=True)
 
 
 class _Layer:
@@ -77,6 +83,16 @@ def box(ax):
     return [float(x0), float(height - y1), float(x1 - x0), float(y1 - y0)]
 
 
+def panel_limits(ax):
+    """A 2-D panel for the browser: its mapping, its frame and its limits (x and y)."""
+    return {
+        "map": affine(ax),
+        "box": box(ax),
+        "xlim": finite_numbers(ax.get_xlim()),
+        "ylim": finite_numbers(ax.get_ylim()),
+    }
+
+
 def finite_numbers(values):
     """``values`` as a list of floats for the browser (JSON), refusing nan and infinity."""
     values = [float(v) for v in values]
@@ -85,16 +101,45 @@ def finite_numbers(values):
     return values
 
 
+def data_url(png):
+    """A PNG as a data URL, for the browser."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def line_style(line):
+    """A matplotlib line's look for the browser: colour, width and dashes (points)."""
+    offset, dashes = line._dash_pattern  # in points, scaled by the width as matplotlib draws them
+    return {
+        "color": to_hex(line.get_color()),
+        "width": float(line.get_linewidth()),
+        "dashes": finite_numbers(dashes or []),
+        "offset": float(offset or 0.0),
+    }
+
+
+def marker_style(line):
+    """A matplotlib marker's look for the browser: size and edge width (points), colours."""
+    return {
+        "size": float(line.get_markersize()),
+        "fill": to_hex(line.get_markerfacecolor()),
+        "edge": to_hex(line.get_markeredgecolor()),
+        "edge_width": float(line.get_markeredgewidth()),
+    }
+
+
 class BrowserExplorer(Explorer):
     """An explorer whose moving parts and readout the browser draws (see the module's text).
 
     Subclasses build the figure and its moving artists as for :class:`Explorer` (``update`` keeps
     them right for :meth:`picture`, the saved first frame) and add :meth:`browser_spec`: what the
-    browser needs to draw the same moving parts. ``sliders`` are the controls the browser draws.
+    browser needs to draw the same moving parts. The controls given are the ones the browser draws.
     """
 
     #: The name of the drawing in ``browser.js`` (its ``KINDS`` table).
     kind = None
+    #: Whether a new still picture (after :meth:`invalidate_background`) is sent to the browser;
+    #: False where the browser redraws what changes itself (the StepExplorer's step axis).
+    resend_still = True
 
     def _layout(self, controls):
         self.readout = SimpleNamespace(value="")  # the kernel's text of the readout (for code)
@@ -111,9 +156,11 @@ class BrowserExplorer(Explorer):
         if self._background is None:
             self._draw_background()
             self._still = png_bytes(self.fig.canvas)
+            if self.view.still and not self.resend_still:
+                return
             size = list(self.fig.canvas.get_width_height())  # the still picture's pixels
             self.view.spec = dict(self.browser_spec(), kind=self.kind, size=size, dpi=DPI)
-            self.view.still = "data:image/png;base64," + base64.b64encode(self._still).decode("ascii")
+            self.view.still = data_url(self._still)
 
     def _still_png(self):
         if self._background is None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_hex
@@ -20,7 +21,16 @@ import linreg_core as lc
 import linreg_minibatch as lm
 import linreg_validation as lv
 
-from .browser import BrowserExplorer, affine, box, finite_numbers
+from .browser import (
+    BrowserExplorer,
+    affine,
+    box,
+    data_url,
+    finite_numbers,
+    line_style,
+    marker_style,
+    panel_limits,
+)
 from .explorer import (
     Explorer,
     data_copy,
@@ -29,6 +39,7 @@ from .explorer import (
     log_lr_slider,
     lr_choice_slider,
     number_slider,
+    png_bytes,
 )
 from .figures import (
     add_colorbar,
@@ -52,6 +63,7 @@ from .maths import (
 )
 from .style import (
     CURRENT_MARKER,
+    EXPLORER_STYLE,
     GUIDE_COLOR,
     LINE_COLOR,
     MAE_COLOR,
@@ -220,7 +232,7 @@ class LossExplorer(BrowserExplorer):
         return spec
 
 
-class OutlierExplorer(Explorer):
+class OutlierExplorer(BrowserExplorer):
     """One outlier, moved by a slider: the least-squares (MSE) line follows it,
     the least-absolute-error (MAE) line hardly moves.
 
@@ -231,9 +243,14 @@ class OutlierExplorer(Explorer):
     position of the outlier, with the current one marked. The readout gives
     both slopes and how far each moved from its value without the outlier.
     An outlier beyond the left panel is drawn at its edge as a triangle.
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the MSE line
+    from the data's sums (closed form, any height); the MAE line, which has no formula, from
+    a table the kernel makes once (:meth:`mae_table`): exact at every stop of the slider.
     """
 
     description = "drag the outlier: the MSE line follows it, the MAE line stays"
+    kind = "outlier"
 
     def __init__(self, x, y, outlier_x=None, outlier_y=None, xlabel="x", ylabel="y"):
         self.x, self.y = data_copy(x, y)
@@ -249,6 +266,9 @@ class OutlierExplorer(Explorer):
             lv.valid_number(outlier_y, "outlier_y"),
         )
         self.outlier_box = widgets.Checkbox(value=True, description="add the outlier", indent=False)
+        self._sums = LineLoss(self.x, self.y)  # the data's means and centred averages
+        self._mae_solved = {}  # MAE lines solved by mae_line, by the outlier's height
+        self._mae_sides = self._mae_side_lines()
         super().__init__([self.outlier_slider, self.outlier_box])
 
         ax_fit, self.ax_slope = self.fig.subplots(1, 2)
@@ -298,45 +318,66 @@ class OutlierExplorer(Explorer):
         self.refresh()
 
     def _fit(self, name, height):
-        if self.x.size > EQUIVALENT_ABOVE:
-            return self._large_fit(name, height)
-        x, y = np.append(self.x, self.outlier_x), np.append(self.y, height)
-        return lc.closed_form(x, y) if name == "MSE" else mae_line(x, y)
+        """The MSE or MAE line of the data plus the outlier at ``height``."""
+        if name == "MAE":
+            return self._mae_fit(height)
+        if self.x.size <= EQUIVALENT_ABOVE:
+            return lc.closed_form(np.append(self.x, self.outlier_x), np.append(self.y, height))
+        # large n: from the data's means and centred sums updated with the one point (Welford),
+        # exact, without a pass over the data (browser.js does the same for any n)
+        n, sums = self.x.size, self._sums
+        dx, dy = self.outlier_x - sums.x_mean, height - sums.y_mean
+        sxx = n * sums.sxx + n / (n + 1) * dx * dx  # centred sums (n times the averages)
+        sxy = n * sums.sxy + n / (n + 1) * dx * dy
+        m = sxy / sxx
+        return m, (sums.y_mean + dy / (n + 1)) - m * (sums.x_mean + dx / (n + 1))
 
-    def _large_fit(self, name, height):
-        """The same lines as :meth:`_fit` for large n, exact, without a pass over the data per height.
+    def _mae_side_lines(self):
+        """The MAE lines with the outlier far below and far above the data, as ``(side, m, b)``.
 
-        MSE: the least-squares line of the data plus the outlier, from the data's
-        means and centred sums updated with that one point (Welford's formulas).
-        MAE: while the outlier lies below the MAE line fitted with an outlier far
-        below, that line stays a best line (the outlier's term in the MAE is then
-        the same linear function of ``(m, b)`` whatever its height); the same
-        above. These two fits, made once, serve every height outside the narrow
-        band between the two lines; a height inside it is solved by
-        :func:`mae_line` (and remembered).
+        While the outlier lies below the first line, that line stays a best line (the outlier's
+        term in the MAE is then the same linear function of ``(m, b)`` whatever its height); the
+        same above the second. These two fits, made once, serve every height outside the narrow
+        band between the two lines; a height inside it is solved by :func:`mae_line`.
         """
-        if not hasattr(self, "_sums"):
-            self._sums = LineLoss(self.x, self.y)  # the data's means and centred averages
-            self._mae_solved, self._mae_sides = {}, []
-            spread = (np.ptp(self.y) or 1.0) + abs(self.base["MSE"][0]) * (np.ptp(self.x) + 1.0)
-            for sign, far in ((-1, self.y.min() - 100 * spread), (1, self.y.max() + 100 * spread)):
-                m, b = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, far))
-                if sign * (far - (m * self.outlier_x + b)) > 0:  # the far outlier is on that side
-                    self._mae_sides.append((sign, m, b))
-        if name == "MSE":
-            n, sums = self.x.size, self._sums
-            dx, dy = self.outlier_x - sums.x_mean, height - sums.y_mean
-            # centred sums (n times the averages) with the outlier added
-            sxx = n * sums.sxx + n / (n + 1) * dx * dx
-            sxy = n * sums.sxy + n / (n + 1) * dx * dy
-            m = sxy / sxx
-            return m, (sums.y_mean + dy / (n + 1)) - m * (sums.x_mean + dx / (n + 1))
+        sides = []
+        spread = (np.ptp(self.y) or 1.0) + abs(self.base["MSE"][0]) * (np.ptp(self.x) + 1.0)
+        for sign, far in ((-1, self.y.min() - 100 * spread), (1, self.y.max() + 100 * spread)):
+            m, b = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, far))
+            if sign * (far - (m * self.outlier_x + b)) > 0:  # the far outlier is on that side
+                sides.append((sign, float(m), float(b)))
+        return sides
+
+    def _in_band(self, height):
+        """Whether ``height`` lies between the two side lines (its MAE line must be solved)."""
+        return not any(sign * (height - (m * self.outlier_x + b)) > 0 for sign, m, b in self._mae_sides)
+
+    def _mae_fit(self, height):
         for sign, m, b in self._mae_sides:
             if sign * (height - (m * self.outlier_x + b)) > 0:
                 return m, b
         if height not in self._mae_solved:
-            self._mae_solved[height] = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, height))
+            fit = mae_line(np.append(self.x, self.outlier_x), np.append(self.y, height))
+            self._mae_solved[height] = tuple(float(v) for v in fit)
         return self._mae_solved[height]
+
+    def mae_table(self):
+        """What the browser needs for the MAE line at every stop of the slider: the two side
+        lines (see :meth:`_mae_side_lines`) and each line solved between them, as
+        ``[height, m, b]``: the few stops there (a stop as the browser computes it: lo + k·step,
+        rounded to the step's decimals) and any height set from code."""
+        slider = self.outlier_slider
+        digits = max(0, math.ceil(-math.log10(slider.step) - 1e-9))
+        for k in range(round((slider.max - slider.min) / slider.step) + 1):
+            height = float(f"{slider.min + k * slider.step:.{digits}f}")
+            if self._in_band(height):
+                self._mae_fit(height)
+        solved = [[height, *fit] for height, fit in sorted(self._mae_solved.items())]
+        self._mae_sent = len(self._mae_solved)
+        return {
+            "sides": [finite_numbers(side) for side in self._mae_sides],
+            "solved": [finite_numbers(row) for row in solved],
+        }
 
     def _slope(self, name, height):
         return self._fit(name, height)[0]
@@ -357,6 +398,8 @@ class OutlierExplorer(Explorer):
         self.outlier_note.set_position((self.outlier_x - 0.03 * np.ptp(self._x_ends), shown))
         self.now_line.set_xdata([height, height])
         self.now_line.set_visible(present)
+        if self._background is not None and len(self._mae_solved) != self._mae_sent:
+            self.view.spec = {**self.view.spec, "mae": self.mae_table()}  # a height set from code
 
         self.moved = {name: self.fits[name][0] - self.base[name][0] for name in self.base}
         parts = []
@@ -375,20 +418,58 @@ class OutlierExplorer(Explorer):
             text += "<br>No outlier: tick 'add the outlier'."
         self.readout.value = text.replace("-", "−")  # true minus signs
 
+    def browser_spec(self):
+        """The data's sums (the MSE line), the MAE table, each panel's mapping and the styles."""
+        ax_fit, ax_slope = self.outlier.axes, self.ax_slope
+        sums = self._sums
+        return {
+            "n": int(self.x.size),
+            "outlier_x": float(self.outlier_x),
+            "fit": {
+                "map": affine(ax_fit),
+                "box": box(ax_fit),
+                "x_ends": finite_numbers(self._x_ends),
+                "y_limits": finite_numbers(ax_fit.get_ylim()),
+            },
+            "slope": {"map": affine(ax_slope), "box": box(ax_slope)},
+            "sums": dict(
+                zip(
+                    ("x_mean", "y_mean", "sxx", "sxy"),
+                    finite_numbers([sums.x_mean, sums.y_mean, sums.sxx, sums.sxy]),
+                )
+            ),
+            "base": {name: finite_numbers(fit) for name, fit in self.base.items()},
+            "mae": self.mae_table(),
+            "lines": {name: line_style(line) for name, line in self.lines.items()},
+            "now": line_style(self.now_line),
+            "outlier": marker_style(self.outlier),
+            "points": {name: marker_style(point) for name, point in self.slope_points.items()},
+            "note": {
+                "size": float(self.outlier_note.get_fontsize()),
+                "dx": float(0.03 * np.ptp(self._x_ends)),
+            },
+        }
+
 
 # --------------------------------------------------------------------------
 # Notebooks 01 and 02: the loss along the slope, its tangent and gradient
 # --------------------------------------------------------------------------
 
 
-class SlopeExplorer(Explorer):
+class SlopeExplorer(BrowserExplorer):
     """A slider for ``m`` with ``b`` held fixed: the loss curve ``L(m)``
     with the current point (left) and the point on the contour (right).
 
     With ``tangent=True`` the left panel also draws the tangent line, whose
     slope is ``dL/dm``, and the right panel the gradient as arrows: a field
     over the grid and the arrow at the current point (scaled to fit).
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the loss and the
+    gradient with the lesson's formulas (point by point, or from the data's averages beyond
+    :data:`MAX_RESIDUALS` points), the dots, the tangent and the arrow, with no round trip.
     """
+
+    kind = "slope"
 
     def __init__(self, x, y, b=None, tangent=False, m=None):
         self.x, self.y = data_copy(x, y)
@@ -500,6 +581,37 @@ class SlopeExplorer(Explorer):
             )
         self.readout.value = text
 
+    def browser_spec(self):
+        """The data (or its exact averages), b, each panel's mapping, and the arrow's geometry."""
+        ax_curve, ax_loss = self.point.axes, self.marker.axes
+        spec = {
+            "n": int(self.x.size),
+            "b": float(self.b),
+            "tangent": self.tangent,
+            "curve": {"map": affine(ax_curve), "box": box(ax_curve)},
+            "loss": {"map": affine(ax_loss), "box": box(ax_loss)},
+            "colors": {"line": to_hex(LINE_COLOR)},
+        }
+        if self.x.size <= MAX_RESIDUALS:  # every point: the loss and gradient point by point
+            spec["data"] = [finite_numbers(self.x), finite_numbers(self.y)]
+        else:  # the exact averages (LineLoss): the loss and gradient in constant time
+            sums = LineLoss(self.x, self.y)
+            names = ("x_mean", "y_mean", "sxx", "sxy", "syy", "m_hat", "s_res")
+            spec["sums"] = dict(zip(names, finite_numbers(getattr(sums, name) for name in names)))
+        if self.tangent:
+            arrow = self.arrow
+            spec["tangent_line"] = {**line_style(self.tangent_line), "half": float(0.15 * self._m_span)}
+            spec["arrow"] = {
+                "spans": finite_numbers(self._axis_spans),
+                "typical": float(self._typical_gradient),
+                "width": float(arrow.width),  # of the shaft, a fraction of the axes' width
+                "head": finite_numbers([arrow.headwidth, arrow.headlength, arrow.headaxislength]),
+                "minshaft": float(arrow.minshaft),
+                "minlength": float(arrow.minlength),
+                "color": to_hex(arrow.get_facecolor()[0]),
+            }
+        return spec
+
 
 # --------------------------------------------------------------------------
 # Notebook 03: one update at a time
@@ -513,16 +625,29 @@ def _stability_note(bound, lr):
     return note
 
 
-class StepExplorer(Explorer):
+class StepExplorer(BrowserExplorer):
     """Step through gradient descent by hand: a learning-rate slider (round
     rates, :func:`learning_rate_choices`) and Step / 10 steps / Reset buttons.
     Each step adds a point to the path on the contour (middle) and moves the
     line (left). A new learning rate starts again from the start, like Reset.
 
     The readout names the learning rate but not the largest safe one: the
-    lesson asks students to predict what a rate does before they step."""
+    lesson asks students to predict what a rate does before they step.
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the learning
+    rates are radio buttons, and each press of a button is a step computed there with the
+    lesson's formulas, drawn at once. The browser and the kernel share how many steps were
+    asked for at which rate (the view's ``state``): the kernel takes the same steps, so
+    ``explorer.ms``, ``bs`` and ``losses`` follow, and steps taken from code are drawn. The step
+    axis widens (10, 20, 40 … steps) in the browser too: it gets the axis at each width once
+    (:meth:`step_axes`).
+    """
 
     description = "press Step: one update, one more dot on the path"
+    kind = "step"
+    resend_still = False  # the browser widens the step axis itself (see step_axes)
+    #: The widths of the step axis, in steps: it doubles when the steps outgrow it.
+    STEP_AXIS_WIDTHS = tuple(10 * 2**k for k in range(7))  # 10 … 640
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = data_copy(x, y)
@@ -572,7 +697,25 @@ class StepExplorer(Explorer):
         self.step10_button.on_click(lambda _: self.take_steps(10))
         self.reset_button.on_click(lambda _: self.reset())
         self.lr_slider.observe(lambda _: self.reset(), names="value")  # a new rate starts again
+        self.view.observe(self._stepped_in_browser, names="state")
         self.reset()
+
+    def _share_steps(self):
+        """Tell the browser how many steps were asked for since the start, at which rate."""
+        self.view.state = {"steps": self.asked, "index": self.lr_slider.index}
+
+    def _stepped_in_browser(self, change):
+        """The browser took steps (or went back to the start): take the same ones here."""
+        state = change["new"]
+        if getattr(self, "_closed", False) or state.get("index") != self.lr_slider.index:
+            return  # asked for at another rate: that rate's reset comes with it
+        steps = state.get("steps", 0)
+        if steps == self.asked:
+            return
+        if steps < self.asked:
+            self.reset()
+        if steps > self.asked:
+            self.take_steps(steps - self.asked)
 
     def reset(self):
         """Back to the starting point, with an empty path."""
@@ -580,6 +723,8 @@ class StepExplorer(Explorer):
         self.ms, self.bs = [m], [b]
         self.losses = [lc.mse(self.y, lc.predict(self.x, m, b))]
         self.diverged = False
+        self.asked = 0  # steps asked for since the start (a diverged run stops taking them)
+        self._share_steps()
         self.refresh()
 
     def best_m_for(self, b):
@@ -592,6 +737,8 @@ class StepExplorer(Explorer):
 
     def take_steps(self, count):
         """Apply the update rule ``count`` times, stopping if the loss blows up."""
+        self.asked += count
+        self._share_steps()
         for _ in range(count):
             if self.diverged:
                 break
@@ -617,7 +764,7 @@ class StepExplorer(Explorer):
             shown *= 2
         if shown != self._steps_shown:  # 10, 20, 40, … steps wide
             self._steps_shown = shown
-            self.ax_steps.set_xlim(-0.5, 1.05 * shown + 0.5)  # room for the last tick's label
+            self.ax_steps.set_xlim(self._step_limits(shown))
             self.invalidate_background(self.ax_steps)
         self.m_curve.set_data(np.arange(steps + 1), self.ms)
         self.best_m_line.set_ydata([self.best_m_for(b)] * 2)
@@ -637,6 +784,79 @@ class StepExplorer(Explorer):
         elif len(self.losses) >= 3 and self.losses[0] < self.losses[-2] < self.losses[-1]:
             text += "<br>⚠ <b>diverging</b>: the MSE is above its start and grows at every step."
         self.readout.value = text
+
+    @staticmethod
+    def _step_limits(shown):
+        return (-0.5, 1.05 * shown + 0.5)  # room for the last tick's label
+
+    def step_axes(self):
+        """The step axis at each of its widths, for the browser: its mapping and limits, and a
+        picture of its ticks and labels (under the axes, as the kernel draws them there), so the
+        browser widens the axis itself, with or without a kernel."""
+        ax, canvas = self.ax_steps, self.fig.canvas
+        shown_now = ax.get_xlim()
+        height, width = canvas.get_width_height()[::-1]
+        widths = []
+        with matplotlib.rc_context(EXPLORER_STYLE):  # ticks are made from the rcParams
+            renderer = canvas.get_renderer()
+            boxes = []
+            for shown in self.STEP_AXIS_WIDTHS:
+                ax.set_xlim(self._step_limits(shown))
+                boxes.append(ax.xaxis.get_tightbbox(renderer))
+            # the region that every width's ticks and labels lie in: from just above the bottom
+            # spine to below the labels, across the widest labels
+            left = max(0, math.floor(min(b.x0 for b in boxes + [ax.bbox]) - 1))
+            right = min(width, math.ceil(max(b.x1 for b in boxes + [ax.bbox]) + 1))
+            top = max(0, math.floor(height - ax.bbox.y0 - 2))
+            bottom = min(height, math.ceil(height - min(b.y0 for b in boxes) + 1))
+            for shown in self.STEP_AXIS_WIDTHS:
+                ax.set_xlim(self._step_limits(shown))
+                canvas.restore_region(self._under)
+                self.fig.draw_artist(ax)  # as _draw_background draws it (its moving artists skipped)
+                rgba = np.asarray(canvas.buffer_rgba())[top:bottom, left:right]
+                widths.append(
+                    {
+                        "steps": shown,
+                        "map": affine(ax),
+                        "xlim": finite_numbers(ax.get_xlim()),
+                        "png": data_url(png_bytes(rgba.copy(), level=9)),
+                    }
+                )
+        ax.set_xlim(shown_now)
+        canvas.restore_region(self._background)
+        return {"box": [left, top, right - left, bottom - top], "widths": widths}
+
+    def browser_spec(self):
+        """The data (or its exact averages), the start, the rates, each panel's mapping and limits,
+        the step axis at each width, and the looks of what moves."""
+        ax_fit, ax_loss, ax_steps = self.line.axes, self.marker.axes, self.ax_steps
+        x_mean, xy_mean, xx_mean = (float(np.mean(v)) for v in (self.x, self.x * self.y, self.x**2))
+        spec = {
+            "n": int(self.x.size),
+            "start": finite_numbers(self.start),
+            "star": finite_numbers(self.star),
+            "rates": finite_numbers(rate for _, rate in self.lr_slider.options),
+            "presses": [None, 1, 10, 0],  # the steps each control adds (0: back to the start)
+            "slice": [xy_mean, x_mean, xx_mean],  # where m settles for a b (best_m_for)
+            "limit": lv.DivergenceWatch.FACTOR,  # a loss over this times the first one: diverged
+            "fit": {"map": affine(ax_fit), "box": box(ax_fit), "x_ends": finite_numbers(self._x_ends)},
+            "loss": panel_limits(ax_loss),
+            "steps": panel_limits(ax_steps),
+            "step_axes": self.step_axes(),
+            "line": line_style(self.line),
+            "path": {**line_style(self.path), **marker_style(self.path)},
+            "curve": {**line_style(self.m_curve), **marker_style(self.m_curve)},
+            "best": line_style(self.best_m_line),
+            "colors": {"line": to_hex(LINE_COLOR)},
+            "note_size": float(MIN_FONT_PT),
+        }
+        if self.x.size <= MAX_RESIDUALS:  # every point: the gradient point by point
+            spec["data"] = [finite_numbers(self.x), finite_numbers(self.y)]
+        else:  # the exact averages (LineLoss): the loss and gradient in constant time
+            sums = LineLoss(self.x, self.y)
+            names = ("x_mean", "y_mean", "sxx", "sxy", "syy", "m_hat", "s_res")
+            spec["sums"] = dict(zip(names, finite_numbers(getattr(sums, name) for name in names)))
+        return spec
 
 
 # --------------------------------------------------------------------------

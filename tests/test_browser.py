@@ -9,10 +9,12 @@ student would see:
 * every displayed widget with a plot reacts: its sliders (keyboard on the noUi handle),
   then its buttons, are tried in order until the plot image changes;
 * where a widget has a ``Play`` button, pressing it animates the plot;
-* an explorer drawn in the browser (``.lw-explorer``, the LossExplorer) follows each of its
-  sliders at once. ``test_loss_explorer_is_drawn_in_the_browser`` checks that kind closely:
-  readouts against ``linreg_core``, its drawing against matplotlib's frame, the keyboard, a
-  mouse drag, the kernel's copy of the values, the live region and axe-core (from npm).
+* an explorer drawn in the browser (``.lw-explorer``: the Loss, Outlier, Slope and Step
+  explorers) follows each of its sliders (and its first button) at once.
+  ``test_loss_explorer_is_drawn_in_the_browser``, ``test_explorer_is_drawn_in_the_browser`` and
+  ``test_step_explorer_is_drawn_in_the_browser`` check that kind closely: readouts against an
+  independent reference, its drawing against matplotlib's frame, the keyboard, a mouse drag or
+  presses, the kernel's copy of the values, the live region and axe-core (from npm).
 
 Screenshots (PNG), the browser console and the server log go to
 ``test-artifacts/browser/`` (gitignored).
@@ -543,7 +545,8 @@ def _drawing(widget) -> str:
 
 def _check_drawn(page, widget, tag: str) -> None:
     """A browser-drawn explorer: each slider, moved by the keyboard, moves the drawing and the
-    readout at once (no kernel needed for that), and its shown value is its announced one."""
+    readout at once (no kernel needed for that), and its shown value is its announced one; a
+    first button, pressed, moves the drawing."""
     widget.scroll_into_view_if_needed()
     _shot(widget, f"{tag}-1-before.png")
     for control in widget.locator("input.lw-range").all():
@@ -561,6 +564,13 @@ def _check_drawn(page, widget, tag: str) -> None:
         shown = control.evaluate("e => e.parentElement.querySelector('output').textContent")
         assert control.get_attribute("aria-valuetext") == shown, (
             f"{tag}: announced value is not the shown one"
+        )
+    buttons = widget.locator("button.lw-button")
+    if buttons.count():  # a button-driven explorer (the StepExplorer): its first button moves it
+        before = _drawing(widget)
+        buttons.first.click()
+        _poll(
+            lambda: _drawing(widget) != before, CHANGE_TIMEOUT, f"{tag}: the drawing to follow a press", page
         )
     _shot(widget, f"{tag}-2-after.png")
 
@@ -768,7 +778,7 @@ _CONTRAST_JS = """(root) => {
         return [255, 255, 255];
     };
     const texts = ['.widget-label, .widget-readout, .widget-html-content, .widget-button',
-                   '.lw-label, .lw-value, .lw-readout'].join(', ');
+                   '.lw-label, .lw-value, .lw-readout, .lw-choice, .lw-check-label, .lw-button'].join(', ');
     return [...root.querySelectorAll(texts)]
         .filter((el) => el.textContent.trim())
         .map((el) => {
@@ -779,14 +789,15 @@ _CONTRAST_JS = """(root) => {
 }"""
 
 
-def test_dark_theme_keeps_pictures_and_labels_readable(browser, lab_server, lab_page):
-    """JupyterLab's dark theme: the explorer's picture keeps its white background, and every
-    widget label, readout and button keeps a contrast of at least 4.5 (WCAG AA)."""
+@pytest.mark.parametrize("stem", ["01_loss_function", "03_update_rule"])
+def test_dark_theme_keeps_pictures_and_labels_readable(stem, browser, lab_server, lab_page):
+    """JupyterLab's dark theme: each browser-drawn explorer's picture keeps its white background,
+    and every widget label, readout, choice and button keeps a contrast of at least 4.5 (WCAG AA)."""
     from io import BytesIO
 
     from PIL import Image
 
-    page, notebook = lab_page, NOTEBOOK_DIR / "01_loss_function.ipynb"
+    page, notebook = lab_page, NOTEBOOK_DIR / f"{stem}.ipynb"
     rel = notebook.relative_to(SERVER_ROOT).as_posix()
     page.goto(f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}?reset&token={lab_server['token']}")
     panel = page.locator(PANEL)
@@ -802,19 +813,23 @@ def test_dark_theme_keeps_pictures_and_labels_readable(browser, lab_server, lab_
         page,
     )
     _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
-    cell = _explorer_cells(page, notebook)[1]  # the LossExplorer, drawn in the browser
-    cell.locator(".jp-InputArea-editor").click()
+    cells = _explorer_cells(page, notebook)
+    cells[0].locator(".jp-InputArea-editor").click()
     _menu(page, "Run", "runmenu:run-all")
-    drawn = cell.locator(f"{DRAWN} .lw-readout b")
-    _poll(lambda: drawn.count(), RUN_ALL_TIMEOUT, "the explorer to draw in the dark theme", page)
+    assert cells, f"{stem}: no explorer"
+    for cell in cells:  # each drawn in the browser
+        readout = cell.locator(f"{DRAWN} .lw-readout b")
+        _poll(lambda r=readout: r.count(), RUN_ALL_TIMEOUT, "the explorers to draw in the dark theme", page)
     time.sleep(1.0)
-    _shot(cell, "dark-theme-01-loss-explorer.png")
-    picture = Image.open(BytesIO(cell.locator(".lw-picture").screenshot())).convert("RGB")
-    assert min(picture.getpixel((2, 2))) >= 240, "the figure background is not opaque white"
-    contrasts = cell.evaluate(_CONTRAST_JS)
-    assert contrasts, "no widget text found"
-    low = [(text, round(ratio, 2)) for text, ratio in contrasts if ratio < 4.5]
-    assert not low, f"widget texts too faint on the dark theme: {low}"
+    for k, cell in enumerate(cells):
+        cell.scroll_into_view_if_needed()
+        _shot(cell, f"dark-theme-{stem}-{k + 1}.png")
+        picture = Image.open(BytesIO(cell.locator(".lw-picture").screenshot())).convert("RGB")
+        assert min(picture.getpixel((2, 2))) >= 240, f"explorer {k + 1}: the figure background is not white"
+        contrasts = cell.evaluate(_CONTRAST_JS)
+        assert contrasts, "no widget text found"
+        low = [(text, round(ratio, 2)) for text, ratio in contrasts if ratio < 4.5]
+        assert not low, f"explorer {k + 1}: widget texts too faint on the dark theme: {low}"
 
 
 # --------------------------------------------------------------------------- drawn in the browser
@@ -846,9 +861,10 @@ _LIVE_JS = """(root) => {
 
 
 def _numbers(widget) -> dict:
-    """The browser's own numbers behind the readout (full precision): m, b, mse, r2."""
+    """The browser's own numbers behind the readout (full precision), e.g. m, b, mse, r2."""
     data = widget.locator(".lw-readout").evaluate("e => ({...e.dataset})")
-    return {k: (None if v == "null" else float(v)) for k, v in data.items()}
+    words = {"null": None, "true": True, "false": False}
+    return {k: words[v] if v in words else float(v) for k, v in data.items()}
 
 
 def _run_cell(page, cell):
@@ -1010,5 +1026,318 @@ def test_loss_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
     values = _run_cell(page, cells.nth(3))
     shown = [_numbers(explorers[n])[k] for n in ("compact", "bowl") for k in ("m", "b")]
     assert [float(v) for v in values.strip("[]").split(",")] == shown, (values, shown)
+    errors = [line for line in page.browser_log if line.startswith("pageerror")]
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+
+
+# The other explorers drawn in the browser: how to make one in a notebook, the matplotlib frame at
+# the values the browser shows, and the browser's numbers checked against an independent reference.
+
+
+def _outlier_numbers(got, x, y):
+    """The MSE line is np.polyfit's with the outlier (x = 100); the MAE line has the least MAE
+    (that of mae_line's line: an LAD line need not be unique, its MAE is)."""
+    import numpy as np
+
+    import linreg_widgets as lw
+
+    xs, ys = np.append(x, 100.0), np.append(y, got["outlier"])
+    if not got["present"]:
+        xs, ys = x, y
+    assert [got["mse_m"], got["mse_b"]] == pytest.approx(list(np.polyfit(xs, ys, 1)), rel=1e-9), got
+    m, b = lw.mae_line(xs, ys)
+    least = np.mean(np.abs(ys - (m * xs + b)))
+    assert np.mean(np.abs(ys - (got["mae_m"] * xs + got["mae_b"]))) == pytest.approx(least, rel=1e-9), got
+    return f"m = {got['mse_m']:.4f}".replace("-", "−")
+
+
+def _slope_numbers(got, x, y):
+    """The loss and gradient at (m, b), written out: L = Σr²/n, ∂L/∂m = −2Σxr/n, ∂L/∂b = −2Σr/n."""
+    import numpy as np
+
+    import linreg_widgets as lw
+
+    residual = y - (got["m"] * x + got["b"])
+    loss, dm, db = (
+        np.sum(residual**2) / x.size,
+        -2 * np.sum(x * residual) / x.size,
+        -2 * np.sum(residual) / x.size,
+    )
+    assert got["loss"] == pytest.approx(loss, rel=1e-9), got
+    assert [got["dm"], got["db"]] == pytest.approx([dm, db], rel=1e-9, abs=1e-9 * abs(db) + 1e-12), got
+    return f"L = {lw.readable(loss)}"
+
+
+DRAWN_EXPLORERS = {
+    "outlier": {
+        "make": "lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=0)",
+        "value": "outlier",  # the readout's number that the first slider sets
+        "frame": lambda lw, x, y, v: lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=v),
+        "check": _outlier_numbers,
+        "alt": "outlier",
+    },
+    "slope": {
+        "make": "lw.SlopeExplorer(x, y, tangent=True)",
+        "value": "m",
+        "frame": lambda lw, x, y, v: lw.SlopeExplorer(x, y, tangent=True, m=v),
+        "check": _slope_numbers,
+        "alt": "tangent",
+    },
+}
+
+
+def _open_cells(page, lab_server, name, cells):
+    """A notebook of ``cells`` written under test-artifacts/ (in the server's root) and opened;
+    returns its panel and code cells once the kernel is ready."""
+    import nbformat
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    rel = path.relative_to(SERVER_ROOT).as_posix()
+    page.goto(f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}?reset&token={lab_server['token']}")
+    panel = page.locator(PANEL)
+    panel.wait_for(state="visible", timeout=PAGE_TIMEOUT * 1000)
+    page.wait_for_function("() => !!window.jupyterapp", timeout=PAGE_TIMEOUT * 1000)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
+    return panel, page.locator(f"{PANEL} .jp-CodeCell")
+
+
+def _axe(page, widget, name):
+    """axe-core, WCAG 2.1 A and AA rules, on one explorer's output: no violation."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = widget.evaluate(
+        "(root, tags) => axe.run(root, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    found = [(v["id"], v["help"], len(v["nodes"])) for v in result["violations"]]
+    assert not found, f"{name}: axe-core found {found}"
+    assert result["passes"], f"{name}: axe-core checked nothing"
+
+
+@pytest.mark.parametrize("name", list(DRAWN_EXPLORERS))
+def test_explorer_is_drawn_in_the_browser(name, browser, lab_server, lab_page):
+    """Each other browser-drawn explorer: axe-core finds nothing; its controls are named and
+    announce the value they show; its readouts, computed in the browser, equal an independent
+    reference at many slider positions; the keyboard moves it, with a visible focus; a fast drag
+    moves the drawing at once and the live region speaks rarely; the drawing is matplotlib's
+    frame; the kernel's copy of the slider follows."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    import linreg_core as lc
+    import linreg_widgets as lw
+
+    if not AXE_JS.is_file():
+        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
+    case, page = DRAWN_EXPLORERS[name], lab_page
+    page.set_viewport_size({"width": 1700, "height": 1000})  # the picture at native size
+    cells = [DRAWN_CELLS[0], f"e = {case['make']}\ne", "print(repr(e.view.controls[0].value))"]
+    panel, code_cells = _open_cells(page, lab_server, f"drawn_{name}", cells)
+    code_cells.nth(0).locator(".jp-InputArea-editor").click()
+    for _ in range(2):
+        page.keyboard.press("Shift+Enter")
+    widget = panel.locator(DRAWN).first
+    _poll(lambda: widget.locator(".lw-readout b").count(), RUN_ALL_TIMEOUT, f"{name}: the drawing", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    _axe(page, widget, name)
+    widget.scroll_into_view_if_needed()
+
+    # named controls announcing the value they show; a text alternative that says what is shown
+    inputs = widget.locator("input.lw-range")
+    for k in range(inputs.count()):
+        label = inputs.nth(k).evaluate("e => e.labels[0].textContent")
+        assert widget.get_by_role("slider", name=label).count() == 1, f"{name}: no slider named {label!r}"
+        shown = inputs.nth(k).evaluate("e => e.parentElement.querySelector('output').textContent")
+        assert inputs.nth(k).get_attribute("aria-valuetext") == shown
+    for box in widget.locator("input[type=checkbox]").all():
+        assert box.evaluate("e => e.labels[0].textContent.trim()"), f"{name}: an unnamed checkbox"
+    alt = widget.get_by_role("img").get_attribute("aria-label") or ""
+    assert case["alt"] in alt, f"{name}: the text alternative {alt!r}"
+
+    # the readouts, computed in the browser, against the reference at many slider positions
+    slider = inputs.first
+    low, high, step = (float(slider.get_attribute(k)) for k in ("min", "max", "step"))
+    rng = np.random.default_rng(1)
+    for fraction in [0.0, 1.0, *rng.uniform(0, 1, 25)]:
+        value = float(slider.evaluate(_SET_JS, low + fraction * (high - low)))
+        _poll(
+            lambda v=value: abs(_numbers(widget)[case["value"]] - v) <= step / 2,
+            10,
+            f"{name}: the readout at {value}",
+            page,
+        )
+        words = case["check"](_numbers(widget), x, y)
+        assert words in widget.locator(".lw-readout").inner_text(), words
+        assert widget.get_by_role("img").get_attribute("aria-label") != alt  # the alternative follows
+    # the checkboxes: each changes the drawing and back
+    for box in widget.locator("input[type=checkbox]").all():
+        for _ in range(2):
+            before = _drawing(widget)
+            box.click()
+            _poll(lambda b=before: _drawing(widget) != b, 10, f"{name}: the checkbox to redraw", page)
+            case["check"](_numbers(widget), x, y)
+
+    # the keyboard, with a focus one can see
+    middle = float(slider.evaluate(_SET_JS, (low + high) / 2))
+    _poll(lambda: abs(_numbers(widget)[case["value"]] - middle) <= step / 2, 10, f"{name}: the middle", page)
+    before = _numbers(widget)[case["value"]]
+    slider.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")
+    _poll(
+        lambda: abs(_numbers(widget)[case["value"]] - (before - 4 * step)) < step / 10,
+        10,
+        f"{name}: the keyboard to move the slider four steps",
+        page,
+    )
+    focus = slider.evaluate(
+        "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
+        " getComputedStyle(e).outlineWidth]"
+    )
+    assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
+
+    # a fast mouse drag: the drawing follows at once, the live region speaks rarely
+    widget.evaluate(_LIVE_JS)
+    drawn = _drawing(widget)
+    box = slider.bounding_box()
+    mid = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 0.2 * box["width"], mid)
+    page.mouse.down()
+    started, seen = time.monotonic(), []
+    for k in range(40):
+        page.mouse.move(box["x"] + (0.2 + 0.6 * k / 39) * box["width"], mid)
+        seen.append(_numbers(widget)[case["value"]])
+    page.mouse.up()
+    dragged = time.monotonic() - started
+    assert len(set(seen)) >= 20, f"{name}: the readout followed only {len(set(seen))} of 40 moves"
+    assert seen == sorted(seen), f"{name}: the value went back during a drag: {seen}"
+    assert _drawing(widget) != drawn
+    time.sleep(2.0)  # the live region's last word, then the kernel's copy
+    spoken = page.evaluate("() => window.__lwSpoken")
+    assert 1 <= len(spoken) <= dragged / 1.5 + 2, f"{name}: the live region spoke {len(spoken)} times"
+    assert spoken[-1].split() == widget.locator(".lw-readout").inner_text().split()
+
+    # the drawing is matplotlib's frame at the same value, drawn in one piece
+    value = _numbers(widget)[case["value"]]
+    whole = np.asarray(Image.open(io.BytesIO(case["frame"](lw, x, y, value).picture())).convert("RGB"), int)
+    box = widget.locator(".lw-picture").bounding_box()
+    clip = dict(x=round(box["x"]), y=round(box["y"]), width=whole.shape[1], height=whole.shape[0])
+    drawn_png = page.screenshot(clip=clip)
+    (ARTIFACTS / f"drawn-{name}.png").write_bytes(drawn_png)
+    shown = np.asarray(Image.open(io.BytesIO(drawn_png)).convert("RGB"), dtype=int)
+    assert shown.shape == whole.shape, (shown.shape, whole.shape)
+    diff = np.abs(shown - whole).max(axis=2)
+    # SVG's antialiasing is not Agg's along thin lines and text; a line or marker a few pixels off
+    # would differ over a few hundred pixels by far more
+    assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (name, np.mean(diff > 96), diff.mean())
+
+    # the kernel's slider followed the drag: the value the browser shows
+    assert float(_run_cell(page, code_cells.nth(2))) == value
+    errors = [line for line in page.browser_log if line.startswith("pageerror")]
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+
+
+def test_step_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
+    """The StepExplorer: axe-core finds nothing; the rates are a named group of radio buttons, the
+    chosen one checked, and the buttons are named; the keyboard presses a button and picks a rate,
+    with a visible focus; each press is a step drawn at once, equal to linreg_core's gradient
+    descent; the browser widens the step axis itself; the drawing is then matplotlib's frame; the
+    kernel takes the same steps; the live region says the last readout."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    import linreg_core as lc
+    import linreg_widgets as lw
+
+    if not AXE_JS.is_file():
+        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
+    page = lab_page
+    page.set_viewport_size({"width": 1700, "height": 1000})  # the picture at native size
+    cells = [
+        DRAWN_CELLS[0],
+        "e = lw.StepExplorer(x, y, lr=1e-4)\ne",
+        "print(repr([len(e.ms) - 1, e.ms[-1], e.bs[-1]]))",
+    ]
+    panel, code_cells = _open_cells(page, lab_server, "drawn_step", cells)
+    code_cells.nth(0).locator(".jp-InputArea-editor").click()
+    for _ in range(2):
+        page.keyboard.press("Shift+Enter")
+    widget = panel.locator(DRAWN).first
+    _poll(lambda: widget.locator(".lw-readout b").count(), RUN_ALL_TIMEOUT, "the drawing", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    _axe(page, widget, "step")
+    widget.scroll_into_view_if_needed()
+
+    group = widget.get_by_role("radiogroup", name="lr η")
+    assert group.count() == 1
+    assert group.get_by_role("radio", name="0.0001", exact=True).is_checked()
+    for name in ("Step", "10 steps", "Reset"):
+        assert widget.get_by_role("button", name=name, exact=True).count() == 1, name
+    widget.evaluate(_LIVE_JS)
+
+    # the keyboard: a rate by the arrow keys (a new rate starts again), a button by Enter
+    chosen = group.get_by_role("radio", name="0.0001", exact=True)
+    chosen.focus()
+    page.keyboard.press("ArrowRight")
+    _poll(lambda: _numbers(widget)["lr"] == 0.00012, 10, "the next rate", page)
+    page.keyboard.press("ArrowLeft")
+    _poll(lambda: _numbers(widget)["lr"] == 0.0001 and chosen.is_checked(), 10, "the rate back", page)
+    step = widget.get_by_role("button", name="Step", exact=True)
+    step.focus()
+    page.keyboard.press("Enter")
+    _poll(lambda: _numbers(widget)["step"] == 1, 10, "a step by the keyboard", page)
+    for control in (chosen, step):
+        control.focus()
+        page.keyboard.press("Shift+Tab")  # focus by the keyboard: :focus-visible
+        page.keyboard.press("Tab")
+        focus = control.evaluate(
+            "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
+            " getComputedStyle(e).outlineWidth]"
+        )
+        assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
+
+    # each press is a step, drawn at once; equal to gradient descent's
+    still = widget.locator(".lw-still").get_attribute("src")
+    for _ in range(2):
+        step.click()
+    widget.get_by_role("button", name="10 steps").click()
+    _poll(lambda: _numbers(widget)["step"] == 13, 10, "13 steps", page)
+    got = _numbers(widget)
+    run = lc.gradient_descent(x, y, 1e-4, 13, 0.0, 0.0, warn=False)
+    assert [got["m"], got["b"]] == pytest.approx([run.ms[-1], run.bs[-1]], rel=1e-9)
+    mse = lc.mse(y, lc.predict(x, run.ms[-1], run.bs[-1]))
+    assert got["mse"] == pytest.approx(mse, rel=1e-9)
+    assert f"MSE = {lw.readable(mse)}" in widget.locator(".lw-readout").inner_text()
+    assert "13 steps" in (widget.get_by_role("img").get_attribute("aria-label") or "")
+
+    # the browser drew the step axis wider itself (no new picture from the kernel): matplotlib's frame
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    time.sleep(0.5)
+    assert widget.locator(".lw-still").get_attribute("src") == still
+    frame = lw.StepExplorer(x, y, lr=1e-4)
+    frame.take_steps(13)
+    whole = np.asarray(Image.open(io.BytesIO(frame.picture())).convert("RGB"), dtype=int)
+    page.mouse.move(0, 0)
+    box = widget.locator(".lw-picture").bounding_box()
+    clip = dict(x=round(box["x"]), y=round(box["y"]), width=whole.shape[1], height=whole.shape[0])
+    drawn_png = page.screenshot(clip=clip)
+    (ARTIFACTS / "drawn-step.png").write_bytes(drawn_png)
+    shown = np.asarray(Image.open(io.BytesIO(drawn_png)).convert("RGB"), dtype=int)
+    diff = np.abs(shown - whole).max(axis=2)
+    assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
+    steps, m, b = json.loads(_run_cell(page, code_cells.nth(2)))
+    assert steps == 13 and [m, b] == pytest.approx([got["m"], got["b"]], rel=1e-12)
+    spoken = page.evaluate("() => window.__lwSpoken")
+    assert spoken and spoken[-1].split() == widget.locator(".lw-readout").inner_text().split()
     errors = [line for line in page.browser_log if line.startswith("pageerror")]
     assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)

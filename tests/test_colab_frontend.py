@@ -4,11 +4,12 @@ Run on the Colab-like stack only (``make test-colab``; ``make test-main`` leaves
 explorer is saved with ``ipywidgets.embed`` (its widget state, as a kernel would send it) and
 opened in Chromium with ipywidgets 7's HTML frontend, ``@jupyter-widgets/html-manager`` 0.20
 (``@jupyter-widgets/controls`` 1.5), installed from npm into ``.venv-node/`` (package.json).
-Checked: the picture's two layers (the still one and the moving one) lie exactly on top of
-each other, and the page shows the same picture as the frame drawn in one piece. The
-LossExplorer, drawn in the browser (an anywidget), is loaded as the classic Notebook loads it:
-require.js (from npm) and anywidget's own notebook extension, from the installed package; it
-must draw, read out linreg_core's MSE and follow its sliders there too.
+Checked: the picture's two layers (the still one and the moving one) of an explorer the kernel
+draws lie exactly on top of each other, and the page shows the same picture as the frame drawn
+in one piece. The explorers drawn in the browser (an anywidget: the LossExplorer, the
+OutlierExplorer and the SlopeExplorer) are loaded as the classic Notebook loads them: require.js
+(from npm) and anywidget's own notebook extension, from the installed package; each must draw
+matplotlib's frame, read out numbers equal to an independent reference and follow its controls.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _explorers():
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     training = lw.TrainingExplorer(x, y, lr=1e-4)
     training.epoch_slider.value = 3  # the moving layer away from its first place
-    return {"training": training, "outlier": lw.OutlierExplorer(x, y)}
+    return {"training": training, "scaling": lw.ScalingExplorer(x, y, lr=1e-4, epochs=200)}
 
 
 def _offline_page(tmp_path, explorer, manager, head="", **embed):
@@ -94,7 +95,7 @@ def _chromium_page(page_path):
             browser.close()
 
 
-@pytest.mark.parametrize("name", ["training", "outlier"])
+@pytest.mark.parametrize("name", ["training", "scaling"])
 def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
     _need_frontend(EMBED_JS)
 
@@ -121,30 +122,46 @@ def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
     assert np.mean(diff > 8) < 0.001, (name, np.mean(diff > 8), diff.max())
 
 
-@pytest.mark.parametrize("compact", [True, False], ids=["compact", "bowl"])
-def test_ipywidgets_7_frontend_draws_the_loss_explorer(compact, tmp_path):
-    """The browser-drawn LossExplorer in ipywidgets 7's frontend: it draws matplotlib's frame,
-    its readout is linreg_core's MSE, and a slider moved by the keyboard moves it."""
+@contextlib.contextmanager
+def _drawn_page(tmp_path, explorer):
+    """A browser-drawn ``explorer`` in ipywidgets 7's frontend, loaded as the classic Notebook
+    loads it: require.js (from npm) and anywidget's own notebook extension, from the installed
+    package (no internet); yields the page, once the readout is there, and its errors."""
     import anywidget
 
     _need_frontend(REQUIRE_JS)
-
-    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
-    explorer = lw.LossExplorer(x, y, m=2.0, b=-10.0, compact=compact)
-    # no internet: require.js and the widget manager from npm, anywidget from its Python package
     nbextension = Path(anywidget.__file__).parent / "nbextension" / "index"
     config = f"requirejs.config({{paths: {{anywidget: {nbextension.as_uri()!r}}}}});"
     head = f'<script src="{REQUIRE_JS.as_uri()}"></script><script>{config}</script>'
     # every trait, as a kernel sends it (the default drops those at their default: the widget's code)
     page_path = _offline_page(tmp_path, explorer, EMBED_AMD_JS, head, drop_defaults=False)
     with _chromium_page(page_path) as (page, errors):
-        readout = page.locator(".lw-readout")
         page.wait_for_function(
-            "() => { const r = document.querySelector('.lw-readout'); return r && r.dataset.mse; }",
+            "() => { const r = document.querySelector('.lw-readout'); return r && r.childElementCount > 0; }",
             timeout=30_000,
         )
         page.wait_for_function("() => document.querySelector('.lw-still').complete", timeout=30_000)
-        shown = Image.open(io.BytesIO(page.locator(".lw-picture").screenshot())).convert("RGB")
+        yield page, errors
+
+
+def _same_picture(page, explorer):
+    """Whether the page's picture is the frame matplotlib draws in one piece (SVG's antialiasing
+    is not Agg's along thin lines and text: equal almost everywhere)."""
+    shown = Image.open(io.BytesIO(page.locator(".lw-picture").screenshot())).convert("RGB")
+    frame = Image.open(io.BytesIO(explorer.picture())).convert("RGB")
+    diff = np.abs(np.asarray(shown, dtype=int) - np.asarray(frame, dtype=int)).max(axis=2)
+    return np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
+
+
+@pytest.mark.parametrize("compact", [True, False], ids=["compact", "bowl"])
+def test_ipywidgets_7_frontend_draws_the_loss_explorer(compact, tmp_path):
+    """The browser-drawn LossExplorer in ipywidgets 7's frontend: it draws matplotlib's frame,
+    its readout is linreg_core's MSE, and a slider moved by the keyboard moves it."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.LossExplorer(x, y, m=2.0, b=-10.0, compact=compact)
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        readout = page.locator(".lw-readout")
+        ok, why = _same_picture(page, explorer)
         first = {k: float(readout.get_attribute(f"data-{k}")) for k in ("m", "b", "mse")}
         drawing = page.locator("svg.lw-moving").inner_html()
         slider = page.get_by_role("slider", name="slope m")
@@ -165,7 +182,131 @@ def test_ipywidgets_7_frontend_draws_the_loss_explorer(compact, tmp_path):
         expected = lc.mse(y, lc.predict(x, numbers["m"], numbers["b"]))
         assert numbers["mse"] == pytest.approx(expected, rel=1e-9), numbers
     assert moved["m"] == pytest.approx(2.0 + 5 * explorer.m_slider.step) and moved["b"] == -10.0
-    frame = Image.open(io.BytesIO(explorer.picture())).convert("RGB")
-    diff = np.abs(np.asarray(shown, dtype=int) - np.asarray(frame, dtype=int)).max(axis=2)
-    # SVG's antialiasing is not Agg's along the thin residuals: equal almost everywhere
-    assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
+    assert ok, why
+
+
+def _readout_numbers(page):
+    data = page.locator(".lw-readout").evaluate("e => ({...e.dataset})")
+    return {k: (v == "true" if v in ("true", "false") else float(v)) for k, v in data.items()}
+
+
+def test_ipywidgets_7_frontend_draws_the_outlier_explorer(tmp_path):
+    """The browser-drawn OutlierExplorer in ipywidgets 7's frontend: it draws matplotlib's frame;
+    its MSE line is np.polyfit's and its MAE line has the least MAE (mae_line's); the slider,
+    moved by the keyboard, and the checkbox move it."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.OutlierExplorer(x, y, outlier_x=100, outlier_y=0)
+
+    def check(numbers):
+        h, xs = numbers["outlier"], np.append(x, 100.0)
+        ys = np.append(y, h)
+        assert [numbers["mse_m"], numbers["mse_b"]] == pytest.approx(list(np.polyfit(xs, ys, 1)), rel=1e-9)
+        m, b = lw.mae_line(xs, ys)
+        least = np.mean(np.abs(ys - (m * xs + b)))
+        assert np.mean(np.abs(ys - (numbers["mae_m"] * xs + numbers["mae_b"]))) == pytest.approx(
+            least, rel=1e-9
+        )
+
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        ok, why = _same_picture(page, explorer)
+        first = _readout_numbers(page)
+        drawing = page.locator("svg.lw-moving").inner_html()
+        slider = page.get_by_role("slider", name="outlier y")
+        slider.focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        target = 5 * explorer.outlier_slider.step
+        page.wait_for_function(
+            "(h) => Math.abs(Number(document.querySelector('.lw-readout').dataset.outlier) - h) < 1e-9",
+            arg=target,
+        )
+        moved = _readout_numbers(page)
+        assert page.locator("svg.lw-moving").inner_html() != drawing
+        page.get_by_role("checkbox", name="add the outlier").click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.present === 'false'")
+        without = _readout_numbers(page)
+        text = page.locator(".lw-readout").inner_text()
+
+    assert not errors, errors
+    assert ok, why
+    assert first["outlier"] == 0.0 and first["present"]
+    for numbers in (first, moved):
+        check(numbers)
+    assert [without["mse_m"], without["mse_b"]] == pytest.approx(list(np.polyfit(x, y, 1)), rel=1e-9)
+    assert "No outlier" in text
+
+
+@pytest.mark.parametrize("tangent", [True, False], ids=["tangent", "plain"])
+def test_ipywidgets_7_frontend_draws_the_slope_explorer(tangent, tmp_path):
+    """The browser-drawn SlopeExplorer in ipywidgets 7's frontend: it draws matplotlib's frame
+    (the tangent and the downhill arrow too); its loss and gradient are the lesson's, written out
+    here; its slider, moved by the keyboard, moves it."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.SlopeExplorer(x, y, tangent=tangent, m=0.5)
+
+    def check(numbers):
+        m, b = numbers["m"], numbers["b"]
+        residual = y - (m * x + b)
+        assert numbers["loss"] == pytest.approx(np.sum(residual**2) / x.size, rel=1e-9)
+        assert numbers["dm"] == pytest.approx(-2 * np.sum(x * residual) / x.size, rel=1e-9)
+        assert numbers["db"] == pytest.approx(-2 * np.sum(residual) / x.size, rel=1e-9)
+
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        ok, why = _same_picture(page, explorer)
+        first = _readout_numbers(page)
+        drawing = page.locator("svg.lw-moving").inner_html()
+        page.get_by_role("slider", name="slope m").focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        target = 0.5 + 5 * explorer.m_slider.step
+        page.wait_for_function(
+            "(m) => Math.abs(Number(document.querySelector('.lw-readout').dataset.m) - m) < 1e-9", arg=target
+        )
+        moved = _readout_numbers(page)
+        assert page.locator("svg.lw-moving").inner_html() != drawing
+        text = page.locator(".lw-readout").inner_text()
+
+    assert not errors, errors
+    assert ok, why
+    assert first["m"] == 0.5 and first["b"] == explorer.b
+    for numbers in (first, moved):
+        check(numbers)
+    assert ("∂L/∂m" in text) == tangent
+
+
+def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
+    """The browser-drawn StepExplorer in ipywidgets 7's frontend (no kernel): the rates are radio
+    buttons, the one chosen checked; Step and 10 steps take gradient-descent steps in the browser,
+    equal to linreg_core.gradient_descent's; the drawing is matplotlib's frame after the same steps;
+    a new rate starts again from step 0; a rate far too large diverges and says so."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.StepExplorer(x, y, lr=1e-4)
+    after = lw.StepExplorer(x, y, lr=1e-4)
+    after.take_steps(13)  # the step axis twice as wide: the browser widens it with no kernel
+
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        chosen = page.get_by_role("radio", name="0.0001", exact=True)
+        assert chosen.is_checked() and page.get_by_role("radiogroup", name="lr η").count() == 1
+        for _ in range(3):
+            page.get_by_role("button", name="Step", exact=True).click()
+        page.get_by_role("button", name="10 steps").click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '13'")
+        stepped = _readout_numbers(page)
+        page.mouse.move(0, 0)  # no hover on the picture
+        ok, why = _same_picture(page, after)
+        page.get_by_role("radio", name="0.00012", exact=True).check()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '0'")
+        restarted = _readout_numbers(page)
+        page.get_by_role("radio", name="0.0012", exact=True).check()  # about 2.4 times the stable bound
+        for _ in range(4):
+            page.get_by_role("button", name="10 steps").click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.diverged === 'true'")
+        text = page.locator(".lw-readout").inner_text()
+
+    assert not errors, errors
+    run = lc.gradient_descent(x, y, 1e-4, 13, 0.0, 0.0, warn=False)
+    assert [stepped["m"], stepped["b"]] == pytest.approx([run.ms[-1], run.bs[-1]], rel=1e-9)
+    assert stepped["mse"] == pytest.approx(lc.mse(y, lc.predict(x, run.ms[-1], run.bs[-1])), rel=1e-9)
+    assert ok, why
+    assert (restarted["m"], restarted["b"], restarted["lr"]) == (0.0, 0.0, 0.00012)
+    assert "Diverged" in text

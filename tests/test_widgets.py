@@ -663,12 +663,17 @@ def test_step_explorer_best_m_line_follows_b(stepper, classic):
     assert abs(level[0] - np.polyfit(x, y, 1)[0]) > 0.01  # not the least-squares slope (b lags)
 
 
-def test_explorer_readout_is_larger_than_the_widgets_text(stepper):
-    """The readout carries a class that a hidden style rule enlarges (ipywidgets 7 and 8)."""
-    assert lw.READOUT_CLASS in stepper.readout._dom_classes
-    styles = [c for c in stepper.children if isinstance(c, widgets.HTML) and "<style>" in c.value]
+def test_explorer_readout_is_larger_than_the_widgets_text(training_explorer):
+    """The readout carries a class that a hidden style rule enlarges (ipywidgets 7 and 8); drawn in
+    the browser, the readout's own style sheet enlarges it as much."""
+    e = training_explorer
+    assert lw.READOUT_CLASS in e.readout._dom_classes
+    styles = [c for c in e.children if isinstance(c, widgets.HTML) and "<style>" in c.value]
     assert len(styles) == 1 and styles[0].layout.display == "none"
     assert re.search(r"\.lw-readout > \* \{ font-size: 1\.[12]\d*em; \}", styles[0].value)
+    css = (lw.browser.ASSETS / "browser.css").read_text(encoding="utf-8")
+    rule = re.search(r"\.lw-readout \{[^}]*font-size: ([\d.]+)em", css)
+    assert rule and float(rule.group(1)) == lw.READOUT_SCALE
 
 
 def test_course_map_panel_4_is_the_penguin_split():
@@ -1980,3 +1985,193 @@ def test_a_browser_drawn_move_sends_nothing_but_the_python_values_follow(classic
     assert sent == [] and (e.m, e.b) == (e.m_slider.value, 3.0)
     assert e.loss == pytest.approx(ref_mse(x, y, e.m, 3.0), rel=1e-12)
     assert e.view.controls == [e.m_slider, e.b_slider]
+
+
+# --------------------------------------------------------------------------
+# Issue 19: the OutlierExplorer drawn in the browser
+# --------------------------------------------------------------------------
+
+
+def _slider_stops(slider):
+    """Every value the slider's range input can take, as the browser computes it (lo + k·step)."""
+    digits = max(0, math.ceil(-math.log10(slider.step) - 1e-9))
+    count = round((slider.max - slider.min) / slider.step)
+    return [float(f"{slider.min + k * slider.step:.{digits}f}") for k in range(count + 1)]
+
+
+def _mae_from_table(table, ox, h):
+    """browser.js's maeLineWith, written out: a side line while the outlier is beyond it, else the
+    row solved for that height."""
+    for side, m, b in table["sides"]:
+        if side * (h - (m * ox + b)) > 0:
+            return m, b
+    rows = [(m, b) for height, m, b in table["solved"] if height == h]
+    return rows[0] if rows else None
+
+
+def test_the_browser_gets_an_mae_line_for_every_stop_of_the_outlier_slider(small_data):
+    """The MAE table sent once gives, at every stop of the slider, a line whose MAE is the least
+    (checked against a brute force over every line through two points at a spread of stops, and
+    at every stop inside the band between the two side lines, where the kernel solved it)."""
+    x, y = small_data
+    e = lw.OutlierExplorer(x, y)
+    table, ox = e.view.spec["mae"], e.outlier_x
+    stops = _slider_stops(e.outlier_slider)
+    assert len(table["sides"]) == 2 and 0 < len(table["solved"]) < len(stops) / 4  # a narrow band
+    fits = {h: _mae_from_table(table, ox, h) for h in stops}
+    assert all(fit is not None for fit in fits.values())
+    band = [h for h, *_ in table["solved"]]
+    checked = stops[:: max(1, len(stops) // 12)] + band
+    for h in checked:
+        xs, ys = np.append(x, ox), np.append(y, h)
+        least = brute_force_lad(xs.tolist(), ys.tolist())[0]
+        m, b = fits[h]
+        assert np.mean(np.abs(ys - (m * xs + b))) == pytest.approx(least, rel=1e-9, abs=1e-12), h
+    # the kernel's own line is the browser's
+    h = set_value(e.outlier_slider, stops[len(stops) // 3])
+    assert e.fits["MAE"] == pytest.approx(fits[h], rel=1e-12)
+    assert len(json.dumps(e.view.spec)) < 20_000
+
+
+def test_an_outlier_height_set_from_code_is_solved_and_sent(small_data):
+    """A height between two stops, inside the band, set from code: the kernel solves it and sends
+    it with the table (the browser has a line for every height it can show); a move to a stop
+    sends nothing."""
+    x, y = small_data
+    e = lw.OutlierExplorer(x, y)
+    sent = []
+    e.view.observe(sent.append, names="spec")
+    e.outlier_slider.value = _slider_stops(e.outlier_slider)[5]
+    assert sent == []
+    (_, m_low, b_low), (_, m_high, b_high) = e.view.spec["mae"]["sides"]
+    inside = (m_low * e.outlier_x + b_low + m_high * e.outlier_x + b_high) / 2 + 1e-7  # between the lines
+    e.outlier_slider.value = inside
+    assert len(sent) == 1
+    fit = _mae_from_table(e.view.spec["mae"], e.outlier_x, inside)
+    assert fit == pytest.approx(e.fits["MAE"], rel=1e-12)
+    xs, ys = np.append(x, e.outlier_x), np.append(y, inside)
+    least = brute_force_lad(xs.tolist(), ys.tolist())[0]
+    assert np.mean(np.abs(ys - (fit[0] * xs + fit[1]))) == pytest.approx(least, rel=1e-9)
+
+
+def test_the_browser_draws_the_outlier_where_matplotlib_does(small_data):
+    """The fit panel's mapping puts the outlier where Agg draws it (found in the rendered pixels,
+    to a pixel), and the MSE line from the sums sent is np.polyfit's (browser.js's mseLineWith,
+    written out)."""
+    x, y = small_data
+    e = lw.OutlierExplorer(x, y)
+    spec = e.view.spec
+    low, high = spec["fit"]["y_limits"]
+    for frac in (0.2, 0.5, 0.8):  # inside the panel
+        h = set_value(e.outlier_slider, low + frac * (high - low))
+        sx, sy, tx, ty = spec["fit"]["map"]
+        centre = _dot_centre(e.image.value, spec["fit"]["box"], color=lw.OUTLIER_COLOR)
+        assert centre == pytest.approx((sx * e.outlier_x + tx, sy * h + ty), abs=1.0)
+        s, n, ox = spec["sums"], spec["n"], spec["outlier_x"]
+        dx, dy = ox - s["x_mean"], h - s["y_mean"]
+        m = (n * s["sxy"] + n / (n + 1) * dx * dy) / (n * s["sxx"] + n / (n + 1) * dx * dx)
+        b = s["y_mean"] + dy / (n + 1) - m * (s["x_mean"] + dx / (n + 1))
+        assert [m, b] == pytest.approx(list(np.polyfit(np.append(x, ox), np.append(y, h), 1)), rel=1e-9)
+
+
+# --------------------------------------------------------------------------
+# Issue 19: the SlopeExplorer drawn in the browser
+# --------------------------------------------------------------------------
+
+
+def test_the_browser_is_told_where_the_slope_explorer_draws(classic):
+    """The mappings sent put both dots where Agg draws them (on the loss curve at (m, L) and on
+    the map at (m, b)), found in the rendered pixels at several m; a move sends nothing. (No
+    tangent: the tangent and the arrow have the dots' colour.)"""
+    x, y = classic
+    e = lw.SlopeExplorer(x, y)
+    spec = e.view.spec
+    assert spec["kind"] == "slope" and spec["data"] == [x.tolist(), y.tolist()] and spec["b"] == e.b
+    sent = []
+    e.view.observe(sent.append)
+    for frac in (0.2, 0.5, 0.8):
+        m = set_value(e.m_slider, at_fraction(e.m_slider, frac))
+        moving = e.image.value
+        sx, sy, tx, ty = spec["loss"]["map"]
+        assert _dot_centre(moving, spec["loss"]["box"]) == pytest.approx(
+            (sx * m + tx, sy * e.b + ty), abs=1.0
+        )
+        sx, sy, tx, ty = spec["curve"]["map"]
+        where = (sx * m + tx, sy * ref_mse(x, y, m, e.b) + ty)
+        assert _dot_centre(moving, spec["curve"]["box"]) == pytest.approx(where, abs=1.0)
+    assert sent == []
+
+
+def test_the_slope_explorer_sends_the_exact_averages_for_many_points(big):
+    """Beyond MAX_RESIDUALS points the browser gets the averages, not the points: the loss and
+    gradient from them (browser.js's mseFromSums and gradientsFromSums, written out) are the
+    lesson's, point by point."""
+    x, y = big
+    spec = lw.SlopeExplorer(x, y, tangent=True).view.spec
+    assert "data" not in spec and len(json.dumps(spec)) < 5_000
+    s = spec["sums"]
+    for m, b in [(0.5, 3.0), (0.99, 4.85), (2.0, -40.0)]:
+        offset = s["y_mean"] - m * s["x_mean"] - b
+        loss = s["s_res"] + s["sxx"] * (m - s["m_hat"]) ** 2 + offset**2
+        dm, db = 2 * (s["sxx"] * (m - s["m_hat"]) - s["x_mean"] * offset), -2 * offset
+        assert loss == pytest.approx(ref_mse(x, y, m, b), rel=1e-9)
+        assert [dm, db] == pytest.approx(list(ref_gradients(x, y, m, b)), rel=1e-9)
+
+
+# --------------------------------------------------------------------------
+# Issue 19: the StepExplorer drawn in the browser
+# --------------------------------------------------------------------------
+
+
+def test_the_step_explorer_takes_the_steps_the_browser_took(classic):
+    """The browser shares how many steps it was asked for at which rate (the view's state): the
+    kernel takes the same ones (explorer.ms follows, equal to gradient_descent's), goes back to
+    the start for fewer, ignores a count for another rate, and shares the steps taken from code."""
+    x, y = classic
+    e = lw.StepExplorer(x, y, lr=1e-4)
+    index = e.lr_slider.index
+    assert e.view.state == {"steps": 0, "index": index}
+    e.view.state = {"steps": 13, "index": index}  # as the browser sends it
+    run = lc.gradient_descent(x, y, 1e-4, 13, 0.0, 0.0, warn=False)
+    assert len(e.ms) == 14
+    np.testing.assert_allclose([e.ms, e.bs], [run.ms, run.bs], rtol=1e-12)
+    e.view.state = {"steps": 2, "index": index}
+    np.testing.assert_allclose([e.ms, e.bs], [run.ms[:3], run.bs[:3]], rtol=1e-12)
+    e.view.state = {"steps": 40, "index": index + 1}  # another rate's: its own change resets
+    assert len(e.ms) == 3
+    e.step_button.click()
+    assert e.view.state == {"steps": 3, "index": index} and len(e.ms) == 4
+    e.lr_slider.value = e.lr_slider.options[index + 1][1]
+    assert e.view.state == {"steps": 0, "index": index + 1} and e.ms == [0.0]
+
+
+def test_the_step_explorer_gives_the_browser_its_step_axis_at_every_width(classic):
+    """The step axis widens (10, 20, 40 ... steps) as the steps outgrow it. The browser gets it at
+    every width once: each picture of its ticks is the kernel's still picture there at that width
+    (to the pixel), each mapping puts the axis's limits on its frame; no new picture is sent."""
+    import base64
+
+    x, y = classic
+    e = lw.StepExplorer(x, y, lr=1e-4)
+    axes = e.view.spec["step_axes"]
+    assert [w["steps"] for w in axes["widths"]] == [10 * 2**k for k in range(len(axes["widths"]))]
+    left, top, width, height = axes["box"]
+    _, box_top, box_width, box_height = e.view.spec["steps"]["box"]
+    sent = []
+    e.view.observe(sent.append, names=["still", "spec"])
+    for entry in axes["widths"][:4]:
+        e.view.state = {"steps": entry["steps"], "index": e.lr_slider.index}  # the kernel widens it
+        assert entry["xlim"] == list(e.ax_steps.get_xlim())
+        sx, sy, tx, ty = entry["map"]
+        (x0, x1), (y0, y1) = e.ax_steps.get_xlim(), e.ax_steps.get_ylim()
+        box_left = e.view.spec["steps"]["box"][0]
+        assert (sx * x0 + tx, sy * y1 + ty) == pytest.approx((box_left, box_top), abs=1e-6)
+        assert (sx * x1 + tx, sy * y0 + ty) == pytest.approx(
+            (box_left + box_width, box_top + box_height), abs=1e-6
+        )
+        still = np.asarray(PILImage.open(io.BytesIO(e.background.value)).convert("RGB"))
+        png = base64.b64decode(entry["png"].split(",", 1)[1])
+        ticks = np.asarray(PILImage.open(io.BytesIO(png)).convert("RGB"))
+        np.testing.assert_array_equal(ticks, still[top : top + height, left : left + width])
+    assert sent == []
+    assert e.view.spec["rates"] == [rate for _, rate in e.lr_slider.options]
