@@ -5,9 +5,9 @@
 For each class size N a fresh local JupyterHub (tests/test_hub.py's ``LocalHub``, 127.0.0.1
 only) serves N students at once, each over HTTP and the kernel websocket (``Student``): log
 in, click the nbgitpuller link, run notebook 01 on their own kernel, then -- all together,
-after a barrier -- move the OutlierExplorer's slider ``MOVES`` times (its picture is drawn by the
-kernel), each move waiting for its new picture (as JupyterLab's throttled slider does while a
-student drags). Measured:
+after a barrier -- move the OutlierExplorer's slider ``MOVES`` times, each move waiting for the
+kernel to take the value and echo it (the explorer is drawn in the browser; the kernel follows
+the value, as ``explorer.outlier_y``). Measured:
 
 * memory per student: resident set (RSS, and PSS) of the single-user server + its kernel,
   from /proc, after the slider phase;
