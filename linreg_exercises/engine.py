@@ -141,9 +141,13 @@ def shown_at_once(feedback):
     return feedback
 
 
-def name_error_hint(error):
-    """One line for a NameError in a notebook: which name, and the two usual causes."""
+def name_error_hint(error, known=()):
+    """One line for a NameError in a notebook: which name, and the two usual causes; a close
+    name among ``known`` (the notebook's names) is offered as the likely spelling."""
     name = getattr(error, "name", None) or "a name"
+    close = difflib.get_close_matches(name, [k for k in known if not k.startswith("_")], n=1, cutoff=0.8)
+    if close:
+        return f"💡 `{name}` has no value in this kernel: did you mean `{close[0]}`?"
     return (
         f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (is it "
         f"spelt the same?). After a restart, run all cells from the top: Run → Run All Cells."
@@ -152,7 +156,7 @@ def name_error_hint(error):
 
 def _name_error_handler(shell, etype, evalue, tb, tb_offset=None):
     shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
-    print(name_error_hint(evalue))
+    print(name_error_hint(evalue, list(shell.user_ns)))
 
 
 def explain_name_errors():
@@ -1159,8 +1163,13 @@ def _previous_cell_error():
     try:  # a cell that sets or defines something may hold the new answer itself: say nothing
         if any(isinstance(node, _SETS) for node in ast.walk(ast.parse(str(cells[-1])))):
             return ""
+        # the failed cell stored nothing the check could read (e.g. another check): say nothing
+        if len(cells) > 2 and not any(
+            isinstance(node, _SETS) for node in ast.walk(ast.parse(str(cells[-2])))
+        ):
+            return ""
     except (SyntaxError, ValueError):
-        return ""
+        pass  # the failed cell itself may not parse: a SyntaxError is worth saying
     error = None
     for kind in ("error_before_exec", "error_in_exec"):  # a SyntaxError is found before running
         error = error or getattr(result, kind, None)

@@ -529,7 +529,7 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
             return Feedback(False, "The predictions hold nan: " + lv.DIVERGED)
         return Feedback(False, f"Pass y_train, y_test and pred_test as the notebook does: {error}")
     (line, base), (line_slips, base_slips) = _test_score_truth(y_train, y_test, pred_test)
-    lines = []
+    lines, right_ones = [], []
     for name, value, right, slips in (
         ("test MSE", test_mse, line, line_slips),
         ("baseline MSE", baseline_mse, base, base_slips),
@@ -569,6 +569,7 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
                 return Feedback(False, problem)
             return Feedback(False, f"Your {name} should be one number; got {show(value, 40)}.")
         if _close(number, right):
+            right_ones.append(name)
             continue
         hint = next((text for wrong, text in slips.values() if _close(number, wrong)), None)
         if hint is None:  # a slip's number typed from a printed table, rounded (√MSE as 401)
@@ -584,7 +585,7 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
             hint = _how_far(number, right)
         lines.append(f"Your {name} = {number:,.2f}: {hint}.")
     if lines:
-        return Feedback(False, " ".join(lines))
+        return Feedback(False, " ".join(lines + [f"(Your {name} is right.)" for name in right_ones]))
     worse = (
         " But your line misses by more than the baseline, which ignores x: its training went wrong. "
         "Check your train with ex.check_training_loop(train), run the training cell again, then this."

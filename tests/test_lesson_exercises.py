@@ -1641,3 +1641,37 @@ def test_the_test_sets_mean_mass_as_the_baseline_mse_is_named():
     y_train, y_test, pred, line, _ = _penguin_test_scores()
     feedback = ex.check_test_scores(y_train, y_test, pred, line, float(np.mean(y_test)))
     assert not feedback.ok and "that is the mean mass of the test penguins, not an MSE" in feedback.message
+
+
+def test_a_misspelt_name_gets_the_close_name_it_meant():
+    """Round 27's student: `pred_tset` was sent hunting for a cell that defines it."""
+    error = NameError("name 'pred_tset' is not defined", name="pred_tset")
+    assert "did you mean `pred_test`?" in ex.engine.name_error_hint(error, ["pred_test", "y_test", "np"])
+    unknown = ex.engine.name_error_hint(NameError("x", name="train"), ["pred_test"])
+    assert "run the cell that defines it first" in unknown
+
+
+def test_an_unrelated_failed_check_is_not_blamed(monkeypatch):
+    """Round 27's student: a check cell that raised NameError (it stores nothing) was named as the
+    reason in the next, unrelated check. A failed cell that assigns is still named."""
+    import builtins
+    from types import SimpleNamespace
+
+    error = NameError("name 'my_prediction' is not defined")
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    for before, named in (("ex.check_mse_prediction(my_prediction)", False), ("test_mse = y_tset", True)):
+        shell = SimpleNamespace(
+            last_execution_result=SimpleNamespace(error_in_exec=error),
+            user_ns={"In": ["", before, "ex.check_test_scores(...)"]},
+        )
+        monkeypatch.setattr(builtins, "get_ipython", lambda shell=shell: shell, raising=False)
+        feedback = ex.check_test_scores(y_train, y_test, pred, line, base)
+        assert feedback.ok is not named
+        assert ("The cell you ran before this one" in feedback.message) is named
+
+
+def test_the_right_half_of_two_test_scores_is_confirmed():
+    """Round 27's student: with the baseline wrong and the test MSE right, nothing said which."""
+    y_train, y_test, pred, line, base = _penguin_test_scores()
+    feedback = ex.check_test_scores(y_train, y_test, pred, line, float(np.mean(y_train)))
+    assert not feedback.ok and feedback.message.endswith("(Your test MSE is right.)")
