@@ -860,6 +860,37 @@ _LIVE_JS = """(root) => {
 }"""
 
 
+def _focus_then_drag(page, widget, slider, key: str, name: str) -> None:
+    """The slider just moved by the keyboard shows a focus one can see; then a fast mouse drag:
+    the readout's ``key`` follows at once and never goes back, the drawing changes, and the live
+    region speaks rarely, ending with the readout."""
+    focus = slider.evaluate(
+        "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
+        " getComputedStyle(e).outlineWidth]"
+    )
+    assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
+    widget.evaluate(_LIVE_JS)
+    drawn = _drawing(widget)
+    box = slider.bounding_box()
+    mid = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 0.2 * box["width"], mid)
+    page.mouse.down()
+    started, seen = time.monotonic(), []
+    for k in range(40):
+        page.mouse.move(box["x"] + (0.2 + 0.6 * k / 39) * box["width"], mid)
+        seen.append(_numbers(widget)[key])
+    page.mouse.up()
+    dragged = time.monotonic() - started
+    assert len(set(seen)) >= 20, f"{name}: the readout followed only {len(set(seen))} of 40 moves"
+    # rightwards only: the kernel's copy (and its echo) never pulls the slider back
+    assert seen == sorted(seen), f"{name}: the value went back during a drag: {seen}"
+    assert _drawing(widget) != drawn
+    time.sleep(2.0)  # the live region's last word, then the kernel's copy
+    spoken = page.evaluate("() => window.__lwSpoken")
+    assert 1 <= len(spoken) <= dragged / 1.5 + 2, f"{name}: the live region spoke {len(spoken)} times"
+    assert spoken[-1].split() == widget.locator(".lw-readout").inner_text().split()
+
+
 def _numbers(widget) -> dict:
     """The browser's own numbers behind the readout (full precision), e.g. m, b, mse, r2."""
     data = widget.locator(".lw-readout").evaluate("e => ({...e.dataset})")
@@ -976,34 +1007,7 @@ def test_loss_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
             return abs(_numbers(w)["m"] - goal) < step / 10
 
         _poll(moved, 10, f"{name}: the keyboard to move m four steps, to {goal}", page)
-        focus = m_input.evaluate(
-            "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
-            " getComputedStyle(e).outlineWidth]"
-        )
-        assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
-
-        # a fast mouse drag: the drawing follows at once, the live region speaks rarely
-        widget.evaluate(_LIVE_JS)
-        drawn = _drawing(widget)
-        box = m_input.bounding_box()
-        mid = box["y"] + box["height"] / 2
-        page.mouse.move(box["x"] + 0.2 * box["width"], mid)
-        page.mouse.down()
-        started = time.monotonic()
-        seen = []
-        for k in range(40):
-            page.mouse.move(box["x"] + (0.2 + 0.6 * k / 39) * box["width"], mid)
-            seen.append(_numbers(widget)["m"])
-        page.mouse.up()
-        dragged = time.monotonic() - started
-        assert len(set(seen)) >= 20, f"{name}: the readout followed only {len(set(seen))} of 40 moves"
-        # rightwards only: the kernel's copy (and its echo) never pulls the slider back
-        assert seen == sorted(seen), f"{name}: the value went back during a drag: {seen}"
-        assert _drawing(widget) != drawn
-        time.sleep(2.0)  # the live region's last word, then the kernel's copy
-        spoken = page.evaluate("() => window.__lwSpoken")
-        assert 1 <= len(spoken) <= dragged / 1.5 + 2, f"{name}: the live region spoke {len(spoken)} times"
-        assert spoken[-1] == widget.locator(".lw-readout").inner_text()
+        _focus_then_drag(page, widget, m_input, "m", name)
 
         # the drawing is matplotlib's frame at the same (m, b), drawn in one piece
         got = _numbers(widget)
@@ -1197,32 +1201,7 @@ def test_explorer_is_drawn_in_the_browser(name, browser, lab_server, lab_page):
         f"{name}: the keyboard to move the slider four steps",
         page,
     )
-    focus = slider.evaluate(
-        "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
-        " getComputedStyle(e).outlineWidth]"
-    )
-    assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
-
-    # a fast mouse drag: the drawing follows at once, the live region speaks rarely
-    widget.evaluate(_LIVE_JS)
-    drawn = _drawing(widget)
-    box = slider.bounding_box()
-    mid = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + 0.2 * box["width"], mid)
-    page.mouse.down()
-    started, seen = time.monotonic(), []
-    for k in range(40):
-        page.mouse.move(box["x"] + (0.2 + 0.6 * k / 39) * box["width"], mid)
-        seen.append(_numbers(widget)[case["value"]])
-    page.mouse.up()
-    dragged = time.monotonic() - started
-    assert len(set(seen)) >= 20, f"{name}: the readout followed only {len(set(seen))} of 40 moves"
-    assert seen == sorted(seen), f"{name}: the value went back during a drag: {seen}"
-    assert _drawing(widget) != drawn
-    time.sleep(2.0)  # the live region's last word, then the kernel's copy
-    spoken = page.evaluate("() => window.__lwSpoken")
-    assert 1 <= len(spoken) <= dragged / 1.5 + 2, f"{name}: the live region spoke {len(spoken)} times"
-    assert spoken[-1].split() == widget.locator(".lw-readout").inner_text().split()
+    _focus_then_drag(page, widget, slider, case["value"], name)
 
     # the drawing is matplotlib's frame at the same value, drawn in one piece
     value = _numbers(widget)[case["value"]]
@@ -1337,7 +1316,13 @@ def test_step_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
     assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
     steps, m, b = json.loads(_run_cell(page, code_cells.nth(2)))
     assert steps == 13 and [m, b] == pytest.approx([got["m"], got["b"]], rel=1e-12)
-    spoken = page.evaluate("() => window.__lwSpoken")
-    assert spoken and spoken[-1].split() == widget.locator(".lw-readout").inner_text().split()
+    # the live region's last word is the readout: it speaks at most every 1.5 s, so wait for it
+    readout = widget.locator(".lw-readout").inner_text().split()
+    _poll(
+        lambda: (spoken := page.evaluate("() => window.__lwSpoken")) and spoken[-1].split() == readout,
+        5,
+        "the live region to say the last readout",
+        page,
+    )
     errors = [line for line in page.browser_log if line.startswith("pageerror")]
     assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
