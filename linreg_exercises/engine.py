@@ -141,22 +141,27 @@ def shown_at_once(feedback):
     return feedback
 
 
-def name_error_hint(error, known=()):
-    """One line for a NameError in a notebook: which name, and the two usual causes; a close
-    name among ``known`` (the notebook's names) is offered as the likely spelling."""
+def name_error_hint(error, known=(), cell=""):
+    """One line for a NameError in a notebook: which name, and the usual causes. A bare word given
+    as an answer in ``cell`` (``my_prediction = line``) is told to go in quotes; a close name among
+    ``known`` (the notebook's names) is offered as the likely spelling."""
     name = getattr(error, "name", None) or "a name"
+    if re.search(rf"\bmy_\w+\s*=\s*{re.escape(name)}\b", cell):
+        return f'💡 `{name}` is not a name Python knows: a text answer goes in quotes, "{name}".'
     close = difflib.get_close_matches(name, [k for k in known if not k.startswith("_")], n=1, cutoff=0.8)
     if close:
         return f"💡 `{name}` has no value in this kernel: did you mean `{close[0]}`?"
     return (
-        f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (is it "
-        f"spelt the same?). After a restart, run all cells from the top: Run → Run All Cells."
+        f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (if that "
+        f"cell stopped with an error, fix it and run it again; is the name spelt the same?). After "
+        f"a restart, run all cells from the top: Run → Run All Cells."
     )
 
 
 def _name_error_handler(shell, etype, evalue, tb, tb_offset=None):
     shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
-    print(name_error_hint(evalue, list(shell.user_ns)))
+    cells = shell.user_ns.get("In") or [""]
+    print(name_error_hint(evalue, list(shell.user_ns), str(cells[-1])))
 
 
 def explain_name_errors():

@@ -596,9 +596,15 @@ def learning_rate_choices(bound, value=None):
     return sorted(rates.items(), key=lambda item: item[1]), value
 
 
-def lr_choice_slider(bound, value=None):
-    """A slider over :func:`learning_rate_choices`: the arrow keys step from one rate to the next."""
-    options, value = learning_rate_choices(bound, value)
+def lr_choice_slider(bound, value=None, rates=None):
+    """A slider over :func:`learning_rate_choices`, or over ``rates`` when they are given (a lesson's
+    few rates: in the browser each is a radio button): the arrow keys step from one to the next."""
+    if rates is None:
+        options, value = learning_rate_choices(bound, value)
+    else:
+        chosen = {lv.valid_learning_rate(rate) for rate in rates}
+        value = min(chosen) if value is None else lv.valid_learning_rate(value)
+        options = [(readable(rate, 3), rate) for rate in sorted(chosen | {value})]
     return widgets.SelectionSlider(
         options=options,
         value=value,

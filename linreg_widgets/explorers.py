@@ -626,8 +626,9 @@ def _stability_note(bound, lr):
 
 
 class StepExplorer(BrowserExplorer):
-    """Step through gradient descent by hand: a learning-rate slider (round
-    rates, :func:`learning_rate_choices`) and Step / 10 steps / Reset buttons.
+    """Step through gradient descent by hand: a learning-rate choice (round
+    rates, :func:`learning_rate_choices`, or the lesson's own ``rates``) and Step / 10 steps /
+    Reset buttons.
     Each step adds a point to the path on the contour (middle) and moves the
     line (left). A new learning rate starts again from the start, like Reset.
 
@@ -649,12 +650,12 @@ class StepExplorer(BrowserExplorer):
     #: The widths of the step axis, in steps: it doubles when the steps outgrow it.
     STEP_AXIS_WIDTHS = tuple(10 * 2**k for k in range(7))  # 10 … 640
 
-    def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
+    def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y", rates=None):
         self.x, self.y = data_copy(x, y)
         self.start = (lv.valid_number(m0, "m0"), lv.valid_number(b0, "b0"))
         self.star = lc.closed_form(self.x, self.y)  # the readout's target, once
         self.bound = lc.stable_learning_rate(self.x)
-        self.lr_slider = lr_choice_slider(self.bound, lr)
+        self.lr_slider = lr_choice_slider(self.bound, lr, rates)
         self.step_button = widgets.Button(description="Step", button_style="primary")
         self.step10_button = widgets.Button(description="10 steps")
         self.reset_button = widgets.Button(description="Reset", button_style="warning")

@@ -1675,3 +1675,12 @@ def test_the_right_half_of_two_test_scores_is_confirmed():
     y_train, y_test, pred, line, base = _penguin_test_scores()
     feedback = ex.check_test_scores(y_train, y_test, pred, line, float(np.mean(y_train)))
     assert not feedback.ok and feedback.message.endswith("(Your test MSE is right.)")
+
+
+def test_a_bare_word_as_an_answer_is_told_to_go_in_quotes():
+    """Round 28's student wrote `my_prediction = line` and was sent looking for a cell that defines
+    `line`."""
+    error = NameError("name 'line' is not defined", name="line")
+    hint = ex.engine.name_error_hint(error, ["lines", "np"], cell="my_prediction = line")
+    assert 'a text answer goes in quotes, "line"' in hint
+    assert "quotes" not in ex.engine.name_error_hint(error, ["np"], cell="print(line)")
