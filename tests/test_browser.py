@@ -913,7 +913,6 @@ def test_loss_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
     focus, a polite live region that a drag does not flood; axe-core finds nothing."""
     import io
 
-    import nbformat
     import numpy as np
     from PIL import Image
 
@@ -924,19 +923,7 @@ def test_loss_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
         _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
     page = lab_page
     page.set_viewport_size({"width": 1700, "height": 1000})  # the bowl's 998 px at native size
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / "loss_explorer.ipynb"
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(code) for code in DRAWN_CELLS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    rel = path.relative_to(SERVER_ROOT).as_posix()
-    page.goto(f"{lab_server['base']}/lab/tree/{urllib.parse.quote(rel)}?reset&token={lab_server['token']}")
-    panel = page.locator(PANEL)
-    panel.wait_for(state="visible", timeout=PAGE_TIMEOUT * 1000)
-    page.wait_for_function("() => !!window.jupyterapp", timeout=PAGE_TIMEOUT * 1000)
-    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle and connected", page)
-    cells = page.locator(f"{PANEL} .jp-CodeCell")
+    panel, cells = _open_cells(page, lab_server, "loss_explorer", DRAWN_CELLS)
     cells.nth(0).locator(".jp-InputArea-editor").click()
     for _ in range(3):  # the setup and both explorers
         page.keyboard.press("Shift+Enter")
