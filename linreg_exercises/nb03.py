@@ -204,8 +204,8 @@ LOOP_MISTAKES = [
     ),
     Mistake(  # `db, dm = lc.gradients(...)`: the pair unpacked in the wrong order
         lambda x, y, lr, epochs: descent(x, y, lr, epochs, order="swapped"),
-        "Your m moves with db and your b with dm: lc.gradients returns the pair in the order "
-        "(dm, db), so write `dm, db = lc.gradients(x, y, m, b)`.",
+        "Your m moves with db and your b with dm: each steps with its own derivative, "
+        "`m = m - lr * dm` and `b = b - lr * db` (lc.gradients returns the pair as (dm, db)).",
     ),
     Mistake(  # no gradient line in the loop: the one-step cell's dm, db at m = b = 0 on tiny.csv
         lambda x, y, lr, epochs: (-epochs * lr * ONE_STEP_GRADIENT[0], -epochs * lr * ONE_STEP_GRADIENT[1]),
