@@ -20,6 +20,7 @@ import nbformat
 import numpy as np
 import pytest
 
+import linreg_core as lc
 import linreg_exercises as ex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,7 +219,7 @@ def test_the_exit_tickets_solutions_pass_its_checks():
     """Run the ticket's code with every Solution of the key in place of the starters: each check
     is then right (and with the starters, none is)."""
     nb = nbformat.read(TICKET, as_version=4)
-    namespace = {"np": np, "ex": ex}
+    namespace = {"np": np, "ex": ex, "lc": lc}
     checks, solutions = [], []
     for cell in nb.cells:
         if "setup" in cell.metadata.get("tags", []):
