@@ -144,11 +144,19 @@ def shown_at_once(feedback):
 def name_error_hint(error, known=(), cell=""):
     """One line for a NameError in a notebook: which name, and the usual causes. A bare word given
     as an answer in ``cell`` (``my_prediction = line``) is told to go in quotes; a close name among
-    ``known`` (the notebook's names) is offered as the likely spelling."""
+    ``known`` (the notebook's names), or the same name in other capitals, is offered as the likely
+    spelling."""
     name = getattr(error, "name", None) or "a name"
     if re.search(rf"\bmy_\w+\s*=\s*{re.escape(name)}\b", cell):
         return f'💡 `{name}` is not a name Python knows: a text answer goes in quotes, "{name}".'
-    close = difflib.get_close_matches(name, [k for k in known if not k.startswith("_")], n=1, cutoff=0.8)
+    names = [k for k in known if not k.startswith("_")]
+    same_letters = [k for k in names if k.lower() == name.lower()]
+    if same_letters:  # `X` for `x`: one letter is too short for difflib's cutoff
+        return (
+            f"💡 `{name}` has no value in this kernel: did you mean `{same_letters[0]}`? "
+            f"Python tells capitals apart."
+        )
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
     if close:
         return f"💡 `{name}` has no value in this kernel: did you mean `{close[0]}`?"
     return (

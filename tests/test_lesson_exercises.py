@@ -1244,7 +1244,8 @@ def test_04s_loss_curve_reaches_the_bottom_by_about_1000_epochs():
         m, b = m + 0.004 * 2 * np.mean(xc * r), b + 0.004 * 2 * np.mean(r)
         losses[epoch] = np.mean((yt - (m * xc + b)) ** 2)
     assert round(losses[500] / lowest - 1, 3) == 0.037 and losses[600] < 1.01 * lowest
-    text = " ".join((ROOT / "notebooks" / "sources" / "04_full_training.md").read_text(encoding="utf-8").split())
+    source = ROOT / "notebooks" / "sources" / "04_full_training.md"
+    text = " ".join(source.read_text(encoding="utf-8").split())
     assert "is flat by about 600 epochs, on the dashed line" in text
     assert round(np.mean(yt**2) / 1e6) == 18 and "The MSE starts near 18 million" in text
     guide = " ".join((ROOT / "docs" / "classroom.md").read_text(encoding="utf-8").split())
@@ -1647,6 +1648,8 @@ def test_a_misspelt_name_gets_the_close_name_it_meant():
     """Round 27's student: `pred_tset` was sent hunting for a cell that defines it."""
     error = NameError("name 'pred_tset' is not defined", name="pred_tset")
     assert "did you mean `pred_test`?" in ex.engine.name_error_hint(error, ["pred_test", "y_test", "np"])
+    capital = ex.engine.name_error_hint(NameError("X", name="X"), ["x", "y", "np"])
+    assert "did you mean `x`? Python tells capitals apart." in capital  # too short for difflib
     unknown = ex.engine.name_error_hint(NameError("x", name="train"), ["pred_test"])
     assert "run the cell that defines it first" in unknown
 
