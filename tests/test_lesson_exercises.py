@@ -1252,23 +1252,21 @@ def test_04s_loss_curve_reaches_the_bottom_by_about_1000_epochs():
     assert "(flat by about 600 epochs, on the dashed line" in guide
 
 
+def _train_with_body(body, **notebook):
+    """03's `train` with the loop body ``body`` (lines) as a student typed it, defined in a
+    namespace that also holds ``lc``, ``np`` and the notebook's globals ``notebook``."""
+    source = "def train(x, y, lr, epochs):\n    m, b = 0.0, 0.0\n    for epoch in range(epochs):\n"
+    source += "".join(f"        {line}\n" for line in body) + "    return m, b\n"
+    namespace = {"lc": lc, "np": np, **notebook}
+    exec(source, namespace)
+    return namespace["train"]
+
+
 def _student_loop(residual_line, dm_mean, db_mean, **notebook):
     """03's loop as a student typed it (its residual line and the means in dm and db), defined
     in a namespace that also holds the notebook's globals ``notebook``."""
-    source = (
-        "def train(x, y, lr, epochs):\n"
-        "    m, b = 0.0, 0.0\n"
-        "    for epoch in range(epochs):\n"
-        f"        {residual_line}\n"
-        f"        dm = -2 * {dm_mean}\n"
-        f"        db = -2 * {db_mean}\n"
-        "        m = m - lr * dm\n"
-        "        b = b - lr * db\n"
-        "    return m, b\n"
-    )
-    namespace = {"np": np, **notebook}
-    exec(source, namespace)
-    return namespace["train"]
+    gradient = [residual_line, f"dm = -2 * {dm_mean}", f"db = -2 * {db_mean}"]
+    return _train_with_body([*gradient, "m = m - lr * dm", "b = b - lr * db"], **notebook)
 
 
 def test_a_misspelt_name_in_the_loop_is_called_a_spelling_slip():
@@ -1594,17 +1592,8 @@ def test_a_loop_without_its_gradient_line_is_told_so():
     """Round 25's student left out `dm, db = lc.gradients(...)`: the loop silently reused the dm
     and db of the one-step cell and got only "compare each line"."""
     dm, db = -2 * 86 / 5, -2 * 21 / 5  # what the one-step cell leaves: sums worked by hand (03)
-    namespace = {"dm": dm, "db": db, "lc": lc, "np": np}
-    exec(
-        "def train(x, y, lr, epochs):\n"
-        "    m, b = 0.0, 0.0\n"
-        "    for epoch in range(epochs):\n"
-        "        m = m - lr * dm\n"
-        "        b = b - lr * db\n"
-        "    return m, b\n",
-        namespace,
-    )
-    feedback = ex.check_training_loop(namespace["train"])
+    train = _train_with_body(["m = m - lr * dm", "b = b - lr * db"], dm=dm, db=db)
+    feedback = ex.check_training_loop(train)
     assert not feedback.ok and "reuses the dm and db of the one-step cell" in feedback.message
     assert lc.gradients(TINY_X, TINY_Y, 0.0, 0.0) == pytest.approx((dm, db))
 
@@ -1622,18 +1611,8 @@ def test_a_right_test_mse_of_a_line_worse_than_the_baseline_is_flagged():
 
 def test_the_pair_unpacked_in_the_wrong_order_is_named():
     """Round 27's teacher: `db, dm = lc.gradients(...)` got only a dump of numbers."""
-    namespace = {"lc": lc}
-    exec(
-        "def train(x, y, lr, epochs):\n"
-        "    m, b = 0.0, 0.0\n"
-        "    for epoch in range(epochs):\n"
-        "        db, dm = lc.gradients(x, y, m, b)\n"
-        "        m = m - lr * dm\n"
-        "        b = b - lr * db\n"
-        "    return m, b\n",
-        namespace,
-    )
-    feedback = ex.check_training_loop(namespace["train"])
+    train = _train_with_body(["db, dm = lc.gradients(x, y, m, b)", "m = m - lr * dm", "b = b - lr * db"])
+    feedback = ex.check_training_loop(train)
     assert not feedback.ok and "Your m moves with db and your b with dm" in feedback.message
 
 
