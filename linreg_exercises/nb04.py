@@ -453,11 +453,11 @@ def _test_score_truth(y_train, y_test, pred_test):
 
 
 def _close(a, b):
-    """``a`` equals ``b`` as a computed number does (to 1e-6): a number typed from a printed table,
+    """``a`` equals ``b`` as a computed number does (to 1e-9): a number typed from a printed table,
     rounded, is not the student's computation and gets the "do not type a number" hint."""
     if a is None or b is None:
         return False
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def _how_far(number, right):
@@ -479,10 +479,10 @@ def _how_far(number, right):
         )
     if abs(ratio - 1) >= 0.01:
         return f"it is too {way} by about {abs(ratio - 1):.0%}: {compare}"
-    if number == round(number):  # a whole number within 1 %: typed from the printed table
+    if number == round(number) or abs(ratio - 1) < 1e-4:  # a whole number, or right to 4 digits: typed
         return (
-            "a whole number, typed or rounded: do not type a number; let np.mean of the squared "
-            "misses give it, unrounded"
+            "a number typed or rounded: do not type a number; let np.mean of the squared misses "
+            "give it, unrounded"
         )
     return f"it is a little too {way} (less than 1% off): check which arrays you compared"
 

@@ -874,6 +874,8 @@ def test_test_scores_refuse_a_number_typed_from_the_printed_table():
     assert ex.check_test_scores(y_train, y_test, pred, line, base).ok
     typed = ex.check_test_scores(y_train, y_test, pred, round(line), base)
     assert not typed.ok and "do not type a number" in typed.message, typed.message
+    decimal = ex.check_test_scores(y_train, y_test, pred, round(line, 1), base)  # round 29's teacher
+    assert not decimal.ok and "do not type a number" in decimal.message, decimal.message
     off = ex.check_test_scores(y_train, y_test, pred, round(line) + 3, base)
     assert not off.ok and "do not type a number" in off.message, off.message
     close = ex.check_test_scores(y_train, y_test, pred, line * 1.002, base)
