@@ -157,8 +157,11 @@ def name_error_hint(error, known=(), cell=""):
             f"Python tells capitals apart."
         )
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
-    if close:
-        return f"💡 `{name}` has no value in this kernel: did you mean `{close[0]}`?"
+    if close:  # a typo, or a cell skipped (`xc_train` is close to `x_train`): say both, run first
+        return (
+            f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (after "
+            f"a restart: Run → Run All Cells). A typo? Did you mean `{close[0]}`?"
+        )
     return (
         f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (if that "
         f"cell stopped with an error, fix it and run it again; is the name spelt the same?). After "

@@ -287,13 +287,33 @@ for _scale, _what in _LOST:
         if _scale == 0.5 and _names == "dm and db":
             continue  # the same as half steps, above
         _formulas = " and ".join(_FORMULA[name] for name in _names.split(" and "))
+        _hint = (
+            f"Your {_names} {'have' if ' and ' in _names else 'has'} lost {_what}"
+            f"{_UPHILL[_names] if _scale < 0 else ''}. Write {_formulas}."
+        )
+        if _scale == -1.0:  # the same numbers as a + in that parameter's update (round 30's student)
+            _param = _names[1]
+            _hint = (
+                f"Your {_param} steps uphill: its update adds where it should subtract (write "
+                f"`{_param} = {_param} - lr * {_names}`), or, if you wrote {_names} out, it has lost "
+                f"the minus of -2 ({_formulas})."
+            )
         LOOP_MISTAKES.append(
             Mistake(
                 lambda x, y, lr, epochs, scales=_scales: descent(x, y, lr, epochs, *(0.0, 0.0), *scales),
-                f"Your {_names} {'have' if ' and ' in _names else 'has'} lost {_what}"
-                f"{_UPHILL[_names] if _scale < 0 else ''}. Write {_formulas}.",
+                _hint,
             )
         )
+for _param in ("m", "b"):  # lr left out of one update: `m = m - dm` (round 30's student)
+    LOOP_MISTAKES.append(
+        Mistake(
+            lambda x, y, lr, epochs, param=_param: descent(
+                x, y, lr, epochs, 0.0, 0.0, *((1 / lr, 1.0) if param == "m" else (1.0, 1 / lr))
+            ),
+            f"Your {_param} steps leave out the learning rate: multiply its derivative by lr, "
+            f"`{_param} = {_param} - lr * d{_param}`.",
+        )
+    )
 for _rate in (0.01, 0.001, 0.0001):  # a number typed where the argument lr belongs
     LOOP_MISTAKES.append(
         Mistake(

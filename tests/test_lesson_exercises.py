@@ -535,8 +535,8 @@ def _loop_with(dm, db):
         ("np.mean(x * residuals)", "-2 * np.mean(residuals)", "Your dm has lost both the minus and the 2"),
         ("np.mean(x * residuals)", "np.mean(residuals)", "Your dm and db have lost both the minus and"),
         ("-2 * np.mean(x * residuals)", "np.mean(residuals)", "so b steps uphill"),
-        ("2 * np.mean(x * residuals)", "-2 * np.mean(residuals)", "Your dm has lost the minus of -2"),
-        ("-2 * np.mean(x * residuals)", "2 * np.mean(residuals)", "Your db has lost the minus of -2"),
+        ("2 * np.mean(x * residuals)", "-2 * np.mean(residuals)", "if you wrote dm out, it has lost the minus of -2"),
+        ("-2 * np.mean(x * residuals)", "2 * np.mean(residuals)", "if you wrote db out, it has lost the minus of -2"),
         ("-np.mean(x * residuals)", "-2 * np.mean(residuals)", "Your dm has lost the 2 of -2."),
         ("-2 * np.mean(x * residuals)", "-np.mean(residuals)", "Your db has lost the 2 of -2."),
         ("-2 * x * np.mean(residuals)", "-2 * np.mean(residuals)", "Your m came out as an array of 5"),
@@ -1668,3 +1668,20 @@ def test_a_bare_word_as_an_answer_is_told_to_go_in_quotes():
     hint = ex.engine.name_error_hint(error, ["lines", "np"], cell="my_prediction = line")
     assert 'a text answer goes in quotes, "line"' in hint
     assert "quotes" not in ex.engine.name_error_hint(error, ["np"], cell="print(line)")
+
+
+@pytest.mark.parametrize(
+    "update, said",
+    [
+        ("b = b + lr * db", "Your b steps uphill: its update adds where it should subtract"),
+        ("m = m + lr * dm", "Your m steps uphill: its update adds where it should subtract"),
+        ("m = m - dm", "Your m steps leave out the learning rate"),
+    ],
+)
+def test_one_update_line_wrong_is_named_in_the_update(update, said):
+    """Round 30's student: `b = b + lr * db` under `lc.gradients` was told to fix a `db = …` line
+    they never wrote, and `m = m - dm` got only "compare each line"."""
+    body = ["dm, db = lc.gradients(x, y, m, b)", "m = m - lr * dm", "b = b - lr * db"]
+    body[1 if update.startswith("m") else 2] = update
+    feedback = ex.check_training_loop(_train_with_body(body))
+    assert not feedback.ok and said in feedback.message, feedback.message
