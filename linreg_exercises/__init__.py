@@ -20,12 +20,12 @@ from .engine import (
     Prediction,
     check_function,
     compare_prediction,
-    explain_name_errors,
+    explain_errors,
     outside_data,
 )
 
 globals().update({name: record.checker for name, record in EXERCISES.items()})
-explain_name_errors()
+explain_errors()
 
 __all__ = [
     "EXERCISES",

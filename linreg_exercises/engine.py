@@ -169,25 +169,42 @@ def name_error_hint(error, known=(), cell=""):
     )
 
 
-def _name_error_handler(shell, etype, evalue, tb, tb_offset=None):
+def broadcast_hint(message):
+    """What numpy's "operands could not be broadcast together with shapes (86,) (256,)" means here,
+    or "" for any other message."""
+    sizes = re.search(r"could not be broadcast together with shapes \((\d+),\) \((\d+),\)", message)
+    if not sizes:
+        return ""
+    return (
+        f"It combined an array of {sizes[1]} values with one of {sizes[2]}: use two arrays of the "
+        f"same points (e.g. both of the test set)."
+    )
+
+
+def _error_handler(shell, etype, evalue, tb, tb_offset=None):
     shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
-    cells = shell.user_ns.get("In") or [""]
-    print(name_error_hint(evalue, list(shell.user_ns), str(cells[-1])))
+    if isinstance(evalue, NameError):
+        cells = shell.user_ns.get("In") or [""]
+        print(name_error_hint(evalue, list(shell.user_ns), str(cells[-1])))
+    elif broadcast_hint(str(evalue)):
+        print(f"💡 {broadcast_hint(str(evalue))}")
 
 
-def explain_name_errors():
-    """In a notebook, follow each NameError's traceback by :func:`name_error_hint`.
+def explain_errors():
+    """In a notebook, follow each NameError's traceback by :func:`name_error_hint`, and numpy's
+    broadcast error by :func:`broadcast_hint`.
 
     A check cell run before its answer cell, or a cell run after a restart, stops with a bare
-    ``NameError`` that beginners cannot act on (round 24's student). The error still stops the
-    cell (and *Run All*); only the hint is added. Outside IPython nothing changes, and a shell
-    that already has its own handler keeps it.
+    ``NameError`` that beginners cannot act on (round 24's student); arrays of two lengths stop
+    with numpy's shapes (round 30's student). The error still stops the cell (and *Run All*); only
+    the hint is added. Outside IPython nothing changes, and a shell that already has its own
+    handler keeps it.
     """
     get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
     shell = get_ipython() if get_ipython else None
     if shell is None or not hasattr(shell, "set_custom_exc") or shell.custom_exceptions:
         return
-    shell.set_custom_exc((NameError,), _name_error_handler)
+    shell.set_custom_exc((NameError, ValueError), _error_handler)
 
 
 class Mistake(NamedTuple):
@@ -1132,12 +1149,8 @@ def _answering(checker):
             return guarded(*args, **kwargs)
         feedback = _answer(*args, **kwargs)
         failed = _previous_cell_error()
-        if failed and feedback.ok:  # an older answer, still stored, is right; the new one failed
-            feedback = type(feedback)(False, f"{failed} (Your earlier answer, still stored, was right.)")
-        elif failed:  # the answer checked is an older one: say so first
-            feedback = type(feedback)(
-                False, f"{failed} What follows is about your earlier answer. {feedback.message}"
-            )
+        if failed:  # the stored answer is an older one: judging it would confuse (round 30)
+            feedback = type(feedback)(False, f"{failed} Then run this check again.")
         return shown_at_once(feedback)
 
     def _answer(*args, **kwargs):
@@ -1192,17 +1205,12 @@ def _previous_cell_error():
     if error is None:
         return ""
     said = error.msg if isinstance(error, SyntaxError) else (str(error).splitlines() or [""])[0]
-    sizes = re.search(r"could not be broadcast together with shapes \((\d+),\) \((\d+),\)", said)
+    why = broadcast_hint(said)
     said = said.strip() if len(said) <= 100 else said[:100].rsplit(" ", 1)[0] + " …"
-    why = (
-        f" It combined an array of {sizes[1]} values with one of {sizes[2]}: use two arrays of the same "
-        f"points (e.g. both of the test set)."
-        if sizes
-        else ""
-    )
     return (
         f"The cell you ran before this one stopped with {type(error).__name__}"
-        f"{' (' + said + ')' if said else ''}, so nothing in it was stored: fix it and run it again.{why}"
+        f"{' (' + said + ')' if said else ''}, so nothing in it was stored: fix it and run it "
+        f"again.{' ' + why if why else ''}"
     )
 
 
@@ -1373,7 +1381,7 @@ def check_function(function, task):
         seen = failure.message
     reads = outside_data(function)
     if reads:  # more basic than any formula: the function does not use the data it is given
-        message = f"{_outside_hint(function, reads)} What the checker saw: {seen}"
+        message = f"{_outside_hint(function, reads)}\n\nWhat the checker saw: {seen}"  # folded
     elif failure is None:
         explained = (
             mistake.hint

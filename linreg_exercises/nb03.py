@@ -173,7 +173,8 @@ LOOP_MISTAKES = [
     Mistake(
         lambda x, y, lr, epochs: (0.0, 0.0),
         "Your function returns m = b = 0, where it started: the loop body does not change m and b yet "
-        "(or sets them back to 0 after the updates). "
+        "(or sets them back to 0 after the updates, or steps by m itself, `m - lr * m`, where the "
+        "step is by its derivative, `m - lr * dm`). "
         "Indented under `for epoch in range(epochs):`, compute dm and db at the current m and b, then "
         "update m (m = m - lr * dm), then b, with the function's x and y."
         " (Already changed it? Run the cell with your function first, then this one.)",
