@@ -1598,18 +1598,65 @@ def test_explorer_readouts_have_no_scientific_notation(classic):
 
 
 def test_training_explorer_shows_one_set_of_play_controls(classic):
-    """The worded buttons drive a hidden Play (it runs the animation in the browser)."""
+    """The browser draws the worded buttons and runs Play itself: the kernel's Play is not shown."""
     x, y = classic
     e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
-    controls = e.children[0].children
-    shown = [w for w in controls if w.layout.display != "none"]
-    assert e.play in controls and e.play.layout.display == "none"
-    assert [w for w in shown if isinstance(w, (widgets.Play, widgets.Button))] == [
+    controls = e.view.controls
+    assert e.play not in controls and e.children == (e.view,)
+    assert [w for w in controls if isinstance(w, (widgets.Play, widgets.Button))] == [
         e.play_button,
         e.pause_button,
     ]
     for w in controls:  # every control keeps an accessible name
         assert w.description.strip()
+
+
+def test_training_explorer_sends_the_run_and_plays_it_in_the_browser(classic):
+    """What the browser gets: the run (gradient descent written out here), Play's frames through
+    the epoch slider, and the loss axis's log mapping (checked against matplotlib's own)."""
+    x, y = classic
+    e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
+    spec = e.view.spec
+    m, b, ms, bs = 0.0, 0.0, [0.0], [0.0]
+    for _ in range(300):
+        r = y - (m * x + b)
+        m, b = m + 1e-4 * 2 * np.mean(x * r), b + 1e-4 * 2 * np.mean(r)
+        ms.append(m)
+        bs.append(b)
+    np.testing.assert_allclose(spec["run"]["ms"], ms, rtol=1e-9)
+    np.testing.assert_allclose(spec["run"]["bs"], bs, rtol=1e-9)
+    assert spec["play"]["frames"] == lw.play_epochs(300).tolist()
+    assert e.view.controls[spec["play"]["control"]] is e.epoch_slider
+    sx, sy, tx, ty = spec["curve"]["map"]
+    height = e.fig.bbox.height
+    for k in (0, 150, 300):
+        loss = spec["run"]["losses"][k]
+        X, Y = e.ax_curve.transData.transform((k, loss))
+        assert (sx * k + tx, sy * np.log10(loss) + ty) == pytest.approx((X, height - Y), abs=1e-6)
+    # the buttons share whether Play runs with the browser, both ways
+    e.play_button.click()
+    assert e.view.state["playing"] is True
+    e.view.state = {**e.view.state, "playing": False}  # the browser stopped at the end
+    assert not (e.play.playing if "playing" in e.play.trait_names() else e.play._playing)
+    e.lr_slider.value = 2e-4  # a new run: sent once, Play stopped
+    assert e.view.spec["run"]["lr"] == 2e-4 and e.view.state["playing"] is False
+
+
+def test_training_explorer_says_what_happens_at_the_epoch_shown_of_a_diverging_run():
+    """At lr 1.2 on standardised x the run blows up after a few epochs: the readout says
+    "Diverged" at the last epoch only; before, it says the run diverges and the MSE at that epoch."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    xs = (x - x.mean()) / x.std()
+    e = lw.TrainingExplorer(xs, y, lr=1.2, epochs=100)
+    last = e.epoch_slider.max
+    assert e.result.diverged and 1 < last < 100
+    e.epoch_slider.value = 1
+    m, b = 1.2 * 2 * np.mean(xs * y), 1.2 * 2 * np.mean(y)  # one step from (0, 0)
+    ratio = np.mean((y - (m * xs + b)) ** 2) / np.mean(y**2)
+    assert "Diverged" not in e.readout.value and f"epoch {last}" in e.readout.value
+    assert f"at epoch 1 the MSE is {lw.readable(ratio, 3)} times its start" in e.readout.value
+    e.epoch_slider.value = last
+    assert f"Diverged</b>: training stopped after epoch {last}" in e.readout.value
 
 
 def test_training_explorer_draws_a_standardised_bowl_round(penguins):
