@@ -1026,7 +1026,11 @@ class TrainingExplorer(BrowserExplorer):
             "bound": float(self.bound),
             "best": float(self.best_loss),
             # Play: the epoch slider (the third control) goes through these epochs, one a frame
-            "play": {"control": 2, "frames": [int(e) for e in self.schedule], "interval": int(self.play.interval)},
+            "play": {
+                "control": 2,
+                "frames": [int(e) for e in self.schedule],
+                "interval": int(self.play.interval),  # ms per frame
+            },
             "every": _last_consecutive(self.schedule),
             "presses": [True, False],  # Play, Pause: whether Play runs after the press
             "fit": {"map": affine(ax_fit), "box": box(ax_fit), "x_ends": finite_numbers(self._x_ends)},
