@@ -823,16 +823,19 @@ function rangeControl(slider, uid, parent, moved) {
   let current = slider.get("value");
   let timer = null;
   let dirty = false;
+  let holding = false; // moved quietly (Play): nothing is sent until flush()
   const save = () => {
     dirty = false;
     slider.set("value", current);
     slider.save_changes();
   };
   const tick = () => {
-    timer = dirty ? setTimeout(tick, SYNC_MS) : null;
-    if (dirty) save();
+    const due = dirty && !holding;
+    timer = due ? setTimeout(tick, SYNC_MS) : null;
+    if (due) save();
   };
   input.addEventListener("input", () => {
+    holding = false;
     current = Number((lo + Math.round((input.valueAsNumber - lo) / step) * step).toFixed(digits));
     show(current);
     moved(); // the picture follows at once
@@ -866,9 +869,13 @@ function rangeControl(slider, uid, parent, moved) {
       show(v);
       moved();
       dirty = true;
+      holding = Boolean(quiet);
       if (!quiet) save();
     },
-    flush: () => dirty && save(),
+    flush: () => {
+      holding = false;
+      if (dirty) save();
+    },
     cleanup: () => {
       slider.off("change:value", changed);
       slider.off("change:min change:max", resized);
