@@ -595,6 +595,8 @@ function stepDrawing(spec, root, uid) {
   const [xyMean, xMean, xxMean] = spec.slice;
   const bestM = (b) => (xxMean === 0 ? NaN : (xyMean - b * xMean) / xxMean);
   let run = null; // the steps taken at one rate: ms, bs, losses, diverged
+  let firstRate = null; // the rate shown first; once it changes, step 0 says a new rate starts again
+  let rateChanged = false;
 
   /** The run at rate `lr` with `asked` steps asked for since the start (kept and extended). */
   const steps = (lr, asked) => {
@@ -622,6 +624,8 @@ function stepDrawing(spec, root, uid) {
 
   const draw = ([index], state) => {
     const lr = spec.rates[index];
+    if (firstRate === null) firstRate = index;
+    rateChanged = rateChanged || index !== firstRate;
     const r = steps(lr, state.index === index ? state.steps || 0 : 0);
     const k = r.ms.length - 1;
     const [m, b] = [r.ms[k], r.bs[k]];
@@ -650,9 +654,9 @@ function stepDrawing(spec, root, uid) {
       [`MSE = ${readable(value)}`, true],
       [` (the star: m = ${readable(mStar, 3)}, b = ${readable(bStar, 3)})`, false],
       ["\n", false],
-      [`lr = ${readable(lr, 3)} (a new lr starts again from step 0)`, false],
+      [`lr = ${readable(lr, 3)}${rateChanged && k === 0 ? " (a new lr starts again from step 0)" : ""}`, false],
     ];
-    const growing = k >= 2 && r.losses[0] < r.losses[k - 1] && r.losses[k - 1] < r.losses[k];
+    const growing = k >= 1 && r.losses[k] > Math.max(r.losses[0], r.losses[k - 1]);
     if (r.diverged) {
       parts.push(["\n", false], ["\u2716 ", false], ["Diverged", true]);
       parts.push([
@@ -662,7 +666,7 @@ function stepDrawing(spec, root, uid) {
       ]);
     } else if (growing) {
       parts.push(["\n", false], ["\u26a0 ", false], ["diverging", true]);
-      parts.push([": the MSE is above its start and grows at every step.", false]);
+      parts.push([": the MSE is above its start and still growing.", false]);
     }
     const [m0, b0] = spec.start;
     let alt =

@@ -649,7 +649,7 @@ class StepExplorer(BrowserExplorer):
     kind = "step"
     resend_still = False  # the browser widens the step axis itself (see step_axes)
     #: The widths of the step axis, in steps: it doubles when the steps outgrow it.
-    STEP_AXIS_WIDTHS = tuple(10 * 2**k for k in range(7))  # 10 … 640
+    STEP_AXIS_WIDTHS = tuple(10 * 2**k for k in range(12))  # 10 … 20,480
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y", rates=None):
         self.x, self.y = data_copy(x, y)
@@ -698,8 +698,14 @@ class StepExplorer(BrowserExplorer):
         self.step_button.on_click(lambda _: self.take_steps(1))
         self.step10_button.on_click(lambda _: self.take_steps(10))
         self.reset_button.on_click(lambda _: self.reset())
-        self.lr_slider.observe(lambda _: self.reset(), names="value")  # a new rate starts again
+        self._rate_changed = False  # the readout says once that a new rate starts again
+        self.lr_slider.observe(self._new_rate, names="value")
         self.view.observe(self._stepped_in_browser, names="state")
+        self.reset()
+
+    def _new_rate(self, change):
+        """A new learning rate starts again from the start (the readout says so, at step 0)."""
+        self._rate_changed = True
         self.reset()
 
     def _share_steps(self):
@@ -776,15 +782,17 @@ class StepExplorer(BrowserExplorer):
             f"step {len(self.ms) - 1}: m = {readable(m)}, b = {readable(b)}, "
             f"<b>MSE = {readable(self.losses[-1])}</b> (the star: m = {readable(m_star, 3)}, "
             f"b = {readable(b_star, 3)})"
-            f"<br>lr = {readable(self.lr_slider.value, 3)} (a new lr starts again from step 0)"
+            f"<br>lr = {readable(self.lr_slider.value, 3)}"
         )
+        if self._rate_changed and steps == 0:  # said once, when the rate has just changed
+            text += " (a new lr starts again from step 0)"
         if self.diverged:
             text += "<br>" + divergence_note(
                 "at this step (the next one would make the loss over a million times its first value)",
                 "Press Reset and choose a smaller lr.",
             )
-        elif len(self.losses) >= 3 and self.losses[0] < self.losses[-2] < self.losses[-1]:
-            text += "<br>⚠ <b>diverging</b>: the MSE is above its start and grows at every step."
+        elif steps >= 1 and self.losses[-1] > max(self.losses[0], self.losses[-2]):
+            text += "<br>⚠ <b>diverging</b>: the MSE is above its start and still growing."
         self.readout.value = text
 
     @staticmethod

@@ -1366,7 +1366,8 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
     assert play.count() == 1 and pause.count() == 1
     epoch = widget.get_by_role("slider", name="epoch", exact=True)
     assert epoch.count() == 1 and widget.get_by_role("slider", name="epochs", exact=True).count() == 1
-    assert widget.get_by_role("radiogroup", name="lr η").get_by_role("radio", name="0.0001", exact=True).is_checked()
+    rates = widget.get_by_role("radiogroup", name="lr η")
+    assert rates.get_by_role("radio", name="0.0001", exact=True).is_checked()
     alt = widget.get_by_role("img").get_attribute("aria-label") or ""
     assert "epoch 0" in alt and "log scale" in alt, alt
 

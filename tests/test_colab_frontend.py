@@ -276,7 +276,8 @@ def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
     """The browser-drawn StepExplorer in ipywidgets 7's frontend (no kernel): the rates are radio
     buttons, the one chosen checked; Step and 10 steps take gradient-descent steps in the browser,
     equal to linreg_core.gradient_descent's; the drawing is matplotlib's frame after the same steps;
-    a new rate starts again from step 0; a rate far too large diverges and says so."""
+    a new rate starts again from step 0 (said then, once); a rate above the bound says "diverging"
+    from step 1; a rate far too large diverges and says so."""
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     explorer = lw.StepExplorer(x, y, lr=1e-4)
     after = lw.StepExplorer(x, y, lr=1e-4)
@@ -292,9 +293,15 @@ def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
         stepped = _readout_numbers(page)
         page.mouse.move(0, 0)  # no hover on the picture
         ok, why = _same_picture(page, after)
+        first_text = page.locator(".lw-readout").inner_text()
         page.get_by_role("radio", name="0.00012", exact=True).check()
         page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '0'")
         restarted = _readout_numbers(page)
+        restarted_text = page.locator(".lw-readout").inner_text()
+        page.get_by_role("radio", name="0.00035", exact=True).check()  # above the bound, 0.000298
+        page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '1'")
+        one_step = page.locator(".lw-readout").inner_text()
         page.get_by_role("radio", name="0.0012", exact=True).check()  # about 2.4 times the stable bound
         for _ in range(4):
             page.get_by_role("button", name="10 steps").click()
@@ -307,6 +314,9 @@ def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
     assert stepped["mse"] == pytest.approx(lc.mse(y, lc.predict(x, run.ms[-1], run.bs[-1])), rel=1e-9)
     assert ok, why
     assert (restarted["m"], restarted["b"], restarted["lr"]) == (0.0, 0.0, 0.00012)
+    note = "a new lr starts again from step 0"  # said once, when the rate changes
+    assert note in restarted_text and note not in first_text and note not in one_step
+    assert "diverging" in one_step  # above its start after one step: said at step 1
     assert "Diverged" in text
 
 

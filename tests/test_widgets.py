@@ -1935,22 +1935,52 @@ def test_projector_style_pins_colours_against_a_dark_style(classic):
 
 def test_the_step_explorer_says_diverging_before_the_loss_blows_up(classic):
     """Round 13's student: at lr 0.00035 the readout showed only a huge MSE. A plain loop shows the
-    MSE above its start and growing from step 2 on; at 0.00025 (zigzag) it falls at every step."""
+    MSE above its start and growing from step 1 on (so the warning starts there, not at step 2); at
+    0.00025 (zigzag) it falls at every step and no warning is given."""
     x, y = classic
     for lr, warned in ((0.00035, True), (0.00025, False)):
         m = b = 0.0
         losses = [np.mean(y**2)]
-        for _ in range(3):
+        for _ in range(10):
             r = y - (m * x + b)
             m, b = m + lr * 2 * np.mean(x * r), b + lr * 2 * np.mean(r)
             losses.append(np.mean((y - (m * x + b)) ** 2))
-        assert (losses[0] < losses[2] < losses[3]) == warned
+        growing = [k for k in range(1, 11) if losses[k] > max(losses[0], losses[k - 1])]
+        assert growing == (list(range(1, 11)) if warned else [])
         explorer = lw.StepExplorer(x, y, lr=lr)
-        step = explorer.step_button
-        for _ in range(3):
-            step.click()
-        assert ("diverging" in explorer.readout.value) == warned
+        assert "diverging" not in explorer.readout.value  # step 0: nothing has happened yet
+        for _ in range(10):
+            explorer.step_button.click()
+            if explorer.diverged:
+                break
+            assert ("diverging" in explorer.readout.value) == warned, len(explorer.ms) - 1
         explorer.close()
+
+
+def test_the_step_explorer_says_a_new_rate_starts_again_once(classic):
+    """ "(a new lr starts again from step 0)" is said when the rate has just changed, at step 0,
+    not at every step (nor before any change)."""
+    x, y = classic
+    e = lw.StepExplorer(x, y, lr=1e-4)
+    note = "a new lr starts again from step 0"
+    assert note not in e.readout.value
+    e.step_button.click()
+    assert note not in e.readout.value
+    e.lr_slider.value = 0.00012
+    assert e.readout.value.startswith("step 0:") and note in e.readout.value
+    e.step_button.click()
+    assert note not in e.readout.value and "lr = 0.00012" in e.readout.value
+
+
+def test_the_step_explorer_step_axis_widens_past_640_steps(classic):
+    """Round 30: the step axis stopped at 640 steps. It keeps doubling, in the kernel and in the
+    widths the browser gets."""
+    x, y = classic
+    e = lw.StepExplorer(x, y, lr=1e-4)
+    e.take_steps(700)
+    assert e.ax_steps.get_xlim() == (-0.5, 1.05 * 1280 + 0.5)
+    widths = {w["steps"]: w for w in e.view.spec["step_axes"]["widths"]}
+    assert widths[1280]["xlim"] == list(e.ax_steps.get_xlim()) and max(widths) >= 10_000
 
 
 # --------------------------------------------------------------------------
