@@ -880,6 +880,13 @@ function rangeControl(slider, uid, parent, moved) {
       holding = false;
       if (dirty) save();
     },
+    revert: () => {
+      // back to the kernel's value (Play stopped by the kernel, e.g. for a new run)
+      holding = dirty = false;
+      current = slider.get("value");
+      show(current);
+      moved();
+    },
     cleanup: () => {
       slider.off("change:value", changed);
       slider.off("change:min change:max", resized);
@@ -1052,29 +1059,32 @@ async function render({ model, el }) {
     live.textContent = said;
   };
   // a button pressed: the drawing says what the shared state becomes; drawn at once, then sent
+  let ours = false; // the state changing now is the browser's own (a press, Play at its end)
+  const share = (state) => {
+    ours = true;
+    model.set("state", state);
+    ours = false;
+    model.save_changes();
+  };
   const press = (k) => () => {
     if (!draw || !draw.press) return;
-    model.set("state", draw.press(k, controls.map((c) => c.value()), model.get("state")));
-    model.save_changes();
+    share(draw.press(k, controls.map((c) => c.value()), model.get("state")));
   };
   const controls = sliders.map((widget, k) => control(widget, uid, group, moved, press(k)));
   // Play (a drawing with `play`): the browser moves one slider through `play.frames`, a frame
   // every `play.interval` ms, with no message to the kernel; the slider's value is sent when Play
-  // stops. Whether Play runs is the shared state's `playing` (the buttons, or the kernel's code).
+  // stops (Pause, the end). Whether Play runs is the shared state's `playing` (the buttons, or the
+  // kernel's code); stopped by the kernel (a new run), the slider shows the kernel's value.
   let playTimer = null;
   const playing = () => Boolean(draw && draw.play && model.get("state").playing);
-  const stopAtEnd = () => {
-    model.set("state", { ...model.get("state"), playing: false });
-    model.save_changes();
-    animate();
-  };
+  const stopAtEnd = () => share({ ...model.get("state"), playing: false });
   const advance = () => {
     const { control: k, frames } = draw.play;
     const next = frames.find((epoch) => epoch > controls[k].value());
     if (next === undefined) stopAtEnd();
     else controls[k].set(next, true);
   };
-  const animate = () => {
+  const animate = (own = true) => {
     if (playing() && playTimer === null) {
       const { control: k, frames, interval } = draw.play;
       if (controls[k].value() >= frames[frames.length - 1]) controls[k].set(frames[0], true); // again
@@ -1082,11 +1092,13 @@ async function render({ model, el }) {
     } else if (!playing() && playTimer !== null) {
       clearInterval(playTimer);
       playTimer = null;
-      controls[draw.play.control].flush(); // the kernel's copy: the frame Play stopped at
+      const slider = controls[draw.play.control];
+      if (own) slider.flush(); // the kernel's copy: the frame Play stopped at
+      else slider.revert();
     }
   };
   const stateChanged = () => {
-    animate();
+    animate(ours);
     moved();
   };
   model.on("change:spec", setUp);

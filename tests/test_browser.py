@@ -1340,7 +1340,7 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
     cells = [
         DRAWN_CELLS[0],
         "e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)\ne",
-        "print(repr([e.epoch_slider.value, e.lr_slider.value, e.epoch_slider.max]))",
+        *["print(repr([e.epoch_slider.value, e.lr_slider.value, e.epoch_slider.max]))"] * 2,
     ]
     panel, code_cells = _open_cells(page, lab_server, "drawn_training", cells)
     code_cells.nth(0).locator(".jp-InputArea-editor").click()
@@ -1408,7 +1408,7 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
     stopped = int(_numbers(widget)["epoch"])
     time.sleep(0.5)
     assert _numbers(widget)["epoch"] == stopped  # paused
-    assert json.loads(_run_cell(page, code_cells.nth(2)).replace("'", '"'))[0] == stopped
+    assert json.loads(_run_cell(page, code_cells.nth(2)))[0] == stopped
 
     # the keyboard moves the epoch slider, at once
     epoch.focus()
@@ -1416,16 +1416,21 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
         page.keyboard.press("ArrowRight")
     _poll(lambda: _numbers(widget)["epoch"] == stopped + 3, 10, "three epochs by the keyboard", page)
 
-    # a new lr: one message to the kernel, which sends the new run; Play then plays it
-    widget.evaluate(_LIVE_JS)
+    # a new lr during Play: one message to the kernel, which stops Play and sends the new run,
+    # shown from epoch 0 in the browser and the kernel alike
+    play.click()
+    _poll(lambda: _numbers(widget)["epoch"] >= stopped + 6, 10, "Play to run again", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
     sent_before = sum(1 for _, event, p in frames if event == "framesent" and "comm_msg" in str(p))
     widget.get_by_role("radio", name="0.0002", exact=True).check()
     _poll(lambda: _numbers(widget)["lr"] == 0.0002, 60, "the new run from the kernel", page)
     _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    time.sleep(0.5)
     sent = sum(1 for _, event, p in frames if event == "framesent" and "comm_msg" in str(p)) - sent_before
     assert sent == 1, f"a new lr sent {sent} messages to the kernel"
     new = lc.gradient_descent(x, y, 2e-4, 300, warn=False)
     assert check(_numbers(widget), new) == 0
+    assert json.loads(_run_cell(page, code_cells.nth(3))) == [0, 0.0002, 300]
     epoch.evaluate(_SET_JS, 120)
     _poll(lambda: _numbers(widget)["epoch"] == 120, 10, "epoch 120 of the new run", page)
     check(_numbers(widget), new)
