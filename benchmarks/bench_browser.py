@@ -147,8 +147,10 @@ import linreg_widgets as _lw
 _bench_explorers = [o for o in _gc.get_objects() if type(o).__name__ == {name!r} and hasattr(o, "refresh")]
 _bench_times = {{id(e): [] for e in _bench_explorers}}
 def _bench_controls(_e):
-    view = getattr(_e, "view", None)  # drawn in the browser: the controls it draws
-    return list(view.controls) if view is not None else [_e.m_slider, _e.b_slider]
+    view = getattr(_e, "view", None)  # drawn in the browser: the controls it draws (not buttons)
+    if view is None:
+        return [_e.m_slider, _e.b_slider]
+    return [c for c in view.controls if c.has_trait("value")]
 def _bench_timed(_self):
     _refresh, _times = type(_self).refresh, _bench_times[id(_self)]
     def refresh(*args):
@@ -158,10 +160,15 @@ def _bench_timed(_self):
     return refresh
 # the controls observe the bound method saved at construction: re-register the timed one
 for _e in _bench_explorers:
+    _redrawing = []  # the controls that redraw (others, such as a retraining lr, are left alone)
     for _s in _bench_controls(_e):
-        _s.unobserve(_e.refresh, names="value")
+        try:
+            _s.unobserve(_e.refresh, names="value")
+            _redrawing.append(_s)
+        except ValueError:
+            pass
     _e.refresh = _bench_timed(_e)
-    for _s in _bench_controls(_e):
+    for _s in _redrawing:
         _s.observe(_e.refresh, names="value")
 print(_json.dumps({{"pid": _os.getpid(), "explorers": len(_bench_explorers)}}))
 """

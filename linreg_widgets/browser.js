@@ -595,6 +595,8 @@ function stepDrawing(spec, root, uid) {
   const [xyMean, xMean, xxMean] = spec.slice;
   const bestM = (b) => (xxMean === 0 ? NaN : (xyMean - b * xMean) / xxMean);
   let run = null; // the steps taken at one rate: ms, bs, losses, diverged
+  let firstRate = null; // the rate shown first; once it changes, step 0 says a new rate starts again
+  let rateChanged = false;
 
   /** The run at rate `lr` with `asked` steps asked for since the start (kept and extended). */
   const steps = (lr, asked) => {
@@ -622,6 +624,8 @@ function stepDrawing(spec, root, uid) {
 
   const draw = ([index], state) => {
     const lr = spec.rates[index];
+    if (firstRate === null) firstRate = index;
+    rateChanged = rateChanged || index !== firstRate;
     const r = steps(lr, state.index === index ? state.steps || 0 : 0);
     const k = r.ms.length - 1;
     const [m, b] = [r.ms[k], r.bs[k]];
@@ -650,9 +654,9 @@ function stepDrawing(spec, root, uid) {
       [`MSE = ${readable(value)}`, true],
       [` (the star: m = ${readable(mStar, 3)}, b = ${readable(bStar, 3)})`, false],
       ["\n", false],
-      [`lr = ${readable(lr, 3)} (a new lr starts again from step 0)`, false],
+      [`lr = ${readable(lr, 3)}${rateChanged && k === 0 ? " (a new lr starts again from step 0)" : ""}`, false],
     ];
-    const growing = k >= 2 && r.losses[0] < r.losses[k - 1] && r.losses[k - 1] < r.losses[k];
+    const growing = k >= 1 && r.losses[k] > Math.max(r.losses[0], r.losses[k - 1]);
     if (r.diverged) {
       parts.push(["\n", false], ["\u2716 ", false], ["Diverged", true]);
       parts.push([
@@ -662,7 +666,7 @@ function stepDrawing(spec, root, uid) {
       ]);
     } else if (growing) {
       parts.push(["\n", false], ["\u26a0 ", false], ["diverging", true]);
-      parts.push([": the MSE is above its start and grows at every step.", false]);
+      parts.push([": the MSE is above its start and still growing.", false]);
     }
     const [m0, b0] = spec.start;
     let alt =
@@ -684,14 +688,112 @@ function stepDrawing(spec, root, uid) {
   return draw;
 }
 
-const KINDS = { loss: lossDrawing, outlier: outlierDrawing, slope: slopeDrawing, step: stepDrawing };
+// ---- 04's TrainingExplorer -------------------------------------------------------------------
+
+/** A polyline drawn like a matplotlib Line2D with no markers (style: colour, width in points). */
+function polyline(parent, style, pt) {
+  const node = svg("path", { fill: "none", stroke: style.color, "stroke-width": style.width * pt }, parent);
+  node.setAttribute("stroke-linejoin", "round");
+  node.setAttribute("stroke-linecap", "square");
+  return (points) => {
+    const shown = points.filter(([a, c]) => Number.isFinite(a) && Number.isFinite(c));
+    node.setAttribute("d", shown.map(([a, c], k) => `${k ? "L" : "M"}${a.toFixed(2)} ${c.toFixed(2)}`).join(""));
+  };
+}
+
+/** The TrainingExplorer: the line at the epoch shown (left), the path of (m, b) up to it on the
+ *  loss map (middle), the loss curve up to it on a log axis (right). The run (every epoch's m, b
+ *  and MSE) is the kernel's, sent once per learning rate and number of epochs; the readout's MSE
+ *  is computed here with the lesson's formula. Play (spec.play) moves the epoch slider. */
+function trainingDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const color = spec.colors.line;
+  const fit = clipped(root, `${uid}-fit`, spec.fit.box);
+  const line = styledLine(fit, spec.line, pt);
+  const map = svg("g", {}, root); // a marker at the edge stays visible, as in matplotlib
+  const path = polyline(clipped(map, `${uid}-map`, spec.loss.box), spec.path, pt);
+  const marker = ringed(map, pt, 11, color);
+  const note = edgeNote(map, pt, spec.note_size, color);
+  const curve = polyline(clipped(root, `${uid}-curve`, spec.curve.box), spec.loss_line, pt);
+  const point = ringed(root, pt, spec.point_size, color); // not clipped (clip_on=False)
+  const run = spec.run;
+  const last = run.losses.length - 1;
+  const data = spec.data;
+  const loss = (m, b) => (data ? mse(data[0], data[1], m, b) : mseFromSums(spec.sums, m, b));
+  const onCurve = (k) => px(spec.curve.map, k, Math.log10(run.losses[k]));
+  const [mStar, bStar] = spec.star;
+  const [m0, b0] = spec.start;
+
+  const draw = ([, , epoch, lrIndex, epochs]) => {
+    const k = Math.min(Math.max(Math.round(epoch), 0), last);
+    const [m, b] = [run.ms[k], run.bs[k]];
+    const [x0, x1] = spec.fit.x_ends;
+    setLine(line, px(spec.fit.map, x0, m * x0 + b), px(spec.fit.map, x1, m * x1 + b));
+    path(run.ms.slice(0, k + 1).map((v, i) => px(spec.loss.map, v, run.bs[i])));
+    const words = run.diverged ? "diverged" : "off the map";
+    const onMap = placeMarker(marker, note, spec.loss, m, b, words);
+    curve(run.losses.slice(0, k + 1).map((_, i) => onCurve(i)));
+    const [cx, cy] = onCurve(k);
+    show(point, Number.isFinite(cx) && Number.isFinite(cy));
+    if (Number.isFinite(cy)) place(point, [cx, cy]);
+
+    // the readout: the kernel's own words (TrainingExplorer.update), computed here
+    const value = loss(m, b);
+    const play = spec.every === last ? "every epoch" : `every epoch up to ${spec.every}, then skips more and more`;
+    const lr = run.lr;
+    const parts = [
+      [`epoch ${k}: m = ${readable(m)}, b = ${readable(b)}, `, false],
+      [`MSE = ${readable(value)}`, true],
+      [` (showing epoch ${k} of ${last}; Play shows ${play})`, false],
+      ["\n", false],
+      [`lr = ${readable(lr, 3)} (the largest safe lr for these data: ${readable(spec.bound, 3)})`, false],
+    ];
+    if (lr >= spec.bound) parts.push([" \u00a0\u26a0 ", false], ["lr is above the largest safe one: each step overshoots more", true]);
+    if (run.diverged && k === last) {
+      parts.push(["\n", false], ["\u2716 ", false], ["Diverged", true]);
+      parts.push([`: training stopped after epoch ${last} because the loss kept growing. Choose a smaller lr.`, false]);
+    } else if (run.diverged) {
+      const ratio = run.losses[0] ? run.losses[k] / run.losses[0] : Infinity;
+      parts.push(["\n", false], ["\u26a0 ", false], ["This run diverges", true]);
+      parts.push([
+        `: at epoch ${k} the MSE is ${readable(ratio, 3)} times its start; ` +
+          `training stops after epoch ${last}, where the next step would blow the loss up.`,
+        false,
+      ]);
+    }
+    const asked = spec.rates ? spec.rates[lrIndex] : lr;
+    const waiting = asked !== lr || epochs !== run.epochs;
+    if (waiting) parts.push(["\n", false], ["\u2026 training again for the new lr or epochs (the kernel sends the run)", false]);
+
+    let alt =
+      `Left: ${spec.n.toLocaleString("en-US")} data points and the line after epoch ${k}, ${lineLabel(m, b)}; ` +
+      `MSE ${readable(value)}. Middle: the map of the MSE of every (m, b), with the path of ` +
+      `${k} epoch${k === 1 ? "" : "s"} from m = ${readable(m0)}, b = ${readable(b0)}`;
+    alt += onMap ? `, now at m = ${readable(m)}, b = ${readable(b)}` : `, now ${words}`;
+    alt += `; the star, the lowest MSE, is at m = ${readable(mStar, 3)}, b = ${readable(bStar, 3)}.`;
+    alt +=
+      ` Right: the MSE at each epoch on a log scale, from ${readable(run.losses[0])} at epoch 0` +
+      ` to ${readable(run.losses[k])} at epoch ${k}, of ${last}; the dashed line is the lowest possible MSE,` +
+      ` ${readable(spec.best)}.`;
+    if (run.diverged) alt += ` The run diverges: it stops after epoch ${last}.`;
+    return { parts, alt, numbers: { epoch: k, m, b, mse: value, lr, diverged: run.diverged, last } };
+  };
+  draw.play = spec.play; // Play moves the epoch slider through these frames (see render)
+  /** Play or Pause pressed: the new shared state (whether Play runs). */
+  draw.press = (control, values, state) => ({ ...state, playing: spec.presses[control] });
+  return draw;
+}
+
+const KINDS = { loss: lossDrawing, outlier: outlierDrawing, slope: slopeDrawing, step: stepDrawing, training: trainingDrawing };
 
 // ---- controls -------------------------------------------------------------------------------
 
 /** How many decimals a slider's step shows (0.01 → 2). */
 const decimalsOf = (step) => Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
 
-/** A native range input for an ipywidgets FloatSlider model: named, its shown value read out. */
+/** A native range input for an ipywidgets FloatSlider (or IntSlider) model: named, its shown value
+ *  read out. `set(v, quiet)` moves it from the drawing (Play): a quiet move tells the kernel
+ *  nothing until `flush()`. */
 function rangeControl(slider, uid, parent, moved) {
   const row = html("div", "lw-control", parent);
   const input = html("input", "lw-range");
@@ -707,7 +809,9 @@ function rangeControl(slider, uid, parent, moved) {
   const step = slider.get("step");
   const digits = decimalsOf(step);
   const lo = slider.get("min");
-  Object.assign(input, { min: String(lo), max: String(slider.get("max")), step: String(step) });
+  const limits = () => Object.assign(input, { min: String(slider.get("min")), max: String(slider.get("max")) });
+  Object.assign(input, { step: String(step) });
+  limits();
   const text = (v) => v.toFixed(digits).replace("-", MINUS);
   const show = (v) => {
     if (input.valueAsNumber !== v) input.value = String(v);
@@ -718,24 +822,29 @@ function rangeControl(slider, uid, parent, moved) {
   // at once, then at most every SYNC_MS while the drag goes on, and at the release. Setting the
   // model only when it is sent keeps ipywidgets' echo of a sent value from pulling the slider
   // back; ipywidgets keeps one message in flight and sends only the latest value after it.
+  // A slider with continuous_update off (one that retrains) is sent at the release only.
+  const continuous = slider.get("continuous_update") !== false;
   let current = slider.get("value");
   let timer = null;
   let dirty = false;
+  let holding = false; // moved quietly (Play): nothing is sent until flush()
   const save = () => {
     dirty = false;
     slider.set("value", current);
     slider.save_changes();
   };
   const tick = () => {
-    timer = dirty ? setTimeout(tick, SYNC_MS) : null;
-    if (dirty) save();
+    const due = dirty && !holding;
+    timer = due ? setTimeout(tick, SYNC_MS) : null;
+    if (due) save();
   };
   input.addEventListener("input", () => {
+    holding = false;
     current = Number((lo + Math.round((input.valueAsNumber - lo) / step) * step).toFixed(digits));
     show(current);
     moved(); // the picture follows at once
     dirty = true;
-    if (timer === null) {
+    if (timer === null && continuous) {
       save();
       timer = setTimeout(tick, SYNC_MS);
     }
@@ -745,15 +854,42 @@ function rangeControl(slider, uid, parent, moved) {
     // set by the kernel (code, a refused value): shown; our own save changes nothing
     if (slider.get("value") === current) return;
     current = slider.get("value");
+    dirty = false;
     show(current);
     moved();
   };
+  const resized = () => {
+    limits();
+    show(current);
+  };
   slider.on("change:value", changed);
+  slider.on("change:min change:max", resized);
   show(current);
   return {
     value: () => current,
+    range: () => [slider.get("min"), slider.get("max")],
+    set: (v, quiet) => {
+      current = v;
+      show(v);
+      moved();
+      dirty = true;
+      holding = Boolean(quiet);
+      if (!quiet) save();
+    },
+    flush: () => {
+      holding = false;
+      if (dirty) save();
+    },
+    revert: () => {
+      // back to the kernel's value (Play stopped by the kernel, e.g. for a new run)
+      holding = dirty = false;
+      current = slider.get("value");
+      show(current);
+      moved();
+    },
     cleanup: () => {
       slider.off("change:value", changed);
+      slider.off("change:min change:max", resized);
       clearTimeout(timer);
     },
   };
@@ -816,11 +952,19 @@ function radioControl(selection, uid, parent, moved) {
   return { value: () => selection.get("index"), cleanup: () => selection.off("change:index", changed) };
 }
 
-/** A native button for an ipywidgets Button model, named by its description: `pressed` acts. */
+/** A native button for an ipywidgets Button model, named by its description: `pressed` acts.
+ *  A leading symbol (▶, ❚❚) is shown, not read: the button is named by its words. */
 function buttonControl(button, parent, pressed) {
   const node = html("button", "lw-button", parent);
   node.type = "button";
-  node.textContent = button.get("description");
+  const description = button.get("description");
+  const words = description.replace(/^[^\p{L}\p{N}]+/u, "");
+  if (words !== description && words) {
+    const symbol = html("span", "", node);
+    symbol.setAttribute("aria-hidden", "true");
+    symbol.textContent = description.slice(0, description.length - words.length);
+    node.append(words);
+  } else node.textContent = description;
   const style = button.get("button_style");
   if (style) node.classList.add(`lw-button-${style}`);
   node.addEventListener("click", pressed);
@@ -915,22 +1059,60 @@ async function render({ model, el }) {
     live.textContent = said;
   };
   // a button pressed: the drawing says what the shared state becomes; drawn at once, then sent
-  const press = (k) => () => {
-    if (!draw || !draw.press) return;
-    model.set("state", draw.press(k, controls.map((c) => c.value()), model.get("state")));
+  let ours = false; // the state changing now is the browser's own (a press, Play at its end)
+  const share = (state) => {
+    ours = true;
+    model.set("state", state);
+    ours = false;
     model.save_changes();
   };
+  const press = (k) => () => {
+    if (!draw || !draw.press) return;
+    share(draw.press(k, controls.map((c) => c.value()), model.get("state")));
+  };
   const controls = sliders.map((widget, k) => control(widget, uid, group, moved, press(k)));
+  // Play (a drawing with `play`): the browser moves one slider through `play.frames`, a frame
+  // every `play.interval` ms, with no message to the kernel; the slider's value is sent when Play
+  // stops (Pause, the end). Whether Play runs is the shared state's `playing` (the buttons, or the
+  // kernel's code); stopped by the kernel (a new run), the slider shows the kernel's value.
+  let playTimer = null;
+  const playing = () => Boolean(draw && draw.play && model.get("state").playing);
+  const stopAtEnd = () => share({ ...model.get("state"), playing: false });
+  const advance = () => {
+    const { control: k, frames } = draw.play;
+    const next = frames.find((epoch) => epoch > controls[k].value());
+    if (next === undefined) stopAtEnd();
+    else controls[k].set(next, true);
+  };
+  const animate = (own = true) => {
+    if (playing() && playTimer === null) {
+      const { control: k, frames, interval } = draw.play;
+      if (controls[k].value() >= frames[frames.length - 1]) controls[k].set(frames[0], true); // again
+      playTimer = setInterval(advance, interval);
+    } else if (!playing() && playTimer !== null) {
+      clearInterval(playTimer);
+      playTimer = null;
+      const slider = controls[draw.play.control];
+      if (own) slider.flush(); // the kernel's copy: the frame Play stopped at
+      else slider.revert();
+    }
+  };
+  const stateChanged = () => {
+    animate(ours);
+    moved();
+  };
   model.on("change:spec", setUp);
   model.on("change:still", setUp);
-  model.on("change:state", moved);
+  model.on("change:state", stateChanged);
   setUp();
+  animate();
   return () => {
     controls.forEach((control) => control.cleanup());
     model.off("change:spec", setUp);
     model.off("change:still", setUp);
-    model.off("change:state", moved);
+    model.off("change:state", stateChanged);
     if (frame !== null) cancelAnimationFrame(frame);
+    clearInterval(playTimer);
     clearTimeout(speakTimer);
   };
 }

@@ -76,6 +76,18 @@ def affine(ax):
     return [float(sx), float(-sy), float(tx), float(height - ty)]
 
 
+def semilog_affine(ax):
+    """The data→pixel mapping of a 2-D axes with a logarithmic y axis, as ``[sx, sy, tx, ty]``
+    for ``(x, log10(y))``: ``px = sx·x + tx``, ``py = sy·log10(y) + ty`` (origin at the top left)."""
+    if (ax.get_xscale(), ax.get_yscale()) != ("linear", "log"):
+        raise ValueError("semilog_affine maps an axes with a linear x axis and a log y axis")
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    (X0, Y0), (X1, Y1) = ax.transData.transform([(x0, y0), (x1, y1)])
+    height = ax.figure.bbox.height
+    sx, sy = (X1 - X0) / (x1 - x0), -(Y1 - Y0) / (math.log10(y1) - math.log10(y0))
+    return [float(sx), float(sy), float(X0 - sx * x0), float(height - Y0 - sy * math.log10(y0))]
+
+
 def box(ax):
     """The axes' frame in the picture's pixels, ``[left, top, width, height]`` (for clipping)."""
     x0, y0, x1, y1 = ax.bbox.extents

@@ -30,6 +30,7 @@ from .browser import (
     line_style,
     marker_style,
     panel_limits,
+    semilog_affine,
 )
 from .explorer import (
     Explorer,
@@ -648,7 +649,7 @@ class StepExplorer(BrowserExplorer):
     kind = "step"
     resend_still = False  # the browser widens the step axis itself (see step_axes)
     #: The widths of the step axis, in steps: it doubles when the steps outgrow it.
-    STEP_AXIS_WIDTHS = tuple(10 * 2**k for k in range(7))  # 10 … 640
+    STEP_AXIS_WIDTHS = tuple(10 * 2**k for k in range(12))  # 10 … 20,480
 
     def __init__(self, x, y, lr=None, m0=0.0, b0=0.0, xlabel="x", ylabel="y", rates=None):
         self.x, self.y = data_copy(x, y)
@@ -697,8 +698,14 @@ class StepExplorer(BrowserExplorer):
         self.step_button.on_click(lambda _: self.take_steps(1))
         self.step10_button.on_click(lambda _: self.take_steps(10))
         self.reset_button.on_click(lambda _: self.reset())
-        self.lr_slider.observe(lambda _: self.reset(), names="value")  # a new rate starts again
+        self._rate_changed = False  # the readout says once that a new rate starts again
+        self.lr_slider.observe(self._new_rate, names="value")
         self.view.observe(self._stepped_in_browser, names="state")
+        self.reset()
+
+    def _new_rate(self, change):
+        """A new learning rate starts again from the start (the readout says so, at step 0)."""
+        self._rate_changed = True
         self.reset()
 
     def _share_steps(self):
@@ -775,15 +782,17 @@ class StepExplorer(BrowserExplorer):
             f"step {len(self.ms) - 1}: m = {readable(m)}, b = {readable(b)}, "
             f"<b>MSE = {readable(self.losses[-1])}</b> (the star: m = {readable(m_star, 3)}, "
             f"b = {readable(b_star, 3)})"
-            f"<br>lr = {readable(self.lr_slider.value, 3)} (a new lr starts again from step 0)"
+            f"<br>lr = {readable(self.lr_slider.value, 3)}"
         )
+        if self._rate_changed and steps == 0:  # said once, when the rate has just changed
+            text += " (a new lr starts again from step 0)"
         if self.diverged:
             text += "<br>" + divergence_note(
                 "at this step (the next one would make the loss over a million times its first value)",
                 "Press Reset and choose a smaller lr.",
             )
-        elif len(self.losses) >= 3 and self.losses[0] < self.losses[-2] < self.losses[-1]:
-            text += "<br>⚠ <b>diverging</b>: the MSE is above its start and grows at every step."
+        elif steps >= 1 and self.losses[-1] > max(self.losses[0], self.losses[-2]):
+            text += "<br>⚠ <b>diverging</b>: the MSE is above its start and still growing."
         self.readout.value = text
 
     @staticmethod
@@ -871,12 +880,21 @@ def _last_consecutive(schedule):
     return int(schedule[gaps[0]] if gaps.size else schedule[-1])
 
 
-class TrainingExplorer(Explorer):
+class TrainingExplorer(BrowserExplorer):
     """Replay a gradient-descent run: Play (or the epoch slider) moves the
     line, the path on the contour and the loss curve together. Changing the
-    learning rate or the number of epochs trains again."""
+    learning rate or the number of epochs trains again.
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the kernel trains
+    once per learning rate and number of epochs and sends the run (every epoch's ``m``, ``b`` and
+    MSE) with the still picture, whose loss axes fit that run. Play animates in the browser,
+    frame by frame with no message to the kernel, and the epoch slider drags there; the kernel's
+    ``epoch_slider`` follows (after a drag, and when Play stops). Play and Pause are buttons
+    with words; whether Play runs is the view's shared ``state`` (``set_playing`` from code).
+    """
 
     description = "press Play: line, path and loss curve, epoch by epoch"
+    kind = "training"
 
     def __init__(self, x, y, lr=None, epochs=300, m0=0.0, b0=0.0, xlabel="x", ylabel="y"):
         self.x, self.y = data_copy(x, y)
@@ -890,33 +908,25 @@ class TrainingExplorer(Explorer):
             max=max(2000, epochs),
             step=10,
             description="epochs",
-            continuous_update=False,
+            continuous_update=False,  # a new run when the slider is let go, not during the drag
         )
         self.epoch_slider = widgets.IntSlider(
             value=0, min=0, max=epochs, description="epoch", layout=widgets.Layout(width="360px")
         )
-        # Play counts frames; the kernel maps frame k to the epoch play_epochs(...)[k] (a
-        # kernel-side link: jslink between Play and a slider misbehaves on Colab, colabtools #1612).
+        # Play counts frames; frame k shows the epoch play_epochs(...)[k]. The browser runs its
+        # own Play (spec["play"]); this widget is the kernel's handle on it (code, the tests):
+        # not shown, linked to the epoch slider in the kernel.
         self.schedule = play_epochs(epochs)
         self.play = widgets.Play(value=0, min=0, max=len(self.schedule) - 1, interval=60, description="Play")
         widgets.dlink((self.play, "value"), (self.epoch_slider, "value"), transform=self._frame_epoch)
-        # Buttons with words: Play's own buttons are icons, which do not show everywhere
-        # (no icon font on Colab, colabtools #60 and #1302). So Play itself is hidden: it stays
-        # in the page only to run the animation in the browser (its timer), the words drive it.
-        self.play.layout.display = "none"
+        # Buttons with words (Play's own buttons are icons, unnamed and not shown without an
+        # icon font on Colab, colabtools #60 and #1302).
         self.play_button = widgets.Button(description="▶ Play", layout=widgets.Layout(width="90px"))
         self.pause_button = widgets.Button(description="❚❚ Pause", layout=widgets.Layout(width="90px"))
         self.play_button.on_click(lambda _: self.set_playing(True))
         self.pause_button.on_click(lambda _: self.set_playing(False))
         super().__init__(
-            [
-                self.play_button,
-                self.pause_button,
-                self.play,
-                self.epoch_slider,
-                self.lr_slider,
-                self.epochs_slider,
-            ]
+            [self.play_button, self.pause_button, self.epoch_slider, self.lr_slider, self.epochs_slider]
         )
 
         ax_fit, ax_loss, self.ax_curve = self.fig.subplots(1, 3)
@@ -945,13 +955,21 @@ class TrainingExplorer(Explorer):
         self.epoch_slider.observe(self.refresh, names="value")
         self.lr_slider.observe(self.train, names="value")
         self.epochs_slider.observe(self.train, names="value")
+        self.view.observe(self._played_in_browser, names="state")
         self.train()
 
     def set_playing(self, playing):
-        """Start (from the first frame, if at the end) or pause Play's animation."""
-        if playing and self.play.value >= self.play.max:
+        """Start (from the first frame, if at the end) or pause Play's animation (in the browser)."""
+        if playing and self.play.value >= self.play.max and self.epoch_slider.value >= self.epoch_slider.max:
             self.play.value = 0
-        self.play.playing = self.play._playing = playing  # ipywidgets 8 and 7 names
+            self.epoch_slider.value = 0
+        self.play.playing = self.play._playing = bool(playing)  # ipywidgets 8 and 7 names
+        self.view.state = {**self.view.state, "playing": bool(playing)}
+
+    def _played_in_browser(self, change):
+        """The browser's Play started or stopped: the kernel's Play says the same."""
+        if not getattr(self, "_closed", False):
+            self.play.playing = self.play._playing = bool(change["new"].get("playing"))
 
     def train(self, change=None):
         """Run gradient descent with the current controls and show epoch 0."""
@@ -961,7 +979,7 @@ class TrainingExplorer(Explorer):
             *self._descent_data, self.lr_slider.value, self.epochs_slider.value, *self.start, warn=False
         )
         last = len(self.result.losses) - 1
-        self.play.playing = self.play._playing = False  # ipywidgets 8 and 7 names
+        self.set_playing(False)
         self.schedule = play_epochs(last)
         self.play.value = 0  # frame 0 is epoch 0 (the link sets the epoch slider)
         self.epoch_slider.value = 0
@@ -992,8 +1010,65 @@ class TrainingExplorer(Explorer):
             f"<br>{_stability_note(self.bound, self.lr_slider.value)}"
         )
         if self.result.diverged:
-            text += "<br>" + divergence_note(f"after epoch {len(losses) - 1}")
+            text += "<br>" + _divergence_at(k, last, losses[k] / losses[0] if losses[0] else math.inf)
         self.readout.value = text
+
+    def browser_spec(self):
+        """The run (every epoch's m, b and MSE), Play's frames, the data (or its exact averages) for
+        the readout, each panel's mapping and limits (the loss axis is logarithmic), the looks."""
+        ax_fit, ax_loss = self.line.axes, self.marker.axes
+        result = self.result
+        spec = {
+            "n": int(self.x.size),
+            "start": finite_numbers(self.start),
+            "star": finite_numbers(lc.closed_form(self.x, self.y)),
+            "run": {
+                "ms": finite_numbers(result.ms),
+                "bs": finite_numbers(result.bs),
+                "losses": finite_numbers(result.losses),
+                "diverged": bool(result.diverged),
+                "lr": float(self.lr_slider.value),
+                "epochs": int(self.epochs_slider.value),
+            },
+            "rates": finite_numbers(rate for _, rate in self.lr_slider.options),
+            "bound": float(self.bound),
+            "best": float(self.best_loss),
+            # Play: the epoch slider (the third control) goes through these epochs, one a frame
+            "play": {
+                "control": 2,
+                "frames": [int(e) for e in self.schedule],
+                "interval": int(self.play.interval),  # ms per frame
+            },
+            "every": _last_consecutive(self.schedule),
+            "presses": [True, False],  # Play, Pause: whether Play runs after the press
+            "fit": {"map": affine(ax_fit), "box": box(ax_fit), "x_ends": finite_numbers(self._x_ends)},
+            "loss": panel_limits(ax_loss),
+            "curve": {"map": semilog_affine(self.ax_curve), "box": box(self.ax_curve)},
+            "line": line_style(self.line),
+            "path": line_style(self.path),
+            "loss_line": line_style(self.curve),
+            "point_size": float(self.curve_point.get_markersize()),
+            "colors": {"line": to_hex(LINE_COLOR)},
+            "note_size": float(MIN_FONT_PT),
+        }
+        if self.x.size <= MAX_RESIDUALS:  # every point: the readout's MSE point by point
+            spec["data"] = [finite_numbers(self.x), finite_numbers(self.y)]
+        else:  # the exact averages (LineLoss): the MSE in constant time
+            sums = LineLoss(self.x, self.y)
+            names = ("x_mean", "y_mean", "sxx", "sxy", "syy", "m_hat", "s_res")
+            spec["sums"] = dict(zip(names, finite_numbers(getattr(sums, name) for name in names)))
+        return spec
+
+
+def _divergence_at(k, last, ratio):
+    """The readout line of a diverged run at the epoch shown, ``k``: what happens there (the MSE
+    ``ratio`` times its start), and, at the last epoch, that training stopped."""
+    if k == last:
+        return divergence_note(f"after epoch {last}")
+    return (
+        f"⚠ <b>This run diverges</b>: at epoch {k} the MSE is {readable(ratio, 3)} times its start; "
+        f"training stops after epoch {last}, where the next step would blow the loss up."
+    )
 
 
 # --------------------------------------------------------------------------

@@ -9,10 +9,11 @@ student would see:
 * every displayed widget with a plot reacts: its sliders (keyboard on the noUi handle),
   then its buttons, are tried in order until the plot image changes;
 * where a widget has a ``Play`` button, pressing it animates the plot;
-* an explorer drawn in the browser (``.lw-explorer``: the Loss, Outlier, Slope and Step
-  explorers) follows each of its sliders (and its first button) at once.
-  ``test_loss_explorer_is_drawn_in_the_browser``, ``test_explorer_is_drawn_in_the_browser`` and
-  ``test_step_explorer_is_drawn_in_the_browser`` check that kind closely: readouts against an
+* an explorer drawn in the browser (``.lw-explorer``: the Loss, Outlier, Slope, Step and
+  Training explorers) follows each of its sliders (and its first button) at once.
+  ``test_loss_explorer_is_drawn_in_the_browser``, ``test_explorer_is_drawn_in_the_browser``,
+  ``test_step_explorer_is_drawn_in_the_browser`` and ``test_training_explorer_plays_in_the_browser``
+  check that kind closely: readouts against an
   independent reference, its drawing against matplotlib's frame, the keyboard, a mouse drag or
   presses, the kernel's copy of the values, the live region and axe-core (from npm).
 
@@ -1311,5 +1312,129 @@ def test_step_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
         "the live region to say the last readout",
         page,
     )
+    errors = [line for line in page.browser_log if line.startswith("pageerror")]
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+
+
+def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
+    """The TrainingExplorer: axe-core finds nothing; Play and Pause are buttons named by their words,
+    with a visible focus; Play animates epoch after epoch with no message to or from the kernel, and
+    the kernel's epoch slider gets the epoch Play stopped at; the readouts equal
+    linreg_core.gradient_descent's at many epochs; the epoch slider follows the keyboard; a new lr
+    asks the kernel once for the new run, which the browser then draws."""
+    import numpy as np
+
+    import linreg_core as lc
+
+    if not AXE_JS.is_file():
+        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
+    page = lab_page
+    page.set_viewport_size({"width": 1700, "height": 1000})  # the picture at native size
+    frames = []  # every kernel message (comm_msg) over the websockets, both ways, with its time
+
+    def watch(ws):
+        for event in ("framesent", "framereceived"):
+            ws.on(event, lambda payload, event=event: frames.append((time.monotonic(), event, payload)))
+
+    page.on("websocket", watch)
+    cells = [
+        DRAWN_CELLS[0],
+        "e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)\ne",
+        *["print(repr([e.epoch_slider.value, e.lr_slider.value, e.epoch_slider.max]))"] * 2,
+    ]
+    panel, code_cells = _open_cells(page, lab_server, "drawn_training", cells)
+    code_cells.nth(0).locator(".jp-InputArea-editor").click()
+    for _ in range(2):
+        page.keyboard.press("Shift+Enter")
+    widget = panel.locator(DRAWN).first
+    _poll(lambda: widget.locator(".lw-readout b").count(), RUN_ALL_TIMEOUT, "the drawing", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    _axe(page, widget, "training")
+    widget.scroll_into_view_if_needed()
+    run = lc.gradient_descent(x, y, 1e-4, 300, warn=False)
+
+    def check(numbers, run=run):
+        k = int(numbers["epoch"])
+        assert [numbers["m"], numbers["b"]] == pytest.approx([run.ms[k], run.bs[k]], rel=1e-9), numbers
+        assert numbers["mse"] == pytest.approx(lc.mse(y, lc.predict(x, run.ms[k], run.bs[k])), rel=1e-9)
+        return k
+
+    # named controls: the buttons by their words (the symbols are not read), the sliders, the rates
+    play = widget.get_by_role("button", name="Play", exact=True)
+    pause = widget.get_by_role("button", name="Pause", exact=True)
+    assert play.count() == 1 and pause.count() == 1
+    epoch = widget.get_by_role("slider", name="epoch", exact=True)
+    assert epoch.count() == 1 and widget.get_by_role("slider", name="epochs", exact=True).count() == 1
+    rates = widget.get_by_role("radiogroup", name="lr η")
+    assert rates.get_by_role("radio", name="0.0001", exact=True).is_checked()
+    alt = widget.get_by_role("img").get_attribute("aria-label") or ""
+    assert "epoch 0" in alt and "log scale" in alt, alt
+
+    # the readouts at many epochs, set on the slider
+    for k in [300, 0, *np.random.default_rng(2).integers(1, 300, 12).tolist()]:
+        epoch.evaluate(_SET_JS, k)
+        _poll(lambda k=k: _numbers(widget)["epoch"] == k, 10, f"the readout at epoch {k}", page)
+        check(_numbers(widget))
+        assert f"epoch {k}:" in widget.locator(".lw-readout").inner_text()
+    epoch.evaluate(_SET_JS, 0)
+    _poll(lambda: _numbers(widget)["epoch"] == 0, 10, "epoch 0", page)
+
+    # Play by the keyboard, with a visible focus; it animates with no kernel message
+    play.focus()
+    page.keyboard.press("Tab")  # to Pause and back: focus by the keyboard (:focus-visible)
+    page.keyboard.press("Shift+Tab")
+    focus = play.evaluate(
+        "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
+        " getComputedStyle(e).outlineWidth]"
+    )
+    assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    page.keyboard.press("Enter")
+    _poll(lambda: _numbers(widget)["epoch"] >= 3, 10, "Play to start", page)
+    time.sleep(0.5)  # the press's own message (Play runs) and the kernel's answer are past
+    quiet_from = time.monotonic()
+    seen = set()
+    while time.monotonic() - quiet_from < 2.0:
+        seen.add(check(_numbers(widget)))
+        time.sleep(0.1)
+    quiet_to = time.monotonic()
+    pause.click()
+    messages = [(event, p) for t, event, p in frames if quiet_from <= t <= quiet_to and "comm_msg" in str(p)]
+    assert len(seen) >= 10, f"Play showed only epochs {sorted(seen)} in 2 s"
+    assert sorted(seen) == sorted(seen, key=lambda k: k), seen
+    assert not messages, f"Play sent or got {len(messages)} kernel messages: {messages[:3]}"
+    time.sleep(0.5)
+    stopped = int(_numbers(widget)["epoch"])
+    time.sleep(0.5)
+    assert _numbers(widget)["epoch"] == stopped  # paused
+    assert json.loads(_run_cell(page, code_cells.nth(2)))[0] == stopped
+
+    # the keyboard moves the epoch slider, at once
+    epoch.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    _poll(lambda: _numbers(widget)["epoch"] == stopped + 3, 10, "three epochs by the keyboard", page)
+
+    # a new lr during Play: one message to the kernel, which stops Play and sends the new run,
+    # shown from epoch 0 in the browser and the kernel alike
+    play.click()
+    _poll(lambda: _numbers(widget)["epoch"] >= stopped + 6, 10, "Play to run again", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    sent_before = sum(1 for _, event, p in frames if event == "framesent" and "comm_msg" in str(p))
+    widget.get_by_role("radio", name="0.0002", exact=True).check()
+    _poll(lambda: _numbers(widget)["lr"] == 0.0002, 60, "the new run from the kernel", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    time.sleep(0.5)
+    sent = sum(1 for _, event, p in frames if event == "framesent" and "comm_msg" in str(p)) - sent_before
+    assert sent == 1, f"a new lr sent {sent} messages to the kernel"
+    new = lc.gradient_descent(x, y, 2e-4, 300, warn=False)
+    assert check(_numbers(widget), new) == 0
+    assert json.loads(_run_cell(page, code_cells.nth(3))) == [0, 0.0002, 300]
+    epoch.evaluate(_SET_JS, 120)
+    _poll(lambda: _numbers(widget)["epoch"] == 120, 10, "epoch 120 of the new run", page)
+    check(_numbers(widget), new)
+    assert "training again" not in widget.locator(".lw-readout").inner_text()
+    _axe(page, widget, "training after a new run")
     errors = [line for line in page.browser_log if line.startswith("pageerror")]
     assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)

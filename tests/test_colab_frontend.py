@@ -6,8 +6,8 @@ opened in Chromium with ipywidgets 7's HTML frontend, ``@jupyter-widgets/html-ma
 (``@jupyter-widgets/controls`` 1.5), installed from npm into ``.venv-node/`` (package.json).
 Checked: the picture's two layers (the still one and the moving one) of an explorer the kernel
 draws lie exactly on top of each other, and the page shows the same picture as the frame drawn
-in one piece. The explorers drawn in the browser (an anywidget: the LossExplorer, the
-OutlierExplorer and the SlopeExplorer) are loaded as the classic Notebook loads them: require.js
+in one piece. The explorers drawn in the browser (an anywidget: the Loss, Outlier, Slope, Step
+and Training explorers) are loaded as the classic Notebook loads them: require.js
 (from npm) and anywidget's own notebook extension, from the installed package; each must draw
 matplotlib's frame, read out numbers equal to an independent reference and follow its controls.
 """
@@ -53,9 +53,7 @@ def _need_frontend(script):
 
 def _explorers():
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
-    training = lw.TrainingExplorer(x, y, lr=1e-4)
-    training.epoch_slider.value = 3  # the moving layer away from its first place
-    return {"training": training, "scaling": lw.ScalingExplorer(x, y, lr=1e-4, epochs=200)}
+    return {"scaling": lw.ScalingExplorer(x, y, lr=1e-4, epochs=200)}
 
 
 def _offline_page(tmp_path, explorer, manager, head="", **embed):
@@ -95,7 +93,7 @@ def _chromium_page(page_path):
             browser.close()
 
 
-@pytest.mark.parametrize("name", ["training", "scaling"])
+@pytest.mark.parametrize("name", ["scaling"])
 def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
     _need_frontend(EMBED_JS)
 
@@ -278,7 +276,8 @@ def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
     """The browser-drawn StepExplorer in ipywidgets 7's frontend (no kernel): the rates are radio
     buttons, the one chosen checked; Step and 10 steps take gradient-descent steps in the browser,
     equal to linreg_core.gradient_descent's; the drawing is matplotlib's frame after the same steps;
-    a new rate starts again from step 0; a rate far too large diverges and says so."""
+    a new rate starts again from step 0 (said then, once); a rate above the bound says "diverging"
+    from step 1; a rate far too large diverges and says so."""
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     explorer = lw.StepExplorer(x, y, lr=1e-4)
     after = lw.StepExplorer(x, y, lr=1e-4)
@@ -294,9 +293,15 @@ def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
         stepped = _readout_numbers(page)
         page.mouse.move(0, 0)  # no hover on the picture
         ok, why = _same_picture(page, after)
+        first_text = page.locator(".lw-readout").inner_text()
         page.get_by_role("radio", name="0.00012", exact=True).check()
         page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '0'")
         restarted = _readout_numbers(page)
+        restarted_text = page.locator(".lw-readout").inner_text()
+        page.get_by_role("radio", name="0.00035", exact=True).check()  # above the bound, 0.000298
+        page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '1'")
+        one_step = page.locator(".lw-readout").inner_text()
         page.get_by_role("radio", name="0.0012", exact=True).check()  # about 2.4 times the stable bound
         for _ in range(4):
             page.get_by_role("button", name="10 steps").click()
@@ -309,4 +314,82 @@ def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
     assert stepped["mse"] == pytest.approx(lc.mse(y, lc.predict(x, run.ms[-1], run.bs[-1])), rel=1e-9)
     assert ok, why
     assert (restarted["m"], restarted["b"], restarted["lr"]) == (0.0, 0.0, 0.00012)
+    note = "a new lr starts again from step 0"  # said once, when the rate changes
+    assert note in restarted_text and note not in first_text and note not in one_step
+    assert "diverging" in one_step  # above its start after one step: said at step 1
     assert "Diverged" in text
+
+
+def test_ipywidgets_7_frontend_plays_the_training_explorer(tmp_path):
+    """The browser-drawn TrainingExplorer in ipywidgets 7's frontend (no kernel): it draws
+    matplotlib's frame; Play, a button named by its word, animates epoch after epoch in the browser
+    and Pause stops it; the epoch slider follows the keyboard; each epoch's m, b and MSE equal
+    linreg_core.gradient_descent's; a diverging run says so at its last epoch only."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    explorer = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
+    run = lc.gradient_descent(x, y, 1e-4, 300, warn=False)
+
+    def check(numbers):
+        k = int(numbers["epoch"])
+        assert [numbers["m"], numbers["b"]] == pytest.approx([run.ms[k], run.bs[k]], rel=1e-9)
+        assert numbers["mse"] == pytest.approx(lc.mse(y, lc.predict(x, run.ms[k], run.bs[k])), rel=1e-9)
+        return k
+
+    epoch = "() => Number(document.querySelector('.lw-readout').dataset.epoch)"
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        page.mouse.move(0, 0)
+        ok, why = _same_picture(page, explorer)
+        first = _readout_numbers(page)
+        page.get_by_role("button", name="Play", exact=True).click()
+        page.wait_for_function(f"() => ({epoch})() >= 5")
+        seen = {check(_readout_numbers(page))}
+        for _ in range(8):
+            page.wait_for_timeout(150)
+            seen.add(check(_readout_numbers(page)))
+        page.get_by_role("button", name="Pause", exact=True).click()
+        page.wait_for_timeout(300)
+        paused = _readout_numbers(page)["epoch"]
+        page.wait_for_timeout(500)
+        still_paused = _readout_numbers(page)["epoch"]
+        slider = page.get_by_role("slider", name="epoch", exact=True)
+        slider.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"(k) => ({epoch})() === k", arg=paused + 3)
+        keyed = _readout_numbers(page)
+        text = page.locator(".lw-readout").inner_text()
+        frame = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)  # matplotlib's frame at that epoch
+        frame.epoch_slider.value = int(keyed["epoch"])
+        page.mouse.move(0, 0)
+        page.locator(".lw-picture").screenshot(path=str(tmp_path / "played.png"))
+        later_ok, later_why = _same_picture(page, frame)
+
+    assert not errors, errors
+    assert ok, why
+    assert later_ok, later_why
+    assert check(first) == 0
+    assert len(seen) >= 4, f"Play showed only epochs {sorted(seen)}"
+    assert paused == still_paused
+    check(keyed)
+    assert "Diverged" not in text and f"epoch {int(keyed['epoch'])} of 300" in text
+
+
+def test_ipywidgets_7_frontend_training_explorer_diverging_run(tmp_path):
+    """At lr 1.2 on standardised x (notebook 04) the run blows up after a few epochs: the browser
+    says "This run diverges" before the last epoch and "Diverged" at it, never the other way."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    xs = (x - x.mean()) / x.std()
+    explorer = lw.TrainingExplorer(xs, y, lr=1.2, epochs=100)
+    last = explorer.epoch_slider.max
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        slider = page.get_by_role("slider", name="epoch", exact=True)
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.epoch === '1'")
+        early = page.locator(".lw-readout").inner_text()
+        page.keyboard.press("End")
+        page.wait_for_function(f"() => document.querySelector('.lw-readout').dataset.epoch === '{last}'")
+        late = page.locator(".lw-readout").inner_text()
+    assert not errors, errors
+    assert "Diverged" not in early and "This run diverges" in early and f"stops after epoch {last}" in early
+    assert f"Diverged: training stopped after epoch {last}" in late

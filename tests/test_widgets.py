@@ -663,10 +663,10 @@ def test_step_explorer_best_m_line_follows_b(stepper, classic):
     assert abs(level[0] - np.polyfit(x, y, 1)[0]) > 0.01  # not the least-squares slope (b lags)
 
 
-def test_explorer_readout_is_larger_than_the_widgets_text(training_explorer):
+def test_explorer_readout_is_larger_than_the_widgets_text(classic):
     """The readout carries a class that a hidden style rule enlarges (ipywidgets 7 and 8); drawn in
     the browser, the readout's own style sheet enlarges it as much."""
-    e = training_explorer
+    e = lw.ScalingExplorer(*classic, lr=1e-4, epochs=200)  # an explorer the kernel draws
     assert lw.READOUT_CLASS in e.readout._dom_classes
     styles = [c for c in e.children if isinstance(c, widgets.HTML) and "<style>" in c.value]
     assert len(styles) == 1 and styles[0].layout.display == "none"
@@ -1598,18 +1598,65 @@ def test_explorer_readouts_have_no_scientific_notation(classic):
 
 
 def test_training_explorer_shows_one_set_of_play_controls(classic):
-    """The worded buttons drive a hidden Play (it runs the animation in the browser)."""
+    """The browser draws the worded buttons and runs Play itself: the kernel's Play is not shown."""
     x, y = classic
     e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
-    controls = e.children[0].children
-    shown = [w for w in controls if w.layout.display != "none"]
-    assert e.play in controls and e.play.layout.display == "none"
-    assert [w for w in shown if isinstance(w, (widgets.Play, widgets.Button))] == [
+    controls = e.view.controls
+    assert e.play not in controls and e.children == (e.view,)
+    assert [w for w in controls if isinstance(w, (widgets.Play, widgets.Button))] == [
         e.play_button,
         e.pause_button,
     ]
     for w in controls:  # every control keeps an accessible name
         assert w.description.strip()
+
+
+def test_training_explorer_sends_the_run_and_plays_it_in_the_browser(classic):
+    """What the browser gets: the run (gradient descent written out here), Play's frames through
+    the epoch slider, and the loss axis's log mapping (checked against matplotlib's own)."""
+    x, y = classic
+    e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)
+    spec = e.view.spec
+    m, b, ms, bs = 0.0, 0.0, [0.0], [0.0]
+    for _ in range(300):
+        r = y - (m * x + b)
+        m, b = m + 1e-4 * 2 * np.mean(x * r), b + 1e-4 * 2 * np.mean(r)
+        ms.append(m)
+        bs.append(b)
+    np.testing.assert_allclose(spec["run"]["ms"], ms, rtol=1e-9)
+    np.testing.assert_allclose(spec["run"]["bs"], bs, rtol=1e-9)
+    assert spec["play"]["frames"] == lw.play_epochs(300).tolist()
+    assert e.view.controls[spec["play"]["control"]] is e.epoch_slider
+    sx, sy, tx, ty = spec["curve"]["map"]
+    height = e.fig.bbox.height
+    for k in (0, 150, 300):
+        loss = spec["run"]["losses"][k]
+        X, Y = e.ax_curve.transData.transform((k, loss))
+        assert (sx * k + tx, sy * np.log10(loss) + ty) == pytest.approx((X, height - Y), abs=1e-6)
+    # the buttons share whether Play runs with the browser, both ways
+    e.play_button.click()
+    assert e.view.state["playing"] is True
+    e.view.state = {**e.view.state, "playing": False}  # the browser stopped at the end
+    assert not (e.play.playing if "playing" in e.play.trait_names() else e.play._playing)
+    e.lr_slider.value = 2e-4  # a new run: sent once, Play stopped
+    assert e.view.spec["run"]["lr"] == 2e-4 and e.view.state["playing"] is False
+
+
+def test_training_explorer_says_what_happens_at_the_epoch_shown_of_a_diverging_run():
+    """At lr 1.2 on standardised x the run blows up after a few epochs: the readout says
+    "Diverged" at the last epoch only; before, it says the run diverges and the MSE at that epoch."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    xs = (x - x.mean()) / x.std()
+    e = lw.TrainingExplorer(xs, y, lr=1.2, epochs=100)
+    last = e.epoch_slider.max
+    assert e.result.diverged and 1 < last < 100
+    e.epoch_slider.value = 1
+    m, b = 1.2 * 2 * np.mean(xs * y), 1.2 * 2 * np.mean(y)  # one step from (0, 0)
+    ratio = np.mean((y - (m * xs + b)) ** 2) / np.mean(y**2)
+    assert "Diverged" not in e.readout.value and f"epoch {last}" in e.readout.value
+    assert f"at epoch 1 the MSE is {lw.readable(ratio, 3)} times its start" in e.readout.value
+    e.epoch_slider.value = last
+    assert f"Diverged</b>: training stopped after epoch {last}" in e.readout.value
 
 
 def test_training_explorer_draws_a_standardised_bowl_round(penguins):
@@ -1888,22 +1935,52 @@ def test_projector_style_pins_colours_against_a_dark_style(classic):
 
 def test_the_step_explorer_says_diverging_before_the_loss_blows_up(classic):
     """Round 13's student: at lr 0.00035 the readout showed only a huge MSE. A plain loop shows the
-    MSE above its start and growing from step 2 on; at 0.00025 (zigzag) it falls at every step."""
+    MSE above its start and growing from step 1 on (so the warning starts there, not at step 2); at
+    0.00025 (zigzag) it falls at every step and no warning is given."""
     x, y = classic
     for lr, warned in ((0.00035, True), (0.00025, False)):
         m = b = 0.0
         losses = [np.mean(y**2)]
-        for _ in range(3):
+        for _ in range(10):
             r = y - (m * x + b)
             m, b = m + lr * 2 * np.mean(x * r), b + lr * 2 * np.mean(r)
             losses.append(np.mean((y - (m * x + b)) ** 2))
-        assert (losses[0] < losses[2] < losses[3]) == warned
+        growing = [k for k in range(1, 11) if losses[k] > max(losses[0], losses[k - 1])]
+        assert growing == (list(range(1, 11)) if warned else [])
         explorer = lw.StepExplorer(x, y, lr=lr)
-        step = explorer.step_button
-        for _ in range(3):
-            step.click()
-        assert ("diverging" in explorer.readout.value) == warned
+        assert "diverging" not in explorer.readout.value  # step 0: nothing has happened yet
+        for _ in range(10):
+            explorer.step_button.click()
+            if explorer.diverged:
+                break
+            assert ("diverging" in explorer.readout.value) == warned, len(explorer.ms) - 1
         explorer.close()
+
+
+def test_the_step_explorer_says_a_new_rate_starts_again_once(classic):
+    """ "(a new lr starts again from step 0)" is said when the rate has just changed, at step 0,
+    not at every step (nor before any change)."""
+    x, y = classic
+    e = lw.StepExplorer(x, y, lr=1e-4)
+    note = "a new lr starts again from step 0"
+    assert note not in e.readout.value
+    e.step_button.click()
+    assert note not in e.readout.value
+    e.lr_slider.value = 0.00012
+    assert e.readout.value.startswith("step 0:") and note in e.readout.value
+    e.step_button.click()
+    assert note not in e.readout.value and "lr = 0.00012" in e.readout.value
+
+
+def test_the_step_explorer_step_axis_widens_past_640_steps(classic):
+    """Round 30: the step axis stopped at 640 steps. It keeps doubling, in the kernel and in the
+    widths the browser gets."""
+    x, y = classic
+    e = lw.StepExplorer(x, y, lr=1e-4)
+    e.take_steps(700)
+    assert e.ax_steps.get_xlim() == (-0.5, 1.05 * 1280 + 0.5)
+    widths = {w["steps"]: w for w in e.view.spec["step_axes"]["widths"]}
+    assert widths[1280]["xlim"] == list(e.ax_steps.get_xlim()) and max(widths) >= 10_000
 
 
 # --------------------------------------------------------------------------
