@@ -156,7 +156,8 @@ def name_error_hint(error, known=(), cell=""):
             f"💡 `{name}` has no value in this kernel: did you mean `{same_letters[0]}`? "
             f"Python tells capitals apart."
         )
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+    # `train` inside `y_train` is another name, not a typo of it (round 31's student)
+    close = [k for k in difflib.get_close_matches(name, names, n=3, cutoff=0.8) if name not in k]
     if close:  # a typo, or a cell skipped (`xc_train` is close to `x_train`): say both, run first
         return (
             f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (after "
@@ -1206,11 +1207,14 @@ def _previous_cell_error():
         return ""
     said = error.msg if isinstance(error, SyntaxError) else (str(error).splitlines() or [""])[0]
     why = broadcast_hint(said)
+    bare = re.search(r"\bmy_\w+\s*=\s*([-+−])\s*$", str(cells[-2] if len(cells) > 2 else ""), re.M)
+    if isinstance(error, SyntaxError) and bare:  # `my_dm_sign = +` (round 31's student)
+        why = f'A text answer goes in quotes: "{bare[1]}".'
     said = said.strip() if len(said) <= 100 else said[:100].rsplit(" ", 1)[0] + " …"
     return (
         f"The cell you ran before this one stopped with {type(error).__name__}"
-        f"{' (' + said + ')' if said else ''}, so nothing in it was stored: fix it and run it "
-        f"again.{' ' + why if why else ''}"
+        f"{' (' + said + ')' if said else ''}, so its lines from there on did not run: fix it and "
+        f"run it again.{' ' + why if why else ''}"
     )
 
 

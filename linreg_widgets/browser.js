@@ -675,7 +675,7 @@ function stepDrawing(spec, root, uid) {
       `${k} step${k === 1 ? "" : "s"} from m = ${readable(m0)}, b = ${readable(b0)}`;
     alt += onMap ? `, now at m = ${readable(m)}, b = ${readable(b)}` : `, now ${words}`;
     alt += `; the star, the lowest MSE, is at m = ${readable(mStar, 3)}, b = ${readable(bStar, 3)}.`;
-    alt += ` Right: m after each step; the dashed line, where m settles for the current b, is at m = ${readable(bestM(b))}.`;
+    alt += ` Right: m after each step; the dashed line, the best m if b stays where it is, is at m = ${readable(bestM(b))}.`;
     if (r.diverged) alt += " The run diverged.";
     return { parts, alt, numbers: { step: k, m, b, mse: value, lr, diverged: r.diverged } };
   };

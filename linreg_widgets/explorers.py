@@ -686,7 +686,7 @@ class StepExplorer(BrowserExplorer):
         # The best m for the b reached so far (not the least-squares m: b moves slowly, so m
         # settles where the loss is lowest for the current b, and this line moves with b).
         self.best_m_line = self.moving(
-            ax.axhline(0.0, color=GUIDE_COLOR, ls="--", lw=1.5, label="where m settles for the current b")
+            ax.axhline(0.0, color=GUIDE_COLOR, ls="--", lw=1.5, label="the best m if b stays where it is")
         )
         style_axes(ax)
         self.legend_axes.append(ax)

@@ -809,6 +809,8 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
             what = f"raised {type(error).__name__}"
             if isinstance(error, TypeError) and "NoneType" in str(error):  # `return` inside the loop
                 what = "returned None (is `return m, b` below the loop, at the level of `for`?)"
+            if isinstance(error, ValueError) and "diverged" in str(error):  # lc.gradients' overflow
+                what = "diverged (m and b overflowed: a + where a − belongs, or too large an lr?)"
             print(f"Your train {what} after {count} epochs: check it with ex.check_training_loop(train).")
             return
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:

@@ -1642,6 +1642,9 @@ def test_a_misspelt_name_gets_the_close_name_it_meant():
     assert "did you mean `x`? Python tells capitals apart." in capital  # too short for difflib
     unknown = ex.engine.name_error_hint(NameError("x", name="train"), ["pred_test"])
     assert "run the cell that defines it first" in unknown
+    # Round 31's student: a skipped `def train` cell was offered `y_train`, another name
+    inside = ex.engine.name_error_hint(NameError("x", name="train"), ["y_train", "x_train", "np"])
+    assert "run the cell that defines it first" in inside and "mean" not in inside
 
 
 def test_an_unrelated_failed_check_is_not_blamed(monkeypatch):
@@ -1694,3 +1697,29 @@ def test_one_update_line_wrong_is_named_in_the_update(update, said):
     body[1 if update.startswith("m") else 2] = update
     feedback = ex.check_training_loop(_train_with_body(body))
     assert not feedback.ok and said in feedback.message, feedback.message
+
+
+def test_a_bare_sign_answer_that_stopped_the_cell_is_told_to_go_in_quotes(monkeypatch):
+    """Round 31's student: after `my_dm_sign = +` (a SyntaxError) the check said only that the
+    cell stopped; a bare word already got 'a text answer goes in quotes'."""
+    import builtins
+    from types import SimpleNamespace
+
+    error = SyntaxError("invalid syntax")
+    cells = ["", 'my_dm_sign = +\nmy_db_sign = "+"', "ex.check_sign_prediction(...)"]
+    shell = SimpleNamespace(
+        last_execution_result=SimpleNamespace(error_before_exec=error, error_in_exec=None),
+        user_ns={"In": cells},
+    )
+    monkeypatch.setattr(builtins, "get_ipython", lambda: shell, raising=False)
+    said = ex.engine._previous_cell_error()
+    assert "stopped with SyntaxError" in said and 'A text answer goes in quotes: "+".' in said
+    assert "its lines from there on did not run" in said
+
+
+def test_a_diverging_loop_in_the_loss_curve_is_called_diverged(capsys):
+    """Round 31's student: a loop stepping uphill made the curve say only 'raised ValueError'."""
+    train = _train_with_body(["dm, db = lc.gradients(x, y, m, b)", "m = m + lr * dm", "b = b - lr * db"])
+    lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
+    out = capsys.readouterr().out
+    assert "Your train diverged (m and b overflowed: a + where a − belongs" in out, out
