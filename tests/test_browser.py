@@ -1098,6 +1098,25 @@ def _open_cells(page, lab_server, name, cells):
     return panel, page.locator(f"{PANEL} .jp-CodeCell")
 
 
+def _open_drawn(page, lab_server, name, cells):
+    """A notebook of ``cells`` (the first loads the data, the second shows an explorer) opened, with
+    its first two cells run; returns its code cells and the drawn explorer, which axe-core has
+    checked (WCAG 2.1 A and AA) and scrolled into view."""
+    if not AXE_JS.is_file():
+        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
+    page.set_viewport_size({"width": 1700, "height": 1000})  # the picture at native size
+    panel, code_cells = _open_cells(page, lab_server, f"drawn_{name}", cells)
+    code_cells.nth(0).locator(".jp-InputArea-editor").click()
+    for _ in range(2):
+        page.keyboard.press("Shift+Enter")
+    widget = panel.locator(DRAWN).first
+    _poll(lambda: widget.locator(".lw-readout b").count(), RUN_ALL_TIMEOUT, f"{name}: the drawing", page)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    _axe(page, widget, name)
+    widget.scroll_into_view_if_needed()
+    return code_cells, widget
+
+
 def _axe(page, widget, name):
     """axe-core, WCAG 2.1 A and AA rules, on one explorer's output: no violation."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
@@ -1125,21 +1144,10 @@ def test_explorer_is_drawn_in_the_browser(name, browser, lab_server, lab_page):
     import linreg_core as lc
     import linreg_widgets as lw
 
-    if not AXE_JS.is_file():
-        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
     case, page = DRAWN_EXPLORERS[name], lab_page
-    page.set_viewport_size({"width": 1700, "height": 1000})  # the picture at native size
     cells = [DRAWN_CELLS[0], f"e = {case['make']}\ne", "print(repr(e.view.controls[0].value))"]
-    panel, code_cells = _open_cells(page, lab_server, f"drawn_{name}", cells)
-    code_cells.nth(0).locator(".jp-InputArea-editor").click()
-    for _ in range(2):
-        page.keyboard.press("Shift+Enter")
-    widget = panel.locator(DRAWN).first
-    _poll(lambda: widget.locator(".lw-readout b").count(), RUN_ALL_TIMEOUT, f"{name}: the drawing", page)
-    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    code_cells, widget = _open_drawn(page, lab_server, name, cells)
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
-    _axe(page, widget, name)
-    widget.scroll_into_view_if_needed()
 
     # named controls announcing the value they show; a text alternative that says what is shown
     inputs = widget.locator("input.lw-range")
@@ -1225,25 +1233,14 @@ def test_step_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
     import linreg_core as lc
     import linreg_widgets as lw
 
-    if not AXE_JS.is_file():
-        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
     page = lab_page
-    page.set_viewport_size({"width": 1700, "height": 1000})  # the picture at native size
     cells = [
         DRAWN_CELLS[0],
         "e = lw.StepExplorer(x, y, lr=1e-4)\ne",
         "print(repr([len(e.ms) - 1, e.ms[-1], e.bs[-1]]))",
     ]
-    panel, code_cells = _open_cells(page, lab_server, "drawn_step", cells)
-    code_cells.nth(0).locator(".jp-InputArea-editor").click()
-    for _ in range(2):
-        page.keyboard.press("Shift+Enter")
-    widget = panel.locator(DRAWN).first
-    _poll(lambda: widget.locator(".lw-readout b").count(), RUN_ALL_TIMEOUT, "the drawing", page)
-    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    code_cells, widget = _open_drawn(page, lab_server, "step", cells)
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
-    _axe(page, widget, "step")
-    widget.scroll_into_view_if_needed()
 
     group = widget.get_by_role("radiogroup", name="lr η")
     assert group.count() == 1
@@ -1326,10 +1323,7 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
 
     import linreg_core as lc
 
-    if not AXE_JS.is_file():
-        _unavailable(f"{AXE_JS} missing: make .venv-node/.stamp (npm ci)")
     page = lab_page
-    page.set_viewport_size({"width": 1700, "height": 1000})  # the picture at native size
     frames = []  # every kernel message (comm_msg) over the websockets, both ways, with its time
 
     def watch(ws):
@@ -1342,16 +1336,8 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
         "e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)\ne",
         *["print(repr([e.epoch_slider.value, e.lr_slider.value, e.epoch_slider.max]))"] * 2,
     ]
-    panel, code_cells = _open_cells(page, lab_server, "drawn_training", cells)
-    code_cells.nth(0).locator(".jp-InputArea-editor").click()
-    for _ in range(2):
-        page.keyboard.press("Shift+Enter")
-    widget = panel.locator(DRAWN).first
-    _poll(lambda: widget.locator(".lw-readout b").count(), RUN_ALL_TIMEOUT, "the drawing", page)
-    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    code_cells, widget = _open_drawn(page, lab_server, "training", cells)
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
-    _axe(page, widget, "training")
-    widget.scroll_into_view_if_needed()
     run = lc.gradient_descent(x, y, 1e-4, 300, warn=False)
 
     def check(numbers, run=run):
