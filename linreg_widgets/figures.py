@@ -789,22 +789,25 @@ def show_trained(x, y, m, b, xlabel="x", ylabel="y"):
 
 
 def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
-    """Plot the MSE after each number of ``epochs`` of a student's ``train(x, y, lr, epochs)``.
+    """Plot the MSE and the intercept b after each number of ``epochs`` of a student's
+    ``train(x, y, lr, epochs)``, next to the best line's.
 
-    The curve comes from the student's own function, called once per number of epochs; a dashed
-    line marks the lowest MSE (the best line), so "flat" can be told from "done". Under it, the
-    two derivatives at the last (m, b): done means both are near 0, not just a flat curve.
+    The curves come from the student's own function, called once per number of epochs; dashed
+    lines mark the lowest MSE and the best b (the best line), so "flat" can be told from "done":
+    an MSE that looks flat while b is still far from its best (b crawls) is not done. Under the
+    picture, the two derivatives at the last (m, b): done means both are near 0.
     """
     import matplotlib.pyplot as plt
 
     x, y = lv.valid_xy(x, y)
-    losses, printed = [], io.StringIO()
+    losses, bs, printed = [], [], io.StringIO()
     for count in epochs:
         try:
             with contextlib.redirect_stdout(printed):  # a print in the loop: once per epoch, per call
                 m, b = (float(value) for value in train(x, y, lr, count))
             with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported below
                 losses.append(float(np.mean((y - (m * x + b)) ** 2)))
+            bs.append(b)
         except Exception as error:  # the student's code: say so, do not stop Run All
             what = f"raised {type(error).__name__}"
             if isinstance(error, TypeError) and "NoneType" in str(error):  # `return` inside the loop
@@ -829,7 +832,7 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
         print(f"(Your train printed {lines:,} lines while it ran here; they are left out.)")
     m_best, b_best = lc.closed_form(x, y)
     lowest = float(np.mean((y - (m_best * x + b_best)) ** 2))
-    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    fig, (ax, ax_b) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
     ax.plot(epochs, losses, "o-", color=PALETTE["line"], lw=2, label="the loop (train)")
     ax.axhline(lowest, color=PALETTE["guide"], ls="--", lw=2, label=f"the best line: {readable(lowest)}")
     ax.set_xlim(0, max(epochs) * 1.03)
@@ -845,7 +848,16 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_title(f"the MSE after each number of epochs, lr = {readable(lr)}")
     ax.legend(loc="best")
-    style_axes(ax)
+    ax_b.plot(epochs, bs, "o-", color=PALETTE["line"], lw=2, label="the loop (train)")
+    ax_b.axhline(b_best, color=PALETTE["guide"], ls="--", lw=2, label=f"the best b: {readable(b_best)}")
+    ax_b.set_xlim(0, max(epochs) * 1.03)
+    ax_b.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    ax_b.set_xlabel("epochs")
+    ax_b.set_ylabel("intercept b after that many epochs")
+    ax_b.set_title("b after each number of epochs")
+    ax_b.legend(loc="best")
+    for panel in (ax, ax_b):
+        style_axes(panel)
     plt.show()
     dm, db = (round(value, 3) + 0.0 for value in lc.gradients(x, y, m, b))  # + 0.0: no "-0.0"
     print(f"after {epochs[-1]:,} epochs: dm = {dm:g}, db = {db:g}")

@@ -1052,6 +1052,10 @@ def test_the_loss_curve_comes_from_the_students_own_train(monkeypatch):
     slope, intercept = np.polyfit(TINY_X, TINY_Y, 1)
     best = np.mean((TINY_Y - (slope * TINY_X + intercept)) ** 2)
     assert line.get_ydata()[-1] == pytest.approx(best, rel=1e-6)
+    b_line = plt.gcf().axes[1].lines[0]  # b: 0 at the start, then after one step 0.084 (by hand)
+    assert list(b_line.get_ydata()[:2]) == pytest.approx([0.0, 0.084])
+    assert b_line.get_ydata()[-1] == pytest.approx(intercept, rel=1e-4)  # 2000 epochs: nearly there
+    assert plt.gcf().axes[1].lines[1].get_ydata()[0] == pytest.approx(intercept)  # the best b, dashed
     plt.close("all")
 
 
