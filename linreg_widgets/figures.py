@@ -832,7 +832,7 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
         print(f"(Your train printed {lines:,} lines while it ran here; they are left out.)")
     m_best, b_best = lc.closed_form(x, y)
     lowest = float(np.mean((y - (m_best * x + b_best)) ** 2))
-    fig, (ax, ax_b) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    fig, (ax, ax_b) = plt.subplots(1, 2, figsize=(9.8, 4), layout="constrained")
     ax.plot(epochs, losses, "o-", color=PALETTE["line"], lw=2, label="the loop (train)")
     ax.axhline(lowest, color=PALETTE["guide"], ls="--", lw=2, label=f"the best line: {readable(lowest)}")
     ax.set_xlim(0, max(epochs) * 1.03)
