@@ -270,6 +270,7 @@ def test_every_handout_is_built_with_its_page_count(built):
     out, counts = built
     assert json.loads((out / "pages.json").read_text()) == counts
     names = {
+        "run_sheet.pdf",
         "formula_sheet.pdf",
         "worksheet.pdf",
         "worksheet_worked.pdf",
@@ -281,6 +282,7 @@ def test_every_handout_is_built_with_its_page_count(built):
     for name in names:
         assert counts[name] == handouts.page_count(out / name)
     assert counts["formula_sheet.pdf"] == counts["worksheet.pdf"] == counts["worksheet_worked.pdf"] == 1
+    assert counts["run_sheet.pdf"] == 1  # one page for the lectern
     assert counts["exit_ticket.pdf"] == 2 and counts["exit_ticket_key.pdf"] <= 3
     for path in LESSON:
         student, key = counts[f"{path.stem}_student.pdf"], counts[f"{path.stem}_key.pdf"]
@@ -298,6 +300,13 @@ def test_the_pdfs_say_what_the_sheets_say(built):
     # MathML letters print in math italic (𝜂, U+1D702): NFKC reads them as the plain letter
     sheet = unicodedata.normalize("NFKC", "".join(handouts.pdf_text(out / "formula_sheet.pdf")))
     assert "∂" in sheet and "η" in sheet and "np.mean(y_train)" in sheet
+    # the run sheet is the guide's: every minute span of its table, and the checkpoints
+    run = " ".join("".join(handouts.pdf_text(out / "run_sheet.pdf")).split())
+    guide = handouts.GUIDE.read_text(encoding="utf-8")
+    table = guide[guide.index("## Run sheet") : guide.index("**Checkpoints.**")]
+    spans = re.findall(r"^\| (before|\d+–\d+) \|", table, re.M)
+    assert len(spans) >= 6 and all(f" {span} " in f" {run} " for span in spans), spans
+    assert "Checkpoints." in run and "For a class slower than the plan" in run
     student = "".join(handouts.pdf_text(out / "exit_ticket.pdf"))
     key = "".join(handouts.pdf_text(out / "exit_ticket_key.pdf"))
     assert "Solution" not in student and key.count("Solution") == 5

@@ -6,6 +6,8 @@
 
 What it writes (``make handouts``):
 
+- ``run_sheet.pdf``: one landscape page for the lectern, the guide's run sheet (its minute
+  table, checkpoints and cuts), taken from ``docs/classroom.md`` so the two never differ;
 - ``formula_sheet.pdf``: one page, the lesson's formulas (model, MSE, both derivatives, the
   update rule, the loop as code, train/test and the baseline);
 - ``worksheet.pdf`` and ``worksheet_worked.pdf``: the ``tiny.csv`` worksheet, blank and worked
@@ -49,6 +51,7 @@ if str(ROOT) not in sys.path:
 import linreg_core as lc  # noqa: E402  (after the path is set)
 
 NOTEBOOKS = ROOT / "notebooks"
+GUIDE = ROOT / "docs" / "classroom.md"
 OUT = ROOT / "build" / "handouts"
 #: The lesson's notebooks, printed in a student and a key version.
 LESSON = ("01", "02", "03", "04")
@@ -432,6 +435,31 @@ def formula_sheet_html():
     return page(FORMULA_SHEET, "Formula sheet", loop=html.escape(LOOP))
 
 
+RUN_SHEET_CSS = """
+@page { size: A4 landscape; margin: 9mm 11mm 12mm 11mm; }
+body { font-size: 10pt; line-height: 1.25; }
+h1 { font-size: 13pt; } p { margin: 2pt 0; }
+table { width: 100%; } td, th { padding: 2pt 4pt; text-align: left; height: auto; min-width: 0; }
+td:first-child { white-space: nowrap; font-weight: bold; }
+"""
+
+
+def run_sheet_html(guide=GUIDE):
+    """The guide's run sheet (from its "## Run sheet" heading to "**Before the lesson**") as one
+    landscape page: the teacher's copy for the lectern."""
+    import mistune  # nbconvert's Markdown parser
+
+    text = guide.read_text(encoding="utf-8")
+    section = text[text.index("## Run sheet") : text.index("**Before the lesson**")]
+    section = "# Run sheet: one 90-minute session" + section[len("## Run sheet") :]
+    store = []
+    body = mistune.create_markdown(plugins=["table"])(math_to_tokens(section, store))
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Run sheet</title>'
+        f"<style>{SHEET_CSS}{RUN_SHEET_CSS}</style></head><body>{tokens_to_math(body, store)}</body></html>"
+    )
+
+
 WORKSHEET = r"""
 <h1>Worksheet: gradient descent by hand on <code>tiny.csv</code>[[worked]]</h1>
 <p>Name: <span class="blank" style="min-width:70mm">&nbsp;</span></p>
@@ -628,6 +656,7 @@ def _notebook(folder, number):
 
 def documents(student=NOTEBOOKS, key=NOTEBOOKS):
     """``(file name, footer, html)`` of every handout, in print order (HTML made on demand)."""
+    yield "run_sheet.pdf", "Run sheet (docs/classroom.md)", run_sheet_html
     yield "formula_sheet.pdf", "Formula sheet", formula_sheet_html
     yield "worksheet.pdf", "Worksheet: tiny.csv", lambda: worksheet_html(worked=False)
     yield "worksheet_worked.pdf", "Worksheet: tiny.csv (worked)", lambda: worksheet_html(worked=True)
