@@ -204,7 +204,7 @@ def check_exit_loop(function):
 
 LARGE_LR_HINTS = {
     "a": "a larger step helps only while it stays below the largest safe one. Think of notebook 3's "
-    "runs: what did the loss do at the largest rate?",
+    "explorer at 0.00035: what did m and the MSE do at each step?",
     "b": "that is what a rate that is too small does.",
     "d": "the learning rate scales every step, the first and the last.",
 }

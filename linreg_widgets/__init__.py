@@ -96,6 +96,7 @@ from .figures import (
     plot_loss_bowl,
     plot_loss_surface,
     plot_split,
+    show_derivatives,
     show_fit,
     show_gradient_check,
     show_gradient_table,

@@ -788,6 +788,14 @@ def show_trained(x, y, m, b, xlabel="x", ylabel="y"):
     plt.show()
 
 
+def show_derivatives(x, y, m, b):
+    """Print a trained line's ``m`` and ``b`` and the MSE's two derivatives there: training is done
+    when both are near 0 (a flat loss alone is not enough)."""
+    x, y = lv.valid_xy(x, y)
+    dm, db = (_num(value, 3).rstrip("0").rstrip(".") for value in lc.gradients(x, y, m, b))
+    print(f"m = {readable(m)}   b = {readable(b)}   derivatives there: dm = {dm}, db = {db}")
+
+
 def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     """Plot the MSE and the intercept b after each number of ``epochs`` of a student's
     ``train(x, y, lr, epochs)``, next to the best line's.
@@ -859,8 +867,8 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     for panel in (ax, ax_b):
         style_axes(panel)
     plt.show()
-    dm, db = (round(value, 3) + 0.0 for value in lc.gradients(x, y, m, b))  # + 0.0: no "-0.0"
-    print(f"after {epochs[-1]:,} epochs: dm = {dm:g}, db = {db:g}")
+    print(f"after {epochs[-1]:,} epochs:", end="   ")
+    show_derivatives(x, y, m, b)
 
 
 def show_three_runs(x, y, epochs=50):

@@ -125,8 +125,11 @@ def test_graded_and_formative_exercises(built):
         graded[path.name[:2]] = [t.metadata["nbgrader"]["grade_id"] for t in tests]
     assert {"check_low_loss", "check_mse"} <= set(graded["01"])
     assert "check_gradients" in graded["02"] and "check_gradients" in graded["05"]
-    assert {"check_training_loop", "check_step", "check_learning_rate"} <= set(graded["03"])
+    assert {"check_step", "check_learning_rate"} <= set(graded["03"])
+    assert "check_training_loop" not in graded["03"]  # "(in class)": typed along with the teacher
+    assert "check_exit_loop" in graded["09"]  # the same loop, alone, is graded in the exit ticket
     assert {"check_test_scores", "check_trained_model"} <= set(graded["04"])
+    assert graded["04"].count("check_test_scores") == 1  # exercise 4 (bill length); exercise 1 is in class
     for nb in ("06", "07", "08"):
         assert graded[nb], f"notebook {nb} has no graded exercise"
     everything = " ".join(name for names in graded.values() for name in names)
@@ -251,13 +254,15 @@ WRONG = [
     ("02", "gradients_shortcut", "check_gradients_answer",
      {"source": "def my_gradients(x, y, m, b):\n    return lc.gradients(x, y, m, b)\n"},
      "check_gradients", "uses `lc.gradients`"),
-    ("03", "loop_flipped_sign", "check_training_loop_answer",
+    ("03", "step_flipped_sign", "check_step_answer",
      {"old": "- lr * d", "new": "+ lr * d"},  # both steps uphill
-     "check_training_loop", "subtract it"),
-    ("03", "loop_with_lc_step", "check_training_loop_answer",
-     {"source": "def train(x, y, lr, epochs):\n    m, b = 0.0, 0.0\n    for epoch in range(epochs):\n"
-                "        m, b = lc.step(x, y, m, b, lr)\n    return m, b\n"},
-     "check_training_loop", "uses `lc.step`"),
+     "check_step", "subtract it"),
+    ("03", "step_shortcut", "check_step_answer",
+     {"source": "def my_step(x, y, m, b, lr):\n    return lc.step(x, y, m, b, lr)\n"},
+     "check_step", "uses `lc.step`"),
+    ("09", "loop_flipped_sign", "check_exit_loop_answer",
+     {"old": "- lr * d", "new": "+ lr * d"},  # the exit ticket's loop: both steps uphill
+     "check_exit_loop", "subtract it"),
 ]  # fmt: skip
 
 

@@ -1727,3 +1727,17 @@ def test_a_diverging_loop_in_the_loss_curve_is_called_diverged(capsys):
     lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
     out = capsys.readouterr().out
     assert "Your train diverged (m and b overflowed: a + where a − belongs" in out, out
+
+
+def test_the_test_mse_is_judged_before_the_baseline_is_written():
+    """Round 33's student: in the guide's two minutes alone on test_mse, a right or a wrong test
+    MSE got only "Your baseline MSE is still None"."""
+    y_train, y_test, pred, line, _ = _penguin_test_scores()
+    right = ex.check_test_scores(y_train, y_test, pred, line, None)
+    assert not right.ok and "(Your test MSE is right.)" in right.message
+    assert "Your baseline MSE is still None: write it next" in right.message
+    summed = ex.check_test_scores(y_train, y_test, pred, line * len(y_test), None)
+    assert "a sum where the MSE takes a mean" in summed.message
+    assert "baseline MSE is still None" in summed.message
+    neither = ex.check_test_scores(y_train, y_test, pred, None, None)
+    assert neither.message.count("still None") == 1 and "Your test MSE is still None" in neither.message

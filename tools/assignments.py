@@ -18,9 +18,10 @@ has (tools/lesson_plan.py counts with the same ones):
   code in ```` ```python ```` fences (or, for an answer picked with the sliders, in inline code
   such as ```my_m = 0.99```).
 
-An exercise is *graded* when it has an answer cell and a check cell and its heading does not say
-"predict": a predict-first checker states the right answer in its feedback, so those exercises
-are formative only. Each graded exercise gets nbgrader's metadata: its answer cells become
+An exercise is *graded* when it has an answer cell and a check cell and its heading says neither
+"predict" nor "(in class)": a predict-first checker states the right answer in its feedback, and
+an in-class exercise is typed along with the teacher (docs/classroom.md), so those exercises are
+formative only. Each graded exercise gets nbgrader's metadata: its answer cells become
 "autograded answer" cells, and after each check cell comes an autograder test cell (1 point)
 
     ### BEGIN HIDDEN TESTS
@@ -113,7 +114,8 @@ class Exercise:
 
     @property
     def graded(self):
-        return bool(self.answers and self.checks) and "predict" not in self.title.lower()
+        title = self.title.lower()
+        return bool(self.answers and self.checks) and "predict" not in title and "(in class)" not in title
 
 
 def source(cell):
