@@ -362,6 +362,15 @@ def _raised(error):
     close = difflib.get_close_matches(slip[2], dir(module), n=1, cutoff=0.75) if module else []
     if close:  # np.maen: a spelling slip
         return f"{text} A spelling slip? {slip[1]} has `{close[0]}`."
+    if isinstance(error, NameError) and getattr(error, "name", None):  # `Lr` for `lr` (round 33)
+        frame = error.__traceback__
+        while frame is not None and frame.tb_next is not None:
+            frame = frame.tb_next  # the innermost frame: where the name was missing
+        local = [k for k in frame.tb_frame.f_code.co_varnames if not k.startswith("_")] if frame else []
+        same = [k for k in local if k.lower() == error.name.lower()]
+        close = same or difflib.get_close_matches(error.name, local, n=1, cutoff=0.8)
+        if close:
+            return f"{text} A spelling slip? Your function has `{close[0]}`."
     for kind, part, hint in _ERROR_HINTS:
         if isinstance(error, kind) and part in _error(error):
             return f"{text} {hint}"

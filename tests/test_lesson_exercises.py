@@ -1741,3 +1741,11 @@ def test_the_test_mse_is_judged_before_the_baseline_is_written():
     assert "baseline MSE is still None" in summed.message
     neither = ex.check_test_scores(y_train, y_test, pred, None, None)
     assert neither.message.count("still None") == 1 and "Your test MSE is still None" in neither.message
+
+
+def test_a_misspelt_argument_inside_the_loop_is_offered_its_spelling():
+    """Round 33's student typed `Lr` for `lr` inside the loop: the hint said only "check its
+    spelling", where the notebook's own NameError hint offers the name."""
+    train = _train_with_body(["dm, db = lc.gradients(x, y, m, b)", "m = m - Lr * dm", "b = b - lr * db"])
+    feedback = ex.check_training_loop(train)
+    assert not feedback.ok and "A spelling slip? Your function has `lr`." in feedback.message
