@@ -356,7 +356,8 @@ def _raised(error):
             "Your function called exit() or sys.exit() (SystemExit). They end the whole program (in a "
             "notebook, the kernel): `return` the answer instead."
         )
-    text = f"Your function raised {_error(error)}."
+    said = _error(error)
+    text = f"Your function raised {said}{'' if said.endswith(('.', '?', '!')) else '.'}"  # no ".."
     slip = re.fullmatch(r"module '([\w.]+)' has no attribute '(\w+)'", str(error))
     module = sys.modules.get(slip[1]) if slip else None
     close = difflib.get_close_matches(slip[2], dir(module), n=1, cutoff=0.75) if module else []

@@ -1749,3 +1749,11 @@ def test_a_misspelt_argument_inside_the_loop_is_offered_its_spelling():
     train = _train_with_body(["dm, db = lc.gradients(x, y, m, b)", "m = m - Lr * dm", "b = b - lr * db"])
     feedback = ex.check_training_loop(train)
     assert not feedback.ok and "A spelling slip? Your function has `lr`." in feedback.message
+
+
+def test_an_error_message_ending_in_a_full_stop_gets_no_second_one():
+    """Round 34's teacher: `lc.gradients(m, b, x, y)` in the loop got a hint ending in '..'."""
+    train = _train_with_body(["dm, db = lc.gradients(m, b, x, y)", "m = m - lr * dm", "b = b - lr * db"])
+    feedback = ex.check_training_loop(train)
+    assert not feedback.ok and "check the order of the arguments)." in feedback.message
+    assert ".." not in feedback.message
