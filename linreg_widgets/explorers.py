@@ -1076,7 +1076,7 @@ def _divergence_at(k, last, ratio):
 # --------------------------------------------------------------------------
 
 
-class ScalingExplorer(Explorer):
+class ScalingExplorer(BrowserExplorer):
     """Gradient descent on raw or standardised ``x``: a learning-rate slider
     (log scale, spanning both stable bounds) and a "standardise x" checkbox.
 
@@ -1090,9 +1090,16 @@ class ScalingExplorer(Explorer):
 
     The starting line ``(m0, b0)`` is given in the units of ``x``; the scaled
     problem starts from the same line.
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the browser trains
+    itself, with the lesson's loop, on every move of the learning-rate slider (``epochs`` epochs
+    on at most ``EQUIVALENT_ABOVE`` points, or on the four points of :func:`equivalent_data`:
+    well under a millisecond), so the slider drags with no round trip. The checkbox changes the
+    still picture (the active panel is highlighted): one message to the kernel, which sends it.
     """
 
     description = "learning rate and 'standardise x': long valley or round bowl"
+    kind = "scaling"
 
     def __init__(self, x, y, lr=1e-4, epochs=1000, standardize=False, m0=0.0, b0=0.0, rtol=1e-3):
         self.x, self.y = data_copy(x, y)
@@ -1187,6 +1194,33 @@ class ScalingExplorer(Explorer):
         else:
             text += f"⏳ <b>Did not converge</b> in {ran} epochs ({close} is the target)."
         self.readout.value = text
+
+    def browser_spec(self):
+        """What the browser trains on (each problem's data, start, stable bound), the target, the
+        units' conversion, the divergence rule, each panel's mapping and limits, the looks."""
+        problems = {}
+        for scaled, ax in self.axes.items():
+            x, y = self._descent_data[scaled]
+            problems["scaled" if scaled else "raw"] = {
+                "data": [finite_numbers(x), finite_numbers(y)],
+                "start": finite_numbers(self.starts[scaled]),
+                "bound": float(self.bounds[scaled]),
+                "panel": panel_limits(ax),
+            }
+        scaled = self.scale_box.value
+        return {
+            "n": int(self.x.size),
+            "epochs": int(self.epochs),
+            "rtol": float(self.rtol),
+            "target": finite_numbers(self.target),
+            "units": finite_numbers([self.x_mean, self.x_std]),  # to convert a scaled run back
+            "limit": lv.DivergenceWatch.FACTOR,  # a loss over this times the first one: diverged
+            "rising": lv.DivergenceWatch.RISING_EPOCHS,  # or rising this many epochs in a row
+            "problems": problems,
+            "scaled": bool(scaled),  # the panel highlighted on this still picture
+            "path": {**line_style(self.paths[scaled]), **marker_style(self.paths[scaled])},
+            "marker": marker_style(self.markers[scaled]),
+        }
 
 
 # --------------------------------------------------------------------------
