@@ -826,12 +826,18 @@ function epochsToConverge(ms, bs, [mRef, bRef], rtol) {
 
 /** The ScalingExplorer: the path of `epochs` epochs of gradient descent on the active panel (raw x
  *  or standardised x), trained here with the lesson's loop at every learning rate the slider
- *  takes; the readout converts the end back to the units of x. */
+ *  takes; the readout converts the end back to the units of x. The still picture of the other
+ *  checkbox state (the other panel highlighted) covers the first one while it is chosen. */
 function scalingDrawing(spec, root, uid) {
   const pt = spec.dpi / 72;
+  const [width, height] = spec.size;
+  const cover = svg("image", { x: 0, y: 0, width, height, preserveAspectRatio: "none" }, root);
+  cover.setAttribute("href", spec.other.still);
+  // the active panel of each state, in that state's picture
+  const panelOf = (name) => ((name === "scaled") === spec.scaled ? spec.problems[name].panel : spec.other.panel);
   const layers = {};
-  for (const [name, problem] of Object.entries(spec.problems)) {
-    const group = clipped(root, `${uid}-${name}`, problem.panel.box); // as matplotlib clips them
+  for (const name of Object.keys(spec.problems)) {
+    const group = clipped(root, `${uid}-${name}`, panelOf(name).box); // as matplotlib clips them
     layers[name] = { group, path: dottedPath(group, spec.path, pt), dot: ringed(group, pt, spec.marker.size, spec.marker.fill) };
   }
   const [mean, std] = spec.units;
@@ -844,12 +850,14 @@ function scalingDrawing(spec, root, uid) {
     const [x, y] = problem.data;
     const run = descend(x, y, lr, spec.epochs, problem.start, spec.limit, spec.rising);
     const ran = run.ms.length - 1;
+    const panel = panelOf(name);
+    show(cover, Boolean(scaled) !== spec.scaled);
     for (const [key, layer] of Object.entries(layers)) {
       const active = key === name;
       show(layer.group, active);
       if (!active) continue;
-      layer.path(run.ms.map((v, k) => px(problem.panel.map, v, run.bs[k])));
-      const [pxEnd, pyEnd] = px(problem.panel.map, run.ms[ran], run.bs[ran]);
+      layer.path(run.ms.map((v, k) => px(panel.map, v, run.bs[k])));
+      const [pxEnd, pyEnd] = px(panel.map, run.ms[ran], run.bs[ran]);
       show(layer.dot, Number.isFinite(pxEnd) && Number.isFinite(pyEnd));
       if (Number.isFinite(pxEnd) && Number.isFinite(pyEnd)) place(layer.dot, [pxEnd, pyEnd]);
     }

@@ -401,7 +401,8 @@ def test_ipywidgets_7_frontend_trains_the_scaling_explorer(tmp_path):
     """The browser-drawn ScalingExplorer in ipywidgets 7's frontend (no kernel): it draws
     matplotlib's frame; the lr slider announces the value it shows (1.00e-4); moved by the
     keyboard, the browser trains again, equal to linreg_core's gradient descent; the checkbox moves
-    the path to the standardised panel, whose run converges (epochs_to_converge)."""
+    the path to the standardised panel, highlighted (the still picture the browser was sent for
+    it: matplotlib's frame), whose run converges."""
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
     x_scaled, mean, std = lc.standardize(x)
     explorer = lw.ScalingExplorer(x, y, lr=1e-4, epochs=1000)
@@ -445,11 +446,15 @@ def test_ipywidgets_7_frontend_trains_the_scaling_explorer(tmp_path):
         page.wait_for_function(f"() => Math.abs(Math.log10(({lr_of})()) + 2) < 1e-9")
         scaled = _readout_numbers(page)
         text = page.locator(".lw-readout").inner_text()
+        page.mouse.move(0, 0)
+        frame = lw.ScalingExplorer(x, y, lr=scaled["lr"], epochs=1000, standardize=True)
+        later_ok, later_why = _same_picture(page, frame)  # the other still picture, with no kernel
 
     assert not errors, errors
     assert ok, why
     assert valuetext == "1.00e-4" and first["lr"] == 1e-4 and not first["scaled"]
     assert moved
+    assert later_ok, later_why
     for numbers in (first, keyed, slow, scaled):
         check(numbers)
     assert slow["scaled"] and slow["converged"] is None
