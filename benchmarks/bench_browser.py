@@ -174,7 +174,9 @@ print(_json.dumps({{"pid": _os.getpid(), "explorers": len(_bench_explorers)}}))
 """
 _KERNEL_READ = """_e = max(_bench_explorers, key=lambda e: len(_bench_times[id(e)]))
 _s = _bench_controls(_e)[0]
-print(_json.dumps({"times": _bench_times[id(_e)], "m": _s.value, "step": _s.step,
+# a FloatLogSlider's range input moves its exponent: compared there
+_v = __import__("math").log(_s.value, _s.base) if hasattr(_s, "base") else _s.value
+print(_json.dumps({"times": _bench_times[id(_e)], "m": _v, "step": _s.step,
                    "readout": _e.readout.value}))
 for _t in _bench_times.values():
     _t.clear()"""

@@ -18,7 +18,8 @@ Every name below is ``lw.name``; the modules, by job:
 - :mod:`.explorer`: the ``Explorer`` base class (two stacked PNG layers, clean-up on re-run)
   and the controls the explorers share;
 - :mod:`.browser`: ``BrowserExplorer``, an explorer whose moving parts the browser draws
-  (one anywidget, ``browser.js``), as the Loss, Outlier, Slope, Step and Training explorers are;
+  (one anywidget, ``browser.js``), as the Loss, Outlier, Slope, Step, Training and Scaling
+  explorers are;
 - :mod:`.explorers`: the explorers, by notebook, and :data:`EXPLORERS`, the registry the tests
   and benchmarks loop over.
 

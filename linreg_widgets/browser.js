@@ -784,7 +784,135 @@ function trainingDrawing(spec, root, uid) {
   return draw;
 }
 
-const KINDS = { loss: lossDrawing, outlier: outlierDrawing, slope: slopeDrawing, step: stepDrawing, training: trainingDrawing };
+// ---- 06's ScalingExplorer --------------------------------------------------------------------
+
+/** linreg_core.gradient_descent: `epochs` epochs of the lesson's loop from (m0, b0), each
+ *  recording m, b and the MSE; stopped as its DivergenceWatch stops it (a loss over `limit`
+ *  times the first, not finite, or rising `rising` epochs in a row above the last and the first). */
+export function descend(x, y, lr, epochs, [m0, b0], limit, rising) {
+  let [m, b] = [m0, b0];
+  const first = mse(x, y, m, b);
+  const ms = [m];
+  const bs = [b];
+  const losses = [first];
+  let previous = first;
+  let up = 0;
+  let stopped = false;
+  for (let k = 0; k < epochs; k++) {
+    const [dm, db] = gradients(x, y, m, b);
+    m = m - lr * dm;
+    b = b - lr * db;
+    const loss = mse(x, y, m, b);
+    up = loss > previous && loss > first ? up + 1 : 0;
+    previous = loss;
+    stopped = !(loss <= limit * first) || up >= rising;
+    if (stopped) break; // the history ends with the last point before the blow-up
+    ms.push(m);
+    bs.push(b);
+    losses.push(loss);
+  }
+  return { ms, bs, losses, diverged: stopped || previous > first };
+}
+
+/** linreg_core.epochs_to_converge: the first epoch from which m and b stay within rtol of the
+ *  target, or null if the last one is not there yet. */
+function epochsToConverge(ms, bs, [mRef, bRef], rtol) {
+  const close = (k) => Math.abs(ms[k] - mRef) <= rtol * Math.abs(mRef) && Math.abs(bs[k] - bRef) <= rtol * Math.abs(bRef);
+  if (!close(ms.length - 1)) return null;
+  let k = ms.length - 1;
+  while (k > 0 && close(k - 1)) k--;
+  return k;
+}
+
+/** The ScalingExplorer: the path of `epochs` epochs of gradient descent on the active panel (raw x
+ *  or standardised x), trained here with the lesson's loop at every learning rate the slider
+ *  takes; the readout converts the end back to the units of x. The still picture of the other
+ *  checkbox state (the other panel highlighted) covers the first one while it is chosen. */
+function scalingDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const [width, height] = spec.size;
+  const cover = svg("image", { x: 0, y: 0, width, height, preserveAspectRatio: "none" }, root);
+  cover.setAttribute("href", spec.other.still);
+  // the active panel of each state, in that state's picture
+  const panelOf = (name) => ((name === "scaled") === spec.scaled ? spec.problems[name].panel : spec.other.panel);
+  const layers = {};
+  for (const name of Object.keys(spec.problems)) {
+    const group = clipped(root, `${uid}-${name}`, panelOf(name).box); // as matplotlib clips them
+    layers[name] = { group, path: dottedPath(group, spec.path, pt), dot: ringed(group, pt, spec.marker.size, spec.marker.fill) };
+  }
+  const [mean, std] = spec.units;
+  const [mLs, bLs] = spec.target;
+  const percent = `${(100 * spec.rtol).toFixed(1)}%`;
+
+  const draw = ([lr, scaled]) => {
+    const name = scaled ? "scaled" : "raw";
+    const problem = spec.problems[name];
+    const [x, y] = problem.data;
+    const run = descend(x, y, lr, spec.epochs, problem.start, spec.limit, spec.rising);
+    const ran = run.ms.length - 1;
+    const panel = panelOf(name);
+    show(cover, Boolean(scaled) !== spec.scaled);
+    for (const [key, layer] of Object.entries(layers)) {
+      const active = key === name;
+      show(layer.group, active);
+      if (!active) continue;
+      layer.path(run.ms.map((v, k) => px(panel.map, v, run.bs[k])));
+      const [pxEnd, pyEnd] = px(panel.map, run.ms[ran], run.bs[ran]);
+      show(layer.dot, Number.isFinite(pxEnd) && Number.isFinite(pyEnd));
+      if (Number.isFinite(pxEnd) && Number.isFinite(pyEnd)) place(layer.dot, [pxEnd, pyEnd]);
+    }
+    // in the units of x (linreg_core.unstandardize): m = m_s / std, b = b_s - m_s·mean / std
+    const ms = scaled ? run.ms.map((v) => v / std) : run.ms;
+    const bs = scaled ? run.bs.map((v, k) => v - (run.ms[k] * mean) / std) : run.bs;
+    const [m, b] = [ms[ran], bs[ran]];
+    const converged = run.diverged ? null : epochsToConverge(ms, bs, spec.target, spec.rtol);
+
+    // the readout: the kernel's own words (ScalingExplorer.update), computed here
+    const bound = problem.bound;
+    const close = `m and b within ${percent} of least squares`;
+    const parts = [
+      [`${scaled ? "standardised" : "raw"} x`, true],
+      [`: lr = ${readable(lr, 3)} = ${readable(lr / bound, 3)} \u00d7 the stable bound ${readable(bound, 3)}`, false],
+      ["\n", false],
+      [`after ${ran} epochs, in the units of x: m = ${readable(m)}, b = ${readable(b)} `, false],
+      [`(least squares: m = ${readable(mLs)}, b = ${readable(bLs)})`, false],
+      ["\n", false],
+    ];
+    let outcome;
+    if (run.diverged) {
+      parts.push(["\u2716 ", false], ["Diverged", true]);
+      parts.push([
+        `: training stopped after ${ran} epochs because the loss kept growing. ` +
+          `lr is above the stable bound ${readable(bound, 3)}, so every step overshoots further.`,
+        false,
+      ]);
+      outcome = `it diverged: training stopped after ${ran} epochs`;
+    } else if (converged !== null) {
+      parts.push(["\u2714 ", false], ["Converged", true], [`: ${close} from epoch ${converged} on.`, false]);
+      outcome = `it converged: ${close} from epoch ${converged} on`;
+    } else {
+      parts.push(["\u23f3 ", false], ["Did not converge", true], [` in ${ran} epochs (${close} is the target).`, false]);
+      outcome = `it did not converge in ${ran} epochs`;
+    }
+    const alt =
+      "Two maps of the MSE side by side: left, raw x, a long valley; right, standardised x, a round bowl. " +
+      `The ${scaled ? "right" : "left"} one is active and shows the path of ${ran} epoch${ran === 1 ? "" : "s"} ` +
+      `of gradient descent at lr = ${lr.toExponential(2)}, ending at ${scaled ? "m_s" : "m"} = ${readable(run.ms[ran])}, ` +
+      `${scaled ? "b_s" : "b"} = ${readable(run.bs[ran])}; ${outcome}. In the units of x: m = ${readable(m)}, ` +
+      `b = ${readable(b)}; least squares: m = ${readable(mLs)}, b = ${readable(bLs)}.`;
+    return { parts, alt, numbers: { lr, scaled: Boolean(scaled), epochs: ran, m, b, converged, diverged: run.diverged } };
+  };
+  return draw;
+}
+
+const KINDS = {
+  loss: lossDrawing,
+  outlier: outlierDrawing,
+  slope: slopeDrawing,
+  step: stepDrawing,
+  training: trainingDrawing,
+  scaling: scalingDrawing,
+};
 
 // ---- controls -------------------------------------------------------------------------------
 
@@ -812,9 +940,14 @@ function rangeControl(slider, uid, parent, moved) {
   const limits = () => Object.assign(input, { min: String(slider.get("min")), max: String(slider.get("max")) });
   Object.assign(input, { step: String(step) });
   limits();
-  const text = (v) => v.toFixed(digits).replace("-", MINUS);
+  // a FloatLogSlider: the input moves the exponent, the value is base ** exponent, shown (and
+  // announced) as the screen shows it, 1.00e-4
+  const log = slider.get("_model_name") === "FloatLogSliderModel";
+  const base = log ? slider.get("base") : 10;
+  const position = (v) => (log ? Math.log(v) / Math.log(base) : v);
+  const text = (v) => (log ? v.toExponential(2).replace("e+", "e") : v.toFixed(digits).replace("-", MINUS));
   const show = (v) => {
-    if (input.valueAsNumber !== v) input.value = String(v);
+    if (Math.abs(input.valueAsNumber - position(v)) > 1e-9 * step) input.value = String(position(v));
     shown.textContent = text(v);
     input.setAttribute("aria-valuetext", text(v));
   };
@@ -840,7 +973,8 @@ function rangeControl(slider, uid, parent, moved) {
   };
   input.addEventListener("input", () => {
     holding = false;
-    current = Number((lo + Math.round((input.valueAsNumber - lo) / step) * step).toFixed(digits));
+    const at = Number((lo + Math.round((input.valueAsNumber - lo) / step) * step).toFixed(digits));
+    current = log ? base ** at : at;
     show(current);
     moved(); // the picture follows at once
     dirty = true;

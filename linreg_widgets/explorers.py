@@ -1076,7 +1076,7 @@ def _divergence_at(k, last, ratio):
 # --------------------------------------------------------------------------
 
 
-class ScalingExplorer(Explorer):
+class ScalingExplorer(BrowserExplorer):
     """Gradient descent on raw or standardised ``x``: a learning-rate slider
     (log scale, spanning both stable bounds) and a "standardise x" checkbox.
 
@@ -1090,9 +1090,18 @@ class ScalingExplorer(Explorer):
 
     The starting line ``(m0, b0)`` is given in the units of ``x``; the scaled
     problem starts from the same line.
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the browser trains
+    itself, with the lesson's loop, on every move of the learning-rate slider (``epochs`` epochs
+    on at most ``EQUIVALENT_ABOVE`` points, or on the four points of :func:`equivalent_data`:
+    well under a millisecond), so the slider drags with no round trip. The browser gets both
+    still pictures at once (either panel highlighted) and swaps them at the checkbox: with or
+    without a kernel, no picture is sent again.
     """
 
     description = "learning rate and 'standardise x': long valley or round bowl"
+    kind = "scaling"
+    resend_still = False  # the browser has the still picture of both checkbox states
 
     def __init__(self, x, y, lr=1e-4, epochs=1000, standardize=False, m0=0.0, b0=0.0, rtol=1e-3):
         self.x, self.y = data_copy(x, y)
@@ -1133,19 +1142,30 @@ class ScalingExplorer(Explorer):
 
     def _switch(self, *_):
         """Highlight the panel of the active problem, then train and redraw."""
+        self._highlight(self.scale_box.value)
+        self.invalidate_background()
+        self.refresh()
+
+    def _highlight(self, active_scaled):
+        """Title and frame of the active panel (``active_scaled``: the standardised one) in bold."""
         names = {False: "raw x: a long valley", True: "standardised x: a round bowl"}
         for scaled, ax in self.axes.items():
-            active = scaled == self.scale_box.value
-            ax.set_title(
-                ("▶ " if active else "") + names[scaled],
-                color="k" if active else "0.55",
-                fontweight="bold" if active else "normal",
-            )
+            active = scaled == active_scaled
+            with matplotlib.rc_context(EXPLORER_STYLE):  # the projector's title size, after __init__ too
+                ax.set_title(
+                    ("▶ " if active else "") + names[scaled],
+                    color="k" if active else "0.55",
+                    fontweight="bold" if active else "normal",
+                )
             for spine in ax.spines.values():
                 spine.set_linewidth(2.5 if active else 0.8)
                 spine.set_edgecolor(LINE_COLOR if active else "0.55")
-        self.invalidate_background()
-        self.refresh()
+
+    def _draw_still(self):
+        """Draw the still picture now (the moving artists are skipped) and return it as PNG."""
+        with matplotlib.rc_context(EXPLORER_STYLE):
+            self.fig.canvas.draw()
+        return png_bytes(self.fig.canvas)
 
     def update(self):
         scaled, lr = self.scale_box.value, self.lr_slider.value
@@ -1187,6 +1207,44 @@ class ScalingExplorer(Explorer):
         else:
             text += f"⏳ <b>Did not converge</b> in {ran} epochs ({close} is the target)."
         self.readout.value = text
+
+    def browser_spec(self):
+        """What the browser trains on (each problem's data, start, stable bound), the target, the
+        units' conversion, the divergence rule, each panel's mapping and limits, the looks; and
+        the still picture of the other checkbox state, with its active panel's mapping."""
+        # The other state's picture, then this one's again (kept by the kernel). The layout of
+        # the first draw is kept: constrained layout would move the panels by a fraction of a
+        # pixel when the bold title changes sides, and the browser's mappings would be off.
+        self.fig.set_layout_engine("none")
+        scaled = self.scale_box.value
+        self._highlight(not scaled)
+        other = {"still": data_url(self._draw_still()), "panel": panel_limits(self.axes[not scaled])}
+        self._highlight(scaled)
+        self._still = self._draw_still()
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        problems = {}
+        for problem, ax in self.axes.items():
+            x, y = self._descent_data[problem]
+            problems["scaled" if problem else "raw"] = {
+                "data": [finite_numbers(x), finite_numbers(y)],
+                "start": finite_numbers(self.starts[problem]),
+                "bound": float(self.bounds[problem]),
+                "panel": panel_limits(ax),
+            }
+        return {
+            "n": int(self.x.size),
+            "epochs": int(self.epochs),
+            "rtol": float(self.rtol),
+            "target": finite_numbers(self.target),
+            "units": finite_numbers([self.x_mean, self.x_std]),  # to convert a scaled run back
+            "limit": lv.DivergenceWatch.FACTOR,  # a loss over this times the first one: diverged
+            "rising": lv.DivergenceWatch.RISING_EPOCHS,  # or rising this many epochs in a row
+            "problems": problems,
+            "scaled": bool(scaled),  # the panel highlighted on this still picture
+            "other": other,
+            "path": {**line_style(self.paths[scaled]), **marker_style(self.paths[scaled])},
+            "marker": marker_style(self.markers[scaled]),
+        }
 
 
 # --------------------------------------------------------------------------

@@ -9,11 +9,11 @@ student would see:
 * every displayed widget with a plot reacts: its sliders (keyboard on the noUi handle),
   then its buttons, are tried in order until the plot image changes;
 * where a widget has a ``Play`` button, pressing it animates the plot;
-* an explorer drawn in the browser (``.lw-explorer``: the Loss, Outlier, Slope, Step and
-  Training explorers) follows each of its sliders (and its first button) at once.
+* an explorer drawn in the browser (``.lw-explorer``: the Loss, Outlier, Slope, Step,
+  Training and Scaling explorers) follows each of its sliders (and its first button) at once.
   ``test_loss_explorer_is_drawn_in_the_browser``, ``test_explorer_is_drawn_in_the_browser``,
-  ``test_step_explorer_is_drawn_in_the_browser`` and ``test_training_explorer_plays_in_the_browser``
-  check that kind closely: readouts against an
+  ``test_step_explorer_is_drawn_in_the_browser``, ``test_training_explorer_plays_in_the_browser``
+  and ``test_scaling_explorer_trains_in_the_browser`` check that kind closely: readouts against an
   independent reference, its drawing against matplotlib's frame, the keyboard, a mouse drag or
   presses, the kernel's copy of the values, the live region and axe-core (from npm).
 
@@ -38,6 +38,7 @@ import contextlib
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import re
 import secrets
@@ -1422,5 +1423,145 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
     check(_numbers(widget), new)
     assert "training again" not in widget.locator(".lw-readout").inner_text()
     _axe(page, widget, "training after a new run")
+    errors = [line for line in page.browser_log if line.startswith("pageerror")]
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+
+
+def test_scaling_explorer_trains_in_the_browser(browser, lab_server, lab_page):
+    """The ScalingExplorer: axe-core finds nothing; the log-scale lr slider is named and announces
+    the value it shows (1.00e-4), the checkbox is named; the browser trains at every lr itself:
+    its readouts equal linreg_core's gradient descent, epochs_to_converge and unstandardize at
+    many rates, raw and standardised; the keyboard moves the slider, with a visible focus; a fast
+    drag redraws at once and tells the kernel at most every SYNC_MS; the checkbox is one message to
+    the kernel, which sends the new still picture; the drawing is matplotlib's frame; the kernel's
+    copy follows."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    import linreg_core as lc
+    import linreg_widgets as lw
+
+    page = lab_page
+    frames = []  # every kernel message (comm_msg) over the websockets, both ways, with its time
+
+    def watch(ws):
+        for event in ("framesent", "framereceived"):
+            ws.on(event, lambda payload, event=event: frames.append((time.monotonic(), event, payload)))
+
+    def sent(since=0.0):
+        return sum(1 for t, kind, p in frames if t >= since and kind == "framesent" and "comm_msg" in str(p))
+
+    page.on("websocket", watch)
+    cells = [
+        DRAWN_CELLS[0],
+        "e = lw.ScalingExplorer(x, y, lr=1e-4, epochs=1000)\ne",
+        "print(repr([e.lr_slider.value, e.scale_box.value, e.m, e.b]))",
+    ]
+    code_cells, widget = _open_drawn(page, lab_server, "scaling", cells)
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    x_scaled, mean, std = lc.standardize(x)
+    target = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)[0]
+
+    def check(numbers):
+        """The browser's numbers against linreg_core's run at the same lr; returns the outcome."""
+        lr, scaled = numbers["lr"], numbers["scaled"]
+        run = lc.gradient_descent(x_scaled if scaled else x, y, lr, 1000, warn=False)
+        ms, bs = lc.unstandardize(run.ms, run.bs, mean, std) if scaled else (run.ms, run.bs)
+        assert numbers["epochs"] == len(ms) - 1 and numbers["diverged"] == run.diverged, (numbers, lr)
+        assert [numbers["m"], numbers["b"]] == pytest.approx([ms[-1], bs[-1]], rel=1e-9), numbers
+        converged = None if run.diverged else lc.epochs_to_converge(ms, bs, *target, rtol=1e-3)
+        assert numbers["converged"] == converged, (numbers, converged)
+        text = widget.locator(".lw-readout").inner_text()
+        assert f"m = {lw.readable(ms[-1])}, b = {lw.readable(bs[-1])}" in text, text
+        if run.diverged:
+            assert "Diverged" in text
+            return "diverged"
+        if converged is None:
+            assert "Did not converge" in text
+            return "not converged"
+        assert f"from epoch {converged} on" in text
+        return "converged"
+
+    # named controls, announcing what they show; a text alternative that says what is shown
+    slider = widget.get_by_role("slider", name="lr η", exact=True)
+    assert slider.count() == 1
+    assert slider.get_attribute("aria-valuetext") == "1.00e-4"
+    assert slider.evaluate("e => e.parentElement.querySelector('output').textContent") == "1.00e-4"
+    box = widget.get_by_role("checkbox", name="standardise x", exact=True)
+    assert box.count() == 1 and not box.is_checked()
+    alt = widget.get_by_role("img").get_attribute("aria-label") or ""
+    assert "long valley" in alt and "1000 epochs" in alt, alt
+    assert check(_numbers(widget)) == "not converged"
+
+    # the readouts at many rates (the slider's exponent), raw x, then standardised
+    low, high, step = (float(slider.get_attribute(k)) for k in ("min", "max", "step"))
+    seen = set()
+    for standardised in (False, True):
+        if standardised:
+            time.sleep(1.0)  # the slider's last value is sent (at most every SYNC_MS, 750 ms)
+            _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+            before, still = sent(), widget.locator(".lw-still").get_attribute("src")
+            received = sum(1 for _, kind, p in frames if kind == "framereceived" and "comm_msg" in str(p))
+            box.click()
+            _poll(lambda: _numbers(widget)["scaled"] is True, 10, "the standardised run", page)
+            _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+            time.sleep(0.5)
+            assert sent() - before == 1, f"the checkbox sent {sent() - before} messages to the kernel"
+            # the browser had the other still picture: none is sent again (only the value's echo)
+            got = [p for _, kind, p in frames if kind == "framereceived" and "comm_msg" in str(p)][received:]
+            assert all(len(p) < 2000 for p in got), [len(p) for p in got]
+            assert widget.locator(".lw-still").get_attribute("src") == still
+            assert "right one is active" in widget.get_by_role("img").get_attribute("aria-label")
+        for fraction in [0.0, 1.0, *np.random.default_rng(3).uniform(0, 1, 14)]:
+            exponent = float(slider.evaluate(_SET_JS, low + fraction * (high - low)))
+            _poll(
+                lambda v=exponent: abs(math.log10(_numbers(widget)["lr"]) - v) < 1e-9,
+                10,
+                f"the readout at lr = 1e{exponent}",
+                page,
+            )
+            mantissa, power = f"{_numbers(widget)['lr']:.2e}".split("e")
+            assert slider.get_attribute("aria-valuetext") == f"{mantissa}e{int(power)}"
+            seen.add(check(_numbers(widget)))
+    assert seen == {"converged", "not converged", "diverged"}, seen
+
+    # the keyboard, with a focus one can see; then a fast drag, the kernel told rarely
+    exponent = float(slider.evaluate(_SET_JS, -2.0))
+    _poll(lambda: abs(_numbers(widget)["lr"] - 0.01) < 1e-15, 10, "lr = 0.01", page)
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    three_steps = lambda: abs(math.log10(_numbers(widget)["lr"]) + 2.15) < 1e-9  # noqa: E731
+    _poll(three_steps, 10, "three steps by the keyboard", page)
+    check(_numbers(widget))
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    dragged_from = time.monotonic()
+    _focus_then_drag(page, widget, slider, "lr", "scaling")
+    dragged = time.monotonic() - dragged_from
+    count = sent(dragged_from)
+    assert count <= dragged / 0.75 + 2, f"a drag sent {count} messages to the kernel in {dragged:.1f} s"
+    numbers = _numbers(widget)
+    check(numbers)
+
+    # the drawing is matplotlib's frame at the same lr, drawn in one piece
+    frame = lw.ScalingExplorer(x, y, lr=numbers["lr"], epochs=1000, standardize=True)
+    whole = np.asarray(Image.open(io.BytesIO(frame.picture())).convert("RGB"), int)
+    page.mouse.move(0, 0)
+    picture = widget.locator(".lw-picture").bounding_box()
+    clip = dict(x=round(picture["x"]), y=round(picture["y"]), width=whole.shape[1], height=whole.shape[0])
+    drawn_png = page.screenshot(clip=clip)
+    (ARTIFACTS / "drawn-scaling.png").write_bytes(drawn_png)
+    shown = np.asarray(Image.open(io.BytesIO(drawn_png)).convert("RGB"), dtype=int)
+    assert shown.shape == whole.shape, (shown.shape, whole.shape)
+    diff = np.abs(shown - whole).max(axis=2)
+    assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
+
+    # the kernel's copy: the lr the browser shows, and the same run
+    lr, scaled, m, b = json.loads(_run_cell(page, code_cells.nth(2)).replace("True", "true"))
+    assert lr == numbers["lr"] and scaled is True
+    assert [m, b] == pytest.approx([numbers["m"], numbers["b"]], rel=1e-9)
+    _axe(page, widget, "scaling, standardised")
     errors = [line for line in page.browser_log if line.startswith("pageerror")]
     assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)

@@ -6,8 +6,8 @@ opened in Chromium with ipywidgets 7's HTML frontend, ``@jupyter-widgets/html-ma
 (``@jupyter-widgets/controls`` 1.5), installed from npm into ``.venv-node/`` (package.json).
 Checked: the picture's two layers (the still one and the moving one) of an explorer the kernel
 draws lie exactly on top of each other, and the page shows the same picture as the frame drawn
-in one piece. The explorers drawn in the browser (an anywidget: the Loss, Outlier, Slope, Step
-and Training explorers) are loaded as the classic Notebook loads them: require.js
+in one piece. The explorers drawn in the browser (an anywidget: the Loss, Outlier, Slope, Step,
+Training and Scaling explorers) are loaded as the classic Notebook loads them: require.js
 (from npm) and anywidget's own notebook extension, from the installed package; each must draw
 matplotlib's frame, read out numbers equal to an independent reference and follow its controls.
 """
@@ -53,7 +53,8 @@ def _need_frontend(script):
 
 def _explorers():
     x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
-    return {"scaling": lw.ScalingExplorer(x, y, lr=1e-4, epochs=200)}
+    # notebook 08's explorer, on standardised x: the one the kernel still draws
+    return {"minibatch": lw.MinibatchExplorer(lc.standardize(x)[0], y, lr=0.05, epochs=20)}
 
 
 def _offline_page(tmp_path, explorer, manager, head="", **embed):
@@ -93,7 +94,7 @@ def _chromium_page(page_path):
             browser.close()
 
 
-@pytest.mark.parametrize("name", ["scaling"])
+@pytest.mark.parametrize("name", ["minibatch"])
 def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
     _need_frontend(EMBED_JS)
 
@@ -185,7 +186,8 @@ def test_ipywidgets_7_frontend_draws_the_loss_explorer(compact, tmp_path):
 
 def _readout_numbers(page):
     data = page.locator(".lw-readout").evaluate("e => ({...e.dataset})")
-    return {k: (v == "true" if v in ("true", "false") else float(v)) for k, v in data.items()}
+    words = {"true": True, "false": False, "null": None}
+    return {k: words[v] if v in words else float(v) for k, v in data.items()}
 
 
 def test_ipywidgets_7_frontend_draws_the_outlier_explorer(tmp_path):
@@ -393,3 +395,67 @@ def test_ipywidgets_7_frontend_training_explorer_diverging_run(tmp_path):
     assert not errors, errors
     assert "Diverged" not in early and "This run diverges" in early and f"stops after epoch {last}" in early
     assert f"Diverged: training stopped after epoch {last}" in late
+
+
+def test_ipywidgets_7_frontend_trains_the_scaling_explorer(tmp_path):
+    """The browser-drawn ScalingExplorer in ipywidgets 7's frontend (no kernel): it draws
+    matplotlib's frame; the lr slider announces the value it shows (1.00e-4); moved by the
+    keyboard, the browser trains again, equal to linreg_core's gradient descent; the checkbox moves
+    the path to the standardised panel, highlighted (the still picture the browser was sent for
+    it: matplotlib's frame), whose run converges."""
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    x_scaled, mean, std = lc.standardize(x)
+    explorer = lw.ScalingExplorer(x, y, lr=1e-4, epochs=1000)
+    m_ls, b_ls = np.polyfit(x, y, 1)
+
+    def check(numbers):
+        scaled, lr = numbers["scaled"], numbers["lr"]
+        run = lc.gradient_descent(x_scaled if scaled else x, y, lr, 1000, warn=False)
+        ms, bs = (run.ms / std, run.bs - run.ms * mean / std) if scaled else (run.ms, run.bs)  # unscaled
+        assert [numbers["m"], numbers["b"]] == pytest.approx([ms[-1], bs[-1]], rel=1e-9), numbers
+        assert numbers["epochs"] == len(ms) - 1 and numbers["diverged"] == run.diverged
+        close = (np.abs(ms - m_ls) <= 1e-3 * abs(m_ls)) & (np.abs(bs - b_ls) <= 1e-3 * abs(b_ls))
+        # the first epoch from which every later one is close (a loop, not epochs_to_converge)
+        expected = None
+        if close[-1]:
+            expected = len(close)
+            while expected > 0 and close[expected - 1]:
+                expected -= 1
+        assert numbers.get("converged") == expected, (numbers, expected)
+
+    lr_of = "() => Number(document.querySelector('.lw-readout').dataset.lr)"
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        page.mouse.move(0, 0)
+        ok, why = _same_picture(page, explorer)
+        first = _readout_numbers(page)
+        slider = page.get_by_role("slider", name="lr η", exact=True)
+        valuetext = slider.get_attribute("aria-valuetext")
+        drawing = page.locator("svg.lw-moving").inner_html()
+        slider.focus()
+        for _ in range(4):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => Math.abs(Math.log10(({lr_of})()) + 3.8) < 1e-9")
+        keyed = _readout_numbers(page)
+        moved = page.locator("svg.lw-moving").inner_html() != drawing
+        page.get_by_role("checkbox", name="standardise x", exact=True).check()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.scaled === 'true'")
+        slow = _readout_numbers(page)
+        slider.focus()
+        for _ in range(36):  # to lr = 1e-2
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => Math.abs(Math.log10(({lr_of})()) + 2) < 1e-9")
+        scaled = _readout_numbers(page)
+        text = page.locator(".lw-readout").inner_text()
+        page.mouse.move(0, 0)
+        frame = lw.ScalingExplorer(x, y, lr=scaled["lr"], epochs=1000, standardize=True)
+        later_ok, later_why = _same_picture(page, frame)  # the other still picture, with no kernel
+
+    assert not errors, errors
+    assert ok, why
+    assert valuetext == "1.00e-4" and first["lr"] == 1e-4 and not first["scaled"]
+    assert moved
+    assert later_ok, later_why
+    for numbers in (first, keyed, slow, scaled):
+        check(numbers)
+    assert slow["scaled"] and slow["converged"] is None
+    assert scaled["converged"] is not None and "Converged" in text

@@ -666,7 +666,7 @@ def test_step_explorer_best_m_line_follows_b(stepper, classic):
 def test_explorer_readout_is_larger_than_the_widgets_text(classic):
     """The readout carries a class that a hidden style rule enlarges (ipywidgets 7 and 8); drawn in
     the browser, the readout's own style sheet enlarges it as much."""
-    e = lw.ScalingExplorer(*classic, lr=1e-4, epochs=200)  # an explorer the kernel draws
+    e = lw.MinibatchExplorer(*classic, lr=1e-4, epochs=5)  # an explorer the kernel draws
     assert lw.READOUT_CLASS in e.readout._dom_classes
     styles = [c for c in e.children if isinstance(c, widgets.HTML) and "<style>" in c.value]
     assert len(styles) == 1 and styles[0].layout.display == "none"
