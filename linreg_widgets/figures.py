@@ -796,6 +796,15 @@ def show_derivatives(x, y, m, b):
     print(f"m = {readable(m)}   b = {readable(b)}   derivatives there: dm = {dm}, db = {db}")
 
 
+def _finishes(train, args):
+    """False if a student's ``train(*args)`` runs past the checkers' time limit (a loop that never
+    ends), tried in their sandbox so that the kernel is left as it was; True otherwise."""
+    from linreg_exercises import engine  # the checkers' time limit (a forked copy where it can)
+
+    _, failure = engine.Student().call(train, args)
+    return failure is None or engine._TOO_SLOW.format(limit=engine.TIME_LIMIT) not in failure.message
+
+
 def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     """Plot the MSE and the intercept b after each number of ``epochs`` of a student's
     ``train(x, y, lr, epochs)``, next to the best line's.
@@ -808,6 +817,10 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     import matplotlib.pyplot as plt
 
     x, y = lv.valid_xy(x, y)
+    if not _finishes(train, (x, y, lr, max(epochs))):
+        print("Your train did not finish within a few seconds: does its loop end? Check it with")
+        print("ex.check_training_loop(train), then run this cell again.")
+        return
     losses, bs, printed = [], [], io.StringIO()
     for count in epochs:
         try:

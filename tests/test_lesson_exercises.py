@@ -1757,3 +1757,19 @@ def test_an_error_message_ending_in_a_full_stop_gets_no_second_one():
     feedback = ex.check_training_loop(train)
     assert not feedback.ok and "check the order of the arguments)." in feedback.message
     assert ".." not in feedback.message
+
+
+def test_a_loop_that_never_ends_does_not_hang_the_loss_curve(capsys):
+    """Round 34's student: `while epochs > 0:` without a countdown hung the loss-curve cell for
+    600 s, where the check stops the same function after 3 s."""
+    namespace = {"lc": lc}
+    exec(
+        "def train(x, y, lr, epochs):\n    m, b = 0.0, 0.0\n    while epochs > 0:\n"
+        "        dm, db = lc.gradients(x, y, m, b)\n    return m, b\n",
+        namespace,
+    )
+    train = namespace["train"]
+    start = time.monotonic()
+    lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
+    assert time.monotonic() - start < 30
+    assert "did not finish within a few seconds: does its loop end?" in capsys.readouterr().out
