@@ -156,8 +156,8 @@ def name_error_hint(error, known=(), cell=""):
             f"💡 `{name}` has no value in this kernel: did you mean `{same_letters[0]}`? "
             f"Python tells capitals apart."
         )
-    # `train` inside `y_train` is another name, not a typo of it (round 31's student)
-    close = [k for k in difflib.get_close_matches(name, names, n=3, cutoff=0.8) if name not in k]
+    # `y_train` ends with `train`: another name, not a typo of it (round 31's student)
+    close = [k for k in difflib.get_close_matches(name, names, n=3, cutoff=0.8) if not k.endswith(name)]
     if close:  # a typo, or a cell skipped (`xc_train` is close to `x_train`): say both, run first
         return (
             f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (after "
@@ -178,7 +178,8 @@ def broadcast_hint(message):
         return ""
     return (
         f"It combined an array of {sizes[1]} values with one of {sizes[2]}: use two arrays of the "
-        f"same points (e.g. both of the test set)."
+        f"same points (e.g. both of the test set), or one number, such as np.mean(y_train), which "
+        f"numpy pairs with every value."
     )
 
 

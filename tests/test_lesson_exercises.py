@@ -1649,6 +1649,9 @@ def test_a_misspelt_name_gets_the_close_name_it_meant():
     # Round 31's student: a skipped `def train` cell was offered `y_train`, another name
     inside = ex.engine.name_error_hint(NameError("x", name="train"), ["y_train", "x_train", "np"])
     assert "run the cell that defines it first" in inside and "mean" not in inside
+    # Round 34's student: `residual` for `residuals` (a plural dropped) is a typo: offered
+    plural = ex.engine.name_error_hint(NameError("x", name="residual"), ["residuals", "np"])
+    assert "Did you mean `residuals`?" in plural
 
 
 def test_an_unrelated_failed_check_is_not_blamed(monkeypatch):
