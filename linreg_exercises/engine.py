@@ -1026,6 +1026,7 @@ class Student:
     def __init__(self):
         self.printed = []
         self.figures = []
+        self.too_slow = False  # the last call ran past the time limit (a loop that never ends)
 
     def call(self, function, args, read=None):
         """``(value, None)``, or ``(None, Feedback)`` if the call raised or did not finish in time.
@@ -1043,6 +1044,7 @@ class Student:
             kind, payload, printed, drawn = ("forced" if stopped.forced else "ended"), stopped.how, "", 0
         self.printed.append(printed)
         self.figures.append(drawn)
+        self.too_slow = kind in ("slow", "forced")
         if kind == "value":
             return payload, None
         if kind == "failure":
