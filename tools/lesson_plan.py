@@ -65,7 +65,7 @@ LIVE = ("01", "02", "03", "04")  # the lesson's notebooks (docs/classroom.md)
 #: 01 and 02 live in the first, 03 and 04 in the second, each with its own buffer.
 SESSIONS = (("02", "03", "04"),)
 PRE_CLASS = ("01",)
-RECAP_MINUTES = 5
+RECAP_MINUTES = 3
 TWO_SESSIONS = (("01", "02"), ("03", "04"))
 #: The exit ticket on 01–04 (about ten minutes): at the end of the class, in its buffer, or after it.
 AFTER_CLASS = ("09",)
