@@ -141,6 +141,16 @@ def shown_at_once(feedback):
     return feedback
 
 
+def _close_name(name, names):
+    """The name among ``names`` that ``name`` is most likely a slip of: the same in other capitals
+    (`X` for `x`: one letter is too short for difflib's cutoff), else a close spelling, but never a
+    longer name that merely ends with it (`y_train` for `train`: another name, round 31), or None."""
+    names = [k for k in names if not k.startswith("_")]
+    same = [k for k in names if k.lower() == name.lower()]
+    close = [k for k in difflib.get_close_matches(name, names, n=3, cutoff=0.8) if not k.endswith(name)]
+    return (same or close or [None])[0]
+
+
 def name_error_hint(error, known=(), cell=""):
     """One line for a NameError in a notebook: which name, and the usual causes. A bare word given
     as an answer in ``cell`` (``my_prediction = line``) is told to go in quotes; a close name among
@@ -149,19 +159,15 @@ def name_error_hint(error, known=(), cell=""):
     name = getattr(error, "name", None) or "a name"
     if re.search(rf"\bmy_\w+\s*=\s*{re.escape(name)}\b", cell):
         return f'💡 `{name}` is not a name Python knows: a text answer goes in quotes, "{name}".'
-    names = [k for k in known if not k.startswith("_")]
-    same_letters = [k for k in names if k.lower() == name.lower()]
-    if same_letters:  # `X` for `x`: one letter is too short for difflib's cutoff
+    close = _close_name(name, known)
+    if close and close.lower() == name.lower():
         return (
-            f"💡 `{name}` has no value in this kernel: did you mean `{same_letters[0]}`? "
-            f"Python tells capitals apart."
+            f"💡 `{name}` has no value in this kernel: did you mean `{close}`? Python tells capitals apart."
         )
-    # `y_train` ends with `train`: another name, not a typo of it (round 31's student)
-    close = [k for k in difflib.get_close_matches(name, names, n=3, cutoff=0.8) if not k.endswith(name)]
     if close:  # a typo, or a cell skipped (`xc_train` is close to `x_train`): say both, run first
         return (
             f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (after "
-            f"a restart: Run → Run All Cells). A typo? Did you mean `{close[0]}`?"
+            f"a restart: Run → Run All Cells). A typo? Did you mean `{close}`?"
         )
     return (
         f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (if that "
@@ -368,11 +374,9 @@ def _raised(error):
         frame = error.__traceback__
         while frame is not None and frame.tb_next is not None:
             frame = frame.tb_next  # the innermost frame: where the name was missing
-        local = [k for k in frame.tb_frame.f_code.co_varnames if not k.startswith("_")] if frame else []
-        same = [k for k in local if k.lower() == error.name.lower()]
-        close = same or difflib.get_close_matches(error.name, local, n=1, cutoff=0.8)
+        close = _close_name(error.name, frame.tb_frame.f_code.co_varnames if frame else ())
         if close:
-            return f"{text} A spelling slip? Your function has `{close[0]}`."
+            return f"{text} A spelling slip? Your function has `{close}`."
     for kind, part, hint in _ERROR_HINTS:
         if isinstance(error, kind) and part in _error(error):
             return f"{text} {hint}"

@@ -204,21 +204,21 @@ def check_trained_model(model, x, y, tolerance=1e-3, centred=False):
     m_ls, b_ls = lc.closed_form(x, y)
     gap = float(np.max(np.abs(np.asarray(y_pred, float) - lc.predict(x, m_ls, b_ls))))
     allowed = tolerance * float(np.std(y))
+    best = lc.mse(y, lc.predict(x, m_ls, b_ls))
     found = (
-        f"m = {_number_text(parts['m'])}, b = {_number_text(parts['b'])}, MSE = {loss:.6g} (least squares: "
-        f"m = {m_ls:.6g}, b = {b_ls:.6g}, MSE = {lc.mse(y, lc.predict(x, m_ls, b_ls)):.6g}); "
-        f"largest gap between your predictions and the least-squares line: {gap:.3g} "
-        f"(allowed: {allowed:.3g})"
+        f"\n\nWhat the checker saw: m = {_number_text(parts['m'])}, b = {_number_text(parts['b'])} "
+        f"(least squares: m = {m_ls:.6g}, b = {b_ls:.6g}); the largest gap between your predictions and "
+        f"the least-squares line is {gap:.3g} (allowed: {allowed:.3g})."
     )
+    mse_text = f"your model's MSE is {_readable(loss)}, the best line's {_readable(best)}"
     if gap <= allowed:
-        return Feedback(True, f"{found}.")
-    advice = "Training has not converged yet. "
+        return Feedback(True, f"Trained to the bottom: {mse_text}.{found}")
+    advice = f"Training has not converged yet: {mse_text}. "
     if abs(x.mean()) > x.std():
         advice += (
-            f"x is far from 0 (mean {x.mean():.4g}, std {x.std():.4g}), so the bowl is a "
-            f"long narrow valley and b crawls along it: more epochs help only slowly. "
-            f"Centre x first, x - np.mean(x) (with the training mean); then a few hundred epochs "
-            f"at an lr just below the new bound are plenty."
+            f"x is far from 0 (mean {x.mean():.4g}, std {x.std():.4g}), so b crawls: more epochs help "
+            f"only slowly. Centre x first, x - np.mean(x) (with the training mean); then a few hundred "
+            f"epochs at an lr just below the new bound are plenty."
         )
     elif (as_number(parts["m"]) or 0.0) * m_ls < 0:  # m on the far side of 0: it swings
         advice = (
@@ -227,7 +227,12 @@ def check_trained_model(model, x, y, tolerance=1e-3, centred=False):
         )
     else:
         advice += f"Train for more epochs, or use a larger lr (it must stay below the bound {bound:.4g})."
-    return Feedback(False, f"{found}. {advice}")
+    return Feedback(False, advice + found)
+
+
+def _readable(value):
+    """A loss as a student reads it: 18,057,162 or 0.5833, never 1.80572e+07."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
 # --------------------------------------------------------------------------
@@ -310,15 +315,14 @@ def check_memorise_prediction(prediction):
     scores = memorising_scores()
     truth = {min(scores, key=lambda model: scores[model][1])}
     (line_train, line_test), (table_train, table_test) = scores["the line"], scores["the lookup table"]
-    numbers = (
-        f"on the training penguins the lookup table's MSE is {table_train:,.0f} against the line's "
-        f"{line_train:,.0f}; on the test penguins {table_test:,.0f} against {line_test:,.0f}"
-    )
+    test = f"on the test penguins the line's MSE is {line_test:,.0f}, the lookup table's {table_test:,.0f}"
     details = (
-        "\n\nThe lookup table repeats the masses it has seen, noise and all, so it fits them well; "
-        "for a new penguin it can only copy its closest neighbours, noise included. The line's two "
+        f"\n\nOn the training penguins the lookup table looked better: {table_train:,.0f} against the "
+        f"line's {line_train:,.0f}. It repeats the masses it has seen, noise and all, so it fits them "
+        "well; for a new penguin it can only copy its closest neighbours, noise included. The line's two "
         "numbers cannot memorise 256 penguins, so what it learnt is the trend, and the trend holds "
-        "for new penguins (over 300 shuffles the line wins on the test penguins 250 times)."
+        "for new penguins (over 300 shuffles the line wins on the test penguins 250 times). That is "
+        "why the test set stays hidden until the end."
     )
 
     def explain(answers, truth, ok):
@@ -327,12 +331,11 @@ def check_memorise_prediction(prediction):
             said += f" (read as '{guess}')"
         if ok:
             return (
-                f"Your answer {said} is right: {numbers}. The lookup table memorised; the line learnt."
-                + details
+                f"Your answer {said} is right: {test}. The lookup table memorised; the line learnt." + details
             )
         return (
-            f"Your answer: {said}; the right one: 'the line'. The lookup table wins only on the penguins "
-            f"it memorised: {numbers}. That is why the test set stays hidden until the end." + details
+            f"Your answer: {said}; the right one: 'the line'. {test[0].upper() + test[1:]}: the table "
+            "wins only on the penguins it memorised." + details
         )
 
     return compare_prediction(

@@ -727,7 +727,7 @@ def test_memorise_prediction_wrong_answer_is_short_and_kind(prediction, echo):
     feedback = ex.check_memorise_prediction(prediction)
     first = first_paragraph(feedback)
     assert not feedback.ok and first.startswith(echo) and "memorised" in first, first
-    assert _words(first) <= 60, first
+    assert _words(first) <= 40, first
     assert isinstance(feedback, Prediction)  # a guess is never a red cross
 
 
