@@ -88,13 +88,28 @@ class Feedback(NamedTuple):
             _publish(self)
 
     def _repr_html_(self):
-        """The first paragraph, then the rest folded away under "Why, in detail"."""
+        """The first paragraph, then the rest folded away under "Why, in detail"; `code` as code."""
         first, _, rest = self.message.partition("\n\n")
-        html = f"<p>{escape(self.mark() + first)}</p>"
+        html = f"<p>{_html(self.mark() + first)}</p>"
         if rest.strip():
-            paragraphs = "".join(f"<p>{escape(part)}</p>" for part in rest.split("\n\n") if part.strip())
+            paragraphs = "".join(f"<p>{_html(part)}</p>" for part in rest.split("\n\n") if part.strip())
             html += f"<details><summary>Why, in detail</summary>{paragraphs}</details>"
         return f'<div class="linreg-feedback">{html}</div>'
+
+
+def _html(text):
+    """``text`` escaped for HTML, with each `name` in backticks shown as code."""
+    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", escape(text))
+
+
+class NotStarted(Feedback):
+    """The verdict on an exercise still as it shipped (a placeholder, None): no red cross after
+    *Run All* for an exercise the student has not reached yet. Never true."""
+
+    __slots__ = ()
+
+    def mark(self):
+        return "📝 Not started yet. "
 
 
 class Prediction(Feedback):
@@ -167,7 +182,8 @@ def name_error_hint(error, known=(), cell=""):
     if close:  # a typo, or a cell skipped (`xc_train` is close to `x_train`): say both, run first
         return (
             f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (after "
-            f"a restart: Run → Run All Cells). A typo? Did you mean `{close}`?"
+            f"a restart: Run → Run All Cells). Only if you typed the name yourself: did you mean "
+            f"`{close}`?"
         )
     return (
         f"💡 `{name}` has no value in this kernel yet: run the cell that defines it first (if that "
@@ -182,10 +198,11 @@ def broadcast_hint(message):
     sizes = re.search(r"could not be broadcast together with shapes \((\d+),\) \((\d+),\)", message)
     if not sizes:
         return ""
+    penguins = {sizes[1], sizes[2]} <= {"86", "256", "342"}  # 04's test, training, all penguins
+    example = (" (e.g. both of the test set)", ", such as np.mean(y_train),") if penguins else ("", ",")
     return (
         f"It combined an array of {sizes[1]} values with one of {sizes[2]}: use two arrays of the "
-        f"same points (e.g. both of the test set), or one number, such as np.mean(y_train), which "
-        f"numpy pairs with every value."
+        f"same points{example[0]}, or one number{example[1]} which numpy pairs with every value."
     )
 
 
@@ -198,9 +215,29 @@ def _error_handler(shell, etype, evalue, tb, tb_offset=None):
         print(f"💡 {broadcast_hint(str(evalue))}")
 
 
+def syntax_hint(error, cell=""):
+    """One line for the syntax errors beginners meet here, or "": an unindented loop body, a stray
+    indent, a sign typed without quotes (``my_dm_sign = +``, which ``cell`` holds)."""
+    said = getattr(error, "msg", "")
+    bare = re.search(r"\bmy_\w+\s*=\s*([-+−])\s*$", cell, re.M)
+    if bare:
+        return f'💡 A text answer goes in quotes: "{bare[1]}".'
+    if isinstance(error, IndentationError) and "expected an indented block" in said:
+        return (
+            "💡 The lines under a line that ends with `:` (a `for` or a `def`) go indented, 4 spaces "
+            "further right: select them and press Tab."
+        )
+    if isinstance(error, IndentationError) and "unexpected indent" in said:
+        return (
+            "💡 This line is indented, but the line above it does not end with `:`: move it back "
+            "to the left (Shift+Tab), in line with the lines above it."
+        )
+    return ""
+
+
 def explain_errors():
-    """In a notebook, follow each NameError's traceback by :func:`name_error_hint`, and numpy's
-    broadcast error by :func:`broadcast_hint`.
+    """In a notebook, follow each NameError's traceback by :func:`name_error_hint`, numpy's
+    broadcast error by :func:`broadcast_hint`, and a beginner's syntax error by :func:`syntax_hint`.
 
     A check cell run before its answer cell, or a cell run after a restart, stops with a bare
     ``NameError`` that beginners cannot act on (round 24's student); arrays of two lengths stop
@@ -213,13 +250,29 @@ def explain_errors():
     if shell is None or not hasattr(shell, "set_custom_exc") or shell.custom_exceptions:
         return
     shell.set_custom_exc((NameError, ValueError), _error_handler)
+    # A SyntaxError is found before the cell runs, so no handler above sees it: IPython shows it
+    # with showsyntaxerror (inside its except block), and the hint follows (round 35's student).
+    show = shell.showsyntaxerror
+
+    def showsyntaxerror(*args, **kwargs):
+        error = sys.exc_info()[1]
+        show(*args, **kwargs)
+        hint = syntax_hint(error, str((shell.user_ns.get("In") or [""])[-1]))
+        if hint:
+            print(hint)
+
+    shell.showsyntaxerror = showsyntaxerror
 
 
 class Mistake(NamedTuple):
-    """A typical wrong answer: the wrong formula (same arguments as the student's function) and its hint."""
+    """A typical wrong answer: the wrong formula (same arguments as the student's function) and its
+    hint. ``starter`` marks what the exercise's starter code computes: for a function still as it
+    shipped (:func:`_computes_nothing`) the verdict is :class:`NotStarted`, not a red cross; for a
+    written one that answers the same, a later mistake's hint comes first, if one matches."""
 
     formula: Callable
     hint: str
+    starter: bool = False
 
 
 def _never_raises(checker):
@@ -1166,7 +1219,7 @@ def _answering(checker):
         if _INSIDE:
             return guarded(*args, **kwargs)
         feedback = _answer(*args, **kwargs)
-        failed = _previous_cell_error()
+        failed = _previous_cell_error(checked=args)
         if failed:  # the stored answer is an older one: judging it would confuse (round 30)
             feedback = type(feedback)(False, f"{failed} Then run this check again.")
         return shown_at_once(feedback)
@@ -1198,28 +1251,31 @@ def _answering(checker):
 _SETS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.FunctionDef, ast.Lambda, ast.For, ast.Import)
 
 
-def _previous_cell_error():
+def _previous_cell_error(checked=()):
     """A sentence if the cell run just before this one stopped with an error, else "".
 
-    Then nothing that cell assigned was stored, and the checker sees the student's earlier answer
-    (e.g. ``test_mse`` after numpy's "operands could not be broadcast").
+    Then nothing that cell assigned from the failing line on was stored, and the checker sees the
+    student's earlier answer (e.g. ``test_mse`` after numpy's "operands could not be broadcast").
+    A function among ``checked`` that the failed cell defined above the failing line is the new
+    one (a right ``my_mse``, then a test of it on lists that raised: round 35): say nothing.
     """
     shell = getattr(builtins, "get_ipython", lambda: None)()
     result = getattr(shell, "last_execution_result", None)
     cells = getattr(shell, "user_ns", {}).get("In") or [""]
-    try:  # a cell that sets or defines something may hold the new answer itself: say nothing
-        if any(isinstance(node, _SETS) for node in ast.walk(ast.parse(str(cells[-1])))):
-            return ""
-        # the failed cell stored nothing the check could read (e.g. another check): say nothing
-        if len(cells) > 2 and not any(
-            isinstance(node, _SETS) for node in ast.walk(ast.parse(str(cells[-2])))
-        ):
-            return ""
-    except (SyntaxError, ValueError):
-        pass  # the failed cell itself may not parse: a SyntaxError is worth saying
     error = None
     for kind in ("error_before_exec", "error_in_exec"):  # a SyntaxError is found before running
         error = error or getattr(result, kind, None)
+    try:  # a cell that sets or defines something may hold the new answer itself: say nothing
+        if any(isinstance(node, _SETS) for node in ast.walk(ast.parse(str(cells[-1])))):
+            return ""
+        failed_cell = ast.parse(str(cells[-2])) if len(cells) > 2 else None
+        # the failed cell stored nothing the check could read (e.g. another check): say nothing
+        if failed_cell and not any(isinstance(node, _SETS) for node in ast.walk(failed_cell)):
+            return ""
+        if failed_cell and error is not None and _defined_above(failed_cell, error, checked):
+            return ""
+    except (SyntaxError, ValueError):
+        pass  # the failed cell itself may not parse: a SyntaxError is worth saying
     if error is None:
         return ""
     said = error.msg if isinstance(error, SyntaxError) else (str(error).splitlines() or [""])[0]
@@ -1232,6 +1288,22 @@ def _previous_cell_error():
         f"The cell you ran before this one stopped with {type(error).__name__}"
         f"{' (' + said + ')' if said else ''}, so its lines from there on did not run: fix it and "
         f"run it again.{' ' + why if why else ''}"
+    )
+
+
+def _defined_above(cell, error, checked):
+    """True if ``cell`` (parsed) defines one of the functions in ``checked`` in full above the line
+    where ``error`` was raised: that definition ran, and the function checked is the new one."""
+    frame, line = error.__traceback__, None
+    while frame is not None:  # the cell's own frame is the first one whose code is a module
+        if frame.tb_frame.f_code.co_name == "<module>":
+            line = frame.tb_lineno
+            break
+        frame = frame.tb_next
+    names = {getattr(value, "__name__", None) for value in checked if callable(value)}
+    return line is not None and any(
+        isinstance(node, ast.FunctionDef) and node.name in names and node.end_lineno < line
+        for node in cell.body
     )
 
 
@@ -1369,6 +1441,22 @@ class Task(NamedTuple):
     after: Callable | None = None
 
 
+#: Bytecode that only names and returns values (Python 3.10-3.13): a function made of nothing else
+#: computes nothing, as a starter (``m, b = 0.0, 0.0``; ``return m, b``) does.
+_PLAIN_OPS = {
+    "RESUME", "NOP", "CACHE", "EXTENDED_ARG", "LOAD_CONST", "RETURN_CONST", "RETURN_VALUE",
+    "LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_LOAD_FAST", "STORE_FAST", "STORE_FAST_STORE_FAST",
+    "STORE_FAST_LOAD_FAST", "BUILD_TUPLE", "UNPACK_SEQUENCE", "POP_TOP", "SWAP", "COPY", "ROT_TWO",
+}  # fmt: skip
+
+
+def _computes_nothing(function):
+    """True when ``function`` is still a starter: it only names and returns values (no call, no
+    operator, no loop). Its source is not needed: the bytecode tells."""
+    code = getattr(function, "__code__", None)
+    return code is not None and all(op.opname in _PLAIN_OPS for op in dis.get_instructions(code))
+
+
 @_answering
 def check_function(function, task):
     """Run ``function(*case)`` for every case of ``task`` and judge the answers.
@@ -1404,12 +1492,16 @@ def check_function(function, task):
     if reads:  # more basic than any formula: the function does not use the data it is given
         message = f"{_outside_hint(function, reads)}\n\nWhat the checker saw: {seen}"  # folded
     elif failure is None:
-        explained = (
-            mistake.hint
+        explained = [
+            mistake
             for mistake in task.mistakes
             if all(close(a, mistake.formula(*case)) for a, case in zip(answers, cases))
-        )
-        message = next(explained, seen)
+        ]
+        if explained and explained[0].starter and _computes_nothing(function):
+            return NotStarted(False, explained[0].hint + student.note())
+        # a function that computes, yet answers as the starter does: a hint for a written one first
+        written = [mistake for mistake in explained if not mistake.starter] + explained
+        message = written[0].hint if written else seen
     else:
         message = seen
     feedback = Feedback(False, message + student.note())
@@ -1491,8 +1583,9 @@ def read_number(value, name):
         return None, f"{name} must be a number, but it is the text {show(value)}."
     try:
         several = not isinstance(value, (int, float, np.number)) and np.ndim(value) != 0
+        many = several and np.size(value) > 1
     except Exception:
-        several = True
+        several, many = True, False
     if several:
         if type(value) is tuple and len(value) == 2 and all(type(part) is int for part in value):
             whole, decimals = value  # 3,5 is the tuple (3, 5) in Python
@@ -1500,7 +1593,8 @@ def read_number(value, name):
                 f"{name} must be one number, but it is {show(value)}: Python writes decimals with a "
                 f"point, so write {whole}.{decimals}, not {whole},{decimals}."
             )
-        return None, f"{name} must be one number, but it is {show(value)}."
+        mean = " (to turn many numbers into one, take their mean: np.mean(...))" if many else ""
+        return None, f"{name} must be one number, but it is {show(value)}: write a single number{mean}."
     number = as_number(value)
     if number is None:
         if _float_or_none(value) is not None:  # NaN or infinity
@@ -1589,6 +1683,17 @@ def _register(record):
     EXERCISES[record.name] = record
 
 
+def _computing(formula):
+    """A mistake's formula as a student's function that computes something (a call in its body),
+    so that a constant answer a student wrote is told apart from an untouched starter."""
+
+    @functools.wraps(formula)
+    def slip(*args):
+        return formula(*args)
+
+    return slip
+
+
 def exercise(notebook, *, solutions, slips, junk=()):
     """Register a hand-written checker (a prediction, a number, a model) and make it never raise.
 
@@ -1651,7 +1756,7 @@ def function_exercise(
                 guarded,
                 lambda: [(solution,) for solution in solution_list],
                 lambda: (
-                    [((m.formula,), m.hint) for m in task.mistakes]
+                    [((m.formula if m.starter else _computing(m.formula),), m.hint) for m in task.mistakes]
                     + [((function,), hint) for function, hint in slip_list]
                 ),
                 tuple(junk),

@@ -44,6 +44,7 @@ MSE_MISTAKES = [
         "Your function returns 0.0 for every input: replace the placeholder "
         "`return 0.0` by the mean of the squared residuals."
         " (Already changed it? Run the cell with your function first, then this one.)",
+        starter=True,
     ),
     Mistake(lambda y, p: np.mean(y - p), "Close, but you returned the mean residual: " + _CANCEL),
     Mistake(lambda y, p: np.mean(p - y), "Close, but you returned the mean residual: " + _CANCEL),

@@ -92,6 +92,7 @@ GRADIENT_MISTAKES = [
         "Your function returns (0.0, 0.0) for every input: replace "
         "the placeholder by the two formulas derived above."
         " (Already changed it? Run the cell with your function first, then this one.)",
+        starter=True,
     ),
     Mistake(
         lambda x, y, m, b: _gradient(x, y, m * x + b)[::-1],

@@ -172,12 +172,18 @@ _SAME_POINT = (
 LOOP_MISTAKES = [
     Mistake(
         lambda x, y, lr, epochs: (0.0, 0.0),
+        "Under the comment, write `for epoch in range(epochs):` and, indented under it, the five "
+        "lines of `# one step`, with the function's x and y. (Already did? Run that cell first, then "
+        "this one.)",
+        starter=True,
+    ),
+    Mistake(
+        lambda x, y, lr, epochs: (0.0, 0.0),
         "Your function returns m = b = 0, where it started: the loop body does not change m and b yet "
         "(or sets them back to 0 after the updates, or steps by m itself, `m - lr * m`, where the "
         "step is by its derivative, `m - lr * dm`). "
         "Indented under `for epoch in range(epochs):`, compute dm and db at the current m and b, then "
-        "update m (m = m - lr * dm), then b, with the function's x and y."
-        " (Already changed it? Run the cell with your function first, then this one.)",
+        "update m (m = m - lr * dm), then b, with the function's x and y.",
     ),
     Mistake(
         lambda x, y, lr, epochs: _no_brackets(x, y, lr, epochs),
@@ -211,8 +217,8 @@ LOOP_MISTAKES = [
     Mistake(  # no gradient line in the loop: the one-step cell's dm, db at m = b = 0 on tiny.csv
         lambda x, y, lr, epochs: (-epochs * lr * ONE_STEP_GRADIENT[0], -epochs * lr * ONE_STEP_GRADIENT[1]),
         "Your loop reuses the dm and db of the one-step cell (-34.4 and -8.4) at every epoch: it has "
-        "no gradient line of its own. Compute them inside the loop, from the current m and b, "
-        "before the updates: `dm, db = lc.gradients(x, y, m, b)`.",
+        "no gradient lines of its own. Compute the residuals, dm and db inside the loop, from the "
+        "current m and b, before the updates.",
     ),
     Mistake(
         lambda x, y, lr, epochs: descent(x, y, lr, epochs - 1),
@@ -526,6 +532,7 @@ STEP_MISTAKES = [
         "Your function returns m and b unchanged. Compute the gradient "
         "(dm, db) at (m, b) and return (m - lr * dm, b - lr * db)."
         " (Already changed it? Run the cell with your function first, then this one.)",
+        starter=True,
     ),
     Mistake(
         lambda x, y, m, b, lr: _moved(x, y, m, b, -lr),

@@ -12,6 +12,7 @@ from .engine import (
     TINY_X,
     TINY_Y,
     Feedback,
+    NotStarted,
     Student,
     as_number,
     average,
@@ -547,7 +548,8 @@ def check_test_scores(y_train, y_test, pred_test, test_mse, baseline_mse):
             lines.append(f"Your {name} is still None: write it next, then run this check again.")
             continue
         if value is None or value is ...:
-            return Feedback(
+            untouched = all(answer is None or answer is ... for answer in (test_mse, baseline_mse))
+            return (NotStarted if untouched else Feedback)(
                 False,
                 f"Your {name} is still None: replace None by your code and run that cell. If the cell "
                 "stopped with an error (such as 'operands could not be broadcast'), nothing was stored: "

@@ -170,7 +170,9 @@ def _for_the_ticket(hint):
 
 #: Notebook 03's typical slips, their hints worded for the ticket (which has no one-step cell).
 EXIT_LOOP_MISTAKES = [
-    Mistake(mistake.formula, _for_the_ticket(mistake.hint)) for mistake in _LOOP.task.mistakes
+    Mistake(mistake.formula, _for_the_ticket(mistake.hint))
+    for mistake in _LOOP.task.mistakes
+    if not mistake.starter  # the ticket's starter has a loop already: its own hint follows
 ]
 
 

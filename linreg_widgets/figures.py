@@ -819,8 +819,9 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
 
     x, y = lv.valid_xy(x, y)
     if not _finishes(train, (x, y, lr, max(epochs))):
-        print("Your train did not finish within a few seconds: does its loop end? Check it with")
-        print("ex.check_training_loop(train), then run this cell again.")
+        print("Your train did not finish within a few seconds: does its loop end? Does it draw or")
+        print("print at every epoch (slow)? Check it with ex.check_training_loop(train), then run")
+        print("this cell again.")
         return
     losses, bs, printed = [], [], io.StringIO()
     for count in epochs:
