@@ -595,8 +595,8 @@ function stepDrawing(spec, root, uid) {
   const [xyMean, xMean, xxMean] = spec.slice;
   const bestM = (b) => (xxMean === 0 ? NaN : (xyMean - b * xMean) / xxMean);
   let run = null; // the steps taken at one rate: ms, bs, losses, diverged
-  let firstRate = null; // the rate shown first; once it changes, step 0 says a new rate starts again
-  let rateChanged = false;
+  let shownRate = null; // the rate drawn last: a new one starts again, and step 0 says so
+  let rateChanged = false; // until Reset at the same rate, which says nothing of a rate
 
   /** The run at rate `lr` with `asked` steps asked for since the start (kept and extended). */
   const steps = (lr, asked) => {
@@ -624,10 +624,12 @@ function stepDrawing(spec, root, uid) {
 
   const draw = ([index], state) => {
     const lr = spec.rates[index];
-    if (firstRate === null) firstRate = index;
-    rateChanged = rateChanged || index !== firstRate;
+    const newRate = shownRate !== null && index !== shownRate;
+    shownRate = index;
     const r = steps(lr, state.index === index ? state.steps || 0 : 0);
     const k = r.ms.length - 1;
+    if (newRate) rateChanged = true;
+    else if (k === 0) rateChanged = false; // Reset at the same rate
     const [m, b] = [r.ms[k], r.bs[k]];
     const [x0, x1] = spec.fit.x_ends;
     setLine(line, px(spec.fit.map, x0, m * x0 + b), px(spec.fit.map, x1, m * x1 + b));

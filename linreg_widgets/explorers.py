@@ -697,7 +697,7 @@ class StepExplorer(BrowserExplorer):
 
         self.step_button.on_click(lambda _: self.take_steps(1))
         self.step10_button.on_click(lambda _: self.take_steps(10))
-        self.reset_button.on_click(lambda _: self.reset())
+        self.reset_button.on_click(lambda _: self._reset_pressed())
         self._rate_changed = False  # the readout says once that a new rate starts again
         self.lr_slider.observe(self._new_rate, names="value")
         self.view.observe(self._stepped_in_browser, names="state")
@@ -706,6 +706,11 @@ class StepExplorer(BrowserExplorer):
     def _new_rate(self, change):
         """A new learning rate starts again from the start (the readout says so, at step 0)."""
         self._rate_changed = True
+        self.reset()
+
+    def _reset_pressed(self):
+        """Reset at the same rate: back to step 0, with no word of a new rate (round 35)."""
+        self._rate_changed = False
         self.reset()
 
     def _share_steps(self):

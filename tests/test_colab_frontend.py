@@ -300,6 +300,11 @@ def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
         page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '0'")
         restarted = _readout_numbers(page)
         restarted_text = page.locator(".lw-readout").inner_text()
+        page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '1'")
+        page.get_by_role("button", name="Reset", exact=True).click()  # the same rate: no new one
+        page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '0'")
+        reset_text = page.locator(".lw-readout").inner_text()
         page.get_by_role("radio", name="0.00035", exact=True).check()  # above the bound, 0.000298
         page.get_by_role("button", name="Step", exact=True).click()
         page.wait_for_function("() => document.querySelector('.lw-readout').dataset.step === '1'")
@@ -318,6 +323,7 @@ def test_ipywidgets_7_frontend_steps_the_step_explorer(tmp_path):
     assert (restarted["m"], restarted["b"], restarted["lr"]) == (0.0, 0.0, 0.00012)
     note = "a new lr starts again from step 0"  # said once, when the rate changes
     assert note in restarted_text and note not in first_text and note not in one_step
+    assert note not in reset_text  # round 35's student saw it after Reset at the same rate
     assert "diverging" in one_step  # above its start after one step: said at step 1
     assert "Diverged" in text
 

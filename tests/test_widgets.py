@@ -1970,6 +1970,8 @@ def test_the_step_explorer_says_a_new_rate_starts_again_once(classic):
     assert e.readout.value.startswith("step 0:") and note in e.readout.value
     e.step_button.click()
     assert note not in e.readout.value and "lr = 0.00012" in e.readout.value
+    e.reset_button.click()  # round 35's student: Reset at the same rate is not a new rate
+    assert e.readout.value.startswith("step 0:") and note not in e.readout.value
 
 
 def test_the_step_explorer_step_axis_widens_past_640_steps(classic):
