@@ -673,11 +673,11 @@ function stepDrawing(spec, root, uid) {
     const [m0, b0] = spec.start;
     let alt =
       `Left: ${spec.n.toLocaleString("en-US")} data points and the line after step ${k}, ${lineLabel(m, b)}; ` +
-      `MSE ${readable(value)}. Middle: the map of the MSE of every (m, b), b zoomed in, with the path of ` +
+      `MSE ${readable(value)}. Middle: the map of the MSE of every (m, b), its b axis stretched, with the path of ` +
       `${k} step${k === 1 ? "" : "s"} from m = ${readable(m0)}, b = ${readable(b0)}`;
     alt += onMap ? `, now at m = ${readable(m)}, b = ${readable(b)}` : `, now ${words}`;
     alt += `; the star, the lowest MSE, is at m = ${readable(mStar, 3)}, b = ${readable(bStar, 3)}.`;
-    alt += ` Right: m after each step; the dashed line, the best m if b stays where it is, is at m = ${readable(bestM(b))}.`;
+    alt += ` Right: m after each step; the dashed line, where m would stop if b never moved, is at m = ${readable(bestM(b))}.`;
     if (r.diverged) alt += " The run diverged.";
     return { parts, alt, numbers: { step: k, m, b, mse: value, lr, diverged: r.diverged } };
   };

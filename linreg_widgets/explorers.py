@@ -671,7 +671,7 @@ class StepExplorer(BrowserExplorer):
         b_low, b_high = sorted((self.start[1], self.star[1]))
         margin = 0.6 * (b_high - b_low) or 0.1 * (b_values[-1] - b_values[0])
         b_values = np.linspace(b_low - margin, b_high + margin, b_values.size)
-        title = "(m, b), b zoomed in"
+        title = "(m, b), b axis stretched"
         self.contour_panel(ax_loss, m_values, b_values, title, colorbar=False)
         self.path = self.add_path(ax_loss, ".-", lw=1, ms=5)
         self.marker = self.add_marker(ax_loss, "current (m, b)")
@@ -686,7 +686,7 @@ class StepExplorer(BrowserExplorer):
         # The best m for the b reached so far (not the least-squares m: b moves slowly, so m
         # settles where the loss is lowest for the current b, and this line moves with b).
         self.best_m_line = self.moving(
-            ax.axhline(0.0, color=GUIDE_COLOR, ls="--", lw=1.5, label="the best m if b stays where it is")
+            ax.axhline(0.0, color=GUIDE_COLOR, ls="--", lw=1.5, label="where m would stop if b never moved")
         )
         style_axes(ax)
         self.legend_axes.append(ax)

@@ -646,7 +646,7 @@ def test_step_explorer_diverges_cleanly(stepper, classic):
 def test_step_explorer_best_m_line_follows_b(stepper, classic):
     """The dashed line sits at the best m for the b reached so far, not at the least-squares m."""
     e, (x, y) = stepper, classic
-    assert e.best_m_line.get_label() == "the best m if b stays where it is"
+    assert e.best_m_line.get_label() == "where m would stop if b never moved"
 
     def best_m_by_hand(b):  # least squares of y − b on x, through the origin
         return np.linalg.lstsq(x[:, None], y - b, rcond=None)[0][0]
