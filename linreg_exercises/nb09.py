@@ -13,6 +13,7 @@ from .engine import (
     EXERCISES,
     Feedback,
     Mistake,
+    NotStarted,
     all_of,
     average,
     exercise,
@@ -35,7 +36,7 @@ def _open(value):
 
 
 def _write_first(what):
-    return Feedback(False, f"Write {what} first, replacing None; run that cell, then this one.")
+    return NotStarted(False, f"Write {what} first, replacing None; run that cell, then this one.")
 
 
 def _read_choice(value, letters):
@@ -327,7 +328,7 @@ def check_exit_verdict(y_train, y_test, pred_test, test_mse, baseline_mse, bette
     lines = []
     for name, value, right in (("test MSE", test_mse, line), ("baseline MSE", baseline_mse, base)):
         if _open(value):
-            return Feedback(False, f"Your {name} is None: replace None by your code, then run the cell.")
+            return NotStarted(False, f"Your {name} is None: replace None by your code, then run the cell.")
         number, problem = read_number(value, f"Your {name}")
         if number is None:
             return Feedback(False, problem)
