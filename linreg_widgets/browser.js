@@ -931,7 +931,7 @@ function minibatchDrawing(spec, root, uid) {
   const kind = size === spec.n ? "full-batch gradient descent" : size === 1 ? "SGD (stochastic gradient descent)" : "mini-batch gradient descent";
   const [m0, b0] = spec.start;
 
-  const draw = ([batchIndex, lr, seed, , , epoch]) => {
+  const draw = ([, , epoch, batchIndex, lr, seed]) => {
     const k = Math.min(Math.max(Math.round(epoch), 0), last);
     const t = k === last ? run.ms.length - 1 : k * run.per_epoch; // updates shown: all of them at the last epoch
     path(run.ms.slice(0, t + 1).map((v, i) => px(spec.loss.map, v, run.bs[i])));
@@ -982,7 +982,7 @@ function minibatchDrawing(spec, root, uid) {
     // what the picture shows now, in words
     let alt =
       `Left: the map of the MSE of ${n} points for every (m, b), darker is lower, with the path of ` +
-      `${t} update${t === 1 ? "" : "s"} of ${kind} (batches of ${size}, lr = ${readable(lr, 3)}, seed ${run.seed}) ` +
+      `${t} update${t === 1 ? "" : "s"} of ${kind} (batches of ${size}, lr = ${readable(run.lr, 3)}, seed ${run.seed}) ` +
       `from m = ${readable(m0)}, b = ${readable(b0)}`;
     alt += onMap ? `, now at m = ${readable(m)}, b = ${readable(b)}.` : `, now ${run.diverged ? "diverged" : "off the map"}.`;
     alt +=

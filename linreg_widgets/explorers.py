@@ -1321,12 +1321,12 @@ class MinibatchExplorer(BrowserExplorer):
         self.pause_button.on_click(lambda _: self.set_playing(False))
         super().__init__(
             [
-                self.batch_buttons,
-                self.lr_slider,
-                self.seed_slider,
                 self.play_button,
                 self.pause_button,
                 self.epoch_slider,
+                self.batch_buttons,
+                self.lr_slider,
+                self.seed_slider,
             ]
         )
 
@@ -1478,13 +1478,13 @@ class MinibatchExplorer(BrowserExplorer):
             "max_updates": int(self.MAX_UPDATES),
             "batch_note": self.batch_note,
             "best": float(self.best_loss),
-            # Play: the epoch slider (the sixth control) goes through the run's epochs
+            # Play: the epoch slider (the third control) goes through the run's epochs
             "play": {
-                "control": 5,
+                "control": 2,
                 "frames": [int(e) for e in play_epochs(last)],
                 "interval": self.PLAY_INTERVAL,  # ms per frame
             },
-            "presses": {"3": True, "4": False},  # Play, Pause: whether Play runs after the press
+            "presses": [True, False],  # Play, Pause: whether Play runs after the press
             "loss": panel_limits(ax_loss),
             "curve": {"map": semilog_affine(self.ax_curve), "box": box(self.ax_curve)},
             "path": line_style(self.path),
