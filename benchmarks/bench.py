@@ -380,6 +380,8 @@ def explorer_cases():
             e = lw.MinibatchExplorer(linreg_core.standardize(x)[0], y, lr=0.05, epochs=20, batch_size=10)
             if control == "lr":
                 return _setter(e.lr_slider, 0.05 * np.geomspace(0.5, 2, 7))
+            if control == "epoch":  # the kernel's side of a drag or of Play (the browser draws)
+                return _setter(e.epoch_slider, range(e.epoch_slider.max + 1))
             sizes = [value for _, value in e.batch_buttons.options]
             return _setter(e.batch_buttons, sizes[:2] if control == "smallest" else [sizes[-1], sizes[0]])
 
@@ -390,6 +392,7 @@ def explorer_cases():
         ExplorerCase("TrainingExplorer: lr slider (retrains)", training_lr, retrain),
         ExplorerCase("TrainingExplorer: epochs 300 ↔ 2000 (retrains)", training_epochs, retrain),
         ExplorerCase("ScalingExplorer: lr slider (retrains)", scaling_lr, retrain),
+        ExplorerCase("MinibatchExplorer: epoch slider", minibatch("epoch"), redraw),
         ExplorerCase("MinibatchExplorer: lr slider (retrains)", minibatch("lr"), retrain),
         ExplorerCase(
             "MinibatchExplorer: the two smallest batches offered (retrains)", minibatch("smallest"), retrain

@@ -8,6 +8,7 @@ as ``tests/test_browser.py`` does)::
     python benchmarks/bench_browser.py --root /tmp/old-checkout --server plain
     python benchmarks/bench_browser.py --rtt 0 --rtt 50 --rtt 100 --rtt 200   # make bench-browser RTT=...
     python benchmarks/bench_browser.py --rtt 0 --rtt 100 --explorer OutlierExplorer --server project
+    python benchmarks/bench_browser.py --rtt 0 --rtt 100 --explorer MinibatchExplorer --slider epoch
 
 It measures two servers one after the other: ``project``, JupyterLab with the project's
 ``.jupyter/jupyter_server_config.py`` (TCP_NODELAY on the kernel websocket), as ``make lab``
@@ -18,7 +19,9 @@ the mouse: steadily, one pixel every ``--step-ms`` milliseconds, right across th
 slider and back (a fast drag: about a hundred slider values a second). ``--explorer NAME``
 drags the first slider of another slider-driven explorer of ``lw.EXPLORERS`` instead, made
 by its registry entry on the classic data in a notebook of its own (under
-``test-artifacts/bench/``, gitignored). In the page it
+``test-artifacts/bench/``, gitignored); ``--slider LABEL`` drags its slider of that name
+(e.g. the MinibatchExplorer's ``epoch``: its first slider, the learning rate, trains again at
+the release and is not dragged through pictures). In the page it
 records every pointer move and every new picture: one the ``Image`` widget loads (an explorer
 drawn in the kernel) or one the browser draws in the SVG over the still picture (an explorer
 drawn in the browser, ``linreg_widgets/browser.js``: its range input gets the drag's values
@@ -151,6 +154,9 @@ def _bench_controls(_e):
     if view is None:
         return [_e.m_slider, _e.b_slider]
     return [c for c in view.controls if c.has_trait("value")]
+def _bench_slider(_e, label={label!r}):  # the one named label, else the first (a range input)
+    sliders = [c for c in _bench_controls(_e) if c.has_trait("step")]
+    return ([c for c in sliders if c.description == label] or sliders)[0]
 def _bench_timed(_self):
     _refresh, _times = type(_self).refresh, _bench_times[id(_self)]
     def refresh(*args):
@@ -173,7 +179,7 @@ for _e in _bench_explorers:
 print(_json.dumps({{"pid": _os.getpid(), "explorers": len(_bench_explorers)}}))
 """
 _KERNEL_READ = """_e = max(_bench_explorers, key=lambda e: len(_bench_times[id(e)]))
-_s = _bench_controls(_e)[0]
+_s = _bench_slider(_e)
 # a FloatLogSlider's range input moves its exponent: compared there
 _v = __import__("math").log(_s.value, _s.base) if hasattr(_s, "base") else _s.value
 print(_json.dumps({"times": _bench_times[id(_e)], "m": _v, "step": _s.step,
@@ -351,11 +357,11 @@ _DRAG_RANGE_JS = """async ([input, xs, stepMs]) => {
 }"""
 
 
-def drag(page, widget, proxy, step_ms: float, quiet_s: float):
-    """Drag the slope slider to its left end, right across and back to the middle;
-    return what the page recorded, with the bytes ``proxy`` forwarded during the drag."""
+def drag(page, widget, proxy, step_ms: float, quiet_s: float, label: str | None = None):
+    """Drag the slope slider (or the slider named ``label``) to its left end, right across and back
+    to the middle; return what the page recorded, with the bytes ``proxy`` forwarded during the drag."""
     if widget.locator("input.lw-range").count():  # the LossExplorer's slope, or the first slider
-        slope = widget.get_by_role("slider", name="slope m")
+        slope = widget.get_by_role("slider", name=label or "slope m", exact=True)
         slider = slope if slope.count() else widget.locator("input.lw-range").first
         track = slider.bounding_box()
         x0, x1 = int(track["x"] + 2), int(track["x"] + track["width"] - 2)
@@ -488,12 +494,12 @@ def measure(root, server_config, rtts, shares, args):
             widget = open_and_run(
                 page, f"http://127.0.0.1:{proxy.port}", token, explorer_notebook(args.explorer, root)
             )
-            code = _KERNEL_PROBE.format(name=args.explorer)
+            code = _KERNEL_PROBE.format(name=args.explorer, label=args.slider)
             probe = json.loads(page.evaluate(_EXECUTE_JS, code).strip().splitlines()[-1])
             if not probe["explorers"]:
                 raise RuntimeError(f"no {args.explorer} found in the kernel")
             page.evaluate(_INSTRUMENT_JS, widget.element_handle())
-            drag(page, widget, proxy, args.step_ms, 1.0)  # warm-up
+            drag(page, widget, proxy, args.step_ms, 1.0, args.slider)  # warm-up
             page.evaluate(_EXECUTE_JS, _KERNEL_READ)
             for rtt in rtts:
                 proxy.rtt_ms = rtt
@@ -501,7 +507,7 @@ def measure(root, server_config, rtts, shares, args):
                     runs = []
                     for _ in range(args.repeats):
                         with Throttle(probe["pid"], share, args.period_ms / 1000):
-                            record = drag(page, widget, proxy, args.step_ms, 2.0)
+                            record = drag(page, widget, proxy, args.step_ms, 2.0, args.slider)
                         kernel = json.loads(page.evaluate(_EXECUTE_JS, _KERNEL_READ).strip().splitlines()[-1])
                         runs.append(summarize(record, kernel))
                     results[rtt, share] = runs
@@ -576,6 +582,11 @@ def main(argv=None):
         metavar="NAME",
         help="the explorer whose first slider is dragged (lw.EXPLORERS; default: notebook 01's LossExplorer)",
     )
+    parser.add_argument(
+        "--slider",
+        metavar="LABEL",
+        help="the slider dragged, by its label (default: 'slope m', else the explorer's first slider)",
+    )
     args = parser.parse_args(argv)
     rtts = list(dict.fromkeys(args.rtt or [0.0]))  # in the order given, once each
     shares = args.cpu or ([1.0] if args.rtt else [1.0, 0.25])
@@ -600,7 +611,7 @@ def main(argv=None):
         sizes.append(size)
 
     print(f"Machine: {os.cpu_count()} CPUs; served: {root}; echo {'off' if args.no_echo else 'on'}")
-    print(f"Explorer: {args.explorer}")
+    print(f"Explorer: {args.explorer}" + (f", slider {args.slider!r}" if args.slider else ""))
     print(f"Drag: one pixel every {args.step_ms:g} ms; medians of {args.repeats} drags each")
     print(f"Picture: {statistics.median(sizes) / 1000:.0f} KB PNG per frame")
     for server in servers:

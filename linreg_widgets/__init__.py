@@ -15,11 +15,10 @@ Every name below is ``lw.name``; the modules, by job:
   of any line in constant time, Play's schedule, ...);
 - :mod:`.figures`: the building blocks (data, loss map, bowl) and each notebook's
   ``plot_…``/``show_…`` figures;
-- :mod:`.explorer`: the ``Explorer`` base class (two stacked PNG layers, clean-up on re-run)
-  and the controls the explorers share;
-- :mod:`.browser`: ``BrowserExplorer``, an explorer whose moving parts the browser draws
-  (one anywidget, ``browser.js``), as the Loss, Outlier, Slope, Step, Training and Scaling
-  explorers are;
+- :mod:`.explorer`: the ``Explorer`` base class (the figure, its panels and moving artists,
+  clean-up on re-run) and the controls the explorers share;
+- :mod:`.browser`: ``BrowserExplorer``, the explorer whose moving parts the browser draws
+  (one anywidget, ``browser.js``): every explorer is one;
 - :mod:`.explorers`: the explorers, by notebook, and :data:`EXPLORERS`, the registry the tests
   and benchmarks loop over.
 
@@ -63,8 +62,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from .browser import BrowserExplorer, BrowserPicture
 from .explorer import (
     LR_MANTISSAS,
-    READOUT_CLASS,
-    READOUT_CSS,
     READOUT_SCALE,
     Explorer,
     divergence_note,

@@ -907,6 +907,101 @@ function scalingDrawing(spec, root, uid) {
   return draw;
 }
 
+// ---- 08's MinibatchExplorer ------------------------------------------------------------------
+
+/** The MinibatchExplorer: the path of (m, b), one vertex per update, up to the epoch shown on the
+ *  loss map (left); the loss on all the data after each epoch, this batch size and full batch, on
+ *  a log axis (right). The run is the kernel's (numpy shuffles the batches), sent once per batch
+ *  size, lr and seed; the readout's MSE is computed here with the lesson's formula. Play
+ *  (spec.play) moves the epoch slider. */
+function minibatchDrawing(spec, root, uid) {
+  const pt = spec.dpi / 72;
+  const map = svg("g", {}, root); // the end marker at the edge stays visible, as in matplotlib
+  const path = polyline(clipped(map, `${uid}-map`, spec.loss.box), spec.path, pt);
+  const end = ringed(map, pt, spec.marker.size, spec.marker.fill);
+  const note = edgeNote(map, pt, spec.note_size, spec.marker.fill);
+  const curves = clipped(root, `${uid}-curve`, spec.curve.box);
+  const full = polyline(curves, spec.full_line, pt);
+  const curve = dottedPath(curves, spec.loss_line, pt);
+  const run = spec.run;
+  const last = run.losses.length - 1;
+  const data = spec.data;
+  const loss = (m, b) => (data ? mse(data[0], data[1], m, b) : mseFromSums(spec.sums, m, b));
+  const onCurve = (k, losses) => px(spec.curve.map, k, Math.log10(losses[k]));
+  const n = spec.n.toLocaleString("en-US");
+  const size = run.batch;
+  const kind = size === spec.n ? "full-batch gradient descent" : size === 1 ? "SGD (stochastic gradient descent)" : "mini-batch gradient descent";
+  const [m0, b0] = spec.start;
+
+  const draw = ([, , epoch, batchIndex, lr, seed]) => {
+    const k = Math.min(Math.max(Math.round(epoch), 0), last);
+    const t = k === last ? run.ms.length - 1 : k * run.per_epoch; // updates shown: all of them at the last epoch
+    path(run.ms.slice(0, t + 1).map((v, i) => px(spec.loss.map, v, run.bs[i])));
+    const [m, b] = [run.ms[t], run.bs[t]];
+    const onMap = placeMarker(end, note, spec.loss, m, b, run.diverged ? "diverged" : "off the map");
+    curve(run.losses.slice(0, k + 1).map((_, i) => onCurve(i, run.losses)));
+    const fullShown = run.full.slice(0, k + 1);
+    full(fullShown.map((_, i) => onCurve(i, run.full)));
+
+    // the readout: the kernel's own words (MinibatchExplorer.update), computed here
+    const parts = [];
+    if (spec.batch_note) parts.push([spec.batch_note, false], ["\n", false]);
+    parts.push([
+      `batch size ${size} = ${kind}: ${run.per_epoch} update(s) per epoch, each from ${size} point(s); ` +
+        `every epoch uses all ${spec.n} points once.`,
+      false,
+    ]);
+    parts.push(["\n", false]);
+    const value = loss(m, b);
+    if (run.diverged && k === last) {
+      parts.push(["\u2716 ", false], ["Diverged", true]);
+      parts.push([
+        `: training stopped after ${run.ms.length - 1} updates (${last} full epochs) because the loss kept growing. ` +
+          "Choose a smaller lr (small batches need smaller steps).",
+        false,
+      ]);
+    } else {
+      const fullNow = k < fullShown.length ? readable(fullShown[k]) : "diverged";
+      parts.push([`after ${k} epochs (${t} updates): m = ${readable(m)}, b = ${readable(b)}, `, false]);
+      parts.push([`MSE = ${readable(value)}`, true]);
+      parts.push([` (full batch, same lr: ${fullNow}; minimum: ${readable(spec.best)})`, false]);
+      if (run.diverged) {
+        parts.push(["\n", false], ["\u26a0 ", false], ["This run diverges", true]);
+        parts.push([`: training stops after ${run.ms.length - 1} updates.`, false]);
+      }
+    }
+    if (run.epochs_run < spec.epochs) {
+      parts.push(["\n", false], [
+        `\u23f1 Showing the first ${run.epochs_run} of ${spec.epochs} epochs: with ` +
+          `${run.per_epoch.toLocaleString("en-US")} updates per epoch, this explorer stops at ` +
+          `${spec.max_updates.toLocaleString("en-US")} updates so that it answers at once (a larger batch shows more epochs).`,
+        false,
+      ]);
+    }
+    const waiting = spec.sizes[batchIndex] !== run.batch || lr !== run.lr || seed !== run.seed;
+    if (waiting) parts.push(["\n", false], ["\u2026 training again for the new batch size, lr or seed (the kernel sends the run)", false]);
+
+    // what the picture shows now, in words
+    let alt =
+      `Left: the map of the MSE of ${n} points for every (m, b), darker is lower, with the path of ` +
+      `${t} update${t === 1 ? "" : "s"} of ${kind} (batches of ${size}, lr = ${readable(run.lr, 3)}, seed ${run.seed}) ` +
+      `from m = ${readable(m0)}, b = ${readable(b0)}`;
+    alt += onMap ? `, now at m = ${readable(m)}, b = ${readable(b)}.` : `, now ${run.diverged ? "diverged" : "off the map"}.`;
+    alt +=
+      ` Right: the MSE on all the data after each epoch on a log scale, up to epoch ${k} of ${last}: ` +
+      `this batch size from ${readable(run.losses[0])} to ${readable(run.losses[k])}`;
+    alt += k < fullShown.length ? `, full batch at the same lr ${readable(fullShown[k])}` : ", full batch diverged";
+    alt += `; the dashed line is the lowest possible MSE, ${readable(spec.best)}.`;
+    if (run.diverged) alt += ` The run diverges: it stops after ${run.ms.length - 1} updates.`;
+    const numbers = { epoch: k, updates: t, m, b, mse: value, batch: run.batch, lr: run.lr, seed: run.seed, diverged: run.diverged, last };
+    return { parts, alt, numbers };
+  };
+  draw.play = spec.play; // Play moves the epoch slider through these frames (see render)
+  /** Play or Pause pressed: the new shared state (whether Play runs). */
+  draw.press = (control, values, state) => ({ ...state, playing: spec.presses[control] });
+  return draw;
+}
+
 const KINDS = {
   loss: lossDrawing,
   outlier: outlierDrawing,
@@ -914,6 +1009,7 @@ const KINDS = {
   step: stepDrawing,
   training: trainingDrawing,
   scaling: scalingDrawing,
+  minibatch: minibatchDrawing,
 };
 
 // ---- controls -------------------------------------------------------------------------------

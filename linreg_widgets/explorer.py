@@ -1,10 +1,11 @@
 """The explorer framework: the ``Explorer`` base class and the controls the explorers share.
 
-An explorer is an ``ipywidgets.VBox`` of controls, a text readout and a picture: a matplotlib
-figure rendered off-screen (Agg) to PNG, so it works the same in JupyterLab, on Colab
-(ipywidgets 7.7) and with the plain inline backend, with no ipympl. The picture is two images,
-one over the other: what stays put (drawn once, sent again only when it changes) and what moves
-(the line, a marker, a path), redrawn and encoded (:func:`png_bytes`) at every change.
+An explorer is an ``ipywidgets.VBox`` holding one picture with its controls and readout: a
+matplotlib figure rendered off-screen (Agg), so it works the same in JupyterLab, on Colab
+(ipywidgets 7.7) and with the plain inline backend, with no ipympl. The kernel draws what stays
+put once; what moves (the line, a marker, a path) is drawn in the browser
+(:class:`~linreg_widgets.browser.BrowserExplorer`, the layout of every explorer). The kernel keeps
+its moving artists right too: they give the saved first frame (:meth:`Explorer.picture`).
 
 Explorers free themselves: re-running the cell that made one closes the explorer the cell made
 before (its widgets, observers and figure), and :meth:`Explorer.close` does it by hand. A cell
@@ -15,10 +16,9 @@ already shown.
 """
 
 import base64
+import io
 import math
-import struct
 import weakref
-import zlib
 
 import ipywidgets as widgets
 import matplotlib
@@ -26,6 +26,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 import linreg_core as lc
 import linreg_validation as lv
@@ -49,16 +50,13 @@ from .style import (
 )
 
 # --------------------------------------------------------------------------
-# The base class: a figure rendered to two stacked Image widgets
+# The base class: a figure, its panels and what moves on it
 # --------------------------------------------------------------------------
 
 
-#: The explorers' readout text is this much larger than the widgets' default (13 px), set by a
-#: style rule in a hidden HTML widget (works with ipywidgets 7 and 8; an HTML widget's own
-#: ``font_size`` style exists in ipywidgets 8 only).
+#: The explorers' readout text is this much larger than the widgets' default (13 px), to read
+#: from the back of a room (``.lw-readout`` in browser.css).
 READOUT_SCALE = 1.2
-READOUT_CLASS = "lw-readout"
-READOUT_CSS = f"<style>.{READOUT_CLASS} > * {{ font-size: {READOUT_SCALE}em; }}</style>"
 
 
 def data_copy(x, y):
@@ -135,7 +133,7 @@ def _widget_tree(widget):
 
 
 class Explorer(widgets.VBox):
-    """Controls, a readout and a figure that redraws only what moves.
+    """Controls, a readout and a figure whose still part is drawn once.
 
     Subclasses build ``self.fig`` (a plain ``matplotlib.figure.Figure``),
     mark the artists that change with :meth:`moving`, and implement
@@ -145,11 +143,8 @@ class Explorer(widgets.VBox):
     One legend, below the panels, lists the labelled artists of every panel in
     :attr:`legend_axes` (in that order): it never covers a point or a curve.
 
-    The picture is two images of the same size, one on top of the other:
-    :attr:`background`, everything that stays put (sent again only when it
-    changes), and :attr:`image`, the moving artists on a transparent canvas
-    (sent at every change: about 20 KB instead of 160 KB, drawn and encoded in
-    less than half the time).
+    How it is shown (``_layout``) and drawn (``render``) is the browser's:
+    :class:`~linreg_widgets.browser.BrowserExplorer`, the base of every explorer.
     """
 
     description = "interactive plot"
@@ -175,23 +170,8 @@ class Explorer(widgets.VBox):
         _claim_cell(self)
 
     def _layout(self, controls):
-        """The widgets shown, top to bottom: the controls, the readout and the two stacked images."""
-        self.readout = widgets.HTML()
-        self.readout.add_class(READOUT_CLASS)  # larger text, to read from the back of a room
-        self.background, self.image = (
-            widgets.Image(format="png", layout=widgets.Layout(max_width="100%", grid_area="picture"))
-            for _ in range(2)
-        )
-        # one grid cell holding both images: the moving layer lies exactly over the still one
-        picture = widgets.GridBox(
-            [self.background, self.image], layout=widgets.Layout(grid_template_areas='"picture"')
-        )
-        return [
-            widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HTML(READOUT_CSS, layout=widgets.Layout(display="none")),  # takes no room
-            self.readout,
-            picture,
-        ]
+        """The widgets shown (see :class:`~linreg_widgets.browser.BrowserExplorer`)."""
+        raise NotImplementedError
 
     def close(self):
         """Free the explorer: close its widgets, unhook their observers, drop its figure.
@@ -219,8 +199,6 @@ class Explorer(widgets.VBox):
             if isinstance(widget, widgets.Button):
                 widget._click_handlers.callbacks.clear()
             widget.close()
-            if isinstance(widget, widgets.Image):  # closed first: nothing is sent to the page
-                widget.value = b""
         # The figure is not pyplot's (no window, no registry): dropping it frees it.
         self._moving, self._edge_notes, self.legend_axes = [], {}, []
         self._background = self._under = None
@@ -258,7 +236,7 @@ class Explorer(widgets.VBox):
         """
         parent = getattr(super(), "_repr_mimebundle_", None)  # absent in ipywidgets 7
         bundle = parent(**kwargs) if parent else None
-        if bundle is not None and self.image.value:
+        if bundle is not None and self.fig is not None:
             self._shown_pictures.append(base64.b64encode(self.picture()).decode("ascii"))
             bundle["image/png"] = self._shown_pictures[-1]
         return bundle
@@ -420,16 +398,8 @@ class Explorer(widgets.VBox):
             legend.remove()
 
     def render(self):
-        """Draw the moving artists, on a transparent canvas, into :attr:`image`
-        (and the background into :attr:`background` when it has changed)."""
-        canvas = self.fig.canvas
-        if self._background is None:
-            self._draw_background()
-            self.background.value = png_bytes(canvas)
-        canvas.get_renderer().clear()  # transparent
-        for artist in self._moving:
-            self.fig.draw_artist(artist)
-        self.image.value = png_bytes(canvas)
+        """Show the current frame (see :class:`~linreg_widgets.browser.BrowserExplorer`)."""
+        raise NotImplementedError
 
     def _draw_background(self):
         """Draw everything that stays put on the canvas, and keep a copy of it (``_background``)."""
@@ -473,37 +443,17 @@ def _not_finite(change):
     return isinstance(new, (float, np.floating)) and not math.isfinite(new)
 
 
-def _png_chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
 def png_bytes(canvas, level=1):
-    """Encode an Agg canvas as PNG, losslessly and fast (speed beats size here).
-
-    Written with numpy and zlib rather than Pillow: an opaque canvas (every
-    explorer figure has a white background) is stored as RGB, a quarter less
-    data than RGBA; the rows are not filtered and zlib runs at level 1. On an
-    explorer figure this takes about half the time of Pillow's
-    ``compress_level=1`` (which tries a PNG filter per row) and gives a
-    slightly smaller file (about 160 KB instead of 185 KB for notebook 01's
-    figure): encoding was most of the time of a slider move. ``canvas`` may also be an RGBA
-    array (a part of a canvas); ``level`` is zlib's (9: smaller, slower).
-    """
+    """An Agg canvas (or an RGBA array, a part of one) as a lossless PNG, by Pillow: RGB when it
+    is opaque (every explorer figure has a white background), a quarter less data than RGBA.
+    ``level`` is zlib's: 1 is fast, 9 smaller (a picture sent once and kept by the page)."""
     rgba = np.asarray(canvas if isinstance(canvas, np.ndarray) else canvas.buffer_rgba())
-    height, width = rgba.shape[:2]
-    opaque = bool(rgba[..., 3].min() == 255)
-    pixels = rgba[..., :3] if opaque else rgba
-    rows = np.zeros((height, 1 + width * pixels.shape[2]), np.uint8)  # filter byte 0: none
-    rows[:, 1:] = pixels.reshape(height, -1)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)
-    return b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            _png_chunk(b"IHDR", header),
-            _png_chunk(b"IDAT", zlib.compress(rows, level)),
-            _png_chunk(b"IEND", b""),
-        ]
-    )
+    image = Image.fromarray(np.ascontiguousarray(rgba))  # RGBA: height × width × 4 bytes
+    if rgba[..., 3].min() == 255:
+        image = image.convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="png", compress_level=level)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------

@@ -1056,12 +1056,7 @@ class TrainingExplorer(BrowserExplorer):
             "colors": {"line": to_hex(LINE_COLOR)},
             "note_size": float(MIN_FONT_PT),
         }
-        if self.x.size <= MAX_RESIDUALS:  # every point: the readout's MSE point by point
-            spec["data"] = [finite_numbers(self.x), finite_numbers(self.y)]
-        else:  # the exact averages (LineLoss): the MSE in constant time
-            sums = LineLoss(self.x, self.y)
-            names = ("x_mean", "y_mean", "sxx", "sxy", "syy", "m_hat", "s_res")
-            spec["sums"] = dict(zip(names, finite_numbers(getattr(sums, name) for name in names)))
+        spec.update(readout_data(self.x, self.y))  # every point, or the exact averages
         return spec
 
 
@@ -1257,12 +1252,14 @@ class ScalingExplorer(BrowserExplorer):
 # --------------------------------------------------------------------------
 
 
-class MinibatchExplorer(Explorer):
+class MinibatchExplorer(BrowserExplorer):
     """Mini-batch gradient descent, live: pick the batch size, the learning
     rate (log scale) and the shuffling seed. Left: the path of ``(m, b)``
     after every update on the loss contour. Right: the loss on all the data
     after every epoch, next to full-batch gradient descent with the same lr.
     The same settings always give the same path (the seed fixes the shuffles).
+    Play (or the epoch slider) walks along the path, epoch by epoch; a new run
+    shows all of it.
 
     Any n: one run makes at most :attr:`MAX_UPDATES` updates, so a change of
     a control answers within a fraction of a second. A run whose epochs
@@ -1270,15 +1267,24 @@ class MinibatchExplorer(Explorer):
     batch sizes whose single epoch needs more (e.g. batch size 1 with 10⁵
     points: 10⁵ updates an epoch) are not offered; asked for one, the explorer
     starts at the smallest that fits and its readout says why.
+
+    Drawn in the browser (:class:`~linreg_widgets.browser.BrowserExplorer`): the kernel trains
+    once per settled batch size, learning rate and seed (the shuffles are numpy's) and sends the
+    run, every update's ``m`` and ``b`` and every epoch's MSE, with a still picture whose loss
+    axis fits it. The batch sizes are radio buttons; Play and the epoch slider move along the
+    path in the browser with no message to the kernel, whose ``epoch_slider`` follows.
     """
 
     description = "batch size, learning rate, seed: the path and the loss curve"
+    kind = "minibatch"
 
     #: Batch sizes offered: the first six of these below n whose epoch takes at most
     #: MAX_UPDATES updates, plus n itself (full batch).
     BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
     #: The most updates one run makes (about a tenth of a second of Python loop here).
     MAX_UPDATES = 5000
+    #: Play's pace: milliseconds per epoch shown.
+    PLAY_INTERVAL = 150
 
     def __init__(self, x, y, lr=0.05, epochs=20, batch_size=None, seed=0, m0=0.0, b0=0.0, tau=None):
         self.x, self.y = data_copy(x, y)
@@ -1294,22 +1300,40 @@ class MinibatchExplorer(Explorer):
             self.batch_note = (
                 f"Batch size {batch_size} would make {-(-n // batch_size):,} updates per epoch with "
                 f"{n:,} points, more than the {self.MAX_UPDATES:,} this explorer runs for one answer: "
-                f"batch size {fits} is shown instead (try smaller batches on a sample of the data).<br>"
+                f"batch size {fits} is shown instead (try smaller batches on a sample of the data)."
             )
             batch_size = fits
         sizes = sorted(set(fitting) | {n, batch_size})
+        # Radio buttons in the browser, each named by what it is (a point count, or all of them).
         self.batch_buttons = widgets.ToggleButtons(
-            options=[(f"n = {s}" if s == n else str(s), s) for s in sizes],
+            options=[(f"n = {s}" if s == n else f"{s} point{'s' if s > 1 else ''}", s) for s in sizes],
             value=batch_size,
             description="batch size",
-            style={"button_width": "56px"},
         )
         self.bound = lc.stable_learning_rate(self.x)
         self.lr_slider = log_lr_slider([self.bound], lr)
+        self.lr_slider.continuous_update = False  # a new run when the slider is let go
         self.seed_slider = widgets.IntSlider(
             value=lv.valid_seed(seed), min=0, max=max(20, seed), description="seed", continuous_update=False
         )
-        super().__init__([self.batch_buttons, self.lr_slider, self.seed_slider])
+        self.epoch_slider = widgets.IntSlider(
+            value=0, min=0, max=1, description="epoch", layout=widgets.Layout(width="360px")
+        )
+        # Buttons with words: Play runs in the browser, a frame per epoch (see browser_spec).
+        self.play_button = widgets.Button(description="▶ Play", layout=widgets.Layout(width="90px"))
+        self.pause_button = widgets.Button(description="❚❚ Pause", layout=widgets.Layout(width="90px"))
+        self.play_button.on_click(lambda _: self.set_playing(True))
+        self.pause_button.on_click(lambda _: self.set_playing(False))
+        super().__init__(
+            [
+                self.play_button,
+                self.pause_button,
+                self.epoch_slider,
+                self.batch_buttons,
+                self.lr_slider,
+                self.seed_slider,
+            ]
+        )
 
         ax_loss, self.ax_curve = self.fig.subplots(1, 2)
         # A gap between the colour bar's label and the loss curve's y label: two "MSE" labels
@@ -1348,10 +1372,15 @@ class MinibatchExplorer(Explorer):
 
         for control in (self.batch_buttons, self.lr_slider, self.seed_slider):
             control.observe(self.train, names="value")
+        self.epoch_slider.observe(self.refresh, names="value")
         self.train()
 
+    def set_playing(self, playing):
+        """Start (from epoch 0, if at the end) or pause Play's animation (in the browser)."""
+        self.view.state = {**self.view.state, "playing": bool(playing)}
+
     def train(self, change=None):
-        """Run mini-batch and full-batch gradient descent with the current controls."""
+        """Run mini-batch and full-batch gradient descent with the current controls; show it all."""
         if self._refused(change):
             return
         per_epoch = -(-self.x.size // self.batch_buttons.value)
@@ -1369,16 +1398,32 @@ class MinibatchExplorer(Explorer):
             warn=False,
         )
         self.full = lc.gradient_descent(*self._descent_data, *settings, *self.start, warn=False)
+        self.set_playing(False)
+        last = len(self.result.losses) - 1
+        self.epoch_slider.unobserve(self.refresh, names="value")  # one refresh below, not three
+        self.epoch_slider.max = max(last, 1)  # a slider needs a range; past the last epoch shows all
+        self.epoch_slider.value = last
+        self.epoch_slider.observe(self.refresh, names="value")
         _set_log_limits(self.ax_curve, self.result.losses, self.full.losses, self.best_loss)
         self.invalidate_background(self.ax_curve)
         self.refresh()
 
+    def _shown(self):
+        """The epoch shown, and how many updates the path shows up to it (all of them at the last)."""
+        r = self.result
+        last = len(r.losses) - 1
+        k = min(self.epoch_slider.value, last)
+        return k, len(r.ms) - 1 if k == last else k * r.updates_per_epoch
+
     def update(self):
         r, n = self.result, self.x.size
-        self.path.set_data(r.ms, r.bs)
-        self.marker.set_data([r.m], [r.b])
-        self.curve.set_data(np.arange(len(r.losses)), r.losses)
-        self.full_curve.set_data(np.arange(len(self.full.losses)), self.full.losses)
+        k, t = self._shown()
+        last = len(r.losses) - 1
+        self.path.set_data(r.ms[: t + 1], r.bs[: t + 1])
+        self.marker.set_data([r.ms[t]], [r.bs[t]])
+        self.curve.set_data(np.arange(k + 1), r.losses[: k + 1])
+        full = self.full.losses[: k + 1]
+        self.full_curve.set_data(np.arange(full.size), full)
         size = self.batch_buttons.value
         kind = (
             "full-batch gradient descent"
@@ -1387,22 +1432,24 @@ class MinibatchExplorer(Explorer):
             if size == 1
             else "mini-batch gradient descent"
         )
-        text = self.batch_note + (
+        text = (self.batch_note + "<br>" if self.batch_note else "") + (
             f"batch size {size} = {kind}: {r.updates_per_epoch} update(s) per epoch, "
             f"each from {size} point(s); every epoch uses all {n} points once.<br>"
         )
-        if r.diverged:
+        if r.diverged and k == last:
             text += divergence_note(
-                f"after {len(r.ms) - 1} updates ({len(r.losses) - 1} full epochs)",
+                f"after {len(r.ms) - 1} updates ({last} full epochs)",
                 "Choose a smaller lr (small batches need smaller steps).",
             )
         else:
+            full_now = readable(full[k]) if k < full.size else "diverged"
             text += (
-                f"after {len(r.losses) - 1} epochs ({len(r.ms) - 1} updates): "
-                f"m = {readable(r.m)}, b = {readable(r.b)}, <b>MSE = {readable(r.losses[-1])}</b> "
-                f"(full batch, same lr: {readable(self.full.losses[-1])}; "
-                f"minimum: {readable(self.best_loss)})"
+                f"after {k} epochs ({t} updates): "
+                f"m = {readable(r.ms[t])}, b = {readable(r.bs[t])}, <b>MSE = {readable(r.losses[k])}</b> "
+                f"(full batch, same lr: {full_now}; minimum: {readable(self.best_loss)})"
             )
+            if r.diverged:
+                text += f"<br>⚠ <b>This run diverges</b>: training stops after {len(r.ms) - 1} updates."
         if self.epochs_run < self.epochs:
             text += (
                 f"<br>⏱ Showing the first {self.epochs_run} of {self.epochs} epochs: with "
@@ -1410,6 +1457,59 @@ class MinibatchExplorer(Explorer):
                 f"{self.MAX_UPDATES:,} updates so that it answers at once (a larger batch shows more epochs)."
             )
         self.readout.value = text
+
+    def browser_spec(self):
+        """The run (every update's m and b, every epoch's MSE, full batch's MSE), Play's frames, the
+        data (or its exact averages) for the readout's MSE, each panel's mapping, the looks."""
+        r, ax_loss = self.result, self.marker.axes
+        last = len(r.losses) - 1
+        spec = {
+            "n": int(self.x.size),
+            "start": finite_numbers(self.start),
+            "sizes": [int(value) for _, value in self.batch_buttons.options],
+            "run": {
+                "ms": finite_numbers(r.ms),
+                "bs": finite_numbers(r.bs),
+                "losses": finite_numbers(r.losses),
+                "full": finite_numbers(self.full.losses),
+                "per_epoch": int(r.updates_per_epoch),
+                "diverged": bool(r.diverged),
+                "batch": int(self.batch_buttons.value),
+                "lr": float(self.lr_slider.value),
+                "seed": int(self.seed_slider.value),
+                "epochs_run": int(self.epochs_run),
+            },
+            "epochs": int(self.epochs),
+            "max_updates": int(self.MAX_UPDATES),
+            "batch_note": self.batch_note,
+            "best": float(self.best_loss),
+            # Play: the epoch slider (the third control) goes through the run's epochs
+            "play": {
+                "control": 2,
+                "frames": [int(e) for e in play_epochs(last)],
+                "interval": self.PLAY_INTERVAL,  # ms per frame
+            },
+            "presses": [True, False],  # Play, Pause: whether Play runs after the press
+            "loss": panel_limits(ax_loss),
+            "curve": {"map": semilog_affine(self.ax_curve), "box": box(self.ax_curve)},
+            "path": line_style(self.path),
+            "marker": marker_style(self.marker),
+            "loss_line": {**line_style(self.curve), **marker_style(self.curve)},
+            "full_line": line_style(self.full_curve),
+            "note_size": float(MIN_FONT_PT),
+        }
+        spec.update(readout_data(self.x, self.y))
+        return spec
+
+
+def readout_data(x, y):
+    """What the browser computes the readout's MSE from: every point (up to MAX_RESIDUALS), or
+    the data's exact averages (:class:`LineLoss`, constant time)."""
+    if x.size <= MAX_RESIDUALS:
+        return {"data": [finite_numbers(x), finite_numbers(y)]}
+    sums = LineLoss(x, y)
+    names = ("x_mean", "y_mean", "sxx", "sxy", "syy", "m_hat", "s_res")
+    return {"sums": dict(zip(names, finite_numbers(getattr(sums, name) for name in names)))}
 
 
 # --------------------------------------------------------------------------

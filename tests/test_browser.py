@@ -9,11 +9,12 @@ student would see:
 * every displayed widget with a plot reacts: its sliders (keyboard on the noUi handle),
   then its buttons, are tried in order until the plot image changes;
 * where a widget has a ``Play`` button, pressing it animates the plot;
-* an explorer drawn in the browser (``.lw-explorer``: the Loss, Outlier, Slope, Step,
-  Training and Scaling explorers) follows each of its sliders (and its first button) at once.
+* an explorer (``.lw-explorer``: every explorer is drawn in the browser) follows each of its
+  sliders (and its first button) at once.
   ``test_loss_explorer_is_drawn_in_the_browser``, ``test_explorer_is_drawn_in_the_browser``,
-  ``test_step_explorer_is_drawn_in_the_browser``, ``test_training_explorer_plays_in_the_browser``
-  and ``test_scaling_explorer_trains_in_the_browser`` check that kind closely: readouts against an
+  ``test_step_explorer_is_drawn_in_the_browser``, ``test_training_explorer_plays_in_the_browser``,
+  ``test_scaling_explorer_trains_in_the_browser`` and ``test_minibatch_explorer_plays_in_the_browser``
+  check them closely: readouts against an
   independent reference, its drawing against matplotlib's frame, the keyboard, a mouse drag or
   presses, the kernel's copy of the values, the live region and axe-core (from npm).
 
@@ -908,6 +909,29 @@ def _run_cell(page, cell):
     return out.first.inner_text().strip()
 
 
+def _watch_frames(page) -> list:
+    """Every websocket frame of ``page`` from now on, both ways: a list of ``(time, event,
+    payload)`` (event ``framesent`` or ``framereceived``) that grows as the frames come."""
+    frames = []
+
+    def watch(ws):
+        for event in ("framesent", "framereceived"):
+            ws.on(event, lambda payload, event=event: frames.append((time.monotonic(), event, payload)))
+
+    page.on("websocket", watch)
+    return frames
+
+
+def _kernel_messages(frames, event=None, since=0.0, until=math.inf) -> list:
+    """The widget messages (comm_msg) among ``frames`` between ``since`` and ``until``: those of
+    one ``event`` (``framesent``: to the kernel), or both ways."""
+    return [
+        (t, kind, p)
+        for t, kind, p in frames
+        if since <= t <= until and "comm_msg" in str(p) and event in (None, kind)
+    ]
+
+
 def test_loss_explorer_is_drawn_in_the_browser(browser, lab_server, lab_page):
     """Both forms of the LossExplorer: readouts equal linreg_core's MSE (and R²) at many slider
     positions, to 1e-9; the drawing equals matplotlib's frame; a mouse drag moves it at once and the
@@ -1325,13 +1349,7 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
     import linreg_core as lc
 
     page = lab_page
-    frames = []  # every kernel message (comm_msg) over the websockets, both ways, with its time
-
-    def watch(ws):
-        for event in ("framesent", "framereceived"):
-            ws.on(event, lambda payload, event=event: frames.append((time.monotonic(), event, payload)))
-
-    page.on("websocket", watch)
+    frames = _watch_frames(page)
     cells = [
         DRAWN_CELLS[0],
         "e = lw.TrainingExplorer(x, y, lr=1e-4, epochs=300)\ne",
@@ -1387,7 +1405,7 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
         time.sleep(0.1)
     quiet_to = time.monotonic()
     pause.click()
-    messages = [(event, p) for t, event, p in frames if quiet_from <= t <= quiet_to and "comm_msg" in str(p)]
+    messages = _kernel_messages(frames, since=quiet_from, until=quiet_to)
     assert len(seen) >= 10, f"Play showed only epochs {sorted(seen)} in 2 s"
     assert sorted(seen) == sorted(seen, key=lambda k: k), seen
     assert not messages, f"Play sent or got {len(messages)} kernel messages: {messages[:3]}"
@@ -1408,12 +1426,12 @@ def test_training_explorer_plays_in_the_browser(browser, lab_server, lab_page):
     play.click()
     _poll(lambda: _numbers(widget)["epoch"] >= stopped + 6, 10, "Play to run again", page)
     _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
-    sent_before = sum(1 for _, event, p in frames if event == "framesent" and "comm_msg" in str(p))
+    sent_before = len(_kernel_messages(frames, "framesent"))
     widget.get_by_role("radio", name="0.0002", exact=True).check()
     _poll(lambda: _numbers(widget)["lr"] == 0.0002, 60, "the new run from the kernel", page)
     _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
     time.sleep(0.5)
-    sent = sum(1 for _, event, p in frames if event == "framesent" and "comm_msg" in str(p)) - sent_before
+    sent = len(_kernel_messages(frames, "framesent")) - sent_before
     assert sent == 1, f"a new lr sent {sent} messages to the kernel"
     new = lc.gradient_descent(x, y, 2e-4, 300, warn=False)
     assert check(_numbers(widget), new) == 0
@@ -1444,16 +1462,11 @@ def test_scaling_explorer_trains_in_the_browser(browser, lab_server, lab_page):
     import linreg_widgets as lw
 
     page = lab_page
-    frames = []  # every kernel message (comm_msg) over the websockets, both ways, with its time
-
-    def watch(ws):
-        for event in ("framesent", "framereceived"):
-            ws.on(event, lambda payload, event=event: frames.append((time.monotonic(), event, payload)))
+    frames = _watch_frames(page)
 
     def sent(since=0.0):
-        return sum(1 for t, kind, p in frames if t >= since and kind == "framesent" and "comm_msg" in str(p))
+        return len(_kernel_messages(frames, "framesent", since))
 
-    page.on("websocket", watch)
     cells = [
         DRAWN_CELLS[0],
         "e = lw.ScalingExplorer(x, y, lr=1e-4, epochs=1000)\ne",
@@ -1503,14 +1516,14 @@ def test_scaling_explorer_trains_in_the_browser(browser, lab_server, lab_page):
             time.sleep(1.0)  # the slider's last value is sent (at most every SYNC_MS, 750 ms)
             _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
             before, still = sent(), widget.locator(".lw-still").get_attribute("src")
-            received = sum(1 for _, kind, p in frames if kind == "framereceived" and "comm_msg" in str(p))
+            received = len(_kernel_messages(frames, "framereceived"))
             box.click()
             _poll(lambda: _numbers(widget)["scaled"] is True, 10, "the standardised run", page)
             _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
             time.sleep(0.5)
             assert sent() - before == 1, f"the checkbox sent {sent() - before} messages to the kernel"
             # the browser had the other still picture: none is sent again (only the value's echo)
-            got = [p for _, kind, p in frames if kind == "framereceived" and "comm_msg" in str(p)][received:]
+            got = [p for _, _, p in _kernel_messages(frames, "framereceived")][received:]
             assert all(len(p) < 2000 for p in got), [len(p) for p in got]
             assert widget.locator(".lw-still").get_attribute("src") == still
             assert "right one is active" in widget.get_by_role("img").get_attribute("aria-label")
@@ -1563,5 +1576,165 @@ def test_scaling_explorer_trains_in_the_browser(browser, lab_server, lab_page):
     assert lr == numbers["lr"] and scaled is True
     assert [m, b] == pytest.approx([numbers["m"], numbers["b"]], rel=1e-9)
     _axe(page, widget, "scaling, standardised")
+    errors = [line for line in page.browser_log if line.startswith("pageerror")]
+    assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)
+
+
+def test_minibatch_explorer_plays_in_the_browser(browser, lab_server, lab_page):
+    """The MinibatchExplorer (notebook 08): axe-core finds nothing; the batch sizes are a named group
+    of radio buttons named by what they are, the chosen one checked; the sliders and Play and Pause
+    are named; the readouts equal linreg_minibatch's run (m, b) and the MSE written out at many
+    epochs; Play walks the path with no message to or from the kernel, whose epoch slider gets the
+    epoch Play stopped at; a new batch size (by the keyboard, with a visible focus), a drag of the
+    lr slider and a new seed each ask the kernel once for the new run, which the browser then
+    draws: matplotlib's frame; the kernel's copy follows."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    import linreg_core as lc
+    import linreg_minibatch as lm
+    import linreg_widgets as lw
+
+    page = lab_page
+    frames = _watch_frames(page)
+    cells = [
+        DRAWN_CELLS[0],
+        "xs = lc.standardize(x)[0]\n"
+        "e = lw.MinibatchExplorer(xs, y, lr=0.05, epochs=20, batch_size=10, seed=0)\ne",
+        "print(repr([e.epoch_slider.value, e.batch_buttons.value, e.lr_slider.value, e.seed_slider.value]))",
+    ]
+    code_cells, widget = _open_drawn(page, lab_server, "minibatch", cells)
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    xs = (x - x.mean()) / x.std()
+
+    def check(numbers, words=True):
+        """The browser's numbers (and its ``words``, when it stays still) against the core's run with
+        the settings it shows; returns the epoch."""
+        batch, lr, seed = int(numbers["batch"]), numbers["lr"], int(numbers["seed"])
+        run = lm.minibatch_gradient_descent(xs, y, lr, 20, batch, seed, warn=False)
+        k, t = int(numbers["epoch"]), int(numbers["updates"])
+        assert t == (len(run.ms) - 1 if k == len(run.losses) - 1 else k * -(-200 // batch)), numbers
+        assert [numbers["m"], numbers["b"]] == pytest.approx([run.ms[t], run.bs[t]], rel=1e-9), numbers
+        expected = np.sum((y - (numbers["m"] * xs + numbers["b"])) ** 2) / y.size
+        assert numbers["mse"] == pytest.approx(expected, rel=1e-9), numbers
+        text = widget.locator(".lw-readout").inner_text() if words else ""
+        assert not words or f"after {k} epochs ({t} updates)" in text, text
+        assert not words or f"MSE = {lw.readable(expected)}" in text, text
+        return k
+
+    # named controls: radio buttons by what they are, the sliders, the buttons by their words
+    sizes = widget.get_by_role("radiogroup", name="batch size")
+    names = [r.evaluate("e => e.labels[0].textContent") for r in sizes.get_by_role("radio").all()]
+    assert names == ["1 point", "2 points", "5 points", "10 points", "20 points", "50 points", "n = 200"]
+    assert sizes.get_by_role("radio", name="10 points", exact=True).is_checked()
+    lr = widget.get_by_role("slider", name="lr η", exact=True)
+    assert lr.get_attribute("aria-valuetext") == "5.00e-2"
+    epoch = widget.get_by_role("slider", name="epoch", exact=True)
+    assert epoch.count() == 1 and widget.get_by_role("slider", name="seed", exact=True).count() == 1
+    play = widget.get_by_role("button", name="Play", exact=True)
+    pause = widget.get_by_role("button", name="Pause", exact=True)
+    assert play.count() == 1 and pause.count() == 1
+    alt = widget.get_by_role("img").get_attribute("aria-label") or ""
+    assert "400 updates" in alt and "log scale" in alt, alt
+    assert check(_numbers(widget)) == 20  # the whole path first
+
+    # the readouts at many epochs, set on the slider
+    for k in [0, 20, *np.random.default_rng(4).integers(1, 20, 8).tolist()]:
+        epoch.evaluate(_SET_JS, k)
+        _poll(lambda k=k: _numbers(widget)["epoch"] == k, 10, f"the readout at epoch {k}", page)
+        assert check(_numbers(widget)) == k
+    assert widget.get_by_role("img").get_attribute("aria-label") != alt  # the alternative follows
+
+    # Play from the start (it was at the end): epoch after epoch, with no kernel message
+    epoch.evaluate(_SET_JS, 20)
+    _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+    time.sleep(1.0)  # the slider's value is sent (at most every SYNC_MS, 750 ms)
+    play.click()
+    _poll(lambda: 1 <= _numbers(widget)["epoch"] < 20, 10, "Play to start from epoch 0", page)
+    time.sleep(0.3)  # the press's own message (Play runs) and the kernel's answer are past
+    quiet_from = time.monotonic()
+    seen = []
+    while time.monotonic() - quiet_from < 1.5:
+        seen.append(check(_numbers(widget), words=False))  # Play moves on meanwhile
+        time.sleep(0.1)
+    quiet_to = time.monotonic()
+    pause.click()
+    messages = _kernel_messages(frames, since=quiet_from, until=quiet_to)
+    assert len(set(seen)) >= 5 and seen == sorted(seen), f"Play showed epochs {seen} in 1.5 s"
+    assert not messages, f"Play sent or got {len(messages)} kernel messages: {messages[:3]}"
+    time.sleep(0.5)
+    stopped = int(_numbers(widget)["epoch"])
+    time.sleep(0.4)
+    assert _numbers(widget)["epoch"] == stopped  # paused
+    assert json.loads(_run_cell(page, code_cells.nth(2)))[0] == stopped
+
+    def one_message(act, what, arrived):
+        """``act`` sends the kernel one message; the kernel's new run then arrives."""
+        _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+        time.sleep(0.5)
+        before = len(_kernel_messages(frames, "framesent"))
+        act()
+        _poll(lambda: arrived(_numbers(widget)), 60, f"{what}: the new run from the kernel", page)
+        _poll(lambda: _kernel_ready(page), KERNEL_TIMEOUT, "the kernel to be idle", page)
+        time.sleep(0.5)
+        sent = len(_kernel_messages(frames, "framesent")) - before
+        assert sent == 1, f"{what} sent {sent} messages to the kernel"
+        assert "again" not in widget.locator(".lw-readout").inner_text()
+        assert check(_numbers(widget)) == 20  # a new run shows all of its path
+
+    # a batch size by the keyboard, with a focus one can see
+    ten = sizes.get_by_role("radio", name="10 points", exact=True)
+    ten.focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    focus = ten.evaluate(
+        "e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
+        " getComputedStyle(e).outlineWidth]"
+    )
+    assert focus[0] and focus[1] != "none" and float(focus[2].rstrip("px")) >= 2, focus
+    one_message(lambda: page.keyboard.press("ArrowLeft"), "batch size 5", lambda n: n["batch"] == 5)
+    assert sizes.get_by_role("radio", name="5 points", exact=True).is_checked()
+
+    # a fast drag of the lr slider: one message, at the release
+    box = lr.bounding_box()
+    mid = box["y"] + box["height"] / 2
+
+    def drag():
+        page.mouse.move(box["x"] + 0.5 * box["width"], mid)
+        page.mouse.down()
+        for k in range(20):
+            page.mouse.move(box["x"] + (0.5 - 0.2 * k / 19) * box["width"], mid)
+        page.mouse.up()
+
+    one_message(drag, "a drag of lr", lambda n: n["lr"] < 0.05)
+    one_message(
+        lambda: widget.get_by_role("slider", name="seed", exact=True).press("ArrowRight"),
+        "seed 1",
+        lambda n: n["seed"] == 1,
+    )
+    numbers = _numbers(widget)
+
+    # the drawing is matplotlib's frame after the same changes (the layout is the first run's: a
+    # new run redraws the loss curve's axes only), drawn in one piece
+    frame = lw.MinibatchExplorer(xs, y, lr=0.05, epochs=20, batch_size=10, seed=0)
+    frame.batch_buttons.value, frame.lr_slider.value, frame.seed_slider.value = 5, numbers["lr"], 1
+    whole = np.asarray(Image.open(io.BytesIO(frame.picture())).convert("RGB"), int)
+    page.mouse.move(0, 0)
+    picture = widget.locator(".lw-picture").bounding_box()
+    # the picture's own pixels: the browser puts an image on whole pixels, halves rounded up
+    at = {k: math.floor(picture[k] + 0.5) for k in ("x", "y")}
+    clip = dict(**at, width=whole.shape[1], height=whole.shape[0])
+    drawn_png = page.screenshot(clip=clip)
+    (ARTIFACTS / "drawn-minibatch.png").write_bytes(drawn_png)
+    shown = np.asarray(Image.open(io.BytesIO(drawn_png)).convert("RGB"), dtype=int)
+    assert shown.shape == whole.shape, (shown.shape, whole.shape)
+    diff = np.abs(shown - whole).max(axis=2)
+    assert np.mean(diff > 96) < 0.002 and diff.mean() < 2.0, (np.mean(diff > 96), diff.mean())
+
+    # the kernel's copy: the settings the browser shows
+    assert json.loads(_run_cell(page, code_cells.nth(2))) == [20, 5, numbers["lr"], 1]
+    _axe(page, widget, "minibatch after new runs")
     errors = [line for line in page.browser_log if line.startswith("pageerror")]
     assert not errors, "uncaught errors in the page:\n" + "\n".join(errors)

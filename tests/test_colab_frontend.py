@@ -4,12 +4,10 @@ Run on the Colab-like stack only (``make test-colab``; ``make test-main`` leaves
 explorer is saved with ``ipywidgets.embed`` (its widget state, as a kernel would send it) and
 opened in Chromium with ipywidgets 7's HTML frontend, ``@jupyter-widgets/html-manager`` 0.20
 (``@jupyter-widgets/controls`` 1.5), installed from npm into ``.venv-node/`` (package.json).
-Checked: the picture's two layers (the still one and the moving one) of an explorer the kernel
-draws lie exactly on top of each other, and the page shows the same picture as the frame drawn
-in one piece. The explorers drawn in the browser (an anywidget: the Loss, Outlier, Slope, Step,
-Training and Scaling explorers) are loaded as the classic Notebook loads them: require.js
-(from npm) and anywidget's own notebook extension, from the installed package; each must draw
-matplotlib's frame, read out numbers equal to an independent reference and follow its controls.
+Every explorer is drawn in the browser (an anywidget), loaded as the classic Notebook loads it:
+require.js (from npm) and anywidget's own notebook extension, from the installed package; each
+must draw matplotlib's frame, read out numbers equal to an independent reference and follow its
+controls.
 """
 
 from __future__ import annotations
@@ -51,12 +49,6 @@ def _need_frontend(script):
     _require(importlib.util.find_spec("playwright") is not None, "the Python package playwright is missing")
 
 
-def _explorers():
-    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
-    # notebook 08's explorer, on standardised x: the one the kernel still draws
-    return {"minibatch": lw.MinibatchExplorer(lc.standardize(x)[0], y, lr=0.05, epochs=20)}
-
-
 def _offline_page(tmp_path, explorer, manager, head="", **embed):
     """The explorer saved as a page that needs no internet: the CDN's require.js is replaced by
     ``head`` and the widget manager by the local file ``manager`` (from npm)."""
@@ -92,33 +84,6 @@ def _chromium_page(page_path):
             yield page, errors
         finally:
             browser.close()
-
-
-@pytest.mark.parametrize("name", ["minibatch"])
-def test_ipywidgets_7_frontend_stacks_the_two_layers(name, tmp_path):
-    _need_frontend(EMBED_JS)
-
-    explorer = _explorers()[name]
-    # no require.js: embed.js is whole
-    with _chromium_page(_offline_page(tmp_path, explorer, EMBED_JS)) as (page, errors):
-        layers = page.locator(".widget-gridbox img")
-        layers.nth(1).wait_for(state="visible", timeout=30_000)
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.widget-gridbox img')]"
-            ".every(i => i.complete && i.naturalWidth > 0)",
-            timeout=30_000,
-        )
-        boxes = [layers.nth(k).bounding_box() for k in range(layers.count())]
-        shown = Image.open(io.BytesIO(layers.nth(0).screenshot())).convert("RGB")
-
-    assert not errors, errors
-    assert len(boxes) == 2 and boxes[0] == boxes[1], f"the layers are not stacked: {boxes}"
-    width, height = explorer.fig.canvas.get_width_height()
-    assert (round(boxes[0]["width"]), round(boxes[0]["height"])) == (width, height)
-    frame = Image.open(io.BytesIO(explorer.picture())).convert("RGB")
-    diff = np.abs(np.asarray(shown, dtype=int) - np.asarray(frame, dtype=int)).max(axis=2)
-    # the browser's own compositing and colour handling: equal to a few levels almost everywhere
-    assert np.mean(diff > 8) < 0.001, (name, np.mean(diff > 8), diff.max())
 
 
 @contextlib.contextmanager
@@ -465,3 +430,75 @@ def test_ipywidgets_7_frontend_trains_the_scaling_explorer(tmp_path):
         check(numbers)
     assert slow["scaled"] and slow["converged"] is None
     assert scaled["converged"] is not None and "Converged" in text
+
+
+def test_ipywidgets_7_frontend_plays_the_minibatch_explorer(tmp_path):
+    """The browser-drawn MinibatchExplorer (notebook 08) in ipywidgets 7's frontend (no kernel): it
+    draws matplotlib's frame, the whole path; the batch sizes are a named group of named radio
+    buttons, the one chosen checked; Play walks the path epoch by epoch in the browser and Pause
+    stops it; the epoch slider follows the keyboard and the picture is matplotlib's frame at that
+    epoch; each epoch's m and b are the core's run and the MSE the lesson's formula, written out;
+    another batch size, with no kernel to train, says that the kernel sends the run."""
+    import linreg_minibatch as lm
+
+    x, y = lc.load_xy(lc.DATA_DIR / "classic.csv")
+    xs = lc.standardize(x)[0]
+    explorer = lw.MinibatchExplorer(xs, y, lr=0.05, epochs=20, batch_size=10, seed=0)
+    run = lm.minibatch_gradient_descent(xs, y, 0.05, 20, 10, 0, warn=False)
+
+    def check(numbers):
+        k = int(numbers["epoch"])
+        t = 20 * k  # 20 updates an epoch: 200 points in batches of 10
+        assert numbers["updates"] == t, numbers
+        assert [numbers["m"], numbers["b"]] == pytest.approx([run.ms[t], run.bs[t]], rel=1e-9), numbers
+        expected = np.sum((y - (numbers["m"] * xs + numbers["b"])) ** 2) / y.size
+        assert numbers["mse"] == pytest.approx(expected, rel=1e-9), numbers
+        return k
+
+    epoch = "() => Number(document.querySelector('.lw-readout').dataset.epoch)"
+    with _drawn_page(tmp_path, explorer) as (page, errors):
+        page.mouse.move(0, 0)
+        ok, why = _same_picture(page, explorer)
+        first = _readout_numbers(page)
+        group = page.get_by_role("radiogroup", name="batch size")
+        chosen = group.get_by_role("radio", name="10 points", exact=True)
+        names = [r.evaluate("e => e.labels[0].textContent") for r in group.get_by_role("radio").all()]
+        checked = chosen.is_checked()
+        alt = page.get_by_role("img").get_attribute("aria-label")
+        page.get_by_role("button", name="Play", exact=True).click()
+        page.wait_for_function(f"() => ({epoch})() >= 3")
+        seen = {check(_readout_numbers(page))}
+        for _ in range(6):
+            page.wait_for_timeout(120)
+            seen.add(check(_readout_numbers(page)))
+        page.get_by_role("button", name="Pause", exact=True).click()
+        page.wait_for_timeout(300)
+        paused = _readout_numbers(page)["epoch"]
+        page.wait_for_timeout(400)
+        still_paused = _readout_numbers(page)["epoch"]
+        slider = page.get_by_role("slider", name="epoch", exact=True)
+        slider.focus()
+        page.keyboard.press("Home")
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => ({epoch})() === 3")
+        keyed = _readout_numbers(page)
+        keyed_alt = page.get_by_role("img").get_attribute("aria-label")
+        frame = lw.MinibatchExplorer(xs, y, lr=0.05, epochs=20, batch_size=10, seed=0)
+        frame.epoch_slider.value = 3  # matplotlib's frame at epoch 3
+        page.mouse.move(0, 0)
+        later_ok, later_why = _same_picture(page, frame)
+        group.get_by_role("radio", name="1 point", exact=True).check()
+        page.wait_for_function("() => document.querySelector('.lw-readout').textContent.includes('again')")
+        waiting = _readout_numbers(page)
+
+    assert not errors, errors
+    assert ok, why
+    assert later_ok, later_why
+    assert names == ["1 point", "2 points", "5 points", "10 points", "20 points", "50 points", "n = 200"]
+    assert checked
+    assert check(first) == 20 and first["updates"] == 400 and "400 updates" in alt, (first, alt)
+    assert len(seen) >= 3 and min(seen) < 20, f"Play showed only epochs {sorted(seen)}"
+    assert paused == still_paused
+    assert check(keyed) == 3 and "60 updates" in keyed_alt, keyed_alt
+    assert waiting["batch"] == 10 and waiting["epoch"] == 3  # still the run it has, until the kernel's
