@@ -156,6 +156,10 @@ def shown_at_once(feedback):
     return feedback
 
 
+#: What every notebook's setup cell imports.
+SETUP_NAMES = ("ex", "lc", "lw", "np", "plt")
+
+
 def _close_name(name, names):
     """The name among ``names`` that ``name`` is most likely a slip of: the same in other capitals
     (`X` for `x`: one letter is too short for difflib's cutoff), else a close spelling, but never a
@@ -174,6 +178,11 @@ def name_error_hint(error, known=(), cell=""):
     name = getattr(error, "name", None) or "a name"
     if re.search(rf"\bmy_\w+\s*=\s*{re.escape(name)}\b", cell):
         return f'💡 `{name}` is not a name Python knows: a text answer goes in quotes, "{name}".'
+    if name in SETUP_NAMES and name not in known:  # a restart, then a cell below the setup cell
+        return (
+            f"💡 `{name}` comes from the setup cell at the top of the notebook: after a restart, run "
+            f"all cells from the top (Run → Run All Cells), or that cell first."
+        )
     close = _close_name(name, known)
     if close and close.lower() == name.lower():
         return (

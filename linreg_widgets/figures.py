@@ -826,7 +826,8 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     losses, bs, printed = [], [], io.StringIO()
     for count in epochs:
         try:
-            with contextlib.redirect_stdout(printed):  # a print in the loop: once per epoch, per call
+            # a print in the loop: once per epoch, per call; numpy's overflow warnings: said below
+            with contextlib.redirect_stdout(printed), np.errstate(all="ignore"):
                 m, b = (float(value) for value in train(x, y, lr, count))
             with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported below
                 losses.append(float(np.mean((y - (m * x + b)) ** 2)))
@@ -842,7 +843,13 @@ def show_loss_curve(train, x, y, lr, epochs=tuple(range(0, 2001, 100))):
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
         start, end = readable(losses[0]), readable(losses[-1])
         print(f"The MSE of your train grows (from {start} to {end}): it diverges.")
-        print("Is x centred and the lr small enough? Check the loop too: ex.check_training_loop(train).")
+        bound, rate = readable(lc.stable_learning_rate(x)), readable(lr)
+        if lr < lc.stable_learning_rate(x):  # a safe rate: the loop itself goes uphill (round 36)
+            print(f"The lr {rate} is below the largest safe one, {bound}: look at the loop, a + where")
+            print("a − belongs? Check it with ex.check_training_loop(train).")
+        else:
+            print(f"The lr {rate} is not below the largest safe one, {bound}: choose a smaller lr (or")
+            print("centre x first).")
         return
     if np.ptp(losses) == 0:
         print(

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -1092,8 +1093,16 @@ def test_a_diverging_train_gets_words_not_a_rising_curve(capsys):
             m, b = m - lr * 2 * np.mean(x * residuals), b - lr * 2 * np.mean(residuals)
         return m, b
 
-    lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
-    assert "it diverges.\nIs x centred and the lr small enough?" in capsys.readouterr().out
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's overflow inside the student's loop: not shown
+        lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.01)
+        lw.show_loss_curve(train, TINY_X, TINY_Y, lr=0.2)
+    out = capsys.readouterr().out
+    # Round 36's student: at a safe lr the fault is the loop's, not the lr's nor x's.
+    # The bound 2 / c for tiny.csv, by hand: c = 14.8 + 1 + sqrt(13.8**2 + 4 * 3.2**2) = 31.01,
+    # 2 / c = 0.06449.
+    assert "it diverges.\nThe lr 0.01 is below the largest safe one, 0.06449: look at the loop" in out
+    assert "The lr 0.2 is not below the largest safe one, 0.06449: choose a smaller lr" in out
 
 
 def test_lookup_table_memorises_the_training_set():
@@ -1878,3 +1887,12 @@ def test_a_beginners_syntax_error_gets_its_hint_at_the_error(capsys):
     finally:
         shell.set_custom_exc((), None)
         InteractiveShell.clear_instance()
+
+
+def test_a_name_from_the_setup_cell_says_run_the_setup_cell():
+    """Round 36's student restarted and ran a check: `ex` got the generic hint, not the setup cell."""
+    source = (ROOT / "notebooks" / "sources" / "03_update_rule.md").read_text(encoding="utf-8")
+    for name in ex.engine.SETUP_NAMES:  # each really comes from the setup cell
+        assert re.search(rf"^import \S+ as {name}$", source, re.M), name
+        said = ex.engine.name_error_hint(NameError("x", name=name), ["train"])
+        assert f"`{name}` comes from the setup cell at the top" in said
