@@ -1289,9 +1289,8 @@ def _previous_cell_error(checked=()):
         return ""
     said = error.msg if isinstance(error, SyntaxError) else (str(error).splitlines() or [""])[0]
     why = broadcast_hint(said)
-    bare = re.search(r"\bmy_\w+\s*=\s*([-+−])\s*$", str(cells[-2] if len(cells) > 2 else ""), re.M)
-    if isinstance(error, SyntaxError) and bare:  # `my_dm_sign = +` (round 31's student)
-        why = f'A text answer goes in quotes: "{bare[1]}".'
+    if isinstance(error, SyntaxError):  # `my_dm_sign = +` (round 31), an unindented loop body
+        why = syntax_hint(error, str(cells[-2] if len(cells) > 2 else "")).removeprefix("💡 ") or why
     said = said.strip() if len(said) <= 100 else said[:100].rsplit(" ", 1)[0] + " …"
     return (
         f"The cell you ran before this one stopped with {type(error).__name__}"
